@@ -1,0 +1,14 @@
+# Convenience aliases; the README's Quick start commands work without make.
+.PHONY: run test setup bench sample clean
+run:
+	bash packaging/bootstrap.sh run
+test:
+	bash packaging/bootstrap.sh test
+setup:
+	bash packaging/bootstrap.sh setup test
+bench:
+	for b in benchmarks/bench_*.py; do .venv/bin/python $$b || exit 1; done
+sample:
+	.venv/bin/python packaging/make_sample.py
+clean:
+	rm -rf .venv .pytest_cache .mypy_cache .ruff_cache build *.egg-info

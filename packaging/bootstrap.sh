@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Set up Briefing Player on a fresh Debian/Ubuntu machine, then run it or test it.
+#
+#   bash packaging/bootstrap.sh run [ARGS...]   install what is missing, open the player (sample)
+#   bash packaging/bootstrap.sh test            install what is missing, run ruff, mypy and pytest
+#   bash packaging/bootstrap.sh setup [test]    only install
+#
+# Idempotent and quick when nothing changed: Debian packages are checked with dpkg-query, the
+# virtual environment is reused, and pip runs only when pyproject.toml changed.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$here"
+mode=${1:-run}
+[ $# -gt 0 ] && shift
+
+say() { printf '[bootstrap] %s\n' "$*" >&2; }
+
+runtime_pkgs=(libvlc5 vlc-plugin-base vlc-plugin-video-output libxcb-icccm4 libxcb-keysyms1
+  libxcb-cursor0 libxcb-image0 libxcb-render-util0 libxcb-randr0 libxcb-shape0 libxcb-xinerama0
+  libxkbcommon-x11-0 libxkbcommon0 libegl1 libgl1 libfontconfig1 libdbus-1-3 libglib2.0-0
+  fonts-dejavu-core)
+test_pkgs=(xvfb xauth)
+python_pkgs=(python3 python3-venv python3-pip)
+
+need_pkgs=("${runtime_pkgs[@]}")
+if [ "$mode" = test ] || [ "${1:-}" = test ]; then need_pkgs+=("${test_pkgs[@]}"); fi
+
+# Python: use python3 if it is >= 3.11 and can make a venv; otherwise ask apt for it.
+py=${PYTHON:-python3}
+if ! command -v "$py" >/dev/null 2>&1 || ! "$py" -c 'import sys, venv, ensurepip; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+  need_pkgs+=("${python_pkgs[@]}")
+fi
+
+missing=()
+if command -v dpkg-query >/dev/null 2>&1; then
+  for p in "${need_pkgs[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+      missing+=("$p")
+    fi
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    sudo=""
+    if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+    say "installing Debian packages: ${missing[*]}"
+    say "(running: $sudo apt-get update && $sudo apt-get install -y --no-install-recommends ...)"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+else
+  say "not a Debian/Ubuntu system: install VLC (libVLC) and Python >= 3.11 yourself (see README)"
+fi
+
+if ! "$py" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+  say "Python >= 3.11 is needed; $py is $("$py" --version 2>&1). Set PYTHON=/path/to/python3.11."
+  exit 2
+fi
+
+if [ ! -x .venv/bin/python ]; then
+  say "creating the virtual environment .venv"
+  "$py" -m venv .venv
+fi
+
+extras=""
+if [ "$mode" = test ] || [ "${1:-}" = test ]; then extras="[test]"; fi
+stamp=".venv/.installed${extras:+-test}"
+sig=$(cat pyproject.toml | sha256sum | cut -d' ' -f1)
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$sig" ]; then
+  say "installing briefing-player${extras} into .venv (pip)"
+  .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip >/dev/null
+  .venv/bin/python -m pip install -q --disable-pip-version-check -e ".${extras}"
+  echo "$sig" >"$stamp"
+fi
+
+case "$mode" in
+  setup) ;;
+  run)
+    say "starting the player"
+    exec .venv/bin/briefing-player "$@"
+    ;;
+  test)
+    say "ruff check"
+    .venv/bin/ruff check .
+    say "ruff format --check"
+    .venv/bin/ruff format --check .
+    say "mypy"
+    .venv/bin/mypy
+    say "pytest (headless: Qt offscreen, video tests on Xvfb)"
+    exec xvfb-run -a -s "-screen 0 1280x800x24" .venv/bin/python -m pytest "$@"
+    ;;
+  *) say "unknown mode '$mode' (use run, test or setup)"; exit 2 ;;
+esac

@@ -1,0 +1,7 @@
+"""``python -m player`` runs the application."""
+
+import sys
+
+from player.app import main
+
+sys.exit(main())

@@ -1,0 +1,80 @@
+"""Command-line entry: argument parsing for the window and the window-less subcommands.
+
+``briefing-player [MEDIA] [options]`` opens the window; ``briefing-player SUBCOMMAND ...`` runs a
+subcommand (``transcript``, ``search``, ``index``, ``library``) without Qt. Nothing here imports
+PySide6 or vlc, so ``--help`` and ``--version`` are instant and work without either.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from player import __version__
+
+SUBCOMMANDS = ("transcript", "search", "index", "library")
+
+
+class CliError(Exception):
+    """A usage error to report as ``error: ...`` with exit status 2."""
+
+
+def _subcommand_parser() -> argparse.ArgumentParser:
+    from player.commands import archive as archive_cmd
+    from player.commands import search as search_cmd
+    from player.commands import transcript as transcript_cmd
+
+    parser = argparse.ArgumentParser(prog="briefing-player")
+    parser.add_argument("--version", action="version", version=f"briefing-player {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    transcript_cmd.add_parser(sub)
+    search_cmd.add_parser(sub)
+    archive_cmd.add_parser(sub)
+    return parser
+
+
+def window_parser() -> argparse.ArgumentParser:
+    """Parser for the window's own options."""
+    parser = argparse.ArgumentParser(
+        prog="briefing-player",
+        description=(
+            "Play a briefing (audio or video) with its synchronized, searchable transcript. "
+            "With no MEDIA, the bundled sample briefing opens."
+        ),
+        epilog=(
+            "subcommands (no window): "
+            "'briefing-player transcript FILE [--json]' prints a transcript; "
+            "'briefing-player search QUERY [FILE...]' finds words in transcripts or the archive; "
+            "'briefing-player index DIR...' adds folders to the archive; "
+            "'briefing-player library' lists the archive. "
+            "Use 'briefing-player COMMAND --help' for details."
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"briefing-player {__version__}")
+    parser.add_argument("media", nargs="?", metavar="MEDIA", help="audio or video file to open")
+    parser.add_argument("--transcript", metavar="FILE", help="transcript to use (.vtt/.srt/.sbv)")
+    parser.add_argument("--at", metavar="TIME", help="start at TIME (seconds, M:SS or H:MM:SS)")
+    parser.add_argument("--rate", type=float, metavar="X", help="playback speed, 0.5 to 2.5")
+    parser.add_argument("--search", metavar="TEXT", help="run this search and select the first hit")
+    parser.add_argument("--paused", action="store_true", help="open without starting playback")
+    parser.add_argument("--db", metavar="PATH", help="archive database (default: user data dir)")
+    parser.add_argument(
+        "--config-dir", metavar="DIR", help="settings folder (default: the user config dir)"
+    )
+    return parser
+
+
+def run_subcommand(argv: Sequence[str]) -> int:
+    """Run a window-less subcommand; returns the exit status."""
+    parser = _subcommand_parser()
+    args = parser.parse_args(list(argv))
+    try:
+        status: int = args.func(args)
+    except CliError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    return status

@@ -1,0 +1,1 @@
+"""Pure-Python core: transcripts, cue lookup, search and the archive. Imports neither Qt nor vlc."""

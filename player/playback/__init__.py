@@ -1,0 +1,1 @@
+"""Playback layer: the backend protocol, the libVLC adapter, a fake backend and the media clock."""
