@@ -9,6 +9,6 @@ setup:
 bench:
 	for b in benchmarks/bench_*.py; do .venv/bin/python $$b || exit 1; done
 sample:
-	.venv/bin/python packaging/make_sample.py
+	python3 packaging/make_sample.py --all
 clean:
 	rm -rf .venv .pytest_cache .mypy_cache .ruff_cache build *.egg-info

@@ -20,7 +20,7 @@ runtime_pkgs=(libvlc5 vlc-plugin-base vlc-plugin-video-output libxcb-icccm4 libx
   libxcb-cursor0 libxcb-image0 libxcb-render-util0 libxcb-randr0 libxcb-shape0 libxcb-xinerama0
   libxkbcommon-x11-0 libxkbcommon0 libegl1 libgl1 libfontconfig1 libdbus-1-3 libglib2.0-0
   fonts-dejavu-core)
-test_pkgs=(xvfb xauth)
+test_pkgs=(xvfb xauth ffmpeg)
 python_pkgs=(python3 python3-venv python3-pip)
 
 need_pkgs=("${runtime_pkgs[@]}")
