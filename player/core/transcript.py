@@ -1,15 +1,41 @@
 """Transcript model (frozen dataclasses, integer milliseconds) and loading.
 
-SKELETON: the data model below is the shared contract; the loading functions are being written.
+``load_transcript`` / ``parse_transcript_bytes`` / ``parse_transcript_text`` read WebVTT, SubRip
+and SBV (format detected from the content), decode leniently (``encoding``), follow the W3C
+WebVTT parser for cues (``vtt_parse``), run the cue-text algorithm (``cue_text``), sort cues by
+start (stable) and report every skipped or repaired block as a ``TranscriptWarning``. When
+nothing usable can be read they raise ``TranscriptError`` with a one-line reason, never anything
+else.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from itertools import pairwise
+from operator import attrgetter
 from pathlib import Path
 from typing import Literal
 
+from player.core.encoding import decode_transcript_bytes, normalize_newlines
+
 TranscriptFormat = Literal["vtt", "srt", "sbv"]
+
+
+MAX_TIME_MS = 3_600_000 * 1_000_000
+"""Times beyond a million hours are clamped to this (and reported): downstream code, Qt and JSON
+need numbers of a sane size."""
+
+_DAY_MS = 24 * 3_600_000
+_EXTENSION_FORMATS: dict[str, TranscriptFormat] = {".vtt": "vtt", ".srt": "srt", ".sbv": "sbv"}
+_FORMAT_NAMES = {"vtt": "WebVTT", "srt": "SubRip (SRT)", "sbv": "SBV"}
+_MACHINE = re.compile(
+    r"\b(?:machine[- ](?:generated|made|transcri\w*|translat\w*)|auto(?:matic(?:ally)?)?[- ]?"
+    r"(?:generated|transcri\w*|captions?|subtitles?)|kind:[ \t]*asr|asr|speech[- ]to[- ]text"
+    r"|speech recognition|whisper)\b",
+    re.IGNORECASE,
+)
+_BINARY_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\ufffd]")
 
 
 class TranscriptError(Exception):
@@ -100,18 +126,198 @@ class Transcript:
 
 def load_transcript(path: str | Path) -> Transcript:
     """Load a transcript file. Raises TranscriptError when nothing usable can be read."""
-    raise NotImplementedError
+    path = Path(path)
+    source = str(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise TranscriptError("file not found", path=source) from None
+    except IsADirectoryError:
+        raise TranscriptError("is a folder, not a transcript file", path=source) from None
+    except PermissionError:
+        raise TranscriptError("permission denied", path=source) from None
+    except OSError as err:
+        raise TranscriptError(f"cannot read file: {err.strerror or err}", path=source) from None
+    hint = _EXTENSION_FORMATS.get(path.suffix.lower())
+    return parse_transcript_bytes(data, source=source, format_hint=hint)
 
 
 def parse_transcript_bytes(
     data: bytes, *, source: str | None = None, format_hint: TranscriptFormat | None = None
 ) -> Transcript:
     """Parse transcript bytes (any supported encoding / format)."""
-    raise NotImplementedError
+    if not data:
+        raise TranscriptError("empty file", path=source)
+    decoded = decode_transcript_bytes(data)
+    notes = [TranscriptWarning(line, message) for line, message in decoded.notes]
+    return _build(decoded.text, source, format_hint, decoded.encoding, notes)
 
 
 def parse_transcript_text(
     text: str, *, source: str | None = None, format_hint: TranscriptFormat | None = None
 ) -> Transcript:
-    """Parse transcript text (already decoded)."""
-    raise NotImplementedError
+    """Parse transcript text (already decoded); one leading BOM is ignored."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return _build(normalize_newlines(text), source, format_hint, "utf-8", [])
+
+
+def _detect_format(text: str, lines: list[str]) -> TranscriptFormat | None:
+    from player.core.srt_parse import looks_like_sbv, looks_like_srt
+
+    if text.startswith("WEBVTT"):
+        return "vtt"
+    if looks_like_srt(lines):
+        return "srt"
+    if looks_like_sbv(lines):
+        return "sbv"
+    return None
+
+
+def _not_a_transcript(text: str, source: str | None, hint: TranscriptFormat | None) -> None:
+    if not text.strip():
+        raise TranscriptError("file has no text (only blank lines)", path=source)
+    sample = text[:4096]
+    if len(_BINARY_CONTROL.findall(sample)) > max(8, len(sample) // 20):
+        raise TranscriptError("binary data, not a transcript", path=source)
+    first = text.split("\n", 1)[0].strip()
+    if hint == "vtt" or first.upper().startswith(("WEBVTT", "\ufeffWEBVTT")):
+        from player.core.vtt_parse import VttSignatureError, check_signature
+
+        try:
+            check_signature(text)
+        except VttSignatureError as err:
+            raise TranscriptError(err.message, path=source, line=1) from None
+    raise TranscriptError(
+        "not a transcript: expected 'WEBVTT' or an SRT or SBV cue at the start, found "
+        f"{first[:40]!r}",
+        path=source,
+        line=1,
+    )
+
+
+def _build(
+    text: str,
+    source: str | None,
+    hint: TranscriptFormat | None,
+    encoding: str,
+    warnings: list[TranscriptWarning],
+) -> Transcript:
+    from player.core.cue_text import parse_cue_text
+    from player.core.srt_parse import parse_sbv, parse_srt
+    from player.core.vtt_parse import RawCue, VttSignatureError, parse_vtt
+
+    if not text:
+        raise TranscriptError("empty file", path=source)
+    lines = text.split("\n")
+    fmt = _detect_format(text, lines)
+    if fmt is None:
+        _not_a_transcript(text, source, hint)
+        raise AssertionError("unreachable")  # pragma: no cover
+    if hint is not None and hint != fmt:
+        warnings.append(
+            TranscriptWarning(
+                None, f"file named .{hint} contains {_FORMAT_NAMES[fmt]}; read as {fmt.upper()}"
+            )
+        )
+    if encoding.startswith("utf-16") and fmt != "vtt":
+        # UTF-16 is normal for SubRip/SBV; only WebVTT requires UTF-8.
+        warnings = [w for w in warnings if not w.message.startswith("file is UTF-16")]
+    header = ""
+    header_fields: dict[str, str] = {}
+    notes: tuple[str, ...] = ()
+    styles: tuple[str, ...] = ()
+    raw_cues: list[RawCue]
+    if fmt == "vtt":
+        try:
+            parsed = parse_vtt(text)
+        except VttSignatureError as err:
+            raise TranscriptError(err.message, path=source, line=err.line) from None
+        raw_cues = parsed.cues
+        raw_warnings = parsed.warnings
+        header, header_fields = parsed.header, parsed.header_fields
+        notes, styles = tuple(parsed.notes), tuple(parsed.styles)
+    elif fmt == "srt":
+        raw_cues, raw_warnings = parse_srt(lines)
+    else:
+        raw_cues, raw_warnings = parse_sbv(lines)
+    if not raw_cues and fmt != "vtt":
+        first_line = raw_warnings[0][0] if raw_warnings else None
+        raise TranscriptError(
+            f"no readable cue in this {_FORMAT_NAMES[fmt]} file", path=source, line=first_line
+        )
+    found = [TranscriptWarning(line, message) for line, message in raw_warnings]
+    cues: list[Cue] = []
+    append = cues.append
+    for raw in raw_cues:
+        start_ms, end_ms, line = raw.start_ms, raw.end_ms, raw.line
+        if start_ms > _DAY_MS or end_ms > _DAY_MS:
+            if start_ms > MAX_TIME_MS or end_ms > MAX_TIME_MS:
+                found.append(
+                    TranscriptWarning(line, "cue time beyond a million hours; clamped to that")
+                )
+                start_ms, end_ms = min(start_ms, MAX_TIME_MS), min(end_ms, MAX_TIME_MS)
+            else:
+                found.append(TranscriptWarning(line, "cue time is past 24 hours"))
+        if raw.end_ms <= raw.start_ms:
+            reason = "ends before it starts" if raw.end_ms < raw.start_ms else "has zero length"
+            found.append(TranscriptWarning(line, f"cue {reason}; kept, but never shown as active"))
+        ct = parse_cue_text(raw.text, start_ms, end_ms)
+        if ct.ignored_timestamps:
+            found.append(
+                TranscriptWarning(
+                    line,
+                    f"{ct.ignored_timestamps} inline timestamp(s) outside the cue or going "
+                    "backwards ignored",
+                )
+            )
+        append(
+            Cue(
+                raw.identifier or None,
+                start_ms,
+                end_ms,
+                ct.text,
+                ct.speakers,
+                ct.spans,
+                ct.word_timings,
+                raw.settings,
+                line,
+            )
+        )
+    for earlier, later in pairwise(cues):
+        if later.start_ms < earlier.start_ms:
+            found.append(
+                TranscriptWarning(later.line, "cues are not in time order; sorted by start time")
+            )
+            cues.sort(key=attrgetter("start_ms"))
+            break
+    found.sort(key=lambda w: -1 if w.line is None else w.line)
+    warnings.extend(found)
+    language = _field(header_fields, "language")
+    kind: Literal["transcript", "chapters"] = "transcript"
+    if (source is not None and source.lower().endswith(".chapters.vtt")) or (
+        (_field(header_fields, "kind") or "").lower() == "chapters"
+    ):
+        kind = "chapters"
+    machine = any(_MACHINE.search(s) for s in (header, *notes))
+    return Transcript(
+        cues=tuple(cues),
+        format=fmt,
+        warnings=tuple(warnings),
+        header=header,
+        language=language or None,
+        notes=notes,
+        styles=styles,
+        source=source,
+        encoding=encoding,
+        kind=kind,
+        machine_generated=machine,
+        extra=header_fields,
+    )
+
+
+def _field(fields: dict[str, str], name: str) -> str | None:
+    for key, value in fields.items():
+        if key.lower() == name:
+            return value
+    return None

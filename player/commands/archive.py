@@ -1,0 +1,298 @@
+"""``briefing-player index DIR...`` and ``briefing-player library``; the archive side of ``search``.
+
+* ``index DIR... [--db PATH] [--rebuild]`` adds the folders to the archive and scans them: a
+  progress bar on stderr when it is a terminal, every skipped item as a ``warning: PATH: reason``
+  line on stderr, then one summary line on stdout ("seen N, added N, updated N, removed N,
+  failed N, cues N, in S.s s"). Exit 0 when the scan ran (problems with single files are
+  warnings), 2 when it could not (missing folder, unusable database).
+* ``library [--json] [--filter TEXT] [--sort KEY] [--db PATH]`` lists the indexed briefings:
+  ``DATE<TAB>DURATION<TAB>LANGUAGE<TAB>CUES<TAB>TITLE<TAB>PATH`` or one JSON object per line.
+* ``search_archive(args)`` runs ``briefing-player search QUERY`` with no FILE over the archive,
+  printing exactly what the transcript search prints (``FILE<TAB>HH:MM:SS.mmm<TAB>Speaker: text``
+  or ``--json`` lines ``{"file", "start", "end", "speaker", "text"}`` with times in seconds), where
+  FILE is the briefing's media file (or its transcript when it has no media). QUERY uses the
+  archive's syntax: words (all must occur), "quoted phrases", prefix*, AND/OR/NOT, -word.
+  Exit status 0 hits, 1 none, 2 error.
+
+The database defaults to ``platformdirs.user_data_dir("briefing-player")/archive.sqlite``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any, TextIO
+
+from player.core.archive import Archive, ArchiveError, ArchiveHit, BriefingRow, ScanProgress
+from player.core.timecode import format_clock, format_timestamp
+
+_SORT_KEYS = ("date", "title", "duration", "path", "language", "position", "indexed")
+
+
+def default_db_path() -> Path:
+    """Where the archive lives unless ``--db`` says otherwise."""
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("briefing-player", appauthor=False)) / "archive.sqlite"
+
+
+def add_parser(subparsers: Any) -> None:
+    """Register the ``index`` and ``library`` subcommands (``search`` registers itself)."""
+    index = subparsers.add_parser(
+        "index",
+        help="add folders to the archive and index their briefings",
+        description=(
+            "Add each DIR to the archive and scan it: media files and their sidecar transcripts "
+            "(.vtt/.srt/.sbv) are indexed for 'briefing-player search QUERY'. Rescans skip "
+            "unchanged files; deleted files are dropped."
+        ),
+        epilog="exit status: 0 scanned (file problems are warnings), 2 error",
+    )
+    index.add_argument("dirs", nargs="+", metavar="DIR", help="folder of briefings")
+    index.add_argument("--db", metavar="PATH", help="archive database (default: user data dir)")
+    index.add_argument(
+        "--rebuild",
+        action="store_true",
+        help="start a new index (the old file is moved aside as NAME.corrupt-TIME, not deleted; "
+        "positions and bookmarks are kept)",
+    )
+    index.add_argument("--quiet", "-q", action="store_true", help="no progress bar or warnings")
+    index.set_defaults(func=run_index)
+
+    library = subparsers.add_parser(
+        "library",
+        help="list the briefings in the archive",
+        description="List the archive's briefings: date, duration, language, cues, title, file.",
+    )
+    library.add_argument("--json", action="store_true", help="print one JSON object per line")
+    library.add_argument("--filter", metavar="TEXT", help="only titles/paths containing TEXT")
+    library.add_argument("--sort", choices=_SORT_KEYS, default="date", help="sort order")
+    library.add_argument("--db", metavar="PATH", help="archive database (default: user data dir)")
+    library.set_defaults(func=run_library)
+
+
+def _db_path(args: argparse.Namespace) -> Path:
+    db = getattr(args, "db", None)
+    return Path(db).expanduser() if db else default_db_path()
+
+
+def _error(message: str) -> None:
+    print(f"error: {message}", file=sys.stderr)
+
+
+def _archive_error(err: ArchiveError) -> int:
+    _error(err.message)
+    if err.rebuildable:
+        print(
+            "hint: 'briefing-player index --rebuild DIR...' starts a new index "
+            "(the old file is kept beside it)",
+            file=sys.stderr,
+        )
+    return 2
+
+
+# --- index --------------------------------------------------------------------------------------
+
+
+class _ProgressBar:
+    """A one-line progress bar on a terminal, redrawn at most ten times a second."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.last = 0.0
+        self.width = 0
+
+    def __call__(self, p: ScanProgress) -> None:
+        now = time.monotonic()
+        if now - self.last < 0.1:
+            return
+        self.last = now
+        if p.phase == "indexing" and p.total:
+            filled = int(30 * p.done / p.total)
+            bar = "#" * filled + "-" * (30 - filled)
+            name = os.path.basename(p.path or "")
+            line = f"[{bar}] {p.done}/{p.total} {name}"
+        elif p.phase == "listing":
+            line = f"listing folders… {p.done} {p.path or ''}"
+        else:
+            line = "removing deleted briefings…"
+        try:
+            columns = os.get_terminal_size(self.stream.fileno()).columns
+        except OSError:
+            columns = 80
+        line = line[: max(10, columns - 1)]
+        self.stream.write("\r" + line.ljust(self.width))
+        self.stream.flush()
+        self.width = len(line)
+
+    def clear(self) -> None:
+        if self.width:
+            self.stream.write("\r" + " " * self.width + "\r")
+            self.stream.flush()
+
+
+def run_index(args: argparse.Namespace) -> int:
+    """``briefing-player index``: add folders and scan them."""
+    dirs = []
+    for name in args.dirs:
+        path = Path(name).expanduser()
+        if not path.exists():
+            _error(f"{name}: no such folder")
+            return 2
+        if not path.is_dir():
+            _error(f"{name}: not a folder")
+            return 2
+        dirs.append(path)
+    db = _db_path(args)
+    try:
+        archive = Archive.rebuild(db) if args.rebuild else Archive.open(db)
+    except ArchiveError as err:
+        return _archive_error(err)
+    bar = _ProgressBar(sys.stderr) if not args.quiet and sys.stderr.isatty() else None
+    try:
+        folders = [archive.add_folder(d) for d in dirs]
+        summary = archive.scan(progress=bar, folders=folders)
+    except ArchiveError as err:
+        if bar is not None:
+            bar.clear()
+        return _archive_error(err)
+    finally:
+        archive.close()
+    if bar is not None:
+        bar.clear()
+    if not args.quiet:
+        for path, reason in summary.skipped:
+            print(f"warning: {path}: {reason}", file=sys.stderr)
+    print(summary.line())
+    return 0
+
+
+# --- library ------------------------------------------------------------------------------------
+
+
+def _briefing_record(b: BriefingRow) -> dict[str, Any]:
+    return {
+        "path": b.path,
+        "title": b.title,
+        "date": b.date,
+        "duration": None if b.duration_ms is None else b.duration_ms / 1000,
+        "transcript": b.transcript_path,
+        "language": b.language,
+        "cues": b.cue_count,
+        "warnings": b.warning_count,
+        "error": b.error,
+        "position": None if b.position_ms is None else b.position_ms / 1000,
+        "has_media": b.has_media,
+        "machine_generated": b.machine_generated,
+    }
+
+
+def _briefing_line(b: BriefingRow) -> str:
+    duration = "-" if b.duration_ms is None else format_clock(b.duration_ms)
+    language = "none" if b.transcript_path is None else (b.language or "?")
+    cues = f"{b.cue_count} cues"
+    if b.error:
+        cues += " (transcript not readable)"
+    elif b.warning_count:
+        cues += f" ({b.warning_count} warnings)"
+    title = b.title.replace("\t", " ")
+    return f"{b.date}\t{duration}\t{language}\t{cues}\t{title}\t{b.path}"
+
+
+def run_library(args: argparse.Namespace) -> int:
+    """``briefing-player library``: list the briefings."""
+    db = _db_path(args)
+    if not db.exists():
+        print(
+            f"the archive is empty ({db} does not exist yet); "
+            "add folders with 'briefing-player index DIR...'",
+            file=sys.stderr,
+        )
+        return 0
+    try:
+        with Archive.open(db) as archive:
+            rows = archive.briefings(args.filter, order_by=args.sort)
+    except ArchiveError as err:
+        return _archive_error(err)
+    try:
+        for b in rows:
+            if args.json:
+                print(json.dumps(_briefing_record(b), ensure_ascii=False))
+            else:
+                print(_briefing_line(b))
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+    return 0
+
+
+# --- search -------------------------------------------------------------------------------------
+
+
+def _hit_line(hit: ArchiveHit, *, as_json: bool) -> str:
+    text = " / ".join(line.strip() for line in hit.text.splitlines() if line.strip())
+    name = hit.briefing.path
+    if as_json:
+        return json.dumps(
+            {
+                "file": name,
+                "start": hit.start_ms / 1000,
+                "end": hit.end_ms / 1000,
+                "speaker": hit.speaker,
+                "text": text,
+            },
+            ensure_ascii=False,
+        )
+    said = f"{hit.speaker}: {text}" if hit.speaker else text
+    said = said.replace("\t", " ").replace("\r", " ").replace("\n", " / ")
+    return f"{name}\t{format_timestamp(hit.start_ms)}\t{said}"
+
+
+def search_archive(args: argparse.Namespace) -> int:
+    """``briefing-player search QUERY`` with no FILE: search the archive (0 hits, 1 none, 2 error).
+
+    Uses ``args.query``, ``.json``, ``.case_sensitive``, ``.word`` (FTS5 matches whole words
+    already), ``.regex``, ``.speaker``, ``.limit`` (None: all) and ``.db``.
+    """
+    db = _db_path(args)
+    if not db.exists():
+        _error(
+            f"the archive {db} does not exist yet; index folders first with "
+            "'briefing-player index DIR...', or give FILEs to search"
+        )
+        return 2
+    limit: int | None = getattr(args, "limit", None)
+    speaker = getattr(args, "speaker", None) or None
+    case_sensitive = bool(getattr(args, "case_sensitive", False))
+    printed = 0
+    try:
+        with Archive.open(db) as archive:
+            if getattr(args, "regex", False):
+                hits: Any = archive.search_regex(
+                    args.query, speaker=speaker, case_sensitive=case_sensitive, limit=limit
+                )
+            else:
+                hits = archive.iter_search(
+                    args.query, speaker=speaker, case_sensitive=case_sensitive
+                )
+            for hit in hits:
+                if limit is not None and printed >= limit:
+                    break
+                sys.stdout.write(_hit_line(hit, as_json=bool(args.json)) + "\n")
+                printed += 1
+            sys.stdout.flush()
+    except ArchiveError as err:
+        return _archive_error(err)
+    except BrokenPipeError:
+        _silence_stdout()
+        return 0
+    return 0 if printed else 1
+
+
+def _silence_stdout() -> None:
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())

@@ -1,0 +1,198 @@
+"""``briefing-player search QUERY [FILE...]``: find words in transcripts without opening a window.
+
+Each FILE is a transcript (``.vtt``/``.srt``/``.sbv``) or a media file, whose preferred sidecar
+transcript is searched. Output is one line per matching cue (a cue with several matches is printed
+once), in file order then transcript order::
+
+    FILE<TAB>HH:MM:SS.mmm<TAB>Speaker: text
+
+(``Speaker: `` left out when the cue has none; line breaks in the text shown as `` / ``). With
+``--json`` each line is an object ``{"file", "start", "end", "speaker", "text"}`` with times in
+seconds. Matching follows ``player.core.search``. Exit status: 0 when something matched, 1 when
+nothing did, 2 on an error (unreadable file, no transcript for a media file, bad or too slow
+regular expression), each error reported on one ``error: ...`` line; the other files are still
+searched. With no FILE the archive is searched (``player.commands.archive.search_archive``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any, TextIO
+
+from player.core.search import SearchError, SearchIndex, SearchOptions, check_query
+from player.core.timecode import format_timestamp
+from player.core.transcript import Cue, TranscriptError
+
+#: Time budget for one file's regular-expression search before it is reported as too slow.
+REGEX_DEADLINE_PER_FILE_S = 5.0
+
+
+def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Register the ``search`` subcommand on ``subparsers``."""
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "search",
+        help="find words in transcripts (or in the archive)",
+        description=(
+            "Find QUERY in the transcripts of FILEs (transcripts or media files with a sidecar "
+            "transcript), or in the archive when no FILE is given. Matching ignores case and "
+            "accents; several words match as a phrase, also across a line break."
+        ),
+        epilog="exit status: 0 found, 1 not found, 2 error",
+    )
+    parser.add_argument("query", metavar="QUERY", help="word, phrase or (--regex) pattern")
+    parser.add_argument(
+        "files", nargs="*", metavar="FILE", help="transcript or media files (none: the archive)"
+    )
+    parser.add_argument("--json", action="store_true", help="print one JSON object per line")
+    parser.add_argument("--case-sensitive", action="store_true", help="match case")
+    parser.add_argument("--word", action="store_true", help="match whole words only")
+    parser.add_argument("--regex", action="store_true", help="QUERY is a regular expression")
+    parser.add_argument("--speaker", metavar="NAME", help="only cues spoken by NAME")
+    parser.add_argument("--limit", type=_positive_int, metavar="N", help="print at most N results")
+    parser.add_argument("--db", metavar="PATH", help="archive database (default: user data dir)")
+    parser.set_defaults(func=run)
+    return parser
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more: {text}")
+    return value
+
+
+def options_from_args(args: argparse.Namespace) -> SearchOptions:
+    """The ``SearchOptions`` selected by the command-line flags (also used by the archive)."""
+    return SearchOptions(
+        case_sensitive=bool(args.case_sensitive),
+        whole_word=bool(args.word),
+        regex=bool(args.regex),
+        speaker=args.speaker or None,
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the search; returns the exit status (0 found, 1 not found, 2 error)."""
+    if not args.files:
+        from player.commands.archive import search_archive
+
+        status: int = search_archive(args)
+        return status
+    options = options_from_args(args)
+    try:
+        # Validate once up front: a bad pattern is one error, not one per file.
+        check_query(args.query, options)
+    except SearchError as err:
+        _error(str(err))
+        return 2
+    try:
+        return _search_files(args, options, sys.stdout)
+    except BrokenPipeError:
+        # Output piped into e.g. `head`: stop quietly.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+
+
+def _search_files(args: argparse.Namespace, options: SearchOptions, out: TextIO) -> int:
+    found = False
+    failed = False
+    printed = 0
+    limit: int | None = args.limit
+    for name in args.files:
+        try:
+            cues = _load_cues(Path(name))
+        except _FileProblem as err:
+            _error(f"{name}: {err}")
+            failed = True
+            continue
+        index = SearchIndex(cues)
+        deadline = REGEX_DEADLINE_PER_FILE_S if options.regex else None
+        result = index.search(args.query, options, deadline_s=deadline)
+        if result.timed_out:
+            _error(
+                f"{name}: the regular expression took longer than "
+                f"{REGEX_DEADLINE_PER_FILE_S:g} s; simplify it"
+            )
+            failed = True
+            continue
+        for cue_index in result.cue_indices:
+            if limit is not None and printed >= limit:
+                break
+            out.write(_format(name, cues[cue_index], as_json=args.json) + "\n")
+            printed += 1
+            found = True
+    out.flush()
+    if failed:
+        return 2
+    return 0 if found else 1
+
+
+class _FileProblem(Exception):
+    """A FILE that cannot be searched; the message says why."""
+
+
+def _load_cues(path: Path) -> tuple[Cue, ...]:
+    from player.core.sidecar import (
+        TRANSCRIPT_EXTENSIONS,
+        is_media_file,
+        preferred_transcript,
+        transcripts_for,
+    )
+    from player.core.transcript import load_transcript
+
+    if not path.exists():
+        raise _FileProblem("no such file")
+    if path.is_dir():
+        raise _FileProblem("is a folder, not a transcript or media file")
+    source = path
+    if path.suffix.lower() not in TRANSCRIPT_EXTENSIONS and is_media_file(path):
+        candidate = preferred_transcript(transcripts_for(path))
+        if candidate is None:
+            raise _FileProblem(
+                f"no transcript found beside this media file (looked for {path.stem}.vtt, "
+                f".srt or .sbv, also in transcripts/, subs/ and subtitles/)"
+            )
+        source = candidate.path
+    try:
+        transcript = load_transcript(source)
+    except TranscriptError as err:
+        where = "" if source == path else f" (transcript {source})"
+        raise _FileProblem(f"{err}{where}") from None
+    except UnicodeError as err:
+        raise _FileProblem(f"cannot decode the text: {err.__class__.__name__}") from None
+    except OSError as err:
+        raise _FileProblem(err.strerror or str(err)) from None
+    return transcript.cues
+
+
+def _cue_text(cue: Cue) -> str:
+    return " / ".join(line.strip() for line in cue.text.splitlines() if line.strip())
+
+
+def _format(name: str, cue: Cue, *, as_json: bool) -> str:
+    text = _cue_text(cue)
+    if as_json:
+        record = {
+            "file": name,
+            "start": cue.start_ms / 1000,
+            "end": cue.end_ms / 1000,
+            "speaker": cue.speaker,
+            "text": text,
+        }
+        return json.dumps(record, ensure_ascii=False)
+    said = f"{cue.speaker}: {text}" if cue.speaker else text
+    # Tabs and stray line breaks would break the one-line, three-column format.
+    said = said.replace("\t", " ").replace("\r", " ").replace("\n", " / ")
+    return f"{name}\t{format_timestamp(cue.start_ms)}\t{said}"
+
+
+def _error(message: str) -> None:
+    print(f"error: {message}", file=sys.stderr)

@@ -1,0 +1,108 @@
+"""``briefing-player transcript FILE [--json]``: print a transcript without opening the window.
+
+Default output is one line per cue, ``[HH:MM:SS.mmm] Speaker: text`` (multi-line text joined with
+`` / ``), with load warnings on stderr as ``warning: FILE:LINE: message``. ``--json`` prints one
+JSON object ``{"format", "cues": [{"id", "start", "end", "speaker", "text"}], "warnings":
+[{"line", "message"}]}`` with times in seconds. Exit 0 when a transcript was read, 2 with
+``error: FILE: reason (line N)`` on stderr when nothing usable could be read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any, TextIO
+
+from player.core.timecode import format_timestamp
+from player.core.transcript import Transcript, TranscriptError, load_transcript
+
+__all__ = ["add_parser", "format_text_lines", "run", "transcript_to_json"]
+
+
+def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Register the ``transcript`` subcommand."""
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "transcript",
+        help="print a transcript (.vtt/.srt/.sbv) with times and speakers",
+        description=(
+            "Print the cues of a transcript file (WebVTT, SubRip or SBV): one line per cue, "
+            "'[HH:MM:SS.mmm] Speaker: text'. Problems found while reading are printed as "
+            "warnings on stderr. Exit status 0 when the transcript was read, 2 when not."
+        ),
+    )
+    parser.add_argument("file", metavar="FILE", help="transcript file to read")
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help='print one JSON object: {"format", "cues": [...], "warnings": [...]}',
+    )
+    parser.set_defaults(func=run)
+    return parser
+
+
+def format_text_lines(transcript: Transcript) -> list[str]:
+    """One ``[HH:MM:SS.mmm] Speaker: text`` line per cue."""
+    lines = []
+    for cue in transcript.cues:
+        text = " / ".join(cue.text.split("\n"))
+        speaker = cue.speaker
+        who = f"{speaker}: " if speaker else ""
+        lines.append(f"[{format_timestamp(cue.start_ms)}] {who}{text}")
+    return lines
+
+
+def _seconds(t_ms: int) -> float:
+    return round(t_ms / 1000, 3)
+
+
+def transcript_to_json(transcript: Transcript) -> dict[str, Any]:
+    """The ``--json`` document as a dict."""
+    return {
+        "format": transcript.format,
+        "cues": [
+            {
+                "id": cue.id,
+                "start": _seconds(cue.start_ms),
+                "end": _seconds(cue.end_ms),
+                "speaker": cue.speaker,
+                "text": cue.text,
+            }
+            for cue in transcript.cues
+        ],
+        "warnings": [{"line": w.line, "message": w.message} for w in transcript.warnings],
+    }
+
+
+def _write(stream: TextIO, text: str) -> None:
+    """Write a line; characters the terminal cannot show become '?' instead of a traceback."""
+    try:
+        stream.write(text + "\n")
+    except UnicodeEncodeError:
+        encoding = getattr(stream, "encoding", None) or "ascii"
+        stream.write(text.encode(encoding, "replace").decode(encoding, "replace") + "\n")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print the transcript; returns the exit status."""
+    name: str = args.file
+    try:
+        transcript = load_transcript(name)
+    except TranscriptError as err:
+        _write(sys.stderr, f"error: {name}: {err}")
+        return 2
+    try:
+        if args.json:
+            _write(sys.stdout, json.dumps(transcript_to_json(transcript), ensure_ascii=False))
+        else:
+            for warning in transcript.warnings:
+                where = f"{name}:{warning.line}" if warning.line is not None else name
+                _write(sys.stderr, f"warning: {where}: {warning.message}")
+            out = sys.stdout
+            for line in format_text_lines(transcript):
+                _write(out, line)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader (e.g. `| head`) went away: not an error for us.
+        return 0
+    return 0

@@ -1,0 +1,636 @@
+"""Transcript search: matching rules, text normalisation, hits and snippets.
+
+Matching rules (the same in the window and in ``briefing-player search``):
+
+* **Case and accents.** By default matching ignores case (``str.casefold``, so "STRASSE" also
+  finds "Straße") and accents (Unicode NFKD with combining marks removed, so "Bogota" finds
+  "Bogotá" and "Bogotá" finds "BOGOTA"). Typographic apostrophes and quotes (’ ‘ ʼ “ ”) match
+  their ASCII forms, because transcripts use the curly ones and people type the straight ones.
+  ``case_sensitive`` makes case matter; accents are still ignored (there is no "match accents"
+  option).
+* **Phrases.** The query is "find this text": a query of several words matches those words in
+  that order with any run of whitespace between them, including the line break inside a cue.
+  Surrounding double quotes (``"climate report"``) are accepted and removed; they change nothing
+  else. Matches never cross from one cue into the next.
+* **Whole word.** The match must not be preceded or followed by a Unicode word character
+  (``\\w``); this also works for queries that start or end with punctuation ("U.S.").
+* **Regular expressions.** With ``regex`` the query is a pattern for the third-party ``regex``
+  module (Python ``re`` syntax), applied to each cue separately (``^``/``$`` are the cue's
+  start/end; ``.`` does not match a line break, ``\\s`` does). Accents are ignored as above
+  (accents in the pattern's literal text are stripped too); case is ignored unless
+  ``case_sensitive``. Empty matches are dropped.
+* **Speaker.** ``speaker`` keeps only cues whose speakers include that name (compared
+  ignoring case and accents).
+* An empty or all-whitespace query gives no hits.
+
+Speed: ``SearchIndex`` folds every cue once and joins the results into one long string with a
+``\\0`` between cues (neither whitespace nor a word character, so no plain match crosses it). A
+plain search is one ``re.finditer`` over that string collecting match spans at C speed; the cue
+of a hit (a ``bisect``) and its offsets in the original ``Cue.text`` (through per-cue tables,
+kept only for the few cues whose folding changes their length) are worked out when the hit is
+asked for, so even 100,000 hits come back in about 20 ms on 50,000 cues. A regular expression
+is matched cue by cue, after a whole-text pre-scan that finds the candidate cues quickly.
+
+Safety against catastrophic backtracking: user patterns run in the ``regex`` module with its
+``timeout=`` argument, because the standard ``re`` engine can neither be interrupted nor bounded
+(a thread running it cannot be stopped, and a process per keystroke is too slow for search as you
+type). ``regex`` also releases the GIL while matching (``concurrent=True``), so a search running
+on a worker thread never stalls the GUI thread. A pattern that runs out of time returns the hits
+found so far with ``timed_out=True``. Plain queries are compiled from escaped literals joined by
+``\\s+``, which match in linear time, so they need no bound.
+
+A ``SearchIndex`` is immutable once built; ``search`` may be called from any thread.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import unicodedata
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+import regex
+
+from player.core.transcript import Cue
+
+__all__ = [
+    "DEFAULT_REGEX_DEADLINE_S",
+    "Hit",
+    "SearchError",
+    "SearchIndex",
+    "SearchOptions",
+    "SearchResult",
+    "check_query",
+    "fold",
+    "next_hit_index",
+    "snippet",
+]
+
+#: Time limit for a regular-expression search when the caller gives no ``deadline_s``.
+DEFAULT_REGEX_DEADLINE_S = 0.75
+
+_SEP = "\x00"  # between cues in the joined text: neither whitespace nor a word character
+_QUOTES = '"“”„'
+_PUNCT_FOLD = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "“": '"', "”": '"', _SEP: " "})
+_CUES_PER_CHUNK = 4096  # plain searches check the clock and max_hits after each chunk of cues
+
+
+@dataclass(frozen=True, slots=True)
+class SearchOptions:
+    """How a query matches; see the module docstring for the exact rules."""
+
+    case_sensitive: bool = False
+    whole_word: bool = False
+    regex: bool = False
+    speaker: str | None = None
+
+
+class SearchError(Exception):
+    """The query cannot be run (e.g. a bad regular expression); ``str(err)`` is for the user."""
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One match: ``[start, end)`` are character offsets into ``cues[cue_index].text``."""
+
+    cue_index: int
+    start: int
+    end: int
+
+
+class SearchResult:
+    """Hits in transcript order, plus whether the search stopped early.
+
+    ``truncated``: more hits exist beyond ``max_hits``. ``timed_out``: the time limit ran out,
+    so only the hits found before it are here.
+
+    Built for list views: ``len(result)`` and ``result.hit(i)`` cost nothing up front, so a
+    search for a very common word (100,000 hits) returns at once and a model creates ``Hit``
+    objects only for the rows it shows; ``hits`` builds (and keeps) them all. Immutable, and
+    safe to read from any thread.
+    """
+
+    __slots__ = (
+        "_count",
+        "_cue_indices",
+        "_find_cue_indices",
+        "_hits",
+        "_resolve",
+        "timed_out",
+        "truncated",
+    )
+
+    def __init__(
+        self, hits: Sequence[Hit] = (), *, truncated: bool = False, timed_out: bool = False
+    ) -> None:
+        self._hits: tuple[Hit, ...] | None = tuple(hits)
+        self._count = len(self._hits)
+        self._resolve: Callable[[int], Hit] | None = None
+        self._cue_indices: tuple[int, ...] | None = None
+        self._find_cue_indices: Callable[[], tuple[int, ...]] | None = None
+        self.truncated = truncated
+        self.timed_out = timed_out
+
+    @classmethod
+    def _lazy(
+        cls,
+        count: int,
+        resolve: Callable[[int], Hit],
+        find_cue_indices: Callable[[], tuple[int, ...]],
+        *,
+        truncated: bool,
+        timed_out: bool,
+    ) -> SearchResult:
+        result = cls(truncated=truncated, timed_out=timed_out)
+        result._hits = None
+        result._count = count
+        result._resolve = resolve
+        result._find_cue_indices = find_cue_indices
+        return result
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __repr__(self) -> str:
+        flags = " truncated" if self.truncated else ""
+        flags += " timed_out" if self.timed_out else ""
+        return f"<SearchResult {self._count} hits{flags}>"
+
+    def hit(self, i: int) -> Hit:
+        """The ``i``-th hit (0-based; negative counts from the end). Raises IndexError."""
+        if self._hits is not None:
+            return self._hits[i]
+        if i < 0:
+            i += self._count
+        if not 0 <= i < self._count or self._resolve is None:
+            raise IndexError(f"hit index out of range: {i}")
+        return self._resolve(i)
+
+    @property
+    def hits(self) -> tuple[Hit, ...]:
+        """All hits (built on first access, then kept)."""
+        if self._hits is None:
+            resolve = self._resolve
+            assert resolve is not None
+            self._hits = tuple(resolve(i) for i in range(self._count))
+        return self._hits
+
+    @property
+    def cue_indices(self) -> tuple[int, ...]:
+        """Distinct cue indices that have hits, ascending (one timeline tick each)."""
+        if self._cue_indices is None and self._find_cue_indices is not None:
+            self._cue_indices = self._find_cue_indices()
+        if self._cue_indices is None:
+            seen: dict[int, None] = {}
+            for hit in self.hits:
+                seen[hit.cue_index] = None
+            self._cue_indices = tuple(seen)
+        return self._cue_indices
+
+
+# --- folding ------------------------------------------------------------------------------------
+
+
+class _FoldTable(dict[int, str]):
+    """``str.translate`` table that folds each character on first sight and remembers it."""
+
+    def __init__(self, casefold: bool) -> None:
+        super().__init__()
+        self._casefold = casefold
+        # Characters that fold to anything but exactly one character (shift offsets).
+        self.irregular: set[str] = set()
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        out = ch.casefold() if self._casefold else ch
+        out = unicodedata.normalize("NFKD", out)
+        out = "".join(c for c in out if not unicodedata.combining(c))
+        out = out.translate(_PUNCT_FOLD)
+        if len(out) != 1:
+            self.irregular.add(ch)
+        self[code] = out
+        return out
+
+
+_FULL_FOLD = _FoldTable(casefold=True)
+_ACCENT_FOLD = _FoldTable(casefold=False)
+
+
+def fold(text: str, *, casefold: bool = True) -> str:
+    """Normalise text for matching: accents stripped, curly quotes straightened, and casefolded
+    unless ``casefold`` is False."""
+    if text.isascii():
+        out = text.lower() if casefold else text
+        return out.replace(_SEP, " ") if _SEP in out else out
+    return text.translate(_FULL_FOLD if casefold else _ACCENT_FOLD)
+
+
+def _fold_with_map(text: str, table: _FoldTable) -> tuple[str, tuple[int, ...] | None]:
+    """Fold ``text``; also return, when offsets shift, the source offset of each folded
+    character plus a final ``len(text)`` sentinel (None when folding is one-to-one)."""
+    folded = fold(text, casefold=table is _FULL_FOLD)
+    if text.isascii() or (len(folded) == len(text) and table.irregular.isdisjoint(text)):
+        return folded, None
+    src: list[int] = []
+    for i, ch in enumerate(text):
+        src.extend([i] * len(table[ord(ch)]))
+    src.append(len(text))
+    return folded, tuple(src)
+
+
+class _Haystack:
+    """All cues folded one way, joined by ``_SEP``, with cue offsets and offset maps."""
+
+    __slots__ = ("maps", "starts", "text")
+
+    def __init__(self, texts: Sequence[str], table: _FoldTable) -> None:
+        parts: list[str] = []
+        self.starts: list[int] = []
+        self.maps: dict[int, tuple[int, ...]] = {}
+        pos = 0
+        for i, text in enumerate(texts):
+            folded, offsets = _fold_with_map(text, table)
+            if offsets is not None:
+                self.maps[i] = offsets
+            parts.append(folded)
+            self.starts.append(pos)
+            pos += len(folded) + 1
+        self.starts.append(pos)  # sentinel: one past the end
+        self.text = _SEP.join(parts)
+
+    def to_original(self, cue_index: int, start: int, end: int) -> tuple[int, int]:
+        """Map folded offsets within one cue back to offsets into the original cue text."""
+        offsets = self.maps.get(cue_index)
+        if offsets is None:
+            return start, end
+        # The end extends over trailing combining marks, and past a split character (ß -> ss).
+        return offsets[start], max(offsets[end], offsets[end - 1] + 1)
+
+
+# --- queries ------------------------------------------------------------------------------------
+
+
+def _strip_quotes(query: str) -> str:
+    q = query.strip()
+    if len(q) >= 2 and q[0] in _QUOTES and q[-1] in _QUOTES:
+        q = q[1:-1].strip()
+    return q
+
+
+def _word_bounded(pattern: str) -> str:
+    return rf"(?<!\w)(?:{pattern})(?!\w)"
+
+
+def _plain_pattern(query: str, options: SearchOptions) -> re.Pattern[str] | None:
+    casefold = not options.case_sensitive
+    tokens = [fold(tok, casefold=casefold) for tok in _strip_quotes(query).split()]
+    tokens = [tok for tok in tokens if tok.strip()]
+    if not tokens:
+        return None
+    # Whole-word checks are done on each candidate by _word_spans: a leading lookbehind would
+    # stop ``re`` from using its fast literal-prefix scan (8x slower).
+    return re.compile(r"\s+".join(re.escape(tok) for tok in tokens))
+
+
+# Constructs whose meaning depends on where the string ends or starts (anchors, word boundaries,
+# lookarounds, possessive and atomic parts): with them a match inside one cue need not be a match
+# in the joined text, so the fast whole-text pre-scan is not used. Deliberately over-cautious.
+_SCAN_UNSAFE = re.compile(r"\$|(?<!\[)\^|\\[AZzbBGmMK]|\(\?[=!<>|]|[*+?}]\+")
+
+
+_WORD_CHAR = re.compile(r"\w")
+
+
+def _word_spans(
+    pattern: re.Pattern[str], text: str, pos: int, endpos: int
+) -> Iterator[tuple[int, int]]:
+    r"""Spans of matches of ``pattern`` in ``text`` with no word character on either side.
+
+    Equivalent to ``(?<!\w)(?:pattern)(?!\w)``: after a rejected candidate the search resumes
+    one character later, so a whole-word match overlapping a rejected one is still found.
+    """
+    search = pattern.search
+    word = _WORD_CHAR.match
+    while True:
+        m = search(text, pos, endpos)
+        if m is None:
+            return
+        start, end = m.span()
+        if (start == 0 or word(text, start - 1) is None) and word(text, end) is None:
+            yield start, end
+            pos = end if end > start else end + 1
+        else:
+            pos = start + 1
+
+
+def _regex_pattern(
+    query: str, options: SearchOptions
+) -> tuple[regex.Pattern[str], regex.Pattern[str] | None] | None:
+    """The compiled pattern and, when safe, the pattern for the whole-text pre-scan."""
+    if not query.strip():
+        return None
+    source = fold(query, casefold=False)  # escapes are ASCII, so only literal text changes
+    flags = regex.V0 | (0 if options.case_sensitive else regex.IGNORECASE)
+    try:
+        inner = regex.compile(source, flags)
+        pattern = regex.compile(_word_bounded(source), flags) if options.whole_word else inner
+    except regex.error as err:
+        raise SearchError(f"invalid regular expression: {_regex_message(err, query)}") from None
+    except (ValueError, OverflowError, RecursionError) as err:
+        raise SearchError(f"invalid regular expression: {err}") from None
+    # The inner pattern finds a superset of the whole-word matches, so it can pre-scan for both.
+    scan = None if _SCAN_UNSAFE.search(source) else inner
+    return pattern, scan
+
+
+def _regex_message(err: regex.error, query: str) -> str:
+    msg = str(getattr(err, "msg", "") or err)
+    pos = getattr(err, "pos", None)
+    if isinstance(pos, int) and 0 <= pos <= len(query):
+        return f"{msg} at position {pos}"
+    return msg
+
+
+def check_query(query: str, options: SearchOptions) -> None:
+    """Raise ``SearchError`` if ``query`` cannot be run with ``options`` (for inline errors)."""
+    if options.regex:
+        _regex_pattern(query, options)
+
+
+# --- the index ----------------------------------------------------------------------------------
+
+
+class SearchIndex:
+    """Cues prepared for fast repeated searching (build once per transcript, off the GUI thread
+    for big ones: about 0.1 s per 50,000 cues).
+
+    ``search`` returns hits whose offsets point into the original ``Cue.text``.
+    """
+
+    def __init__(self, cues: Iterable[Cue]) -> None:
+        self._cues: tuple[Cue, ...] = tuple(cues)
+        texts = [cue.text for cue in self._cues]
+        self._folded = _Haystack(texts, _FULL_FOLD)
+        self._accent_folded = _Haystack(texts, _ACCENT_FOLD)
+        by_speaker: dict[str, list[int]] = {}
+        names: dict[str, str] = {}
+        for i, cue in enumerate(self._cues):
+            for name in cue.speakers:
+                key = fold(name).strip()
+                names.setdefault(key, name)
+                entries = by_speaker.setdefault(key, [])
+                if not entries or entries[-1] != i:
+                    entries.append(i)
+        self._by_speaker = {key: tuple(ids) for key, ids in by_speaker.items()}
+        self._speakers = tuple(names.values())
+
+    @property
+    def cues(self) -> tuple[Cue, ...]:
+        """The indexed cues; ``Hit.cue_index`` indexes this tuple."""
+        return self._cues
+
+    @property
+    def speakers(self) -> tuple[str, ...]:
+        """Distinct speaker names (as first written) in order of first appearance."""
+        return self._speakers
+
+    def __len__(self) -> int:
+        return len(self._cues)
+
+    def cue_indices_for_speaker(self, name: str) -> tuple[int, ...]:
+        """Indices of the cues whose speakers include ``name`` (ignoring case and accents)."""
+        return self._by_speaker.get(fold(name).strip(), ())
+
+    def first_hit_at_or_after(self, result: SearchResult, t_ms: int) -> int | None:
+        """Index of the first hit in ``result`` whose cue starts at or after ``t_ms``, or None.
+
+        For "go to the next hit from where playback is"; assumes cues sorted by start (as in a
+        ``Transcript``). Resolves only O(log n) hits, so it is cheap on huge results.
+        """
+        cues = self._cues
+        lo, hi = 0, len(result)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if cues[result.hit(mid).cue_index].start_ms < t_ms:
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo if lo < len(result) else None
+
+    def search(
+        self,
+        query: str,
+        options: SearchOptions | None = None,
+        *,
+        max_hits: int | None = None,
+        deadline_s: float | None = None,
+    ) -> SearchResult:
+        """Find ``query`` in every cue, in transcript order.
+
+        ``max_hits`` stops after that many hits (``truncated`` tells if there were more).
+        ``deadline_s`` is a time budget in seconds for this call; when it runs out the hits
+        found so far come back with ``timed_out``. Without it, plain queries run to the end and
+        regular expressions get ``DEFAULT_REGEX_DEADLINE_S``. Raises ``SearchError`` for a bad
+        regular expression.
+        """
+        opts = options or SearchOptions()
+        if max_hits is not None and max_hits <= 0:
+            max_hits = 0
+        allowed: frozenset[int] | None = None
+        if opts.speaker is not None and opts.speaker.strip():
+            allowed = frozenset(self.cue_indices_for_speaker(opts.speaker))
+        started = time.perf_counter()
+        if opts.regex:
+            budget = DEFAULT_REGEX_DEADLINE_S if deadline_s is None else deadline_s
+            rx = _regex_pattern(query, opts)
+            if rx is None or (allowed is not None and not allowed):
+                return SearchResult()
+            return self._search_regex(rx, allowed, max_hits, started + budget)
+        pattern = _plain_pattern(query, opts)
+        if pattern is None or (allowed is not None and not allowed):
+            return SearchResult()
+        deadline = None if deadline_s is None else started + deadline_s
+        hay = self._accent_folded if opts.case_sensitive else self._folded
+        return self._search_plain(pattern, hay, opts.whole_word, allowed, max_hits, deadline)
+
+    def _search_plain(
+        self,
+        pattern: re.Pattern[str],
+        hay: _Haystack,
+        whole_word: bool,
+        allowed: frozenset[int] | None,
+        max_hits: int | None,
+        deadline: float | None,
+    ) -> SearchResult:
+        # Only the spans in the joined text are collected here (C-speed list building); the
+        # cue index and original offsets of a hit are worked out when it is asked for.
+        text = hay.text
+        starts = hay.starts
+        n_cues = len(self._cues)
+        spans: list[tuple[int, int]] = []
+        truncated = timed_out = False
+        for first in range(0, n_cues, _CUES_PER_CHUNK):
+            lo = starts[first]
+            hi = starts[min(first + _CUES_PER_CHUNK, n_cues)] - 1
+            if whole_word:
+                found = list(_word_spans(pattern, text, lo, hi))
+            else:
+                found = [m.span() for m in pattern.finditer(text, lo, hi)]
+            if allowed is not None:
+                found = [sp for sp in found if bisect_right(starts, sp[0]) - 1 in allowed]
+            spans.extend(found)
+            if max_hits is not None and len(spans) > max_hits:
+                del spans[max_hits:]
+                truncated = True
+                break
+            if deadline is not None and time.perf_counter() > deadline:
+                timed_out = first + _CUES_PER_CHUNK < n_cues
+                break
+
+        def resolve(i: int) -> Hit:
+            g_start, g_end = spans[i]
+            ci = bisect_right(starts, g_start) - 1
+            base = starts[ci]
+            start, end = hay.to_original(ci, g_start - base, g_end - base)
+            return Hit(ci, start, end)
+
+        def find_cue_indices() -> tuple[int, ...]:
+            found: list[int] = []
+            next_cue_start = 0  # a span at or past this offset lies in a new cue
+            for g_start, _g_end in spans:
+                if g_start >= next_cue_start:
+                    ci = bisect_right(starts, g_start) - 1
+                    found.append(ci)
+                    next_cue_start = starts[ci + 1]
+            return tuple(found)
+
+        return SearchResult._lazy(
+            len(spans), resolve, find_cue_indices, truncated=truncated, timed_out=timed_out
+        )
+
+    def _search_regex(
+        self,
+        compiled: tuple[regex.Pattern[str], regex.Pattern[str] | None],
+        allowed: frozenset[int] | None,
+        max_hits: int | None,
+        deadline: float,
+    ) -> SearchResult:
+        pattern, scan = compiled
+        hay = self._accent_folded
+        text = hay.text
+        starts = hay.starts
+        n_cues = len(self._cues)
+        hits: list[Hit] = []
+        if scan is None or (allowed is not None and len(allowed) * 8 < n_cues):
+            candidates: Iterable[int] = sorted(allowed) if allowed is not None else range(n_cues)
+        else:
+            candidates = self._scan(scan, allowed, deadline)
+        try:
+            for ci in candidates:
+                remaining = deadline - time.perf_counter()
+                if remaining <= 0:
+                    return SearchResult(tuple(hits), timed_out=True)
+                # Each cue is matched on its own (a slice), so ^, $, \A, \Z and lookarounds see
+                # the cue's edges and nothing runs on into the next cue.
+                cue_text = text[starts[ci] : starts[ci + 1] - 1]
+                for m in pattern.finditer(cue_text, concurrent=True, timeout=remaining):
+                    f_start, f_end = m.span()
+                    if f_start == f_end:
+                        continue
+                    if max_hits is not None and len(hits) >= max_hits:
+                        return SearchResult(tuple(hits), truncated=True)
+                    start, end = hay.to_original(ci, f_start, f_end)
+                    hits.append(Hit(ci, start, end))
+        except TimeoutError:
+            return SearchResult(tuple(hits), timed_out=True)
+        return SearchResult(tuple(hits))
+
+    def _scan(
+        self, scan: regex.Pattern[str], allowed: frozenset[int] | None, deadline: float
+    ) -> Iterator[int]:
+        """Cue indices that may match, found by searching the whole joined text at C speed.
+
+        Only used for patterns where a match inside one cue is also a match in the joined text
+        (see ``_SCAN_UNSAFE``), so no matching cue is skipped; false candidates are harmless.
+        Raises TimeoutError when the deadline passes.
+        """
+        hay = self._accent_folded
+        text = hay.text
+        starts = hay.starts
+        pos = 0
+        while pos < len(text):
+            remaining = deadline - time.perf_counter()
+            if remaining <= 0:
+                raise TimeoutError
+            m = scan.search(text, pos, concurrent=True, timeout=remaining)
+            if m is None:
+                return
+            ci = bisect_right(starts, m.start()) - 1
+            if allowed is None or ci in allowed:
+                yield ci
+            pos = starts[ci + 1]
+
+
+# --- presentation helpers -----------------------------------------------------------------------
+
+
+def snippet(text: str, hit: Hit, context_chars: int = 40) -> tuple[str, str, str]:
+    """``(before, match, after)`` around ``hit`` in ``text`` (a cue's plain text).
+
+    At most ``context_chars`` characters on each side, cut at a word boundary where possible,
+    with "…" where text was cut; line breaks are shown as " / ". Plain strings: the caller
+    escapes them for display.
+    """
+    start = max(0, min(hit.start, len(text)))
+    end = max(start, min(hit.end, len(text)))
+    lo = max(0, start - context_chars)
+    hi = min(len(text), end + context_chars)
+    before = text[lo:start]
+    after = text[end:hi]
+    if lo > 0:
+        cut = _first_space(before)
+        if 0 <= cut < len(before) - 1:
+            before = before[cut + 1 :]
+        before = "…" + before.lstrip()
+    if hi < len(text):
+        cut = _last_space(after)
+        if cut > 0:
+            after = after[:cut]
+        after = after.rstrip() + "…"
+    return _lines(before), _lines(text[start:end]), _lines(after)
+
+
+def _first_space(s: str) -> int:
+    for i, ch in enumerate(s):
+        if ch.isspace():
+            return i
+    return -1
+
+
+def _last_space(s: str) -> int:
+    for i in range(len(s) - 1, -1, -1):
+        if s[i].isspace():
+            return i
+    return -1
+
+
+def _lines(s: str) -> str:
+    return s.replace("\r\n", "\n").replace("\n", " / ")
+
+
+def next_hit_index(current: int | None, count: int, *, backward: bool = False) -> tuple[int, bool]:
+    """Step through ``count`` hits from ``current`` (None: none selected yet).
+
+    Returns ``(index, wrapped)``; ``wrapped`` is True when the step went past the last hit back
+    to the first (or, backward, past the first to the last), so the UI can say so. Raises
+    ``ValueError`` when there are no hits.
+    """
+    if count <= 0:
+        raise ValueError("no hits to step through")
+    if current is None or not 0 <= current < count:
+        return (count - 1 if backward else 0), False
+    if backward:
+        return (count - 1, True) if current == 0 else (current - 1, False)
+    return (0, True) if current == count - 1 else (current + 1, False)

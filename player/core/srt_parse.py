@@ -1,0 +1,152 @@
+"""SubRip (.srt) and YouTube SBV (.sbv) block readers on top of webvtt-py, with diagnostics.
+
+webvtt-py's own ``from_srt``/``from_sbv`` drop malformed blocks without saying where. Here the
+text is split into blank-line separated blocks that remember their line numbers, and each block
+is checked and split with webvtt-py's cue-block classes (``SRTCueBlock``, ``SBVCueBlock``), so
+every skipped or repaired block is reported. Cue text stays raw (``<i>`` etc.).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from webvtt.sbv import SBVCueBlock
+from webvtt.srt import SRTCueBlock
+
+from player.core.vtt_parse import RawCue
+
+__all__ = ["looks_like_sbv", "looks_like_srt", "parse_sbv", "parse_srt"]
+
+_SRT_TS = r"\d+:\d{1,2}:\d{1,2}[,.]\d+"
+_SRT_TIMING = re.compile(rf"\s*({_SRT_TS})\s*-->\s*({_SRT_TS})", re.ASCII)
+_SRT_COMMA_TIMING = re.compile(r"\s*\d+:\d{1,2}:\d{1,2},\d+\s*-->", re.ASCII)
+_SBV_TIMING = re.compile(r"\s*\d+:\d{1,2}:\d{1,2}\.\d{3},\d+:\d{1,2}:\d{1,2}\.\d{3}\s*\Z", re.ASCII)
+_FIELDS = re.compile(r"[:,.]")
+# A field longer than this is past any sane time (webvtt-py uses the same bound).
+_MAX_FIELD_DIGITS = 17
+
+Warnings = list[tuple[int | None, str]]
+
+
+def _first_lines(lines: list[str], count: int) -> list[str]:
+    found: list[str] = []
+    for line in lines:
+        if line.strip():
+            found.append(line)
+            if len(found) == count:
+                break
+    return found
+
+
+def looks_like_srt(lines: list[str]) -> bool:
+    """A first block of a cue number then a ``-->`` timing line, or a comma-decimal timing."""
+    first = _first_lines(lines[:50], 2)
+    if not first:
+        return False
+    if len(first) == 2 and first[0].strip().isdigit() and _SRT_TIMING.match(first[1]):
+        return True
+    return _SRT_COMMA_TIMING.match(first[0]) is not None
+
+
+def looks_like_sbv(lines: list[str]) -> bool:
+    """The first non-blank line is an SBV timing line ``0:00:01.000,0:00:04.000``."""
+    first = _first_lines(lines[:50], 1)
+    return bool(first) and _SBV_TIMING.match(first[0]) is not None
+
+
+def _timing_ms(value: str) -> int | None:
+    """SRT/SBV time as most readers take it: ms read as a number, fields carry over."""
+    fields = _FIELDS.split(value.strip())
+    if len(fields) != 4 or any(len(f.lstrip("0")) > _MAX_FIELD_DIGITS for f in fields):
+        return None
+    hours, minutes, seconds, millis = (int(f) for f in fields)
+    return ((hours * 60 + minutes) * 60 + seconds) * 1000 + millis
+
+
+def _blocks(lines: list[str]) -> Iterator[tuple[int, list[str]]]:
+    """Blank-line separated blocks as (1-based first line, lines)."""
+    block: list[str] = []
+    start = 0
+    for number, line in enumerate(lines, 1):
+        if line.strip():
+            if not block:
+                start = number
+            block.append(line)
+        elif block:
+            yield start, block
+            block = []
+    if block:
+        yield start, block
+
+
+def _split_srt_blocks(lines: list[str], warnings: Warnings) -> Iterator[tuple[int, list[str]]]:
+    """Also split a block where a cue number and timing line follow without a blank line."""
+    for start, block in _blocks(lines):
+        first = 0
+        for k in range(1, len(block) - 1):
+            if block[k].strip().isdigit() and "-->" in block[k + 1]:
+                warnings.append((start + k, "no blank line before this cue; read as a new cue"))
+                yield start + first, block[first:k]
+                first = k
+        yield start + first, block[first:]
+
+
+def parse_srt(lines: list[str]) -> tuple[list[RawCue], Warnings]:
+    """Read SubRip cues; blocks that are not cues are joined to the previous cue or skipped."""
+    warnings: Warnings = []
+    cues: list[RawCue] = []
+    in_cue = False
+    pending: list[tuple[str, int, int, list[str], int]] = []
+    for start, block in _split_srt_blocks(lines, warnings):
+        has_index = len(block) > 1 and block[0].strip().isdigit() and "-->" in block[1]
+        if "-->" in block[0] or has_index:
+            candidate = block if has_index else ["0", *block]
+            timing_line = start + 1 if has_index else start
+            in_cue = False
+            if not SRTCueBlock.is_valid(candidate):
+                bad = block[1 if has_index else 0][:100]
+                warnings.append((timing_line, f"cue dropped: invalid SRT timing {bad!r}"))
+                continue
+            cue_block = SRTCueBlock.from_lines(candidate)
+            start_ms, end_ms = _timing_ms(cue_block.start), _timing_ms(cue_block.end)
+            if start_ms is None or end_ms is None:
+                warnings.append((timing_line, "cue dropped: time out of range"))
+                continue
+            if not has_index:
+                warnings.append((timing_line, "cue has no number before its timing line"))
+            ident = cue_block.index.strip() if has_index else ""
+            entry = (ident, start_ms, end_ms, list(cue_block.payload), timing_line)
+            pending.append(entry)
+            in_cue = True
+        elif in_cue:
+            pending[-1][3].extend(block)
+            warnings.append((start, "blank line inside cue text; joined to the cue above"))
+        else:
+            warnings.append((start, f"block skipped: not an SRT cue: {block[0][:100]!r}"))
+    for ident, start_ms, end_ms, text_lines, timing_line in pending:
+        if not text_lines:
+            warnings.append((timing_line, "cue dropped: no text"))
+            continue
+        cues.append(RawCue(ident, start_ms, end_ms, "", "\n".join(text_lines), timing_line))
+    return cues, warnings
+
+
+def parse_sbv(lines: list[str]) -> tuple[list[RawCue], Warnings]:
+    """Read YouTube SBV cues (a ``start,end`` line, then text)."""
+    warnings: Warnings = []
+    cues: list[RawCue] = []
+    for start, block in _blocks(lines):
+        if not SBVCueBlock.is_valid(block):
+            if len(block) == 1 and SBVCueBlock.CUE_TIMINGS_PATTERN.match(block[0]):
+                warnings.append((start, "cue dropped: no text"))
+            else:
+                warnings.append((start, f"block skipped: not an SBV cue: {block[0][:100]!r}"))
+            continue
+        cue_block = SBVCueBlock.from_lines(block)
+        start_ms, end_ms = _timing_ms(cue_block.start), _timing_ms(cue_block.end)
+        if start_ms is None or end_ms is None:
+            warnings.append((start, "cue dropped: time out of range"))
+            continue
+        cues.append(RawCue("", start_ms, end_ms, "", "\n".join(cue_block.payload), start))
+    return cues, warnings

@@ -1,0 +1,478 @@
+"""The libVLC adapter: the only module in the program that imports ``vlc``.
+
+libVLC facts this module relies on (libVLC 3.0.x, see ARCHITECTURE.md):
+
+- event callbacks run on libVLC threads; calling libVLC from inside one can deadlock, so the
+  callbacks here only update a few fields under a lock and forward events to listeners;
+- a garbage file named ``.mp3`` "plays" with length 0 and no tracks, so :meth:`VlcBackend.load`
+  parses the media locally (bounded wait) and refuses media without an audio or video track;
+- ``get_state()`` never reports Error; the ``EncounteredError`` event does;
+- after ``EndReached`` libVLC also sends ``Stopped``; the player must be stopped (from our own
+  thread, lazily on the next call) before it can play again.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import threading
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from player.playback.base import (
+    MAX_RATE,
+    MIN_RATE,
+    BackendEvent,
+    ErrorOccurred,
+    LengthChanged,
+    Listener,
+    MediaEnded,
+    PlaybackBackend,
+    PlaybackError,
+    PlaybackState,
+    StateChanged,
+    TimeChanged,
+)
+
+PARSE_TIMEOUT_MS = 2000
+"""Upper bound for the local parse done by :meth:`VlcBackend.load`."""
+
+BASE_ARGS: tuple[str, ...] = (
+    # A same-named .vtt next to the media would be loaded as a subtitle track and then the
+    # end-of-media event never fires; the transcript is ours to show anyway.
+    "--no-sub-autodetect-file",
+    "--no-video-title-show",
+    "--no-osd",
+    "--quiet",
+    "--no-stats",
+    # The program never touches the network: no Lua (playlist/art fetchers), no metadata lookups.
+    "--no-lua",
+    "--no-metadata-network-access",
+    # Keep the pitch when the rate changes (libVLC's default, made explicit).
+    "--audio-filter=scaletempo",
+)
+
+_unavailable_cache: list[str | None] = []
+_vlc_module: Any = None
+
+
+def _import_vlc() -> Any:
+    """Import python-vlc, turning its ways of failing (it may call sys.exit) into PlaybackError."""
+    global _vlc_module
+    if _vlc_module is not None:
+        return _vlc_module
+    records: list[logging.LogRecord] = []
+
+    class _Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record)
+
+    vlc_logger = logging.getLogger("vlc")
+    handler = _Collect(level=logging.DEBUG)
+    vlc_logger.addHandler(handler)
+    propagate = vlc_logger.propagate
+    vlc_logger.propagate = False  # python-vlc logs its failure; we report it ourselves
+    try:
+        import vlc
+    except (ImportError, OSError, NotImplementedError, AttributeError, SystemExit) as exc:
+        detail = "; ".join(r.getMessage() for r in records) or str(exc) or type(exc).__name__
+        raise PlaybackError(f"python-vlc could not load the libVLC library ({detail})") from None
+    finally:
+        vlc_logger.removeHandler(handler)
+        vlc_logger.propagate = propagate
+    _vlc_module = vlc
+    return vlc
+
+
+def libvlc_unavailable_reason() -> str | None:
+    """Why libVLC cannot be used (one line), or None when it can. The result is cached."""
+    if _unavailable_cache:
+        return _unavailable_cache[0]
+    reason: str | None = None
+    try:
+        vlc = _import_vlc()
+        instance = vlc.Instance(["--quiet", "--no-lua"])
+        if instance is None:
+            reason = "libVLC was found but could not start (are its plugins installed?)"
+        else:
+            instance.release()
+    except PlaybackError as exc:
+        reason = str(exc)
+    _unavailable_cache.append(reason)
+    return reason
+
+
+def _instance_args(extra_args: Sequence[str], audio_output: str | None, video: bool) -> list[str]:
+    args = list(BASE_ARGS)
+    if audio_output is not None:
+        args.append(f"--aout={audio_output}")
+    if not video:
+        # --no-video would skip the timeline of video-only files (they end at once).
+        args.append("--vout=dummy")
+    args.extend(extra_args)
+    return args
+
+
+class VlcBackend(PlaybackBackend):
+    """:class:`~player.playback.base.PlaybackBackend` on top of one libVLC instance and player.
+
+    One ``MediaPlayer`` is reused for every loaded file; the previous ``Media`` is released when a
+    new one is loaded. Listeners are called on libVLC threads.
+    """
+
+    def __init__(
+        self,
+        *,
+        extra_args: Sequence[str] = (),
+        audio_output: str | None = None,
+        video: bool = True,
+    ) -> None:
+        vlc = _import_vlc()
+        self._vlc = vlc
+        instance = vlc.Instance(_instance_args(extra_args, audio_output, video))
+        if instance is None:
+            raise PlaybackError("libVLC could not start (invalid options or missing plugins)")
+        self._instance: Any = instance
+        self._player: Any = instance.media_player_new()
+        self._media: Any = None
+        self._path: Path | None = None
+        self._lock = threading.Lock()
+        self._listeners: list[Listener] = []
+        self._state = PlaybackState.IDLE
+        self._has_video = False
+        self._length_ms = 0
+        self._pending_seek_ms: int | None = None  # seek asked for before playback started
+        self._media_has_start = False  # the current Media carries a :start-time option
+        self._needs_stop = False  # set by EndReached/EncounteredError; acted on lazily
+        self._rate = 1.0
+        self._volume = 100
+        self._muted = False
+        self._released = False
+        self._attached: list[Any] = []
+        self._attach_events()
+
+    # -- events (libVLC threads) -------------------------------------------------------------
+
+    def _attach_events(self) -> None:
+        et = self._vlc.EventType
+        handlers: dict[Any, Callable[[Any], None]] = {
+            et.MediaPlayerTimeChanged: self._on_time,
+            et.MediaPlayerLengthChanged: self._on_length,
+            et.MediaPlayerPlaying: self._on_playing,
+            et.MediaPlayerPaused: self._on_paused,
+            et.MediaPlayerStopped: self._on_stopped,
+            et.MediaPlayerEndReached: self._on_end,
+            et.MediaPlayerEncounteredError: self._on_error,
+        }
+        manager = self._player.event_manager()
+        for event_type, handler in handlers.items():
+            manager.event_attach(event_type, handler)
+            self._attached.append(event_type)
+
+    def _detach_events(self) -> None:
+        manager = self._player.event_manager()
+        for event_type in self._attached:
+            manager.event_detach(event_type)
+        self._attached.clear()
+
+    def _emit(self, event: BackendEvent) -> None:
+        with self._lock:
+            listeners = list(self._listeners)
+        for listener in listeners:
+            listener(event)
+
+    def _set_state(
+        self, state: PlaybackState, *, only_from: tuple[PlaybackState, ...] = ()
+    ) -> None:
+        with self._lock:
+            if only_from and self._state not in only_from:
+                return
+            if self._state is state:
+                return
+            self._state = state
+        self._emit(StateChanged(state))
+
+    def _on_time(self, event: Any) -> None:
+        self._emit(TimeChanged(max(0, int(event.u.new_time))))
+
+    def _on_length(self, event: Any) -> None:
+        length_ms = max(0, int(event.u.new_length))
+        with self._lock:
+            changed = length_ms > 0 and length_ms != self._length_ms
+            if changed:
+                self._length_ms = length_ms
+        if changed:
+            self._emit(LengthChanged(length_ms))
+
+    def _on_playing(self, _event: Any) -> None:
+        self._set_state(PlaybackState.PLAYING)
+
+    def _on_paused(self, _event: Any) -> None:
+        self._set_state(PlaybackState.PAUSED)
+
+    def _on_stopped(self, _event: Any) -> None:
+        # libVLC follows EndReached/EncounteredError with Stopped: keep ENDED/ERROR visible.
+        self._set_state(
+            PlaybackState.STOPPED, only_from=(PlaybackState.PLAYING, PlaybackState.PAUSED)
+        )
+
+    def _on_end(self, _event: Any) -> None:
+        with self._lock:
+            self._needs_stop = True
+        self._emit(MediaEnded())
+        self._set_state(PlaybackState.ENDED)
+
+    def _on_error(self, _event: Any) -> None:
+        with self._lock:
+            self._needs_stop = True
+            name = self._path.name if self._path is not None else "media"
+        self._emit(ErrorOccurred(f"{name}: libVLC could not play this file"))
+        self._set_state(PlaybackState.ERROR)
+
+    # -- helpers (caller's thread) -------------------------------------------------------------
+
+    def _check_alive(self) -> None:
+        if self._released:
+            raise RuntimeError("VlcBackend used after release()")
+
+    def _stop_if_needed(self) -> None:
+        """After EndReached/EncounteredError libVLC must be stopped before it plays again."""
+        with self._lock:
+            needs_stop, self._needs_stop = self._needs_stop, False
+        if needs_stop:
+            self._player.stop()
+
+    def _parse(self, media: Any, path: Path) -> list[Any]:
+        vlc = self._vlc
+        media.parse_with_options(vlc.MediaParseFlag.local, PARSE_TIMEOUT_MS)
+        deadline = time.monotonic() + PARSE_TIMEOUT_MS / 1000 + 0.2
+        status = media.get_parsed_status()
+        while not status and time.monotonic() < deadline:
+            time.sleep(0.005)
+            status = media.get_parsed_status()
+        if status == vlc.MediaParsedStatus.timeout or not status:
+            raise PlaybackError(f"{path}: timed out reading the media file")
+        if status == vlc.MediaParsedStatus.failed:
+            raise PlaybackError(f"{path}: not a media file libVLC can read")
+        return list(media.tracks_get() or [])
+
+    def _swap_media(self, start_ms: int) -> None:
+        media = self._instance.media_new_path(str(self._path))
+        if start_ms:
+            media.add_option(f":start-time={start_ms / 1000:.3f}")
+        self._player.set_media(media)
+        old, self._media = self._media, media
+        old.release()
+        self._media_has_start = bool(start_ms)
+
+    # -- PlaybackBackend -----------------------------------------------------------------------
+
+    def subscribe(self, listener: Listener) -> None:
+        """Call ``listener(event)`` for every event from now on (on libVLC threads)."""
+        with self._lock:
+            self._listeners.append(listener)
+
+    def load(self, path: str | Path) -> None:
+        """Load media, replacing the current one; PlaybackError within ~2 s when unplayable."""
+        self._check_alive()
+        path = Path(path)
+        if not path.exists():
+            raise PlaybackError(f"{path}: file not found")
+        if not path.is_file():
+            raise PlaybackError(f"{path}: not a file")
+        try:
+            size = path.stat().st_size
+        except OSError as exc:
+            raise PlaybackError(f"{path}: cannot read the file ({exc.strerror})") from None
+        if size == 0:
+            raise PlaybackError(f"{path}: the file is empty")
+        media = self._instance.media_new_path(str(path))
+        if media is None:
+            raise PlaybackError(f"{path}: libVLC could not open the file")
+        try:
+            tracks = self._parse(media, path)
+        except PlaybackError:
+            media.release()
+            raise
+        track_type = self._vlc.TrackType
+        has_audio = any(t.type == track_type.audio for t in tracks)
+        has_video = any(t.type == track_type.video for t in tracks)
+        if not has_audio and not has_video:
+            media.release()
+            raise PlaybackError(f"{path}: no audio or video track (not a media file?)")
+        duration_ms = max(0, int(media.get_duration()))
+
+        # Replace the old media: stop the player first (from this thread, never a callback).
+        self._player.stop()
+        with self._lock:
+            self._needs_stop = False
+        self._player.set_media(media)
+        old, self._media = self._media, media
+        if old is not None:
+            old.release()
+        with self._lock:
+            self._path = path
+            self._has_video = has_video
+            self._length_ms = duration_ms
+            self._pending_seek_ms = None
+            self._state = PlaybackState.LOADED
+        self._media_has_start = False
+        self._emit(StateChanged(PlaybackState.LOADED))
+        if duration_ms > 0:
+            self._emit(LengthChanged(duration_ms))
+
+    def play(self) -> None:
+        """Start or resume playback (replays from the start after the end)."""
+        self._check_alive()
+        if self._media is None:
+            raise PlaybackError("nothing loaded")
+        state = self.state()
+        if state is PlaybackState.PAUSED:
+            self._player.set_pause(0)
+            return
+        if state is PlaybackState.PLAYING:
+            return
+        self._stop_if_needed()
+        with self._lock:
+            start_ms, self._pending_seek_ms = self._pending_seek_ms, None
+        if start_ms or self._media_has_start:
+            # The input does not exist before play(), so set_time() now would be ignored: start
+            # a fresh Media (already checked by load) with a start-time option instead.
+            self._swap_media(start_ms or 0)
+        if self._player.play() == -1:
+            raise PlaybackError(f"{self._path}: libVLC could not start playback")
+        self._player.set_rate(self._rate)
+        self._apply_audio()
+
+    def pause(self) -> None:
+        """Pause (no-op unless playing)."""
+        self._check_alive()
+        if self.state() is PlaybackState.PLAYING:
+            self._player.set_pause(1)
+
+    def stop(self) -> None:
+        """Stop playback; the position returns to 0."""
+        self._check_alive()
+        with self._lock:
+            self._needs_stop = False
+            self._pending_seek_ms = None
+        self._player.stop()
+        if self._media is not None:
+            self._set_state(PlaybackState.STOPPED)
+
+    def seek(self, t_ms: int) -> None:
+        """Jump to ``t_ms`` (clamped to the media), playing or paused."""
+        self._check_alive()
+        length_ms = self.length_ms()
+        t_ms = max(0, int(t_ms))
+        if length_ms > 0:
+            t_ms = min(t_ms, length_ms)
+        state = self.state()
+        if state in (PlaybackState.PLAYING, PlaybackState.PAUSED):
+            self._player.set_time(t_ms)
+        else:
+            with self._lock:
+                self._pending_seek_ms = t_ms
+        self._emit(TimeChanged(t_ms))
+
+    def time_ms(self) -> int:
+        """The position libVLC last reported (step-wise), or the pending seek target."""
+        self._check_alive()
+        with self._lock:
+            pending = self._pending_seek_ms
+            state = self._state
+        if pending is not None:
+            return pending
+        if state in (PlaybackState.PLAYING, PlaybackState.PAUSED):
+            return max(0, int(self._player.get_time()))
+        if state is PlaybackState.ENDED:
+            return self._length_ms
+        return 0
+
+    def length_ms(self) -> int:
+        """Duration of the loaded media, 0 when unknown."""
+        with self._lock:
+            return self._length_ms
+
+    def state(self) -> PlaybackState:
+        """Current state (tracked from libVLC's events: get_state() never reports errors)."""
+        with self._lock:
+            return self._state
+
+    def set_rate(self, rate: float) -> None:
+        """Playback speed MIN_RATE..MAX_RATE (ValueError otherwise); pitch is preserved."""
+        if not MIN_RATE <= rate <= MAX_RATE:
+            raise ValueError(f"rate {rate} outside {MIN_RATE}..{MAX_RATE}")
+        self._set_test_rate(rate)
+
+    def _set_test_rate(self, rate: float) -> None:
+        """Tests only: any rate libVLC honours (up to 32x), to reach the end quickly."""
+        self._check_alive()
+        self._rate = float(rate)
+        self._player.set_rate(self._rate)
+
+    def rate(self) -> float:
+        """Current playback speed."""
+        return self._rate
+
+    def _apply_audio(self) -> None:
+        # Without an audio output yet libVLC may refuse; play() re-applies.
+        self._player.audio_set_volume(self._volume)
+        self._player.audio_set_mute(self._muted)
+
+    def set_volume(self, volume: int) -> None:
+        """Volume 0..100 (clamped)."""
+        self._check_alive()
+        self._volume = max(0, min(100, int(volume)))
+        self._apply_audio()
+
+    def volume(self) -> int:
+        """Current volume 0..100."""
+        return self._volume
+
+    def set_muted(self, muted: bool) -> None:
+        """Mute or unmute without changing the volume."""
+        self._check_alive()
+        self._muted = bool(muted)
+        self._apply_audio()
+
+    def is_muted(self) -> bool:
+        """Whether audio is muted."""
+        return self._muted
+
+    def has_video(self) -> bool:
+        """Whether the loaded media has a video track (from the local parse)."""
+        with self._lock:
+            return self._has_video
+
+    def set_video_window(self, win_id: int | None) -> None:
+        """Draw video into this native window (X11 window / HWND / NSView), or detach (None).
+
+        Only call this on a real windowing platform: with no usable window libVLC falls back to
+        the ``caca`` output and may crash the process.
+        """
+        self._check_alive()
+        handle = 0 if win_id is None else int(win_id)
+        if sys.platform.startswith("win"):
+            self._player.set_hwnd(handle or None)
+        elif sys.platform == "darwin":
+            self._player.set_nsobject(handle or None)
+        else:
+            self._player.set_xwindow(handle)
+
+    def release(self) -> None:
+        """Detach callbacks, then free the player, the media and the instance (idempotent)."""
+        if self._released:
+            return
+        self._released = True
+        self._detach_events()
+        with self._lock:
+            self._listeners.clear()
+        self._player.stop()
+        self._player.release()
+        if self._media is not None:
+            self._media.release()
+            self._media = None
+        self._instance.release()

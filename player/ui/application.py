@@ -1,0 +1,79 @@
+"""Start the Qt application and the main window (called by ``player.app.main``)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from platformdirs import user_config_dir
+
+from player.core.timecode import parse_user_time
+
+SAMPLE_MEDIA = (
+    Path(__file__).resolve().parent.parent.parent / "resources" / "sample" / "briefing.mp4"
+)
+
+
+def sample_media() -> Path:
+    """The bundled sample briefing (video version)."""
+    return SAMPLE_MEDIA
+
+
+def _choose_platform() -> None:
+    # libVLC can only embed video into X11 windows on Linux: under Wayland use XWayland.
+    if (
+        sys.platform.startswith("linux")
+        and "QT_QPA_PLATFORM" not in os.environ
+        and os.environ.get("WAYLAND_DISPLAY")
+        and os.environ.get("DISPLAY")
+    ):
+        os.environ["QT_QPA_PLATFORM"] = "xcb"
+
+
+def run_window(args: argparse.Namespace) -> int:
+    """Build the services, open the window, run the event loop; returns the exit status."""
+    at_ms = None
+    if args.at:
+        try:
+            at_ms = parse_user_time(args.at)
+        except ValueError as err:
+            print(f"error: --at: {err}", file=sys.stderr)
+            return 2
+    if args.rate is not None and not 0.5 <= args.rate <= 2.5:
+        print("error: --rate must be between 0.5 and 2.5", file=sys.stderr)
+        return 2
+
+    _choose_platform()
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QApplication
+
+    from player.playback.vlc_backend import VlcBackend
+    from player.ui.controller import PlaybackController
+    from player.ui.main_window import EMBED_PLATFORMS, MainWindow
+    from player.ui.settings import Settings
+
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication([sys.argv[0]])
+    app.setApplicationName("Briefing Player")
+    app.setOrganizationName("briefing-player")
+    app.setDesktopFileName("briefing-player")
+    embed = QGuiApplication.platformName() in EMBED_PLATFORMS
+    config_dir = (
+        Path(args.config_dir) if args.config_dir else Path(user_config_dir("briefing-player"))
+    )
+    settings = Settings(config_dir / "settings.ini")
+    backend = VlcBackend(video=embed)
+    controller = PlaybackController(backend)
+    window = MainWindow(controller, settings, embed_video=embed, sample_path=sample_media())
+    window.show()
+    media = Path(args.media) if args.media else sample_media()
+    window.open_media(media, transcript=args.transcript, at_ms=at_ms, play=not args.paused)
+    if args.rate is not None:
+        controller.set_rate(args.rate)
+    if getattr(args, "search", None):
+        hook = getattr(window, "start_search", None)
+        if hook is not None:
+            hook(args.search)
+    return int(app.exec())

@@ -1,0 +1,878 @@
+"""The main window: media (video or audio view), transport, transcript panel, menus, status bar.
+
+The window never calls libVLC: it talks to the :class:`PlaybackController`. Files are opened
+through :meth:`MainWindow.open_media` / :meth:`MainWindow.open_transcript`; transcripts are
+parsed on a worker thread and every problem is shown in the window, never raised.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QLocale, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QGuiApplication,
+    QKeySequence,
+)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QListWidget,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QSlider,
+    QSplitter,
+    QStackedWidget,
+    QStyle,
+    QTableWidget,
+    QTableWidgetItem,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from player import __version__
+from player.core.cue_index import CueIndex
+from player.core.sidecar import (
+    MEDIA_EXTENSIONS,
+    TRANSCRIPT_EXTENSIONS,
+    SidecarCandidate,
+    preferred_transcript,
+    transcripts_for,
+)
+from player.core.timecode import format_clock
+from player.core.transcript import Transcript, TranscriptError, load_transcript
+from player.playback.base import PlaybackError, PlaybackState
+from player.ui import settings as S
+from player.ui.controller import CueTracker, PlaybackController
+from player.ui.models import TranscriptModel, quote_for
+from player.ui.transcript_view import TranscriptPanel
+from player.ui.widgets import AudioView, InfoBar, TimelineSlider, VideoSurface, plain_label
+from player.ui.workers import start_job
+
+EMBED_PLATFORMS = frozenset({"xcb", "windows", "cocoa"})
+RESUME_MIN_MS = 5000
+
+
+@dataclass(frozen=True)
+class LoadedTranscript:
+    """A transcript parsed off the GUI thread, with its lookup index."""
+
+    path: str
+    transcript: Transcript
+    index: CueIndex
+
+
+def _load_with_index(path: str) -> LoadedTranscript:
+    transcript = load_transcript(path)
+    return LoadedTranscript(path, transcript, CueIndex(transcript.cues))
+
+
+@dataclass(frozen=True)
+class ShortcutSpec:
+    """An action's keys: ``keys`` always work; ``single_keys`` only when single-key shortcuts
+    are enabled (and never while typing in a text field — QLineEdit overrides them)."""
+
+    keys: tuple[str, ...]
+    single_keys: tuple[str, ...] = ()
+
+
+class MainWindow(QMainWindow):
+    """The player window.
+
+    Signals:
+      transcript_loaded(object): the Transcript now shown (after background parsing).
+      media_opened(str): media path after a successful load.
+    """
+
+    transcript_loaded = Signal(object)
+    media_opened = Signal(str)
+
+    def __init__(
+        self,
+        controller: PlaybackController,
+        settings: S.Settings,
+        *,
+        embed_video: bool,
+        sample_path: Path | None = None,
+    ) -> None:
+        super().__init__()
+        self.controller = controller
+        self.settings = settings
+        self.embed_video = embed_video
+        self.sample_path = sample_path
+        self.setWindowTitle("Briefing Player")
+        self.setAcceptDrops(True)
+        self.resize(1100, 680)
+
+        self.transcript: Transcript | None = None
+        self.transcript_path: str | None = None
+        self.transcript_candidates: list[SidecarCandidate] = []
+        self._load_token = 0
+        self._jobs: set[object] = set()
+        self._pending_seek_ms: int | None = None
+        self._single_key_actions: list[tuple[QAction, ShortcutSpec]] = []
+
+        self.model = TranscriptModel(self)
+        self.tracker = CueTracker(self)
+        self._build_media_area()
+        self._build_transport()
+        self.panel = TranscriptPanel(self.model, self)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setChildrenCollapsible(False)
+        left = QWidget(self)
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.media_stack, 1)
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.panel)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+
+        self.info_bar = InfoBar(self)
+        central = QWidget(self)
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.info_bar)
+        layout.addWidget(self.splitter, 1)
+        layout.addWidget(self.transport)
+        self.setCentralWidget(central)
+
+        self._build_status_bar()
+        self._build_actions_and_menus()
+        self._connect()
+        self._restore_layout()
+        self.panel.set_follow_enabled(settings.get(S.FOLLOW_ENABLED))
+        self.panel.set_font_size(settings.get(S.TRANSCRIPT_FONT_PT))
+        self.controller.set_volume(settings.get(S.VOLUME))
+        self._save_timer = QTimer(self)
+        self._save_timer.setInterval(5000)
+        self._save_timer.timeout.connect(self.save_position)
+        self._save_timer.start()
+
+    # ----- construction ---------------------------------------------------------------------
+
+    def _build_media_area(self) -> None:
+        self.media_stack = QStackedWidget(self)
+        self.audio_view = AudioView(self)
+        self.video_surface: VideoSurface | None = VideoSurface(self) if self.embed_video else None
+        self.media_error = plain_label("", self)
+        self.media_error.setWordWrap(True)
+        self.media_error.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.media_error.setAccessibleName("Media error")
+        self.media_stack.addWidget(self.audio_view)
+        if self.video_surface is not None:
+            self.media_stack.addWidget(self.video_surface)
+        self.media_stack.addWidget(self.media_error)
+
+    def _tool(self, text: str, tip: str, icon: QStyle.StandardPixmap | None = None) -> QToolButton:
+        button = QToolButton(self)
+        if icon is not None:
+            button.setIcon(self.style().standardIcon(icon))
+        else:
+            button.setText(text)
+        button.setToolTip(tip)
+        button.setAccessibleName(text)
+        button.setAutoRaise(True)
+        return button
+
+    def _build_transport(self) -> None:
+        sp = QStyle.StandardPixmap
+        self.transport = QWidget(self)
+        self.play_button = self._tool("Play", "Play/Pause (Space)", sp.SP_MediaPlay)
+        self.stop_button = self._tool("Stop", "Stop (S)", sp.SP_MediaStop)
+        self.back_button = self._tool("Skip back", "Skip back (J)", sp.SP_MediaSeekBackward)
+        self.fwd_button = self._tool("Skip forward", "Skip forward (L)", sp.SP_MediaSeekForward)
+        self.prev_cue_button = self._tool(
+            "Previous cue", "Previous cue (P)", sp.SP_MediaSkipBackward
+        )
+        self.next_cue_button = self._tool("Next cue", "Next cue (N)", sp.SP_MediaSkipForward)
+        self.slider = TimelineSlider(self)
+        self.elapsed = plain_label("0:00", self)
+        self.elapsed.setAccessibleName("Elapsed time")
+        self.remaining = plain_label("-0:00", self)
+        self.remaining.setAccessibleName("Remaining time")
+        self.rate_box = QComboBox(self)
+        self.rate_box.setAccessibleName("Speed")
+        self.rate_box.setToolTip("Playback speed ([ slower, ] faster, = normal)")
+        from player.ui.controller import RATE_STEPS
+
+        for r in RATE_STEPS:
+            self.rate_box.addItem(f"{r:g}×", r)
+        self.rate_box.setCurrentIndex(RATE_STEPS.index(1.0))
+        self.rate_reset = self._tool("1×", "Normal speed (=)")
+        self.mute_button = self._tool("Mute", "Mute (M)", sp.SP_MediaVolume)
+        self.mute_button.setCheckable(True)
+        self.volume = QSlider(Qt.Orientation.Horizontal, self)
+        self.volume.setRange(0, 100)
+        self.volume.setFixedWidth(90)
+        self.volume.setAccessibleName("Volume")
+        row = QHBoxLayout(self.transport)
+        row.setContentsMargins(0, 0, 0, 0)
+        for w in (
+            self.play_button,
+            self.stop_button,
+            self.prev_cue_button,
+            self.back_button,
+            self.fwd_button,
+            self.next_cue_button,
+            self.elapsed,
+        ):
+            row.addWidget(w)
+        row.addWidget(self.slider, 1)
+        for tail in (self.remaining, self.rate_box, self.rate_reset, self.mute_button, self.volume):
+            row.addWidget(tail)
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.status_label = plain_label("", self)
+        self.status_label.setAccessibleName("Status")
+        bar.addWidget(self.status_label, 1)
+        self.warnings_button = QPushButton("", self)
+        self.warnings_button.setFlat(True)
+        self.warnings_button.setAccessibleName("Transcript warnings")
+        self.warnings_button.clicked.connect(self.show_warnings)
+        self.warnings_button.hide()
+        bar.addPermanentWidget(self.warnings_button)
+        self.language_box = QComboBox(self)
+        self.language_box.setAccessibleName("Transcript language")
+        self.language_box.setToolTip("Transcript to show")
+        self.language_box.hide()
+        self.language_box.activated.connect(self._on_language_chosen)
+        bar.addPermanentWidget(self.language_box)
+
+    def _action(
+        self,
+        menu: QMenu,
+        text: str,
+        slot: object,
+        spec: ShortcutSpec | None = None,
+        *,
+        checkable: bool = False,
+    ) -> QAction:
+        action = QAction(text, self)
+        action.setCheckable(checkable)
+        action.triggered.connect(slot)
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        if spec is not None:
+            self._single_key_actions.append((action, spec))
+        menu.addAction(action)
+        self.addAction(action)
+        return action
+
+    def _build_actions_and_menus(self) -> None:
+        mb = self.menuBar()
+        c = self.controller
+        file_menu = mb.addMenu("&File")
+        self._action(file_menu, "Open &Media…", self.choose_media, ShortcutSpec(("Ctrl+O",)))
+        self._action(
+            file_menu, "Open &Transcript…", self.choose_transcript, ShortcutSpec(("Ctrl+Shift+O",))
+        )
+        self.recent_menu = file_menu.addMenu("Open &Recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        file_menu.addSeparator()
+        self._action(file_menu, "&Quit", self.close, ShortcutSpec(("Ctrl+Q",)))
+
+        pb = mb.addMenu("&Playback")
+        self.act_play = self._action(
+            pb, "&Play/Pause", c.toggle_play, ShortcutSpec(("Ctrl+Space",), ("Space", "K"))
+        )
+        self._action(pb, "&Stop", c.stop, ShortcutSpec(("Ctrl+.",), ("S",)))
+        pb.addSeparator()
+        self._action(pb, "Skip &Back", self.skip_back, ShortcutSpec(("Alt+Left",), ("J",)))
+        self._action(pb, "Skip &Forward", self.skip_forward, ShortcutSpec(("Alt+Right",), ("L",)))
+        self._action(pb, "P&revious Cue", self.previous_cue, ShortcutSpec(("Alt+Up",), ("P",)))
+        self._action(pb, "&Next Cue", self.next_cue, ShortcutSpec(("Alt+Down",), ("N",)))
+        pb.addSeparator()
+        self._action(
+            pb, "S&lower", lambda: c.step_rate(-1), ShortcutSpec(("Ctrl+Shift+Down",), ("[",))
+        )
+        self._action(
+            pb, "F&aster", lambda: c.step_rate(1), ShortcutSpec(("Ctrl+Shift+Up",), ("]",))
+        )
+        self._action(pb, "Normal &Speed", c.reset_rate, ShortcutSpec(("Ctrl+R",), ("=",)))
+        pb.addSeparator()
+        self._action(
+            pb, "Volume &Up", lambda: c.set_volume(c.volume() + 5), ShortcutSpec(("Ctrl+Up",))
+        )
+        self._action(
+            pb, "Volume &Down", lambda: c.set_volume(c.volume() - 5), ShortcutSpec(("Ctrl+Down",))
+        )
+        self._action(pb, "&Mute", c.toggle_mute, ShortcutSpec(("Ctrl+M",), ("M",)))
+        pb.addSeparator()
+        self._action(
+            pb,
+            "&Copy Current Cue as Quote",
+            self.copy_current_quote,
+            ShortcutSpec(("Ctrl+Shift+C",)),
+        )
+
+        view = mb.addMenu("&View")
+        self.act_follow = self._action(
+            view,
+            "&Follow Playback",
+            self.panel.set_follow_enabled,
+            ShortcutSpec(("Ctrl+Alt+F",), ("F",)),
+            checkable=True,
+        )
+        self.act_follow.setChecked(True)
+        self._action(view, "&Back to Now", self.back_to_now, ShortcutSpec(("Ctrl+J", "Esc")))
+        view.addSeparator()
+        self._action(
+            view,
+            "&Larger Text",
+            lambda: self.change_font_size(1),
+            ShortcutSpec(("Ctrl++", "Ctrl+=")),
+        )
+        self._action(
+            view, "S&maller Text", lambda: self.change_font_size(-1), ShortcutSpec(("Ctrl+-",))
+        )
+        self._action(
+            view, "&Default Text Size", lambda: self.change_font_size(0), ShortcutSpec(("Ctrl+0",))
+        )
+        view.addSeparator()
+        self.act_single_keys = self._action(
+            view, "&Single-Key Shortcuts", self.set_single_key_shortcuts, checkable=True
+        )
+        self.view_menu = view
+
+        help_menu = mb.addMenu("&Help")
+        self._action(help_menu, "&Keyboard Shortcuts", self.show_shortcuts, ShortcutSpec(("F1",)))
+        self._action(help_menu, "&About Briefing Player", self.show_about)
+        self.set_single_key_shortcuts(self.settings.get(S.SINGLE_KEY_SHORTCUTS))
+
+    def _connect(self) -> None:
+        c = self.controller
+        self.play_button.clicked.connect(c.toggle_play)
+        self.stop_button.clicked.connect(c.stop)
+        self.back_button.clicked.connect(self.skip_back)
+        self.fwd_button.clicked.connect(self.skip_forward)
+        self.prev_cue_button.clicked.connect(self.previous_cue)
+        self.next_cue_button.clicked.connect(self.next_cue)
+        self.slider.seek_requested.connect(c.seek)
+        self.rate_box.activated.connect(lambda i: c.set_rate(float(self.rate_box.itemData(i))))
+        self.rate_reset.clicked.connect(c.reset_rate)
+        self.mute_button.toggled.connect(c.set_muted)
+        self.volume.valueChanged.connect(c.set_volume)
+        c.position_changed.connect(self._on_position)
+        c.position_changed.connect(self.tracker.update_position)
+        c.state_changed.connect(self._on_state)
+        c.length_changed.connect(self._on_length)
+        c.error_occurred.connect(self._on_media_error)
+        c.rate_changed.connect(self._on_rate)
+        c.volume_changed.connect(self._on_volume)
+        c.muted_changed.connect(self._on_muted)
+        self.tracker.current_cue_changed.connect(self.panel.set_current_row)
+        self.tracker.current_cue_changed.connect(self._on_current_cue)
+        self.tracker.word_changed.connect(self.panel.set_current_word)
+        self.panel.seek_requested.connect(self.seek_and_play)
+        self.panel.following_changed.connect(self._on_following_changed)
+        self.panel.follow_button.toggled.connect(self._on_follow_toggled)
+
+    # ----- layout persistence ---------------------------------------------------------------
+
+    def _restore_layout(self) -> None:
+        geometry = self.settings.get(S.WINDOW_GEOMETRY)
+        if geometry:
+            self.restoreGeometry(QByteArray(geometry))
+        splitter = self.settings.get(S.SPLITTER_STATE)
+        if splitter:
+            self.splitter.restoreState(QByteArray(splitter))
+        else:
+            self.splitter.setSizes([620, 460])
+
+    def save_layout(self) -> None:
+        """Remember window geometry and splitter position."""
+        self.settings.set(S.WINDOW_GEOMETRY, bytes(self.saveGeometry().data()))
+        self.settings.set(S.SPLITTER_STATE, bytes(self.splitter.saveState().data()))
+
+    # ----- opening --------------------------------------------------------------------------
+
+    def open_media(
+        self,
+        path: str | Path,
+        *,
+        transcript: str | Path | None = None,
+        at_ms: int | None = None,
+        play: bool = True,
+    ) -> bool:
+        """Open media (and its transcript); errors are shown in the window. True if it plays."""
+        self.save_position()
+        path = Path(path).expanduser()
+        with contextlib.suppress(OSError):
+            path = path.resolve()
+        self.info_bar.hide()
+        self.setWindowTitle(f"{path.name} — Briefing Player")
+        self.audio_view.set_title(path.stem.replace("_", " "))
+        self.audio_view.set_cue(None, "")
+        playable = True
+        try:
+            self.controller.load(path)
+        except PlaybackError as err:
+            playable = False
+            self._show_media_error(str(err))
+        # The transcript is independent of whether the media plays.
+        if transcript is not None:
+            self.transcript_candidates = []
+            self.language_box.hide()
+            self.open_transcript(transcript)
+        else:
+            self._open_sidecar(path)
+        if not playable:
+            return False
+        self.settings.add_recent(str(path))
+        self.media_stack.setCurrentWidget(
+            self.video_surface
+            if self.video_surface is not None and self.controller.has_video()
+            else self.audio_view
+        )
+        if self.video_surface is not None:
+            self.controller.set_video_window(self.video_surface.window_id())
+        self.media_opened.emit(str(path))
+        resume = self.settings.resume_position(str(path))
+        if at_ms is not None:
+            self.controller.seek(at_ms)
+        elif resume is not None and resume > RESUME_MIN_MS:
+            self.info_bar.show_message(
+                f"You stopped at {format_clock(resume)} last time.",
+                [
+                    ("Resume at " + format_clock(resume), lambda: self.seek_and_play(resume)),
+                    (
+                        "Start from the beginning",
+                        lambda: self.settings.set_resume_position(str(path), None),
+                    ),
+                ],
+            )
+        if play:
+            self.controller.play()
+        self._set_status(f"Opened {path.name}")
+        return True
+
+    def _show_media_error(self, message: str) -> None:
+        self.media_error.setText(f"⚠ {message}\n\nThe transcript stays readable and searchable.")
+        self.media_stack.setCurrentWidget(self.media_error)
+        self._set_status(message)
+
+    def _open_sidecar(self, media: Path) -> None:
+        try:
+            candidates = transcripts_for(media)
+        except OSError:
+            candidates = []
+        self.transcript_candidates = candidates
+        self.language_box.clear()
+        if len(candidates) > 1:
+            for cand in candidates:
+                label = cand.language or "default"
+                self.language_box.addItem(f"{label} — {cand.path.name}", str(cand.path))
+            self.language_box.show()
+        else:
+            self.language_box.hide()
+        if not candidates:
+            self._clear_transcript()
+            self.info_bar.show_message(
+                f"No transcript found for {media.name}.",
+                [("Open transcript…", self.choose_transcript)],
+            )
+            return
+        langs = [n.replace("-", "_") for n in QLocale.system().uiLanguages()]
+        langs += [lang.split("_")[0] for lang in langs]
+        chosen = preferred_transcript(candidates, langs) or candidates[0]
+        if len(candidates) > 1:
+            self.language_box.setCurrentIndex(candidates.index(chosen))
+        self.open_transcript(chosen.path)
+
+    @Slot(int)
+    def _on_language_chosen(self, i: int) -> None:
+        path = self.language_box.itemData(i)
+        if path:
+            self.open_transcript(path)
+
+    def _clear_transcript(self) -> None:
+        self.transcript = None
+        self.transcript_path = None
+        self.model.set_cues(())
+        self.tracker.set_cues(())
+        self.panel.header.setText("Transcript (none)")
+        self.warnings_button.hide()
+
+    def open_transcript(self, path: str | Path) -> None:
+        """Parse a transcript on a worker thread; the panel fills in when it is ready."""
+        self._load_token += 1
+        token = self._load_token
+        self.panel.header.setText(f"Loading {Path(path).name}…")
+        job = start_job(
+            token,
+            lambda: _load_with_index(str(path)),
+            self._on_transcript_ready,
+            self._on_transcript_failed,
+        )
+        self._jobs.add(job)
+
+    @Slot(int, object)
+    def _on_transcript_ready(self, token: int, loaded: object) -> None:
+        if token != self._load_token or not isinstance(loaded, LoadedTranscript):
+            return
+        self.set_transcript(loaded.transcript, loaded.path, loaded.index)
+
+    @Slot(int, object)
+    def _on_transcript_failed(self, token: int, err: object) -> None:
+        if token != self._load_token:
+            return
+        self._clear_transcript()
+        if isinstance(err, TranscriptError):
+            message = str(err)
+            where = err.path or ""
+        else:  # an unexpected bug: still a message, never a traceback for the user
+            message = f"unexpected error: {err!r}"
+            where = ""
+        text = f"Could not read the transcript {Path(where).name if where else ''}: {message}"
+        self.info_bar.show_message(text, [("Open another transcript…", self.choose_transcript)])
+        self._set_status(text)
+
+    def set_transcript(
+        self, transcript: Transcript, path: str, index: CueIndex | None = None
+    ) -> None:
+        """Show a loaded transcript."""
+        self.transcript = transcript
+        self.transcript_path = path
+        self.model.set_cues(transcript.cues)
+        self.tracker.set_cues(transcript.cues, index)
+        self.tracker.update_position(self.controller.position_ms())
+        label = f"Transcript — {Path(path).name}"
+        if transcript.language:
+            label += f" ({transcript.language})"
+        if transcript.machine_generated:
+            label += " — machine-generated"
+        self.panel.header.setText(label)
+        count = len(transcript.warnings)
+        if count:
+            self.warnings_button.setText(f"⚠ {count} transcript warning{'s' if count != 1 else ''}")
+            self.warnings_button.show()
+        else:
+            self.warnings_button.hide()
+        self.transcript_loaded.emit(transcript)
+
+    # ----- user commands --------------------------------------------------------------------
+
+    @Slot()
+    def choose_media(self) -> None:
+        """File dialog for media."""
+        exts = " ".join(f"*{e}" for e in sorted(MEDIA_EXTENSIONS))
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open media", "", f"Media files ({exts});;All files (*)"
+        )
+        if path:
+            self.open_media(path)
+
+    @Slot()
+    def choose_transcript(self) -> None:
+        """File dialog for a transcript."""
+        exts = " ".join(f"*{e}" for e in sorted(TRANSCRIPT_EXTENSIONS))
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open transcript", "", f"Transcripts ({exts});;All files (*)"
+        )
+        if path:
+            self.info_bar.hide()
+            self.open_transcript(path)
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        recent = self.settings.get(S.RECENT_FILES)
+        if not recent:
+            action = self.recent_menu.addAction("(none)")
+            action.setEnabled(False)
+        for path in recent:
+            action = self.recent_menu.addAction(str(path))
+            action.triggered.connect(lambda _=False, p=path: self.open_media(p))
+
+    @Slot(int)
+    def seek_and_play(self, t_ms: int) -> None:
+        """Jump to ``t_ms`` and play."""
+        self.controller.seek_and_play(t_ms)
+        self.tracker.update_position(self.controller.position_ms())
+
+    @Slot()
+    def skip_back(self) -> None:
+        """Skip back by the configured step."""
+        self.controller.skip(-self.settings.get(S.SKIP_BACK_MS))
+
+    @Slot()
+    def skip_forward(self) -> None:
+        """Skip forward by the configured step."""
+        self.controller.skip(self.settings.get(S.SKIP_FORWARD_MS))
+
+    @Slot()
+    def next_cue(self) -> None:
+        """Jump to the next cue's start."""
+        index = self.tracker.index
+        if index is None or self.transcript is None:
+            return
+        found = index.next_start_after(self.controller.position_ms())
+        if found is not None:
+            self.controller.seek(self.transcript.cues[found].start_ms)
+
+    @Slot()
+    def previous_cue(self) -> None:
+        """Jump to the current cue's start, or the previous cue when just past a start."""
+        index = self.tracker.index
+        if index is None or self.transcript is None:
+            return
+        found = index.previous_start_before(self.controller.position_ms(), grace_ms=1000)
+        if found is not None:
+            self.controller.seek(self.transcript.cues[found].start_ms)
+
+    @Slot()
+    def back_to_now(self) -> None:
+        """Return the transcript to the current cue and resume following."""
+        self.panel.back_to_now()
+
+    @Slot()
+    def copy_current_quote(self) -> None:
+        """Copy the current cue as ``[time] Speaker: text``."""
+        row = self.model.current_row
+        if row >= 0:
+            text = quote_for(self.model.cues[row])
+            QGuiApplication.clipboard().setText(text)
+            self._set_status(f"Copied: {text[:80]}")
+
+    def change_font_size(self, direction: int) -> None:
+        """Bigger (+1), smaller (-1) or default (0) transcript text."""
+        current = self.settings.get(S.TRANSCRIPT_FONT_PT) or self.font().pointSize()
+        size = 0 if direction == 0 else max(7, min(48, current + 2 * direction))
+        self.settings.set(S.TRANSCRIPT_FONT_PT, size)
+        self.panel.set_font_size(size)
+
+    @Slot(bool)
+    def set_single_key_shortcuts(self, enabled: bool) -> None:
+        """Turn single-letter shortcuts on or off (WCAG 2.1.4)."""
+        self.settings.set(S.SINGLE_KEY_SHORTCUTS, enabled)
+        self.act_single_keys.setChecked(enabled)
+        for action, spec in self._single_key_actions:
+            keys = list(spec.keys) + (list(spec.single_keys) if enabled else [])
+            action.setShortcuts([QKeySequence(k) for k in keys])
+
+    def shortcut_rows(self) -> list[tuple[str, str]]:
+        """(action, keys) for the shortcuts dialog and the README."""
+        rows = []
+        for action, spec in self._single_key_actions:
+            keys = ", ".join(list(spec.keys) + list(spec.single_keys))
+            rows.append((action.text().replace("&", ""), keys))
+        return rows
+
+    @Slot()
+    def show_shortcuts(self) -> None:
+        """A table of all keyboard shortcuts."""
+        dialog = QDialog(self)
+        dialog.setWindowTitle("Keyboard shortcuts")
+        table = QTableWidget(0, 2, dialog)
+        table.setHorizontalHeaderLabels(["Action", "Keys"])
+        table.verticalHeader().hide()
+        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        rows = [
+            *self.shortcut_rows(),
+            ("Play the selected cue (transcript)", "Enter"),
+            ("Copy selected cues as quotes", "Ctrl+C"),
+        ]
+        for action_name, keys in rows:
+            r = table.rowCount()
+            table.insertRow(r)
+            table.setItem(r, 0, QTableWidgetItem(action_name))
+            table.setItem(r, 1, QTableWidgetItem(keys))
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        note = plain_label(
+            "Single-letter keys never act while you type in a text field, and can be turned "
+            "off in View ▸ Single-Key Shortcuts.",
+            dialog,
+        )
+        note.setWordWrap(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, dialog)
+        buttons.rejected.connect(dialog.reject)
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(table)
+        layout.addWidget(note)
+        layout.addWidget(buttons)
+        dialog.resize(520, 560)
+        dialog.open()
+
+    @Slot()
+    def show_about(self) -> None:
+        """Version and a one-line description."""
+        box = QMessageBox(self)
+        box.setWindowTitle("About Briefing Player")
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setText(
+            f"Briefing Player {__version__}\n\n"
+            "Play briefings with synchronized, searchable transcripts. Works offline."
+        )
+        box.open()
+
+    @Slot()
+    def show_warnings(self) -> None:
+        """List the transcript's load warnings with their line numbers."""
+        if self.transcript is None:
+            return
+        dialog = QDialog(self)
+        dialog.setWindowTitle("Transcript warnings")
+        listing = QListWidget(dialog)
+        name = Path(self.transcript_path or "").name
+        for w in self.transcript.warnings:
+            where = f"{name}:{w.line}" if w.line is not None else name
+            listing.addItem(f"{where}: {w.message}")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, dialog)
+        buttons.rejected.connect(dialog.reject)
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(
+            plain_label(
+                "These parts of the transcript were skipped or repaired while loading:", dialog
+            )
+        )
+        layout.addWidget(listing)
+        layout.addWidget(buttons)
+        dialog.resize(640, 400)
+        dialog.open()
+        self.warnings_dialog = dialog
+
+    # ----- controller → widgets ---------------------------------------------------------------
+
+    @Slot(int)
+    def _on_position(self, t_ms: int) -> None:
+        self.slider.set_position(t_ms)
+        length = self.controller.length_ms()
+        self.elapsed.setText(format_clock(t_ms))
+        self.remaining.setText("-" + format_clock(max(0, length - t_ms)))
+
+    @Slot(object)
+    def _on_state(self, state: PlaybackState) -> None:
+        sp = QStyle.StandardPixmap
+        playing = state is PlaybackState.PLAYING
+        self.play_button.setIcon(
+            self.style().standardIcon(sp.SP_MediaPause if playing else sp.SP_MediaPlay)
+        )
+        self.play_button.setAccessibleName("Pause" if playing else "Play")
+        if state is PlaybackState.ENDED:
+            self._set_status("Finished")
+            if self.controller.media_path:
+                self.settings.set_resume_position(self.controller.media_path, None)
+
+    @Slot(int)
+    def _on_length(self, length_ms: int) -> None:
+        self.slider.setRange(0, max(0, length_ms))
+        self._on_position(self.controller.position_ms())
+
+    @Slot(str)
+    def _on_media_error(self, message: str) -> None:
+        self._show_media_error(message)
+
+    @Slot(float)
+    def _on_rate(self, rate: float) -> None:
+        i = self.rate_box.findData(rate)
+        if i < 0:
+            self.rate_box.addItem(f"{rate:g}×", rate)
+            i = self.rate_box.count() - 1
+        self.rate_box.setCurrentIndex(i)
+        self._set_status(f"Speed {rate:g}×")
+
+    @Slot(int)
+    def _on_volume(self, volume: int) -> None:
+        if self.volume.value() != volume:
+            self.volume.blockSignals(True)
+            self.volume.setValue(volume)
+            self.volume.blockSignals(False)
+        self.settings.set(S.VOLUME, volume)
+
+    @Slot(bool)
+    def _on_muted(self, muted: bool) -> None:
+        self.mute_button.blockSignals(True)
+        self.mute_button.setChecked(muted)
+        self.mute_button.blockSignals(False)
+        sp = QStyle.StandardPixmap
+        self.mute_button.setIcon(
+            self.style().standardIcon(sp.SP_MediaVolumeMuted if muted else sp.SP_MediaVolume)
+        )
+        self._set_status("Muted" if muted else "Sound on")
+
+    @Slot(int)
+    def _on_current_cue(self, row: int) -> None:
+        if row >= 0 and self.transcript is not None:
+            cue = self.transcript.cues[row]
+            self.audio_view.set_cue(cue.speaker, cue.text)
+        else:
+            self.audio_view.set_cue(None, "")
+
+    @Slot(bool)
+    def _on_following_changed(self, following: bool) -> None:
+        self._set_status(
+            "Following playback" if following else "Following paused — Ctrl+J or Esc: back to now"
+        )
+
+    @Slot(bool)
+    def _on_follow_toggled(self, enabled: bool) -> None:
+        self.act_follow.setChecked(enabled)
+        self.settings.set(S.FOLLOW_ENABLED, enabled)
+
+    def _set_status(self, text: str) -> None:
+        self.status_label.setText(text)
+
+    # ----- resume, drag & drop, closing -----------------------------------------------------
+
+    @Slot()
+    def save_position(self) -> None:
+        """Remember where the current media is, for the resume offer next time."""
+        path = self.controller.media_path
+        if not path:
+            return
+        t_ms = self.controller.position_ms()
+        length = self.controller.length_ms()
+        near_end = length > 0 and t_ms > length - RESUME_MIN_MS
+        state = self.controller.state()
+        if state is PlaybackState.ENDED or near_end:
+            self.settings.set_resume_position(path, None)
+        elif t_ms > RESUME_MIN_MS:
+            self.settings.set_resume_position(path, t_ms)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        """Accept media and transcript files."""
+        if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        """Open dropped media (with a dropped transcript, if any) or a dropped transcript."""
+        self.open_dropped([u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()])
+        event.acceptProposedAction()
+
+    def open_dropped(self, paths: list[str]) -> None:
+        """Open what was dropped: media plus transcript, or a transcript for the current media."""
+        media = [p for p in paths if Path(p).suffix.lower() in MEDIA_EXTENSIONS]
+        subs = [p for p in paths if Path(p).suffix.lower() in TRANSCRIPT_EXTENSIONS]
+        other = [p for p in paths if p not in media and p not in subs]
+        if media:
+            self.open_media(media[0], transcript=subs[0] if subs else None)
+        elif subs:
+            self.info_bar.hide()
+            self.open_transcript(subs[0])
+        if other and not media and not subs:
+            names = ", ".join(Path(p).name for p in other)
+            self.info_bar.show_message(f"Not a media or transcript file: {names}")
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Save position, layout and settings; release the player."""
+        self.save_position()
+        self.save_layout()
+        self.settings.sync()
+        self._save_timer.stop()
+        self.controller.shutdown()
+        super().closeEvent(event)

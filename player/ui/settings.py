@@ -1,0 +1,153 @@
+"""One typed facade over QSettings: every setting is declared once (name, type, default, help).
+
+The settings file location is injected (``app.py`` passes the user config dir, tests pass
+``tmp_path``), so nothing here looks up global state.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import QByteArray, QSettings
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Setting(Generic[T]):
+    """Declaration of one setting."""
+
+    key: str
+    type: type[T]
+    default: T
+    description: str
+
+
+SKIP_BACK_MS = Setting("playback/skip_back_ms", int, 5000, "Skip back step (ms)")
+SKIP_FORWARD_MS = Setting("playback/skip_forward_ms", int, 15000, "Skip forward step (ms)")
+SEARCH_LEAD_IN_MS = Setting(
+    "search/lead_in_ms", int, 1000, "How far before a search hit's cue playback starts (ms)"
+)
+VOLUME = Setting("playback/volume", int, 80, "Volume 0..100")
+FOLLOW_ENABLED = Setting(
+    "transcript/follow", bool, True, "Keep the current cue in view as playback moves"
+)
+SINGLE_KEY_SHORTCUTS = Setting(
+    "keyboard/single_key_shortcuts",
+    bool,
+    True,
+    "Allow single-letter shortcuts (they never act while typing in a text field)",
+)
+TRANSCRIPT_FONT_PT = Setting("transcript/font_pt", int, 0, "Transcript font size, 0 = default")
+WINDOW_GEOMETRY = Setting("window/geometry", bytes, b"", "Main window geometry")
+WINDOW_STATE = Setting("window/state", bytes, b"", "Main window toolbars/docks state")
+SPLITTER_STATE = Setting("window/splitter", bytes, b"", "Media/transcript splitter sizes")
+RECENT_FILES = Setting("files/recent", list, [], "Recently opened media, newest first")
+RESUME_POSITIONS = Setting(
+    "files/resume_positions", dict, {}, "Last position per media file (path -> ms)"
+)
+ARCHIVE_DB = Setting("archive/db_path", str, "", "Archive database path, empty = default")
+
+ALL_SETTINGS: tuple[Setting[Any], ...] = (
+    SKIP_BACK_MS,
+    SKIP_FORWARD_MS,
+    SEARCH_LEAD_IN_MS,
+    VOLUME,
+    FOLLOW_ENABLED,
+    SINGLE_KEY_SHORTCUTS,
+    TRANSCRIPT_FONT_PT,
+    WINDOW_GEOMETRY,
+    WINDOW_STATE,
+    SPLITTER_STATE,
+    RECENT_FILES,
+    RESUME_POSITIONS,
+    ARCHIVE_DB,
+)
+
+MAX_RECENT = 10
+MAX_RESUME_ENTRIES = 500
+
+
+class Settings:
+    """Typed access to the settings stored in an INI file at an injected path."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._qs = QSettings(str(path), QSettings.Format.IniFormat)
+
+    @property
+    def path(self) -> str:
+        """The settings file."""
+        return self._qs.fileName()
+
+    def get(self, setting: Setting[T]) -> T:
+        """Read a setting; a missing or unreadable value gives the default."""
+        raw = self._qs.value(setting.key)
+        if raw is None:
+            return setting.default
+        try:
+            return self._convert(setting, raw)
+        except (TypeError, ValueError):
+            return setting.default
+
+    def set(self, setting: Setting[T], value: T) -> None:
+        """Store a setting."""
+        if setting.type in (list, dict):
+            self._qs.setValue(setting.key, json.dumps(value))
+        elif setting.type is bytes:
+            self._qs.setValue(setting.key, QByteArray(bytes(value)))  # type: ignore[call-overload]
+        else:
+            self._qs.setValue(setting.key, value)
+
+    def sync(self) -> None:
+        """Write pending changes to disk."""
+        self._qs.sync()
+
+    @staticmethod
+    def _convert(setting: Setting[T], raw: object) -> T:
+        kind = setting.type
+        value: object
+        if kind is bool:
+            value = raw if isinstance(raw, bool) else str(raw).lower() in ("true", "1", "yes")
+        elif kind is int:
+            value = int(raw)  # type: ignore[call-overload]
+        elif kind is str:
+            value = str(raw)
+        elif kind is bytes:
+            value = bytes(raw.data()) if isinstance(raw, QByteArray) else bytes(raw)  # type: ignore[call-overload]
+        elif kind in (list, dict):
+            value = json.loads(str(raw))
+            if not isinstance(value, kind):
+                raise TypeError("wrong JSON type")
+        else:
+            raise TypeError(f"unsupported setting type {kind}")
+        return value  # type: ignore[return-value]
+
+    # Convenience helpers for the structured settings.
+
+    def add_recent(self, path: str) -> list[str]:
+        """Put ``path`` first in the recent-files list and return the list."""
+        recent = [p for p in self.get(RECENT_FILES) if isinstance(p, str) and p != path]
+        recent.insert(0, path)
+        del recent[MAX_RECENT:]
+        self.set(RECENT_FILES, recent)
+        return recent
+
+    def resume_position(self, path: str) -> int | None:
+        """The remembered position of ``path`` in ms, or None."""
+        value = self.get(RESUME_POSITIONS).get(path)
+        return int(value) if isinstance(value, int) and value > 0 else None
+
+    def set_resume_position(self, path: str, t_ms: int | None) -> None:
+        """Remember (or forget, with None) the position of ``path``."""
+        stored = self.get(RESUME_POSITIONS)
+        positions = {str(k): v for k, v in stored.items() if isinstance(v, int)}
+        positions.pop(path, None)
+        if t_ms is not None and t_ms > 0:
+            positions[path] = int(t_ms)
+        while len(positions) > MAX_RESUME_ENTRIES:
+            positions.pop(next(iter(positions)))
+        self.set(RESUME_POSITIONS, positions)

@@ -1,0 +1,568 @@
+"""The transcript panel: a list of cues that follows playback without fighting the user.
+
+* ``CueDelegate`` paints each row — timestamp, speaker name where the speaker changes, and the
+  cue text laid out with explicit character formats (italic/bold/underline spans, search matches,
+  the spoken word). Text is never parsed as HTML.
+* ``TranscriptView`` is the ``QListView``; it reports user intent (scrolling, selecting, keyboard
+  navigation) and activation (click or Enter on a row).
+* ``TranscriptPanel`` adds follow mode: it scrolls to the current cue while following, pauses
+  following when the user scrolls/selects/searches, shows a "Back to now" button, and has an
+  explicit Follow toggle.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import (
+    QEvent,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QPoint,
+    QRect,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+    Slot,
+)
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QGuiApplication,
+    QKeyEvent,
+    QKeySequence,
+    QMouseEvent,
+    QPainter,
+    QPalette,
+    QTextCharFormat,
+    QTextLayout,
+    QWheelEvent,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QAbstractSlider,
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QMenu,
+    QPushButton,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from player.core.timecode import format_clock
+from player.core.transcript import Cue
+from player.ui.models import Role, TranscriptModel, quote_for
+
+_Index = QModelIndex | QPersistentModelIndex
+
+PAD = 6
+MARKER_W = 14
+LINE_SEPARATOR = "\u2028"
+
+
+def _cue_formats(
+    cue: Cue,
+    base: QFont,
+    matches: list[tuple[int, int]],
+    active: tuple[int, int] | None,
+    word: tuple[int, int] | None,
+    palette: QPalette,
+) -> list[QTextLayout.FormatRange]:
+    """Character formats for a cue's text: styled spans, the spoken word, search matches."""
+    ranges: list[QTextLayout.FormatRange] = []
+    text_len = len(cue.text)
+    if cue.spans and sum(len(s.text) for s in cue.spans) == text_len:
+        offset = 0
+        for span in cue.spans:
+            length = len(span.text)
+            if length and (span.italic or span.bold or span.underline):
+                fmt = QTextCharFormat()
+                if span.italic:
+                    fmt.setFontItalic(True)
+                if span.bold:
+                    fmt.setFontWeight(QFont.Weight.Bold)
+                if span.underline:
+                    fmt.setFontUnderline(True)
+                r = QTextLayout.FormatRange()
+                r.start, r.length, r.format = offset, length, fmt
+                ranges.append(r)
+            offset += length
+    if word is not None and word[1] > word[0]:
+        fmt = QTextCharFormat()
+        fmt.setFontUnderline(True)
+        fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
+        fmt.setBackground(palette.color(QPalette.ColorRole.AlternateBase))
+        r = QTextLayout.FormatRange()
+        r.start, r.length, r.format = word[0], word[1] - word[0], fmt
+        ranges.append(r)
+    for start, end in matches:
+        fmt = QTextCharFormat()
+        is_active = active is not None and (start, end) == tuple(active)
+        fmt.setBackground(QColor("#ff9f1c") if is_active else QColor("#ffe066"))
+        fmt.setForeground(QColor("#000000"))
+        if is_active:
+            fmt.setFontUnderline(True)
+        r = QTextLayout.FormatRange()
+        r.start, r.length, r.format = start, max(0, end - start), fmt
+        ranges.append(r)
+    return ranges
+
+
+class CueDelegate(QStyledItemDelegate):
+    """Paints a cue row: ``▶ 1:23  Speaker`` / text, with formats applied per character range."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._height_cache: dict[tuple[int, int], int] = {}
+
+    def clear_cache(self) -> None:
+        """Forget measured row heights (after a font, width or model change)."""
+        self._height_cache.clear()
+
+    @staticmethod
+    def _time_width(fm: QFontMetrics) -> int:
+        return fm.horizontalAdvance("00:00:00") + PAD
+
+    def _text_rect(self, option: QStyleOptionViewItem) -> QRect:
+        fm = option.fontMetrics
+        left = option.rect.left() + MARKER_W + self._time_width(fm)
+        return QRect(left, option.rect.top() + PAD, option.rect.right() - left - PAD, 0)
+
+    @staticmethod
+    def _layout(
+        text: str, font: QFont, width: int, formats: list[QTextLayout.FormatRange]
+    ) -> QTextLayout:
+        layout = QTextLayout(text.replace("\n", LINE_SEPARATOR), font)
+        layout.setCacheEnabled(True)
+        if formats:
+            layout.setFormats(formats)
+        layout.beginLayout()
+        y = 0.0
+        while True:
+            line = layout.createLine()
+            if not line.isValid():
+                break
+            line.setLineWidth(max(20, width))
+            line.setPosition(QPoint(0, int(y)).toPointF())
+            y += line.height()
+        layout.endLayout()
+        return layout
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:
+        """Row height from the laid-out text (cached per row and width)."""
+        width = option.rect.width() if option.rect.width() > 0 else 400
+        key = (index.row(), width)
+        cached = self._height_cache.get(key)
+        if cached is None:
+            cue: Cue = index.data(Role.CUE)
+            font = QFont(option.font)
+            fm = QFontMetrics(font)
+            text_w = width - MARKER_W - self._time_width(fm) - PAD
+            layout = self._layout(cue.text, font, text_w, [])
+            height = int(layout.boundingRect().height()) + 2 * PAD
+            if index.data(Role.SHOW_SPEAKER):
+                height += fm.height() + 2
+            cached = self._height_cache[key] = max(height, fm.height() + 2 * PAD)
+        return QSize(width, cached)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
+        """Draw the row with the current cue marked by weight, a marker and a background."""
+        cue: Cue = index.data(Role.CUE)
+        if cue is None:
+            return
+        palette = option.palette
+        is_current = bool(index.data(Role.IS_CURRENT))
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        painter.save()
+        rect = option.rect
+        if selected:
+            painter.fillRect(rect, palette.color(QPalette.ColorRole.Highlight))
+        elif is_current:
+            painter.fillRect(rect, palette.color(QPalette.ColorRole.AlternateBase))
+        text_color = palette.color(
+            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        )
+        font = QFont(option.font)
+        if is_current:
+            font.setWeight(QFont.Weight.Bold)
+            # A solid bar and a triangle: the current line is not marked by colour alone.
+            painter.fillRect(
+                QRect(rect.left(), rect.top(), 4, rect.height()),
+                palette.color(
+                    QPalette.ColorRole.Highlight
+                    if not selected
+                    else QPalette.ColorRole.HighlightedText
+                ),
+            )
+        fm = QFontMetrics(option.font)
+        top = rect.top() + PAD
+        painter.setPen(text_color)
+        if is_current:
+            painter.setFont(font)
+            painter.drawText(
+                QRect(rect.left() + 4, top, MARKER_W, fm.height()),
+                Qt.AlignmentFlag.AlignCenter,
+                "▶",
+            )
+        time_font = QFont(option.font)
+        painter.setFont(time_font)
+        dim = QColor(text_color)
+        if not selected:
+            dim = palette.color(QPalette.ColorRole.PlaceholderText)
+        painter.setPen(dim)
+        painter.drawText(
+            QRect(rect.left() + MARKER_W, top, self._time_width(fm), fm.height()),
+            int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop),
+            format_clock(cue.start_ms),
+        )
+        left = rect.left() + MARKER_W + self._time_width(fm)
+        width = rect.right() - left - PAD
+        if index.data(Role.SHOW_SPEAKER) and cue.speaker:
+            sfont = QFont(option.font)
+            sfont.setWeight(QFont.Weight.Bold)
+            painter.setFont(sfont)
+            painter.setPen(text_color)
+            sfm = QFontMetrics(sfont)
+            painter.drawText(
+                QRect(left, top, width, sfm.height()),
+                int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop),
+                sfm.elidedText(cue.speaker, Qt.TextElideMode.ElideRight, width),
+            )
+            top += fm.height() + 2
+        formats = _cue_formats(
+            cue,
+            font,
+            index.data(Role.MATCHES) or [],
+            index.data(Role.ACTIVE_MATCH),
+            index.data(Role.WORD_RANGE),
+            palette,
+        )
+        layout = self._layout(cue.text, font, width, formats)
+        painter.setPen(text_color)
+        layout.draw(painter, QPoint(left, top).toPointF())
+        painter.restore()
+
+
+class TranscriptView(QListView):
+    """The cue list. Emits user intent so the panel can pause following.
+
+    Signals:
+      cue_activated(int): the user clicked a row (no modifiers) or pressed Enter on it.
+      user_browsed(): the user scrolled, selected several rows or moved with the keyboard.
+    """
+
+    cue_activated = Signal(int)
+    user_browsed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setLayoutMode(QListView.LayoutMode.Batched)
+        self.setBatchSize(200)
+        self.setWordWrap(True)
+        self.setUniformItemSizes(False)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.customContextMenuRequested.connect(self._context_menu)
+        self.setAccessibleName("Transcript")
+        self.setAccessibleDescription(
+            "Cues of the transcript. Enter plays from the selected cue; the cue playing now is "
+            "marked with a triangle."
+        )
+        self._programmatic = 0
+        self.verticalScrollBar().actionTriggered.connect(self._on_scroll_action)
+
+    # Programmatic scrolling/current-index changes are wrapped so they don't count as the user's.
+    def follow_to(self, row: int) -> None:
+        """Scroll so ``row`` is in view and make it the current item (for screen readers)."""
+        model = self.model()
+        if model is None or not 0 <= row < model.rowCount():
+            return
+        index = model.index(row, 0)
+        self._programmatic += 1
+        try:
+            sel = self.selectionModel()
+            if sel is not None and len(sel.selectedRows()) <= 1:
+                sel.setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+            rect = self.visualRect(index)
+            view_h = self.viewport().height()
+            if rect.top() < view_h * 0.15 or rect.bottom() > view_h * 0.75:
+                self.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+        finally:
+            self._programmatic -= 1
+
+    @Slot(int)
+    def _on_scroll_action(self, action: int) -> None:
+        if not self._programmatic and action != QAbstractSlider.SliderAction.SliderNoAction.value:
+            self.user_browsed.emit()
+
+    def wheelEvent(self, e: QWheelEvent) -> None:
+        """Scrolling with the wheel pauses following."""
+        super().wheelEvent(e)
+        self.user_browsed.emit()
+
+    def mouseReleaseEvent(self, e: QMouseEvent) -> None:
+        """A plain click activates the row; Shift/Ctrl-click selects (and pauses following)."""
+        index = self.indexAt(e.position().toPoint())
+        super().mouseReleaseEvent(e)
+        if e.button() != Qt.MouseButton.LeftButton or not index.isValid():
+            return
+        mods = e.modifiers() & (
+            Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.ControlModifier
+        )
+        if mods:
+            self.user_browsed.emit()
+        else:
+            self.cue_activated.emit(index.row())
+
+    def keyPressEvent(self, e: QKeyEvent) -> None:
+        """Enter plays the current row; Ctrl+C copies quotes; arrows browse (pause following)."""
+        if e.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not e.modifiers():
+            index = self.currentIndex()
+            if index.isValid():
+                self.cue_activated.emit(index.row())
+            e.accept()
+            return
+        if e.matches(QKeySequence.StandardKey.Copy):
+            self.copy_selection()
+            e.accept()
+            return
+        before = self.currentIndex()
+        super().keyPressEvent(e)
+        if self.currentIndex() != before:
+            self.user_browsed.emit()
+
+    def selected_rows(self) -> list[int]:
+        """Selected rows in order."""
+        sel = self.selectionModel()
+        return sorted(i.row() for i in sel.selectedRows()) if sel is not None else []
+
+    def copy_selection(self) -> str:
+        """Copy the selected cues as quotes with timestamp and speaker; returns the text."""
+        model = self.model()
+        if not isinstance(model, TranscriptModel):
+            return ""
+        rows = self.selected_rows()
+        if not rows and self.currentIndex().isValid():
+            rows = [self.currentIndex().row()]
+        text = "\n".join(quote_for(model.cues[r]) for r in rows)
+        if text:
+            clipboard = QGuiApplication.clipboard()
+            if clipboard is not None:
+                clipboard.setText(text)
+        return text
+
+    @Slot(QPoint)
+    def _context_menu(self, pos: QPoint) -> None:
+        index = self.indexAt(pos)
+        menu = QMenu(self)
+        play = menu.addAction("Play from here")
+        play.setEnabled(index.isValid())
+        copy = menu.addAction("Copy quote with timestamp")
+        chosen = menu.exec(self.viewport().mapToGlobal(pos))
+        if chosen is play and index.isValid():
+            self.cue_activated.emit(index.row())
+        elif chosen is copy:
+            self.copy_selection()
+
+
+class TranscriptPanel(QWidget):
+    """Transcript list with follow mode, a "Back to now" button and a Follow toggle.
+
+    Signals:
+      seek_requested(int): the user chose a cue; payload is its start in ms.
+      following_changed(bool): whether the panel is following playback now.
+    """
+
+    seek_requested = Signal(int)
+    following_changed = Signal(bool)
+
+    def __init__(self, model: TranscriptModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._model = model
+        self.view = TranscriptView(self)
+        self.view.setModel(model)
+        self.delegate = CueDelegate(self.view)
+        self.view.setItemDelegate(self.delegate)
+        self._follow_enabled = True
+        self._follow_paused = False
+        self._holds: set[str] = set()
+
+        self.header = QLabel("Transcript", self)
+        self.header.setTextFormat(Qt.TextFormat.PlainText)
+        font = self.header.font()
+        font.setWeight(QFont.Weight.Bold)
+        self.header.setFont(font)
+        self.follow_button = QToolButton(self)
+        self.follow_button.setText("Follow")
+        self.follow_button.setCheckable(True)
+        self.follow_button.setChecked(True)
+        self.follow_button.setToolTip("Keep the current cue in view (F)")
+        self.follow_button.setAccessibleName("Follow playback")
+        self.follow_button.toggled.connect(self.set_follow_enabled)
+        self.back_button = QPushButton("⤓ Back to now", self)
+        self.back_button.setToolTip("Scroll back to the cue playing now and follow it (Ctrl+J)")
+        self.back_button.setAccessibleName("Back to now")
+        self.back_button.clicked.connect(self.back_to_now)
+        self.back_button.hide()
+        self.status = QLabel("", self)
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
+
+        top = QHBoxLayout()
+        top.setContentsMargins(4, 2, 4, 2)
+        top.addWidget(self.header)
+        top.addStretch(1)
+        top.addWidget(self.status)
+        top.addWidget(self.back_button)
+        top.addWidget(self.follow_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addLayout(top)
+        layout.addWidget(self.view, 1)
+
+        self.view.cue_activated.connect(self._on_activated)
+        self.view.user_browsed.connect(self.pause_following)
+        model.modelReset.connect(self._on_model_reset)
+        self._relayout_timer = QTimer(self)
+        self._relayout_timer.setSingleShot(True)
+        self._relayout_timer.setInterval(50)
+        self._relayout_timer.timeout.connect(self._relayout)
+        self.view.viewport().installEventFilter(self)
+
+    # ----- follow mode ----------------------------------------------------------------------
+
+    def is_following(self) -> bool:
+        """True when the panel scrolls itself to the current cue."""
+        return self._follow_enabled and not self._follow_paused and not self._holds
+
+    def follow_enabled(self) -> bool:
+        """The user's Follow toggle."""
+        return self._follow_enabled
+
+    @Slot(bool)
+    def set_follow_enabled(self, enabled: bool) -> None:
+        """Turn following on or off for good (the Follow toggle)."""
+        was = self.is_following()
+        self._follow_enabled = enabled
+        if enabled:
+            self._follow_paused = False
+        if self.follow_button.isChecked() != enabled:
+            self.follow_button.setChecked(enabled)
+        self._update_follow_ui(was)
+        if self.is_following():
+            self.view.follow_to(self._model.current_row)
+
+    @Slot()
+    def pause_following(self) -> None:
+        """The user is reading elsewhere: stop scrolling until "Back to now"."""
+        if self._follow_enabled and not self._follow_paused:
+            was = self.is_following()
+            self._follow_paused = True
+            self._update_follow_ui(was)
+
+    def hold_following(self, reason: str, held: bool) -> None:
+        """Pause following while something else (e.g. the search box) has the user's attention."""
+        was = self.is_following()
+        if held:
+            self._holds.add(reason)
+        else:
+            self._holds.discard(reason)
+        self._update_follow_ui(was)
+
+    @Slot()
+    def back_to_now(self) -> None:
+        """Scroll to the current cue and resume following (turns Follow on if it was off)."""
+        was = self.is_following()
+        self._follow_paused = False
+        self._holds.clear()
+        if not self._follow_enabled:
+            self._follow_enabled = True
+            self.follow_button.setChecked(True)
+        self._update_follow_ui(was)
+        self.view.clearSelection()
+        self.view.follow_to(self._model.current_row)
+
+    def _update_follow_ui(self, was_following: bool) -> None:
+        now = self.is_following()
+        self.back_button.setVisible(not now)
+        self.status.setText(
+            "" if now else ("Following paused" if self._follow_enabled else "Not following")
+        )
+        if now != was_following:
+            self.following_changed.emit(now)
+
+    # ----- playback → view ------------------------------------------------------------------
+
+    @Slot(int)
+    def set_current_row(self, row: int) -> None:
+        """Mark the current cue, and scroll to it when following."""
+        self._model.set_current_row(row)
+        if row >= 0 and self.is_following():
+            self.view.follow_to(row)
+
+    @Slot(int)
+    def set_current_word(self, word: int) -> None:
+        """Mark the spoken word inside the current cue."""
+        self._model.set_current_word(word)
+
+    def show_row(self, row: int) -> None:
+        """Scroll to a row without changing follow state (used for search hits)."""
+        if 0 <= row < self._model.rowCount():
+            index = self._model.index(row, 0)
+            self.view._programmatic += 1
+            try:
+                self.view.setCurrentIndex(index)
+                self.view.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+            finally:
+                self.view._programmatic -= 1
+
+    @Slot(int)
+    def _on_activated(self, row: int) -> None:
+        cue = self._model.cues[row]
+        was = self.is_following()
+        self._follow_paused = False
+        self._update_follow_ui(was)
+        self.seek_requested.emit(cue.start_ms)
+
+    @Slot()
+    def _on_model_reset(self) -> None:
+        self.delegate.clear_cache()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Row heights depend on the width: re-measure after resizes (debounced)."""
+        if watched is self.view.viewport() and event.type() == QEvent.Type.Resize:
+            self._relayout_timer.start()
+        return super().eventFilter(watched, event)
+
+    @Slot()
+    def _relayout(self) -> None:
+        # Keep the row the user is reading at the top when heights change under them.
+        anchor = self.view.indexAt(QPoint(4, 4))
+        self.delegate.clear_cache()
+        self.view.doItemsLayout()
+        if self.is_following():
+            self.view.follow_to(self._model.current_row)
+        elif anchor.isValid():
+            self.view._programmatic += 1
+            try:
+                self.view.scrollTo(anchor, QAbstractItemView.ScrollHint.PositionAtTop)
+            finally:
+                self.view._programmatic -= 1
+
+    def set_font_size(self, points: int) -> None:
+        """Transcript text size in points (0 = application default)."""
+        font = QFont(QApplication.font())
+        if points > 0:
+            font.setPointSize(points)
+        self.view.setFont(font)
+        self._relayout()

@@ -1,0 +1,286 @@
+"""Small widgets of the main window: timeline slider, video surface, audio view, info bar.
+
+Every label that can show text from a file (titles, cue text, error messages) is set to
+``Qt.PlainText`` so nothing from a transcript is ever interpreted as markup.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRect, QSize, Qt, Signal, Slot
+from PySide6.QtGui import QColor, QFont, QMouseEvent, QPainter, QPaintEvent, QPalette
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QSlider,
+    QStyle,
+    QStyleOptionSlider,
+    QVBoxLayout,
+    QWidget,
+)
+
+from player.core.timecode import format_clock
+
+
+def plain_label(text: str = "", parent: QWidget | None = None) -> QLabel:
+    """A QLabel that never interprets its text as rich text."""
+    label = QLabel(parent)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setText(text)
+    return label
+
+
+class TimelineSlider(QSlider):
+    """Seek bar in milliseconds: click or drag to seek, arrows step, ticks mark search hits.
+
+    Signals:
+      seek_requested(int): the user chose a position (ms).
+      mark_clicked(int): the user clicked near the tick with this index in ``marks``.
+    """
+
+    seek_requested = Signal(int)
+    mark_clicked = Signal(int)
+
+    MARK_HIT_PX = 4
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(Qt.Orientation.Horizontal, parent)
+        self.setRange(0, 0)
+        self.setSingleStep(5000)
+        self.setPageStep(15000)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setAccessibleName("Position")
+        self.setMinimumHeight(28)
+        self._marks: list[int] = []
+        self._dragging = False
+        self.sliderPressed.connect(self._on_pressed)
+        self.sliderReleased.connect(self._on_released)
+        self.actionTriggered.connect(self._on_action)
+
+    @property
+    def marks(self) -> list[int]:
+        """Tick positions in ms."""
+        return list(self._marks)
+
+    def set_marks(self, marks_ms: list[int]) -> None:
+        """Show a tick at each position (ms); [] clears them."""
+        self._marks = sorted(marks_ms)
+        self.update()
+
+    def set_position(self, t_ms: int) -> None:
+        """Move the handle to the playback position unless the user is dragging it."""
+        if not self._dragging:
+            self.blockSignals(True)
+            self.setValue(t_ms)
+            self.blockSignals(False)
+            self.setAccessibleDescription(f"{format_clock(t_ms)} of {format_clock(self.maximum())}")
+
+    def _x_for(self, t_ms: int) -> int:
+        opt = QStyleOptionSlider()
+        self.initStyleOption(opt)
+        groove = self.style().subControlRect(
+            QStyle.ComplexControl.CC_Slider, opt, QStyle.SubControl.SC_SliderGroove, self
+        )
+        handle = self.style().subControlRect(
+            QStyle.ComplexControl.CC_Slider, opt, QStyle.SubControl.SC_SliderHandle, self
+        )
+        span = groove.width() - handle.width()
+        pos = QStyle.sliderPositionFromValue(self.minimum(), self.maximum(), t_ms, max(1, span))
+        return groove.left() + handle.width() // 2 + pos
+
+    def _value_at(self, x: int) -> int:
+        opt = QStyleOptionSlider()
+        self.initStyleOption(opt)
+        groove = self.style().subControlRect(
+            QStyle.ComplexControl.CC_Slider, opt, QStyle.SubControl.SC_SliderGroove, self
+        )
+        handle = self.style().subControlRect(
+            QStyle.ComplexControl.CC_Slider, opt, QStyle.SubControl.SC_SliderHandle, self
+        )
+        span = groove.width() - handle.width()
+        return QStyle.sliderValueFromPosition(
+            self.minimum(), self.maximum(), x - groove.left() - handle.width() // 2, max(1, span)
+        )
+
+    def mark_near(self, x: int) -> int | None:
+        """Index of the tick within a few pixels of ``x``, or None."""
+        best: tuple[int, int] | None = None
+        for i, t_ms in enumerate(self._marks):
+            dist = abs(self._x_for(t_ms) - x)
+            if dist <= self.MARK_HIT_PX and (best is None or dist < best[0]):
+                best = (dist, i)
+        return None if best is None else best[1]
+
+    def mousePressEvent(self, ev: QMouseEvent) -> None:
+        """Click on the groove jumps there (not page-steps); near a tick goes to that hit."""
+        if ev.button() == Qt.MouseButton.LeftButton and self.maximum() > 0:
+            x = int(ev.position().x())
+            mark = self.mark_near(x)
+            if mark is not None:
+                self.mark_clicked.emit(mark)
+                ev.accept()
+                return
+            opt = QStyleOptionSlider()
+            self.initStyleOption(opt)
+            handle = self.style().subControlRect(
+                QStyle.ComplexControl.CC_Slider, opt, QStyle.SubControl.SC_SliderHandle, self
+            )
+            if not handle.contains(ev.position().toPoint()):
+                value = self._value_at(x)
+                self.setValue(value)
+                self.seek_requested.emit(value)
+        super().mousePressEvent(ev)
+
+    @Slot()
+    def _on_pressed(self) -> None:
+        self._dragging = True
+
+    @Slot()
+    def _on_released(self) -> None:
+        self._dragging = False
+        self.seek_requested.emit(self.value())
+
+    @Slot(int)
+    def _on_action(self, action: int) -> None:
+        if action == QSlider.SliderAction.SliderMove.value and self._dragging:
+            return
+        # Keyboard steps / page clicks: sliderPosition holds the new value.
+        self.seek_requested.emit(self.sliderPosition())
+
+    def paintEvent(self, ev: QPaintEvent) -> None:
+        """The slider, with a tick above the groove for each mark."""
+        super().paintEvent(ev)
+        if not self._marks or self.maximum() <= 0:
+            return
+        painter = QPainter(self)
+        color = QColor("#d9480f")
+        painter.setPen(color)
+        last_x = -10
+        for t_ms in self._marks:
+            x = self._x_for(t_ms)
+            if x == last_x:
+                continue
+            last_x = x
+            painter.fillRect(QRect(x - 1, 0, 2, self.height() // 3), color)
+            painter.fillRect(
+                QRect(x - 1, self.height() - self.height() // 3, 2, self.height() // 3), color
+            )
+        painter.end()
+
+
+class VideoSurface(QWidget):
+    """A native child window that libVLC draws into (only used on real windowing platforms)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAttribute(Qt.WidgetAttribute.WA_NativeWindow, True)
+        self.setAttribute(Qt.WidgetAttribute.WA_DontCreateNativeAncestors, True)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
+        self.setAutoFillBackground(True)
+        pal = self.palette()
+        pal.setColor(QPalette.ColorRole.Window, QColor("black"))
+        self.setPalette(pal)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMinimumSize(QSize(160, 90))
+        self.setAccessibleName("Video")
+
+    def window_id(self) -> int:
+        """The native window id to hand to libVLC."""
+        return int(self.winId())
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        """Black until libVLC draws."""
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), QColor("black"))
+        painter.end()
+
+
+class AudioView(QWidget):
+    """For audio-only media: the briefing title, the current speaker and cue in large text."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = plain_label("", self)
+        self.speaker = plain_label("", self)
+        self.cue_text = plain_label("", self)
+        self.title.setAccessibleName("Briefing title")
+        self.speaker.setAccessibleName("Current speaker")
+        self.cue_text.setAccessibleName("Current line")
+        for label in (self.title, self.speaker, self.cue_text):
+            label.setWordWrap(True)
+            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        f = QFont(self.font())
+        f.setPointSizeF(f.pointSizeF() * 1.3)
+        f.setWeight(QFont.Weight.DemiBold)
+        self.title.setFont(f)
+        f2 = QFont(self.font())
+        f2.setPointSizeF(f2.pointSizeF() * 1.4)
+        f2.setWeight(QFont.Weight.Bold)
+        self.speaker.setFont(f2)
+        f3 = QFont(self.font())
+        f3.setPointSizeF(f3.pointSizeF() * 1.8)
+        self.cue_text.setFont(f3)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addStretch(1)
+        layout.addWidget(self.speaker)
+        layout.addWidget(self.cue_text)
+        layout.addStretch(2)
+        self.setMinimumSize(QSize(200, 120))
+
+    def set_title(self, title: str) -> None:
+        """The briefing's title."""
+        self.title.setText(title)
+
+    def set_cue(self, speaker: str | None, text: str) -> None:
+        """Show the current cue (empty text between cues)."""
+        self.speaker.setText(speaker or "")
+        self.cue_text.setText(text)
+
+
+class InfoBar(QFrame):
+    """A dismissable message strip with optional action buttons (resume offer, no transcript…)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setAutoFillBackground(True)
+        pal = self.palette()
+        pal.setColor(QPalette.ColorRole.Window, pal.color(QPalette.ColorRole.AlternateBase))
+        self.setPalette(pal)
+        self.label = plain_label("", self)
+        self.label.setWordWrap(True)
+        self._layout = QHBoxLayout(self)
+        self._layout.setContentsMargins(8, 4, 8, 4)
+        self._layout.addWidget(self.label, 1)
+        self._buttons: list[QPushButton] = []
+        close = QPushButton("✕", self)
+        close.setAccessibleName("Dismiss")
+        close.setFlat(True)
+        close.setFixedWidth(28)
+        close.clicked.connect(self.hide)
+        self._layout.addWidget(close)
+        self._close = close
+        self.hide()
+
+    def show_message(self, text: str, actions: list[tuple[str, object]] | None = None) -> None:
+        """Show ``text`` with buttons; each action is (label, callable)."""
+        for b in self._buttons:
+            b.deleteLater()
+        self._buttons = []
+        self.label.setText(text)
+        for label, callback in actions or []:
+            button = QPushButton(label, self)
+            button.clicked.connect(callback)
+            button.clicked.connect(self.hide)
+            self._layout.insertWidget(self._layout.count() - 1, button)
+            self._buttons.append(button)
+        self.setAccessibleDescription(text)
+        self.show()
+
+    def buttons(self) -> list[QPushButton]:
+        """The action buttons shown now."""
+        return list(self._buttons)

@@ -1,0 +1,54 @@
+"""Work that must stay off the GUI thread (loading big transcripts, indexing) and its hand-back.
+
+A ``Job`` runs a plain function on the global thread pool; its result or error comes back via a
+queued signal on the GUI thread. Each job carries a ``token`` so callers can ignore stale results
+(e.g. a transcript that finished loading after the user already opened another file).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+
+class JobSignals(QObject):
+    """Signals of a Job: ``finished(token, result)`` or ``failed(token, exception)``."""
+
+    finished = Signal(int, object)
+    failed = Signal(int, object)
+
+
+class Job(QRunnable):
+    """Run ``fn()`` on a worker thread and report back by signal."""
+
+    def __init__(self, token: int, fn: Callable[[], Any]) -> None:
+        super().__init__()
+        self.token = token
+        self.fn = fn
+        self.signals = JobSignals()
+        self.setAutoDelete(True)
+
+    def run(self) -> None:
+        """Worker-thread body: never lets an exception escape into Qt."""
+        try:
+            result = self.fn()
+        except Exception as err:  # reported to the GUI thread, which shows a message
+            self.signals.failed.emit(self.token, err)
+        else:
+            self.signals.finished.emit(self.token, result)
+
+
+def start_job(
+    token: int,
+    fn: Callable[[], Any],
+    on_finished: Callable[[int, object], None],
+    on_failed: Callable[[int, object], None],
+) -> Job:
+    """Start ``fn`` on the global pool; callbacks run on the GUI thread."""
+    job = Job(token, fn)
+    job.signals.finished.connect(on_finished)
+    job.signals.failed.connect(on_failed)
+    QThreadPool.globalInstance().start(job)
+    return job

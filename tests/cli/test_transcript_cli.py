@@ -1,0 +1,134 @@
+"""``briefing-player transcript FILE [--json]``: output formats, warnings, exit status."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from player.app import main
+from tests.conftest import REPO, SHARED
+
+HOSTILE = SHARED / "corpus" / "hostile"
+
+
+def _write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_default_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = _write(
+        tmp_path,
+        "b.vtt",
+        "WEBVTT\n\n00:00:01.500 --> 00:00:03.000\n<v Ann>Hello &amp; welcome\nsecond line\n\n"
+        "01:02:03.004 --> 01:02:04.000\nno speaker\n",
+    )
+    assert main(["transcript", str(path)]) == 0
+    out, err = capsys.readouterr()
+    assert out.splitlines() == [
+        "[00:00:01.500] Ann: Hello & welcome / second line",
+        "[01:02:03.004] no speaker",
+    ]
+    assert err == ""
+
+
+def test_warnings_go_to_stderr(capsys: pytest.CaptureFixture[str]) -> None:
+    path = HOSTILE / "10_negative_and_malformed_timestamps.vtt"
+    assert main(["transcript", str(path)]) == 0
+    out, err = capsys.readouterr()
+    assert out.splitlines() == ["[00:00:03.000] the only valid cue (line:-1 is a valid setting)"]
+    lines = err.splitlines()
+    assert len(lines) == 8
+    assert lines[0] == (
+        f"warning: {path}:4: cue dropped: invalid cue timings '-00:00:01.000 --> 00:00:02.000'"
+    )
+
+
+def test_json_output(capsys: pytest.CaptureFixture[str]) -> None:
+    path = HOSTILE / "12_voice_spans.vtt"
+    assert main(["transcript", str(path), "--json"]) == 0
+    out, err = capsys.readouterr()
+    assert err == ""
+    doc = json.loads(out)
+    assert doc["format"] == "vtt" and doc["warnings"] == []
+    assert doc["cues"][0] == {
+        "id": None,
+        "start": 1.0,
+        "end": 2.0,
+        "speaker": "Roger Bingham",
+        "text": "We are in New York City",
+    }
+    assert doc["cues"][4]["text"] == "Laughs\nsecond line still in the voice"
+    assert doc["cues"][5]["speaker"] == "A, B"
+    assert doc["cues"][3]["speaker"] is None
+
+
+def test_json_srt_with_warnings(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["transcript", "--json", str(HOSTILE / "18_srt_renamed.vtt")]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["format"] == "srt"
+    assert [c["id"] for c in doc["cues"]] == ["1", "2"]
+    assert doc["warnings"][0]["line"] is None and "SubRip" in doc["warnings"][0]["message"]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "reason"),
+    [
+        ("missing.vtt", None, "file not found"),
+        ("empty.vtt", b"", "empty file"),
+        ("binary.vtt", bytes(range(256)) * 16, "binary data, not a transcript"),
+        ("prose.srt", b"Dear all,\nplease find attached.\n", "not a transcript"),
+    ],
+)
+def test_errors_exit_2_with_one_line(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    name: str,
+    content: bytes | None,
+    reason: str,
+) -> None:
+    path = tmp_path / name
+    if content is not None:
+        path.write_bytes(content)
+    assert main(["transcript", str(path)]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.startswith(f"error: {path}: {reason}")
+    assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_error_names_the_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "bad.vtt"
+    path.write_bytes(b"WEBVTTX\n\n00:01.000 --> 00:02.000\nx\n")
+    assert main(["transcript", str(path)]) == 2
+    assert capsys.readouterr().err.rstrip().endswith("(line 1)")
+
+
+def test_subprocess_round_trip(tmp_path: Path) -> None:
+    path = _write(tmp_path, "s.srt", "1\n00:00:01,000 --> 00:00:02,000\n<i>Hi</i>\n")
+    ok = subprocess.run(
+        [sys.executable, "-m", "player", "transcript", str(path), "--json"],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=REPO,
+        timeout=60,
+        check=False,
+    )
+    assert ok.returncode == 0, ok.stderr
+    assert json.loads(ok.stdout)["cues"][0]["text"] == "Hi"
+    bad = subprocess.run(
+        [sys.executable, "-m", "player", "transcript", str(tmp_path / "nope.vtt")],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=60,
+        check=False,
+    )
+    assert bad.returncode == 2
+    assert bad.stderr == f"error: {tmp_path / 'nope.vtt'}: file not found\n"

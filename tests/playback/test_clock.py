@@ -1,0 +1,162 @@
+"""MediaClock: interpolation between step-wise reports, with an injected wall clock."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from player.playback.clock import MediaClock
+
+
+class Wall:
+    """A hand-driven wall clock (ms)."""
+
+    def __init__(self) -> None:
+        self.t = 10_000
+
+    def __call__(self) -> int:
+        return self.t
+
+
+def _started(wall: Wall, at_ms: int = 0, **kw: int) -> MediaClock:
+    clock = MediaClock(wall, **kw)
+    clock.seeked(at_ms)
+    clock.set_playing(True)
+    return clock
+
+
+def test_paused_clock_holds_reports_and_seeks() -> None:
+    wall = Wall()
+    clock = MediaClock(wall)
+    assert clock.position_ms() == 0
+    clock.report(1200)
+    wall.t += 5000
+    assert clock.position_ms() == 1200
+    clock.seeked(300)
+    assert clock.position_ms() == 300
+
+
+def test_interpolates_between_steps() -> None:
+    wall = Wall()
+    clock = _started(wall)
+    wall.t += 100
+    assert clock.position_ms() == 100
+    wall.t += 150
+    clock.report(250)
+    wall.t += 120
+    assert clock.position_ms() == 370
+
+
+def test_stale_reports_do_not_pull_back() -> None:
+    """Ogg-like 1 s steps: a report equal to the last step start is old news."""
+    wall = Wall()
+    clock = _started(wall)
+    wall.t += 1000
+    clock.report(1000)  # exact step
+    wall.t += 600
+    clock.report(1000)  # a poll of the same step, 600 ms later
+    assert clock.position_ms() == 1600
+
+
+def test_rate_scales_progress() -> None:
+    wall = Wall()
+    clock = _started(wall, 5000)
+    clock.set_rate(2.0)
+    wall.t += 500
+    assert clock.position_ms() == 6000
+    clock.set_rate(0.5)
+    wall.t += 1000
+    assert clock.position_ms() == 6500
+
+
+def test_rate_must_be_positive() -> None:
+    with pytest.raises(ValueError):
+        MediaClock(Wall()).set_rate(0)
+
+
+def test_pause_freezes_and_resume_continues() -> None:
+    wall = Wall()
+    clock = _started(wall)
+    wall.t += 700
+    clock.set_playing(False)
+    wall.t += 3000
+    assert clock.position_ms() == 700
+    clock.set_playing(True)
+    wall.t += 100
+    assert clock.position_ms() == 800
+
+
+def test_seek_can_go_backwards() -> None:
+    wall = Wall()
+    clock = _started(wall, 50_000)
+    wall.t += 400
+    assert clock.position_ms() == 50_400
+    clock.seeked(1000)
+    assert clock.position_ms() == 1000
+    wall.t += 10
+    assert clock.position_ms() == 1010
+
+
+def test_large_disagreement_snaps() -> None:
+    wall = Wall()
+    clock = _started(wall)
+    wall.t += 1000
+    clock.report(20_000)  # seeked elsewhere
+    assert clock.position_ms() == 20_000
+    wall.t += 250
+    clock.report(5000)  # far behind: snap back too
+    assert clock.position_ms() == 5000
+
+
+def test_small_backward_correction_holds_instead_of_stepping_back() -> None:
+    """Audio runs 10% slow: the output never goes back, it waits for the truth."""
+    wall = Wall()
+    clock = _started(wall, window_ms=1000)
+    outputs = []
+    true_ms = 0.0
+    for _ in range(80):  # 20 s of 250 ms reports
+        wall.t += 250
+        true_ms += 225
+        clock.report(int(true_ms))
+        for _ in range(25):
+            wall.t += 0  # several reads at the same instant are stable
+            outputs.append(clock.position_ms())
+    assert outputs == sorted(outputs)
+    assert abs(clock.position_ms() - true_ms) < 300  # drift is corrected, not accumulated
+
+
+def test_latency_is_subtracted_at_rate() -> None:
+    wall = Wall()
+    clock = _started(wall, 10_000, latency_ms=40)
+    clock.set_rate(2.0)
+    wall.t += 1000
+    assert clock.position_ms() == 12_000 - 80
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    step_ms=st.sampled_from([250, 1000]),
+    rate=st.sampled_from([0.5, 1.0, 1.5, 2.5]),
+    polls=st.lists(st.booleans(), min_size=50, max_size=50),
+)
+def test_tracks_true_time_within_a_tick(step_ms: int, rate: float, polls: list[bool]) -> None:
+    """Step-wise reports plus stale polls at 10 ms ticks: monotonic, and close to the truth."""
+    wall = Wall()
+    clock = _started(wall)
+    clock.set_rate(rate)
+    start = wall.t
+    last = 0
+    next_step = step_ms
+    for i in range(4000 // 10):
+        wall.t += 10
+        true_ms = (wall.t - start) * rate
+        while true_ms >= next_step:
+            clock.report(next_step)
+            next_step += step_ms
+        if polls[i % len(polls)]:
+            clock.report(next_step - step_ms)  # a get_time() poll: the current step's start
+        pos = clock.position_ms()
+        assert pos >= last
+        last = pos
+        assert abs(pos - true_ms) <= 10 * rate + 1

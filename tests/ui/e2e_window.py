@@ -1,0 +1,94 @@
+"""End-to-end run of the real window with the real libVLC on a real X display (Xvfb).
+
+Run as a subprocess by ``test_e2e_real_vlc.py`` (Qt's platform is per process, and the rest of
+the suite runs offscreen, where libVLC must not embed video):
+
+    python -m tests.ui.e2e_window MEDIA CONFIG_DIR OUT_JSON
+
+It opens MEDIA in the main window, plays it at 4x (a test-only rate), records every change of
+the highlighted row, grabs the screen over the video surface after a few seconds, waits for the
+end and writes what it saw to OUT_JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication
+
+from player.playback.base import PlaybackState
+from player.playback.vlc_backend import VlcBackend
+from player.ui.controller import PlaybackController
+from player.ui.main_window import EMBED_PLATFORMS, MainWindow
+from player.ui.settings import Settings
+
+TEST_RATE = 4.0
+
+
+def main() -> int:
+    media, config_dir, out = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
+    app = QApplication([sys.argv[0]])
+    embed = QGuiApplication.platformName() in EMBED_PLATFORMS
+    backend = VlcBackend(video=embed, audio_output="dummy")
+    controller = PlaybackController(backend)
+    window = MainWindow(controller, Settings(config_dir / "settings.ini"), embed_video=embed)
+    window.resize(1000, 600)
+    window.show()
+    rows: list[int] = []
+    window.tracker.current_cue_changed.connect(lambda r: rows.append(r))
+    result: dict[str, object] = {"platform": QGuiApplication.platformName(), "embed": embed}
+    started = time.monotonic()
+
+    def grab() -> None:
+        surface = window.video_surface
+        shown = window.media_stack.currentWidget()
+        result["shown"] = type(shown).__name__
+        target = surface if surface is not None and shown is surface else shown
+        origin = target.mapToGlobal(target.rect().topLeft())
+        screen = QGuiApplication.primaryScreen()
+        image = screen.grabWindow(
+            0, origin.x(), origin.y(), target.width(), target.height()
+        ).toImage()
+        bright = total = 0
+        for y in range(0, image.height(), 4):
+            for x in range(0, image.width(), 4):
+                c = image.pixelColor(x, y)
+                total += 1
+                if c.red() + c.green() + c.blue() > 60:
+                    bright += 1
+        result["nonblack_fraction"] = bright / max(1, total)
+        image.save(str(out.with_suffix(".png")))
+        result["audio_view_text"] = window.audio_view.cue_text.text()
+
+    def check_end() -> None:
+        if controller.state() in (PlaybackState.ENDED, PlaybackState.ERROR) or (
+            time.monotonic() - started > 60
+        ):
+            result["state"] = controller.state().value
+            result["rows"] = rows
+            result["cue_count"] = window.model.rowCount()
+            result["seconds"] = time.monotonic() - started
+            out.write_text(json.dumps(result))
+            window.close()
+            app.quit()
+
+    def start() -> None:
+        window.open_media(media, play=True)
+        backend._set_test_rate(TEST_RATE)
+        controller._clock.set_rate(TEST_RATE)
+
+    QTimer.singleShot(100, start)
+    QTimer.singleShot(3000, grab)
+    poll = QTimer()
+    poll.timeout.connect(check_end)
+    poll.start(200)
+    return int(app.exec())
+
+
+if __name__ == "__main__":
+    sys.exit(main())
