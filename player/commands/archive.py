@@ -165,8 +165,8 @@ def run_index(args: argparse.Namespace) -> int:
     if bar is not None:
         bar.clear()
     if not args.quiet:
-        for path, reason in summary.skipped:
-            print(f"warning: {path}: {reason}", file=sys.stderr)
+        for where, reason in summary.skipped:
+            print(f"warning: {where}: {reason}", file=sys.stderr)
     print(summary.line())
     return 0
 

@@ -126,6 +126,7 @@ INDEX_MIGRATIONS: tuple[str, ...] = (
         text, speaker, content='cues', content_rowid='id',
         tokenize='{_TOKENIZE}', prefix='2 3'
     );
+    INSERT INTO cues_fts(cues_fts, rank) VALUES('automerge', 8);
     """,
     # 1 -> 2: mark machine-made transcripts (USERS.md, complaint 10).
     """
@@ -398,6 +399,7 @@ def _open_db(
         if str(mode).lower() != "wal":
             conn.execute("PRAGMA journal_mode = DELETE")
         conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA cache_size = -32768")  # 32 MiB: FTS5 merges and big queries
         for target in range(version + 1, len(migrations) + 1):
             conn.execute("BEGIN IMMEDIATE")
             try:
@@ -1025,14 +1027,14 @@ class Archive:
         total = len(found)
         seen_paths: set[str] = set()
         for n, item in enumerate(found):
-            if cancel is not None and cancel.is_set():
-                return True
             if progress is not None:
                 progress(
                     ScanProgress(
                         "indexing", n, total, item.path, tally.added, tally.updated, tally.cues
                     )
                 )
+            if cancel is not None and cancel.is_set():
+                return True
             if self._scan_one(item, known.get(item.path), tally):
                 seen_paths.add(item.path)
         if progress is not None:
@@ -1042,7 +1044,9 @@ class Archive:
         for path, old in list(known.items()):
             if old.folder != root or path in seen_paths:
                 continue
-            if os.path.dirname(path) not in complete_dirs and not _parent_gone(path, root):
+            if os.path.dirname(path) not in complete_dirs and not _parent_gone(
+                path, root, complete_dirs
+            ):
                 continue  # its folder could not be listed: keep it
             with self._transaction(self._conn):
                 self._delete_briefing(old.id, old.first_cue_id, old.cue_count)
@@ -1183,7 +1187,7 @@ class Archive:
                             c.start_ms,
                             c.end_ms,
                             c.speaker,
-                            c.text.translate(_MARK_CLEAN),
+                            _clean(c.text),
                         )
                         for i, c in enumerate(cues)
                     ],
@@ -1358,17 +1362,17 @@ def _is_under(path: str, folder: str) -> bool:
     return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
-def _parent_gone(path: str, root: str) -> bool:
-    """True if ``path``'s folder no longer exists (up to an existing folder inside ``root``)."""
+def _parent_gone(path: str, root: str, complete: set[str]) -> bool:
+    """True if ``path``'s folder is gone: its nearest existing ancestor was listed completely."""
     folder = os.path.dirname(path)
     while _is_under(folder, root):
         if os.path.isdir(folder):
-            return False
+            return folder in complete
         parent = os.path.dirname(folder)
         if parent == folder:
             break
         folder = parent
-    return True
+    return False
 
 
 def _vanished(err: OSError) -> str:
@@ -1426,6 +1430,13 @@ def _date_for(path: str, mtime: float) -> tuple[str, bool]:
         return _dt.date.fromtimestamp(mtime).isoformat(), False
     except (OverflowError, OSError, ValueError):
         return "1970-01-01", False
+
+
+def _clean(text: str) -> str:
+    """Cue text without the two control characters that mark matches in ``highlight()``."""
+    if _MARK_START in text or _MARK_END in text:
+        return text.translate(_MARK_CLEAN)
+    return text
 
 
 def _speaker_is(speaker: str | None, wanted: str) -> bool:

@@ -21,7 +21,7 @@ __all__ = ["FtsQuery", "QueryError", "compile_query"]
 
 _WORD_CHAR = re.compile(r"\w")
 _TOKEN = re.compile(r'\s+|-?"[^"]*(?:"|$)\*?|[()]|[^\s"()]+')
-_OPERATORS = frozenset({"AND", "OR", "NOT"})
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 class QueryError(ValueError):
@@ -226,6 +226,8 @@ def _literals(node: _Node | None, out: list[str]) -> None:
 
 def compile_query(text: str) -> FtsQuery:
     """Compile a user's query into FTS5 syntax. Raises QueryError if nothing can be searched."""
+    # Control characters (a NUL ends an FTS5 string early) are never part of a search.
+    text = _CONTROL.sub(" ", text)
     tokens = _tokenize(text)
     # Lower-case operators and NEAR are ordinary words; "NEAR(" is just the word NEAR.
     tree = _Parser(tokens).parse()

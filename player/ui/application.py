@@ -72,8 +72,6 @@ def run_window(args: argparse.Namespace) -> int:
     window.open_media(media, transcript=args.transcript, at_ms=at_ms, play=not args.paused)
     if args.rate is not None:
         controller.set_rate(args.rate)
-    if getattr(args, "search", None):
-        hook = getattr(window, "start_search", None)
-        if hook is not None:
-            hook(args.search)
+    if args.search:
+        window.start_search(args.search, go_to_first=True)
     return int(app.exec())

@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
 
 from player import __version__
 from player.core.cue_index import CueIndex
+from player.core.search import SearchIndex
 from player.core.sidecar import (
     MEDIA_EXTENSIONS,
     TRANSCRIPT_EXTENSIONS,
@@ -58,9 +59,10 @@ from player.playback.base import PlaybackError, PlaybackState
 from player.ui import settings as S
 from player.ui.controller import CueTracker, PlaybackController
 from player.ui.models import TranscriptModel, quote_for
+from player.ui.search_panel import SearchOutcome, SearchPanel
 from player.ui.transcript_view import TranscriptPanel
 from player.ui.widgets import AudioView, InfoBar, TimelineSlider, VideoSurface, plain_label
-from player.ui.workers import start_job
+from player.ui.workers import JobList, start_job
 
 EMBED_PLATFORMS = frozenset({"xcb", "windows", "cocoa"})
 RESUME_MIN_MS = 5000
@@ -73,11 +75,14 @@ class LoadedTranscript:
     path: str
     transcript: Transcript
     index: CueIndex
+    search_index: SearchIndex
 
 
 def _load_with_index(path: str) -> LoadedTranscript:
     transcript = load_transcript(path)
-    return LoadedTranscript(path, transcript, CueIndex(transcript.cues))
+    return LoadedTranscript(
+        path, transcript, CueIndex(transcript.cues), SearchIndex(transcript.cues)
+    )
 
 
 @dataclass(frozen=True)
@@ -121,7 +126,7 @@ class MainWindow(QMainWindow):
         self.transcript_path: str | None = None
         self.transcript_candidates: list[SidecarCandidate] = []
         self._load_token = 0
-        self._jobs: set[object] = set()
+        self._jobs = JobList()
         self._pending_seek_ms: int | None = None
         self._single_key_actions: list[tuple[QAction, ShortcutSpec]] = []
 
@@ -130,6 +135,14 @@ class MainWindow(QMainWindow):
         self._build_media_area()
         self._build_transport()
         self.panel = TranscriptPanel(self.model, self)
+        self.search = SearchPanel(self)
+        self.search.hide()
+        right = QWidget(self)
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.setSpacing(0)
+        right_layout.addWidget(self.search)
+        right_layout.addWidget(self.panel, 1)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setChildrenCollapsible(False)
         left = QWidget(self)
@@ -137,7 +150,7 @@ class MainWindow(QMainWindow):
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.media_stack, 1)
         self.splitter.addWidget(left)
-        self.splitter.addWidget(self.panel)
+        self.splitter.addWidget(right)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
 
@@ -319,6 +332,13 @@ class MainWindow(QMainWindow):
             ShortcutSpec(("Ctrl+Shift+C",)),
         )
 
+        find = mb.addMenu("&Search")
+        self._action(
+            find, "&Find in Transcript…", self.start_search, ShortcutSpec(("Ctrl+F",), ("/",))
+        )
+        self._action(find, "Find &Next", self.search.next_hit, ShortcutSpec(("F3",)))
+        self._action(find, "Find &Previous", self.search.previous_hit, ShortcutSpec(("Shift+F3",)))
+
         view = mb.addMenu("&View")
         self.act_follow = self._action(
             view,
@@ -328,7 +348,7 @@ class MainWindow(QMainWindow):
             checkable=True,
         )
         self.act_follow.setChecked(True)
-        self._action(view, "&Back to Now", self.back_to_now, ShortcutSpec(("Ctrl+J", "Esc")))
+        self._action(view, "&Back to Now", self.escape, ShortcutSpec(("Ctrl+J", "Esc")))
         view.addSeparator()
         self._action(
             view,
@@ -380,6 +400,12 @@ class MainWindow(QMainWindow):
         self.panel.seek_requested.connect(self.seek_and_play)
         self.panel.following_changed.connect(self._on_following_changed)
         self.panel.follow_button.toggled.connect(self._on_follow_toggled)
+        self.search.hit_chosen.connect(self._go_to_hit)
+        self.search.outcome_changed.connect(self._on_search_outcome)
+        self.search.focus_changed.connect(lambda f: self.panel.hold_following("search", f))
+        self.search.closed.connect(self.back_to_now)
+        self.search.speaker_only_changed.connect(self._show_only_speaker)
+        self.slider.mark_clicked.connect(self._on_mark_clicked)
 
     # ----- layout persistence ---------------------------------------------------------------
 
@@ -504,6 +530,7 @@ class MainWindow(QMainWindow):
         self.transcript_path = None
         self.model.set_cues(())
         self.tracker.set_cues(())
+        self.search.set_index(None)
         self.panel.header.setText("Transcript (none)")
         self.warnings_button.hide()
 
@@ -524,7 +551,7 @@ class MainWindow(QMainWindow):
     def _on_transcript_ready(self, token: int, loaded: object) -> None:
         if token != self._load_token or not isinstance(loaded, LoadedTranscript):
             return
-        self.set_transcript(loaded.transcript, loaded.path, loaded.index)
+        self.set_transcript(loaded.transcript, loaded.path, loaded.index, loaded.search_index)
 
     @Slot(int, object)
     def _on_transcript_failed(self, token: int, err: object) -> None:
@@ -542,13 +569,18 @@ class MainWindow(QMainWindow):
         self._set_status(text)
 
     def set_transcript(
-        self, transcript: Transcript, path: str, index: CueIndex | None = None
+        self,
+        transcript: Transcript,
+        path: str,
+        index: CueIndex | None = None,
+        search_index: SearchIndex | None = None,
     ) -> None:
         """Show a loaded transcript."""
         self.transcript = transcript
         self.transcript_path = path
         self.model.set_cues(transcript.cues)
         self.tracker.set_cues(transcript.cues, index)
+        self.search.set_index(search_index or SearchIndex(transcript.cues))
         self.tracker.update_position(self.controller.position_ms())
         label = f"Transcript — {Path(path).name}"
         if transcript.language:
@@ -637,6 +669,68 @@ class MainWindow(QMainWindow):
     def back_to_now(self) -> None:
         """Return the transcript to the current cue and resume following."""
         self.panel.back_to_now()
+
+    @Slot()
+    def escape(self) -> None:
+        """Esc: close the search if it is open, then go back to the current cue."""
+        if self.search.isVisible():
+            self.search.close_search()  # emits closed -> back_to_now
+        else:
+            self.back_to_now()
+
+    def start_search(self, text: str | None = None, *, go_to_first: bool = False) -> None:
+        """Open the search box (with ``text``; ``go_to_first`` selects the first hit when the
+        results arrive, as ``--search`` does)."""
+        self.search.open_search(text if isinstance(text, str) else None, go_to_first=go_to_first)
+
+    @Slot(int)
+    def _go_to_hit(self, i: int) -> None:
+        outcome = self.search.outcome
+        if outcome is None or self.transcript is None:
+            return
+        hit = outcome.result.hit(i)
+        cue = self.transcript.cues[hit.cue_index]
+        self.panel.pause_following()
+        self.model.set_active_match(hit.cue_index, hit.start, hit.end)
+        if self.controller.media_path is not None:
+            lead_in = self.settings.get(S.SEARCH_LEAD_IN_MS)
+            self.seek_and_play(max(0, cue.start_ms - lead_in))
+        self.panel.show_row(hit.cue_index)
+
+    @Slot(object)
+    def _on_search_outcome(self, outcome: SearchOutcome | None) -> None:
+        self.model.set_active_match(-1, 0, 0)
+        if outcome is None:
+            self.model.set_matches({})
+            self.slider.set_marks([])
+        else:
+            self.model.set_matches(outcome.matches)
+            self.slider.set_marks(outcome.tick_ms)
+
+    @Slot(int)
+    def _on_mark_clicked(self, mark: int) -> None:
+        outcome = self.search.outcome
+        index = self.search.index
+        if outcome is None or index is None:
+            return
+        marks = self.slider.marks
+        if 0 <= mark < len(marks):
+            first = index.first_hit_at_or_after(outcome.result, marks[mark])
+            if first is not None:
+                self.search.go_to(first)
+
+    @Slot(str)
+    def _show_only_speaker(self, name: str) -> None:
+        """Hide the other speakers' lines in the transcript ("" shows everyone again)."""
+        view = self.panel.view
+        wanted = name.casefold()
+        for row, cue in enumerate(self.model.cues):
+            hidden = bool(wanted) and wanted not in (n.casefold() for n in cue.speakers)
+            view.setRowHidden(row, hidden)
+        self.panel.delegate.clear_cache()
+        self.panel.header.setText(
+            self.panel.header.text().split(" — only ")[0] + (f" — only {name}" if name else "")
+        )
 
     @Slot()
     def copy_current_quote(self) -> None:

@@ -291,8 +291,10 @@ class TranscriptView(QListView):
         self._programmatic += 1
         try:
             sel = self.selectionModel()
-            if sel is not None and len(sel.selectedRows()) <= 1:
-                sel.setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+            if sel is not None:
+                # The current item (not the selection) follows playback, so screen readers
+                # track the cue being spoken while the user's selection stays theirs.
+                sel.setCurrentIndex(index, QItemSelectionModel.SelectionFlag.NoUpdate)
             rect = self.visualRect(index)
             view_h = self.viewport().height()
             if rect.top() < view_h * 0.15 or rect.bottom() > view_h * 0.75:
@@ -403,7 +405,7 @@ class TranscriptPanel(QWidget):
         font.setWeight(QFont.Weight.Bold)
         self.header.setFont(font)
         self.follow_button = QToolButton(self)
-        self.follow_button.setText("Follow")
+        self.follow_button.setText("Follow: on")
         self.follow_button.setCheckable(True)
         self.follow_button.setChecked(True)
         self.follow_button.setToolTip("Keep the current cue in view (F)")
@@ -458,6 +460,7 @@ class TranscriptPanel(QWidget):
             self._follow_paused = False
         if self.follow_button.isChecked() != enabled:
             self.follow_button.setChecked(enabled)
+        self.follow_button.setText("Follow: on" if enabled else "Follow: off")
         self._update_follow_ui(was)
         if self.is_following():
             self.view.follow_to(self._model.current_row)

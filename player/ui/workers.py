@@ -21,13 +21,18 @@ class JobSignals(QObject):
 
 
 class Job(QRunnable):
-    """Run ``fn()`` on a worker thread and report back by signal."""
+    """Run ``fn()`` on a worker thread and report back by signal.
+
+    Callers keep a reference until ``done`` (see :class:`JobList`): the signals object must
+    outlive the queued emission.
+    """
 
     def __init__(self, token: int, fn: Callable[[], Any]) -> None:
         super().__init__()
         self.token = token
         self.fn = fn
         self.signals = JobSignals()
+        self.done = False
         self.setAutoDelete(True)
 
     def run(self) -> None:
@@ -35,8 +40,10 @@ class Job(QRunnable):
         try:
             result = self.fn()
         except Exception as err:  # reported to the GUI thread, which shows a message
+            self.done = True
             self.signals.failed.emit(self.token, err)
         else:
+            self.done = True
             self.signals.finished.emit(self.token, result)
 
 
@@ -52,3 +59,18 @@ def start_job(
     job.signals.failed.connect(on_failed)
     QThreadPool.globalInstance().start(job)
     return job
+
+
+class JobList:
+    """The jobs an owner has started and not yet seen finish (keeps their signals alive)."""
+
+    def __init__(self) -> None:
+        self._jobs: list[Job] = []
+
+    def add(self, job: Job) -> None:
+        """Keep ``job``; forget the ones that are done."""
+        self._jobs = [j for j in self._jobs if not j.done]
+        self._jobs.append(job)
+
+    def __len__(self) -> int:
+        return sum(1 for j in self._jobs if not j.done)

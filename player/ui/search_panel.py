@@ -1,0 +1,510 @@
+"""Search inside the open briefing: search-as-you-type box, options, hit list and "N of M".
+
+The panel owns no playback logic: it runs :class:`~player.core.search.SearchIndex` searches on a
+worker thread (so a slow regular expression or a very common word never freezes the window),
+shows the hits, and tells the window which hit the user chose. The window seeks, highlights
+the match in the transcript and draws ticks on the timeline.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QPoint,
+    QRect,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+    Slot,
+)
+from PySide6.QtGui import (
+    QAccessible,
+    QAccessibleAnnouncementEvent,
+    QColor,
+    QFont,
+    QFontMetrics,
+    QKeyEvent,
+    QPainter,
+    QPalette,
+    QTextCharFormat,
+    QTextLayout,
+)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from player.core.search import (
+    SearchError,
+    SearchIndex,
+    SearchOptions,
+    SearchResult,
+    next_hit_index,
+    snippet,
+)
+from player.core.timecode import format_clock
+from player.core.transcript import Cue
+from player.ui.workers import JobList, start_job
+
+_Index = QModelIndex | QPersistentModelIndex
+
+DEBOUNCE_MS = 150
+MAX_HITS = 50_000
+MAX_MATCH_ROWS = 20_000
+
+
+@dataclass(frozen=True)
+class SearchOutcome:
+    """What a worker-thread search hands back: the result plus what the views need."""
+
+    query: str
+    options: SearchOptions
+    result: SearchResult
+    matches: dict[int, list[tuple[int, int]]]  # cue index -> match ranges (for highlighting)
+    tick_ms: list[int]  # cue start of every cue with a hit (timeline ticks)
+
+
+def run_search(index: SearchIndex, query: str, options: SearchOptions) -> SearchOutcome:
+    """Search and prepare highlights and ticks (runs on a worker thread)."""
+    result = index.search(query, options, max_hits=MAX_HITS)
+    cues = index.cues
+    matches: dict[int, list[tuple[int, int]]] = {}
+    for i in range(min(len(result), MAX_MATCH_ROWS)):
+        hit = result.hit(i)
+        matches.setdefault(hit.cue_index, []).append((hit.start, hit.end))
+    ticks = [cues[i].start_ms for i in result.cue_indices]
+    return SearchOutcome(query, options, result, matches, ticks)
+
+
+class SearchResultsModel(QAbstractListModel):
+    """One row per hit: timestamp, speaker and the text around the match (plain strings)."""
+
+    HIT_ROLE = int(Qt.ItemDataRole.UserRole) + 1
+    SNIPPET_ROLE = HIT_ROLE + 1
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._cues: tuple[Cue, ...] = ()
+        self._result = SearchResult()
+
+    def set_result(self, cues: tuple[Cue, ...], result: SearchResult) -> None:
+        """Show a new result."""
+        self.beginResetModel()
+        self._cues = cues
+        self._result = result
+        self.endResetModel()
+
+    @property
+    def result(self) -> SearchResult:
+        """The result shown."""
+        return self._result
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        """Number of hits."""
+        return 0 if parent.isValid() else len(self._result)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        """Plain text for display and screen readers; structured parts for the delegate."""
+        if not index.isValid() or not 0 <= index.row() < len(self._result):
+            return None
+        hit = self._result.hit(index.row())
+        cue = self._cues[hit.cue_index]
+        if role == self.HIT_ROLE:
+            return hit
+        if role == self.SNIPPET_ROLE:
+            return (format_clock(cue.start_ms), cue.speaker or "", *snippet(cue.text, hit))
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            before, match, after = snippet(cue.text, hit)
+            speaker = f"{cue.speaker}: " if cue.speaker else ""
+            return f"{format_clock(cue.start_ms)} {speaker}{before}{match}{after}"
+        return None
+
+
+class SnippetDelegate(QStyledItemDelegate):
+    """Draws ``time  Speaker: before MATCH after`` with the match emphasised (not as HTML)."""
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:
+        """One line per hit."""
+        return QSize(option.rect.width(), option.fontMetrics.height() + 8)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
+        """Paint one hit row."""
+        parts = index.data(SearchResultsModel.SNIPPET_ROLE)
+        if parts is None:
+            return
+        time_text, speaker, before, match, after = parts
+        painter.save()
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        palette = option.palette
+        if selected:
+            painter.fillRect(option.rect, palette.color(QPalette.ColorRole.Highlight))
+        color = palette.color(
+            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        )
+        fm = QFontMetrics(option.font)
+        x = option.rect.left() + 4
+        y = option.rect.top() + 4
+        painter.setPen(color)
+        time_w = fm.horizontalAdvance("00:00:00") + 6
+        painter.drawText(QRect(x, y, time_w, fm.height()), 0, time_text)
+        prefix = f"{speaker}: " if speaker else ""
+        text = f"{prefix}{before}{match}{after}"
+        layout = QTextLayout(text, option.font)
+        bold = QTextCharFormat()
+        bold.setFontWeight(QFont.Weight.Bold)
+        speaker_range = QTextLayout.FormatRange()
+        speaker_range.start, speaker_range.length, speaker_range.format = 0, len(prefix), bold
+        hl = QTextCharFormat()
+        hl.setFontWeight(QFont.Weight.Bold)
+        hl.setBackground(QColor("#ffe066"))
+        hl.setForeground(QColor("#000000"))
+        match_range = QTextLayout.FormatRange()
+        match_range.start = len(prefix) + len(before)
+        match_range.length = len(match)
+        match_range.format = hl
+        layout.setFormats([speaker_range, match_range])
+        layout.beginLayout()
+        line = layout.createLine()
+        line.setLineWidth(max(10, option.rect.width() - time_w - 8))
+        layout.endLayout()
+        painter.setClipRect(option.rect)
+        layout.draw(painter, QPoint(x + time_w, y).toPointF())
+        painter.restore()
+
+
+class _QueryEdit(QLineEdit):
+    """The search box: Enter = next hit, Shift+Enter = previous, Down = into the hit list."""
+
+    next_requested = Signal()
+    previous_requested = Signal()
+    down_pressed = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Route navigation keys."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+                self.previous_requested.emit()
+            else:
+                self.next_requested.emit()
+            event.accept()
+            return
+        if event.key() == Qt.Key.Key_Down:
+            self.down_pressed.emit()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+
+class SearchPanel(QWidget):
+    """Search box, options, status ("3 of 17") and the list of hits.
+
+    Signals:
+      hit_chosen(int): the user went to hit number ``i`` of ``result`` (0-based).
+      outcome_changed(object): a new SearchOutcome, or None when the search was cleared.
+      focus_changed(bool): the search box gained (True) or lost (False) keyboard focus.
+      closed(): the user closed the search (Esc or the close button).
+      speaker_only_changed(str): transcript view restricted to this speaker ("" = everyone).
+    """
+
+    hit_chosen = Signal(int)
+    outcome_changed = Signal(object)
+    focus_changed = Signal(bool)
+    closed = Signal()
+    speaker_only_changed = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._index: SearchIndex | None = None
+        self._outcome: SearchOutcome | None = None
+        self._current: int | None = None
+        self._token = 0
+        self._jobs = JobList()
+        self._go_to_first = False
+
+        self.edit = _QueryEdit(self)
+        self.edit.setPlaceholderText("Search the transcript (Ctrl+F)")
+        self.edit.setAccessibleName("Search the transcript")
+        self.edit.setClearButtonEnabled(True)
+        self.case_box = self._toggle("Aa", "Match case (Alt+C)", "Match case")
+        self.word_box = self._toggle("W", "Whole word (Alt+W)", "Whole word")
+        self.regex_box = self._toggle(".*", "Regular expression (Alt+R)", "Regular expression")
+        self.case_box.setShortcut("Alt+C")
+        self.word_box.setShortcut("Alt+W")
+        self.regex_box.setShortcut("Alt+R")
+        self.prev_button = QToolButton(self)
+        self.prev_button.setText("▲")
+        self.prev_button.setToolTip("Previous hit (Shift+F3)")
+        self.prev_button.setAccessibleName("Previous hit")
+        self.next_button = QToolButton(self)
+        self.next_button.setText("▼")
+        self.next_button.setToolTip("Next hit (F3, Enter)")
+        self.next_button.setAccessibleName("Next hit")
+        self.close_button = QToolButton(self)
+        self.close_button.setText("✕")
+        self.close_button.setToolTip("Close search (Esc)")
+        self.close_button.setAccessibleName("Close search")
+        self.speaker_box = QComboBox(self)
+        self.speaker_box.setAccessibleName("Speaker filter")
+        self.speaker_box.setToolTip("Search only one speaker's lines")
+        self.speaker_box.addItem("All speakers", "")
+        self.speaker_only = QCheckBox("Only their lines in the transcript", self)
+        self.speaker_only.setEnabled(False)
+        self.status = QLabel("", self)
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
+        self.status.setAccessibleName("Search status")
+        self.results = QListView(self)
+        self.results_model = SearchResultsModel(self)
+        self.results.setModel(self.results_model)
+        self.results.setItemDelegate(SnippetDelegate(self.results))
+        self.results.setUniformItemSizes(True)
+        self.results.setAccessibleName("Search hits")
+        self.results.setMaximumHeight(180)
+
+        row1 = QHBoxLayout()
+        row1.setContentsMargins(0, 0, 0, 0)
+        row1.addWidget(self.edit, 1)
+        for w in (
+            self.case_box,
+            self.word_box,
+            self.regex_box,
+            self.prev_button,
+            self.next_button,
+            self.close_button,
+        ):
+            row1.addWidget(w)
+        row2 = QHBoxLayout()
+        row2.setContentsMargins(0, 0, 0, 0)
+        row2.addWidget(self.speaker_box)
+        row2.addWidget(self.speaker_only)
+        row2.addStretch(1)
+        row2.addWidget(self.status)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.setSpacing(2)
+        layout.addLayout(row1)
+        layout.addLayout(row2)
+        layout.addWidget(self.results)
+
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(DEBOUNCE_MS)
+        self._debounce.timeout.connect(self.run_now)
+        self.edit.textChanged.connect(self._debounce.start)
+        for box in (self.case_box, self.word_box, self.regex_box):
+            box.toggled.connect(self.run_now)
+        self.speaker_box.currentIndexChanged.connect(self._on_speaker_changed)
+        self.speaker_only.toggled.connect(self._emit_speaker_only)
+        self.edit.next_requested.connect(self.next_hit)
+        self.edit.previous_requested.connect(self.previous_hit)
+        self.edit.down_pressed.connect(self.results.setFocus)
+        self.next_button.clicked.connect(self.next_hit)
+        self.prev_button.clicked.connect(self.previous_hit)
+        self.close_button.clicked.connect(self.close_search)
+        self.results.clicked.connect(lambda i: self.go_to(i.row()))
+        self.results.activated.connect(lambda i: self.go_to(i.row()))
+        self.edit.installEventFilter(self)
+
+    def _toggle(self, text: str, tip: str, name: str) -> QToolButton:
+        button = QToolButton(self)
+        button.setText(text)
+        button.setCheckable(True)
+        button.setToolTip(tip)
+        button.setAccessibleName(name)
+        return button
+
+    # ----- inputs -----------------------------------------------------------------------------
+
+    def set_index(self, index: SearchIndex | None) -> None:
+        """Search these cues from now on (None: no transcript); re-runs the current query."""
+        self._index = index
+        self.speaker_box.blockSignals(True)
+        self.speaker_box.clear()
+        self.speaker_box.addItem("All speakers", "")
+        for name in index.speakers if index is not None else ():
+            self.speaker_box.addItem(name, name)
+        self.speaker_box.blockSignals(False)
+        self.speaker_only.setChecked(False)
+        self.speaker_only.setEnabled(False)
+        self.run_now()
+
+    def options(self) -> SearchOptions:
+        """The options chosen in the panel."""
+        speaker = self.speaker_box.currentData() or None
+        return SearchOptions(
+            case_sensitive=self.case_box.isChecked(),
+            whole_word=self.word_box.isChecked(),
+            regex=self.regex_box.isChecked(),
+            speaker=speaker,
+        )
+
+    @property
+    def index(self) -> SearchIndex | None:
+        """The index searched."""
+        return self._index
+
+    @property
+    def outcome(self) -> SearchOutcome | None:
+        """The last search outcome shown."""
+        return self._outcome
+
+    @property
+    def current_hit(self) -> int | None:
+        """The hit the user is on (0-based), or None."""
+        return self._current
+
+    @Slot()
+    def run_now(self) -> None:
+        """Run the search for the box's text now (the debounce timer calls this)."""
+        self._debounce.stop()
+        self._token += 1
+        query = self.edit.text()
+        index = self._index
+        if not query.strip() or index is None:
+            self._show(None)
+            self._set_status("" if not query.strip() else "No transcript to search")
+            return
+        options = self.options()
+        token = self._token
+        self._set_status("Searching…")
+        job = start_job(
+            token, lambda: run_search(index, query, options), self._on_done, self._on_failed
+        )
+        self._jobs.add(job)
+
+    @Slot(int, object)
+    def _on_done(self, token: int, outcome: object) -> None:
+        if token != self._token or not isinstance(outcome, SearchOutcome):
+            return
+        self._show(outcome)
+        count = len(outcome.result)
+        if count == 0:
+            status = "No matches"
+        else:
+            more = "+" if outcome.result.truncated else ""
+            status = f"{count:,}{more} hit{'s' if count != 1 else ''}"
+        if outcome.result.timed_out:
+            status += " (stopped: the pattern took too long)"
+        self._set_status(status, announce=True)
+        if self._go_to_first and count:
+            self._go_to_first = False
+            self.go_to(0)
+
+    @Slot(int, object)
+    def _on_failed(self, token: int, err: object) -> None:
+        if token != self._token:
+            return
+        self._show(None)
+        message = str(err) if isinstance(err, SearchError) else f"search failed: {err!r}"
+        self._set_status(message[:1].upper() + message[1:], announce=True)
+
+    def _show(self, outcome: SearchOutcome | None) -> None:
+        self._outcome = outcome
+        self._current = None
+        cues = self._index.cues if self._index is not None else ()
+        self.results_model.set_result(cues, outcome.result if outcome else SearchResult())
+        self.outcome_changed.emit(outcome)
+
+    def _set_status(self, text: str, *, announce: bool = False) -> None:
+        self.status.setText(text)
+        self.status.setAccessibleDescription(text)
+        if announce and text and QAccessible.isActive():
+            QAccessible.updateAccessibility(QAccessibleAnnouncementEvent(self.status, text))
+
+    # ----- navigation -------------------------------------------------------------------------
+
+    @Slot()
+    def next_hit(self) -> None:
+        """Go to the next hit (wrapping to the first, with a notice)."""
+        self._step(backward=False)
+
+    @Slot()
+    def previous_hit(self) -> None:
+        """Go to the previous hit (wrapping to the last, with a notice)."""
+        self._step(backward=True)
+
+    def _step(self, *, backward: bool) -> None:
+        if self._debounce.isActive():
+            self.run_now()
+        if self._outcome is None or len(self._outcome.result) == 0:
+            return
+        index, wrapped = next_hit_index(self._current, len(self._outcome.result), backward=backward)
+        self.go_to(index, wrapped=wrapped, backward=backward)
+
+    def go_to(self, i: int, *, wrapped: bool = False, backward: bool = False) -> None:
+        """Select hit ``i`` and tell the window to go there."""
+        if self._outcome is None or not 0 <= i < len(self._outcome.result):
+            return
+        self._current = i
+        self.results.setCurrentIndex(self.results_model.index(i))
+        total = len(self._outcome.result)
+        status = f"{i + 1:,} of {total:,}{'+' if self._outcome.result.truncated else ''}"
+        if wrapped:
+            status += " — wrapped to the " + ("last hit" if backward else "first hit")
+        self._set_status(status, announce=True)
+        self.hit_chosen.emit(i)
+
+    # ----- open / close -----------------------------------------------------------------------
+
+    def open_search(self, text: str | None = None, *, go_to_first: bool = False) -> None:
+        """Show the panel and focus the box (optionally with ``text``; ``go_to_first`` goes to
+        the first hit as soon as results arrive)."""
+        self.show()
+        self._go_to_first = go_to_first
+        if text is not None:
+            self.edit.setText(text)
+            self.run_now()
+        self.edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.edit.selectAll()
+
+    @Slot()
+    def close_search(self) -> None:
+        """Hide the panel and clear the search (marks go away)."""
+        self._token += 1
+        self._debounce.stop()
+        self.edit.clear()
+        self._show(None)
+        self._set_status("")
+        if self.speaker_only.isChecked():
+            self.speaker_only.setChecked(False)
+        self.hide()
+        self.closed.emit()
+
+    @Slot(int)
+    def _on_speaker_changed(self, _i: int) -> None:
+        has_speaker = bool(self.speaker_box.currentData())
+        self.speaker_only.setEnabled(has_speaker)
+        if not has_speaker and self.speaker_only.isChecked():
+            self.speaker_only.setChecked(False)
+        self._emit_speaker_only()
+        self.run_now()
+
+    @Slot()
+    def _emit_speaker_only(self) -> None:
+        name = self.speaker_box.currentData() or ""
+        self.speaker_only_changed.emit(name if self.speaker_only.isChecked() else "")
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Report focus changes of the search box (following pauses while it has focus)."""
+        if watched is self.edit:
+            if event.type() == QEvent.Type.FocusIn:
+                self.focus_changed.emit(True)
+            elif event.type() == QEvent.Type.FocusOut:
+                self.focus_changed.emit(False)
+        return super().eventFilter(watched, event)

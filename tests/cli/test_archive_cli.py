@@ -1,0 +1,181 @@
+"""``briefing-player index``, ``library`` and ``search QUERY`` (no FILE) over the archive."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from player.cli import run_subcommand
+from player.commands import archive as archive_cmd
+from player.core.archive import Archive, ScanProgress
+from tests.conftest import REPO
+from tests.core.test_archive import CLIMATE, make_briefing
+
+SUMMARY = re.compile(
+    r"^seen (\d+), added (\d+), updated (\d+), removed (\d+), failed (\d+), cues (\d+), "
+    r"in \d+\.\d s$"
+)
+
+
+@pytest.fixture
+def lib(tmp_path: Path) -> Path:
+    folder = tmp_path / "library"
+    make_briefing(folder, "2024-03-05 press briefing", CLIMATE)
+    make_briefing(folder / "old", "2019-11-30 hearing")
+    make_briefing(folder, "second", [(1000, 2000, None, "Climate\nreport, on two lines\tand tab")])
+    return folder
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "db" / "archive.sqlite"
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    status = run_subcommand(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_index_prints_summary_and_warnings(
+    capsys: pytest.CaptureFixture[str], lib: Path, db: Path
+) -> None:
+    (lib / "broken.mp3").write_bytes(b"x")
+    (lib / "broken.vtt").write_text("this is not a transcript\n", encoding="utf-8")
+    status, out, err = run(capsys, "index", str(lib), "--db", str(db))
+    assert status == 0
+    m = SUMMARY.match(out.strip())
+    assert m, out
+    assert m.groups()[:6] == ("4", "4", "0", "0", "1", "5")
+    assert f"warning: {lib / 'broken.vtt'}" in err
+    assert "Traceback" not in err
+    status, out, _ = run(capsys, "index", str(lib), "--db", str(db))
+    assert SUMMARY.match(out.strip()).groups()[:6] == ("4", "0", "0", "0", "0", "0")  # type: ignore[union-attr]
+
+
+def test_index_errors(capsys: pytest.CaptureFixture[str], tmp_path: Path, db: Path) -> None:
+    status, _, err = run(capsys, "index", str(tmp_path / "nope"), "--db", str(db))
+    assert status == 2 and "no such folder" in err
+    db.parent.mkdir(parents=True)
+    db.write_bytes(b"garbage, not sqlite" * 100)
+    status, _, err = run(capsys, "index", str(tmp_path), "--db", str(db))
+    assert status == 2
+    assert err.startswith(f"error: the archive index {db} is not a database file")
+    assert "--rebuild" in err and "Traceback" not in err
+    status, out, err = run(capsys, "index", str(tmp_path), "--db", str(db), "--rebuild")
+    assert status == 0 and SUMMARY.match(out.strip())
+    assert any(p.name.startswith("archive.sqlite.corrupt-") for p in db.parent.iterdir())
+
+
+def test_library_text_and_json(capsys: pytest.CaptureFixture[str], lib: Path, db: Path) -> None:
+    status, out, err = run(capsys, "library", "--db", str(db))
+    assert status == 0 and out == "" and "archive is empty" in err
+    assert not db.exists()  # listing does not create an archive
+    run(capsys, "index", str(lib), "--db", str(db))
+    with Archive.open(db) as archive:
+        archive.set_position(lib / "second.mp3", 1500)
+    status, out, _ = run(capsys, "library", "--db", str(db))
+    lines = out.splitlines()
+    assert status == 0 and len(lines) == 3
+    assert (
+        lines[0]
+        == f"2019-11-30\t-\tnone\t0 cues\t2019-11-30 hearing\t{lib / 'old'}/2019-11-30 hearing.mp3"
+    )
+    assert lines[1].startswith("2024-03-05\t-\t?\t4 cues\t2024-03-05 press briefing\t")
+    status, out, _ = run(capsys, "library", "--json", "--sort", "title", "--db", str(db))
+    records = [json.loads(line) for line in out.splitlines()]
+    assert [r["title"] for r in records] == [
+        "2019-11-30 hearing",
+        "2024-03-05 press briefing",
+        "second",
+    ]
+    assert records[2]["position"] == 1.5 and records[2]["cues"] == 1
+    assert records[0]["transcript"] is None and records[1]["warnings"] == 0
+    status, out, _ = run(capsys, "library", "--filter", "hearing", "--db", str(db))
+    assert len(out.splitlines()) == 1
+
+
+def test_search_archive_output_and_exit_codes(
+    capsys: pytest.CaptureFixture[str], lib: Path, db: Path
+) -> None:
+    run(capsys, "index", str(lib), "--db", str(db))
+    briefing = lib / "2024-03-05 press briefing.mp3"
+    status, out, _ = run(capsys, "search", "climate", "--db", str(db))
+    assert status == 0
+    assert out.splitlines() == [
+        f"{briefing}\t00:00:04.000\tReporter: Question about the climate report?",
+        f"{briefing}\t00:00:07.000\tThe climate report was published on Tuesday.",
+        f"{lib / 'second.mp3'}\t00:00:01.000\tClimate / report, on two lines and tab",
+    ]
+    status, out, _ = run(
+        capsys, "search", '"climate report"', "--json", "--limit", "1", "--db", str(db)
+    )
+    assert status == 0
+    assert [json.loads(line) for line in out.splitlines()] == [
+        {
+            "file": str(briefing),
+            "start": 4.0,
+            "end": 6.5,
+            "speaker": "Reporter",
+            "text": "Question about the climate report?",
+        }
+    ]
+    status, out, _ = run(capsys, "search", "climate", "--speaker", "reporter", "--db", str(db))
+    assert status == 0 and len(out.splitlines()) == 1
+    status, out, _ = run(capsys, "search", "Climate", "--case-sensitive", "--db", str(db))
+    assert status == 0 and len(out.splitlines()) == 1
+    status, out, _ = run(capsys, "search", r"caf\w", "--regex", "--db", str(db))
+    assert status == 0 and "café" in out
+    status, out, _ = run(capsys, "search", "zeitgeist", "--db", str(db))
+    assert (status, out) == (1, "")
+    status, out, err = run(capsys, "search", "-", "--db", str(db))
+    assert status == 2 and err.startswith("error: nothing to search for")
+    status, out, err = run(capsys, "search", "(", "--regex", "--db", str(db))
+    assert status == 2 and "invalid regular expression" in err
+
+
+def test_search_without_archive(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    status, _, err = run(capsys, "search", "x", "--db", str(tmp_path / "none.sqlite"))
+    assert status == 2 and "does not exist yet" in err
+
+
+def test_progress_bar_draws_and_clears() -> None:
+    stream = io.StringIO()
+    bar = archive_cmd._ProgressBar(stream)
+    bar(ScanProgress("indexing", 5, 10, "/x/briefing.mp3"))
+    assert "[###############---------------] 5/10 briefing.mp3" in stream.getvalue()
+    bar.clear()
+    assert stream.getvalue().endswith("\r")
+
+
+def test_default_db_is_in_the_user_data_dir(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    assert archive_cmd.default_db_path() == tmp_path / "xdg" / "briefing-player" / "archive.sqlite"
+
+
+def test_index_as_a_real_process(lib: Path, db: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "player", "index", str(lib), "--db", str(db)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert SUMMARY.match(proc.stdout.strip())
+    proc = subprocess.run(
+        [sys.executable, "-m", "player", "search", "café", "--db", str(db)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0 and "Good afternoon" in proc.stdout
