@@ -28,10 +28,14 @@ next scan finishes the work. Briefings are dropped only when a complete listing 
 showed them gone (an unreadable folder or an unplugged disk drops nothing). Folder and file
 names starting with "." are ignored.
 
-Threads: an ``Archive`` may be created on one thread and used on another (e.g. a QThread
-worker), one thread at a time (an internal lock serialises calls). For a scan running while the
-GUI searches, open a second ``Archive`` on the same path in the worker: WAL lets readers search
-while the scan writes. ``scan`` takes a progress callback and a ``threading.Event`` to cancel.
+Threads: an ``Archive`` may be shared between threads (e.g. the GUI thread and a QThread worker
+running ``scan``). Calls are serialised per database file by internal locks, and a scan holds the
+index lock only while it writes one briefing, so searches, listings and position saves from the
+GUI thread are answered between briefings (the user-data file has its own lock and never waits
+for a scan). One scan at a time per ``Archive``. A second ``Archive`` on the same path (another
+thread or process) also works: WAL lets readers search while a scan writes. ``scan`` takes a
+progress callback (called on the scanning thread, without any lock held) and a
+``threading.Event`` to cancel.
 
 Search
 ------
@@ -449,6 +453,8 @@ class Archive:
         self._conn = conn
         self._user = user_conn
         self._lock = threading.RLock()
+        self._user_lock = threading.RLock()
+        self._scan_lock = threading.Lock()
         self._preferred_languages = tuple(preferred_languages)
         conn.create_function("bp_speaker_is", 2, _speaker_is, deterministic=True)
         conn.create_function("bp_has_case", 2, _has_case, deterministic=True)
@@ -523,14 +529,23 @@ class Archive:
         self.close()
 
     @contextmanager
-    def _guard(self) -> Iterator[None]:
-        """Serialise calls and turn SQLite damage into ArchiveError."""
-        with self._lock:
+    def _guard(self, *, user: bool = False) -> Iterator[None]:
+        """Serialise calls per database and turn SQLite damage into ArchiveError.
+
+        The index and the user-data file have separate locks, so saving a position is never
+        held up by a scan running on another thread."""
+        with self._user_lock if user else self._lock:
             try:
                 yield
             except (sqlite3.ProgrammingError, sqlite3.InterfaceError):
                 raise
             except sqlite3.DatabaseError as err:
+                if user:
+                    raise ArchiveError(
+                        f"the user-data file {self.user_path} cannot be used ({err}); it holds "
+                        "your positions and bookmarks: move it away to start a new one",
+                        path=str(self.user_path),
+                    ) from None
                 if isinstance(err, sqlite3.OperationalError) and "locked" in str(err):
                     raise ArchiveError(
                         f"the archive {self.db_path} is busy (another scan is writing to it); "
@@ -572,7 +587,7 @@ class Archive:
     def add_folder(self, path: str | os.PathLike[str]) -> str:
         """Add a folder to the library (not scanned yet); returns its normalised path."""
         folder = _norm(path)
-        with self._guard():
+        with self._guard(user=True):
             self._user.execute(
                 "INSERT OR IGNORE INTO folders(path, added) VALUES (?, ?)", (folder, _now_iso())
             )
@@ -583,9 +598,10 @@ class Archive:
         kept). Briefings also inside another library folder are kept. Returns how many were
         dropped."""
         folder = _norm(path)
-        with self._guard():
+        with self._guard(user=True):
             self._user.execute("DELETE FROM folders WHERE path = ?", (folder,))
             others = [f for f in self._folders() if f != folder]
+        with self._guard():
             rows = self._conn.execute(
                 "SELECT id, path, first_cue_id, cue_count FROM briefings WHERE folder = ?",
                 (folder,),
@@ -605,7 +621,7 @@ class Archive:
 
     def folders(self) -> list[str]:
         """The library's folders, sorted."""
-        with self._guard():
+        with self._guard(user=True):
             return self._folders()
 
     def _folders(self) -> list[str]:
@@ -615,7 +631,7 @@ class Archive:
 
     def get_position(self, path: str | os.PathLike[str]) -> int | None:
         """The resume position saved for a media file, in ms, or None."""
-        with self._guard():
+        with self._guard(user=True):
             row = self._user.execute(
                 "SELECT position_ms FROM positions WHERE media_key = ?", (_norm(path),)
             ).fetchone()
@@ -623,7 +639,7 @@ class Archive:
 
     def set_position(self, path: str | os.PathLike[str], position_ms: int) -> None:
         """Save the resume position for a media file (ms, clamped at 0)."""
-        with self._guard():
+        with self._guard(user=True):
             self._user.execute(
                 "INSERT INTO positions(media_key, position_ms, updated) VALUES (?, ?, ?) "
                 "ON CONFLICT(media_key) DO UPDATE SET position_ms = excluded.position_ms, "
@@ -635,7 +651,7 @@ class Archive:
         self, path: str | os.PathLike[str], position_ms: int, label: str = "", note: str = ""
     ) -> int:
         """Add a bookmark; returns its id."""
-        with self._guard():
+        with self._guard(user=True):
             cur = self._user.execute(
                 "INSERT INTO bookmarks(media_key, position_ms, label, note, created) "
                 "VALUES (?, ?, ?, ?, ?)",
@@ -645,7 +661,7 @@ class Archive:
 
     def bookmarks(self, path: str | os.PathLike[str]) -> list[Bookmark]:
         """The bookmarks of a media file, by position."""
-        with self._guard():
+        with self._guard(user=True):
             rows = self._user.execute(
                 "SELECT id, media_key, position_ms, label, note, created FROM bookmarks "
                 "WHERE media_key = ? ORDER BY position_ms, id",
@@ -655,7 +671,7 @@ class Archive:
 
     def remove_bookmark(self, bookmark_id: int) -> None:
         """Delete a bookmark by id."""
-        with self._guard():
+        with self._guard(user=True):
             self._user.execute("DELETE FROM bookmarks WHERE id = ?", (bookmark_id,))
 
     # -- listing ---------------------------------------------------------------------------------
@@ -672,9 +688,10 @@ class Archive:
         )
         path = str(r[1])
         if positions is None:
-            pos_row = self._user.execute(
-                "SELECT position_ms FROM positions WHERE media_key = ?", (path,)
-            ).fetchone()
+            with self._guard(user=True):  # lock order: index, then user data; never reversed
+                pos_row = self._user.execute(
+                    "SELECT position_ms FROM positions WHERE media_key = ?", (path,)
+                ).fetchone()
             position = None if pos_row is None else int(pos_row[0])
         else:
             position = positions.get(path)
@@ -709,11 +726,12 @@ class Archive:
     ) -> list[BriefingRow]:
         """All briefings, optionally only those whose title, path or language contain
         ``filter_text`` (ignoring case and accents), sorted by ``order_by`` then path."""
-        with self._guard():
+        with self._guard(user=True):
             positions = {
                 str(k): int(v)
                 for k, v in self._user.execute("SELECT media_key, position_ms FROM positions")
             }
+        with self._guard():
             rows = [
                 self._row(r, positions)
                 for r in self._conn.execute(f"SELECT {self._COLUMNS} FROM briefings")
@@ -971,9 +989,11 @@ class Archive:
         ArchiveError means the index itself failed."""
         started = time.perf_counter()
         tally = _Tally()
-        with self._guard():
-            roots = self._folders() if folders is None else [_norm(f) for f in folders]
-            known = self._known()
+        with self._scan_lock:
+            with self._guard(user=True):
+                roots = self._folders() if folders is None else [_norm(f) for f in folders]
+            with self._guard():
+                known = self._known()
             cancelled = False
             for root in roots:
                 if cancel is not None and cancel.is_set():
@@ -1048,7 +1068,7 @@ class Archive:
                 path, root, complete_dirs
             ):
                 continue  # its folder could not be listed: keep it
-            with self._transaction(self._conn):
+            with self._guard(), self._transaction(self._conn):
                 self._delete_briefing(old.id, old.first_cue_id, old.cue_count)
             del known[path]
             tally.removed += 1
@@ -1092,7 +1112,10 @@ class Archive:
             tally.seen -= 1
             return False
         if old is not None and old.content_hash == digest and old.transcript_path == transcript:
-            with self._transaction(self._conn):  # touched, not changed: remember the new stats
+            with (
+                self._guard(),
+                self._transaction(self._conn),
+            ):  # touched, not changed: remember the new stats
                 self._conn.execute(
                     "UPDATE briefings SET size = ?, mtime_ns = ?, transcript_size = ?, "
                     "transcript_mtime_ns = ? WHERE id = ?",
@@ -1148,7 +1171,7 @@ class Archive:
             _now_iso(),
             int(loaded.machine_generated) if loaded is not None else 0,
         )
-        with self._transaction(self._conn):
+        with self._guard(), self._transaction(self._conn):
             if old is not None:
                 self._delete_cues(old.first_cue_id, old.cue_count)
                 self._conn.execute(

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 __all__ = ["FtsQuery", "QueryError", "compile_query"]
 
-_WORD_CHAR = re.compile(r"\w")
+_WORD_CHAR = re.compile(r"[^\W_]")  # what unicode61 keeps as a token character
 _TOKEN = re.compile(r'\s+|-?"[^"]*(?:"|$)\*?|[()]|[^\s"()]+')
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 

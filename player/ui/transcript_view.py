@@ -421,6 +421,7 @@ class TranscriptPanel(QWidget):
 
         top = QHBoxLayout()
         top.setContentsMargins(4, 2, 4, 2)
+        top.setSpacing(8)
         top.addWidget(self.header)
         top.addStretch(1)
         top.addWidget(self.status)

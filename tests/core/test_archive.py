@@ -531,6 +531,32 @@ def test_scan_runs_in_a_worker_thread_while_another_archive_reads(db: Path, lib:
     reader.close()
 
 
+def test_one_archive_shared_by_a_scanning_worker_and_the_gui_thread(db: Path, lib: Path) -> None:
+    for i in range(30):
+        make_briefing(lib, f"s{i:02d}", numbered_cues(50, "shared"))
+    archive = Archive.open(db)
+    archive.add_folder(lib)
+    progress_seen = threading.Event()
+    result: list[object] = []
+
+    def progress(p: ScanProgress) -> None:
+        if p.phase == "indexing" and p.done == 10:
+            progress_seen.set()
+            time.sleep(0.05)  # give the other thread a window between briefings
+
+    worker = threading.Thread(target=lambda: result.append(archive.scan(progress=progress)))
+    worker.start()
+    assert progress_seen.wait(10)
+    assert worker.is_alive()
+    during = len(archive.search("shared", limit=None))
+    archive.set_position(lib / "s00.mp3", 777)  # user data never waits for the scan
+    worker.join()
+    assert 0 < during < 1500 and during % 50 == 0
+    assert len(archive.search("shared", limit=None)) == 1500
+    assert archive.get_position(lib / "s00.mp3") == 777
+    archive.close()
+
+
 def test_remove_folder(db: Path, lib: Path, tmp_path: Path) -> None:
     other = tmp_path / "other"
     make_briefing(lib, "mine", CLIMATE)
