@@ -6,10 +6,14 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from platformdirs import user_config_dir
 
 from player.core.timecode import parse_user_time
+
+if TYPE_CHECKING:
+    from player.ui.main_window import MainWindow
 
 SAMPLE_MEDIA = (
     Path(__file__).resolve().parent.parent.parent / "resources" / "sample" / "briefing.mp4"
@@ -32,17 +36,37 @@ def _choose_platform() -> None:
         os.environ["QT_QPA_PLATFORM"] = "xcb"
 
 
-def run_window(args: argparse.Namespace) -> int:
-    """Build the services, open the window, run the event loop; returns the exit status."""
+def validate_args(args: argparse.Namespace) -> int | None:
+    """Check the window options; returns the ``--at`` position in ms (or None).
+
+    Raises ``ValueError`` with a message for the user.
+    """
     at_ms = None
     if args.at:
-        try:
-            at_ms = parse_user_time(args.at)
-        except ValueError as err:
-            print(f"error: --at: {err}", file=sys.stderr)
-            return 2
+        at_ms = parse_user_time(args.at)
     if args.rate is not None and not 0.5 <= args.rate <= 2.5:
-        print("error: --rate must be between 0.5 and 2.5", file=sys.stderr)
+        raise ValueError("--rate must be between 0.5 and 2.5")
+    if args.transcript and not Path(args.transcript).exists():
+        raise ValueError(f"--transcript: {args.transcript}: no such file")
+    return at_ms
+
+
+def open_from_args(window: MainWindow, args: argparse.Namespace, at_ms: int | None) -> None:
+    """Open what the command line asks for in ``window`` (the sample when no MEDIA)."""
+    media = Path(args.media) if args.media else sample_media()
+    window.open_media(media, transcript=args.transcript, at_ms=at_ms, play=not args.paused)
+    if args.rate is not None:
+        window.controller.set_rate(args.rate)
+    if args.search:
+        window.start_search(args.search, go_to_first=True)
+
+
+def run_window(args: argparse.Namespace) -> int:
+    """Build the services, open the window, run the event loop; returns the exit status."""
+    try:
+        at_ms = validate_args(args)
+    except ValueError as err:
+        print(f"error: {err}", file=sys.stderr)
         return 2
 
     _choose_platform()
@@ -58,7 +82,6 @@ def run_window(args: argparse.Namespace) -> int:
     app = existing if isinstance(existing, QApplication) else QApplication([sys.argv[0]])
     app.setApplicationName("Briefing Player")
     app.setOrganizationName("briefing-player")
-    app.setDesktopFileName("briefing-player")
     embed = QGuiApplication.platformName() in EMBED_PLATFORMS
     config_dir = (
         Path(args.config_dir) if args.config_dir else Path(user_config_dir("briefing-player"))
@@ -68,10 +91,5 @@ def run_window(args: argparse.Namespace) -> int:
     controller = PlaybackController(backend)
     window = MainWindow(controller, settings, embed_video=embed, sample_path=sample_media())
     window.show()
-    media = Path(args.media) if args.media else sample_media()
-    window.open_media(media, transcript=args.transcript, at_ms=at_ms, play=not args.paused)
-    if args.rate is not None:
-        controller.set_rate(args.rate)
-    if args.search:
-        window.start_search(args.search, go_to_first=True)
+    open_from_args(window, args, at_ms)
     return int(app.exec())

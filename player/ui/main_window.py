@@ -59,6 +59,7 @@ from player.playback.base import PlaybackError, PlaybackState
 from player.ui import settings as S
 from player.ui.controller import CueTracker, PlaybackController
 from player.ui.models import TranscriptModel, quote_for
+from player.ui.preferences import PreferencesDialog
 from player.ui.search_panel import SearchOutcome, SearchPanel
 from player.ui.transcript_view import TranscriptPanel
 from player.ui.widgets import AudioView, InfoBar, TimelineSlider, VideoSurface, plain_label
@@ -366,6 +367,8 @@ class MainWindow(QMainWindow):
         self.act_single_keys = self._action(
             view, "&Single-Key Shortcuts", self.set_single_key_shortcuts, checkable=True
         )
+        view.addSeparator()
+        self._action(view, "&Preferences…", self.show_preferences, ShortcutSpec(("Ctrl+,",)))
         self.view_menu = view
 
         help_menu = mb.addMenu("&Help")
@@ -799,6 +802,19 @@ class MainWindow(QMainWindow):
         layout.addWidget(buttons)
         dialog.resize(520, 560)
         dialog.open()
+
+    @Slot()
+    def show_preferences(self) -> None:
+        """Edit skip steps, search lead-in, text size and single-key shortcuts."""
+        dialog = PreferencesDialog(self.settings, self)
+        dialog.accepted.connect(lambda: self._apply_preferences(dialog))
+        dialog.open()
+        self.preferences_dialog = dialog
+
+    def _apply_preferences(self, dialog: PreferencesDialog) -> None:
+        dialog.apply()
+        self.panel.set_font_size(self.settings.get(S.TRANSCRIPT_FONT_PT))
+        self.set_single_key_shortcuts(self.settings.get(S.SINGLE_KEY_SHORTCUTS))
 
     @Slot()
     def show_about(self) -> None:

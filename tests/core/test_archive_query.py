@@ -32,6 +32,7 @@ from player.core.archive_query import QueryError, compile_query
         ('a"b', '("a" AND "b")', ("a", "b")),
         ("a ) b", '("a" AND "b")', ("a", "b")),
         ("OR a AND", '"a"', ("a",)),
+        ("climate _", '"climate"', ("climate",)),  # "_" is no token character for unicode61
     ],
 )
 def test_compile(query: str, expression: str, literals: tuple[str, ...]) -> None:
@@ -41,7 +42,7 @@ def test_compile(query: str, expression: str, literals: tuple[str, ...]) -> None
 
 
 @pytest.mark.parametrize(
-    "query", ["", "   ", "-", "*", '""', "()", "NOT a", "-a -b", "AND OR", "!!"]
+    "query", ["", "   ", "-", "*", '""', "()", "NOT a", "-a -b", "AND OR", "!!", "_"]
 )
 def test_nothing_to_search_for(query: str) -> None:
     with pytest.raises(QueryError):

@@ -1,0 +1,133 @@
+"""More window behaviour: word-level highlight, language choice among sidecars, command-line
+options, preferences, and the shortcut table."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from player.cli import window_parser
+from player.ui import settings as S
+from player.ui.application import open_from_args, validate_args
+from player.ui.models import Role
+from tests.ui.conftest import Harness
+
+KARAOKE = """WEBVTT
+
+00:00:01.000 --> 00:00:04.000
+<v Ana>One <00:00:02.000>two <00:00:03.000>three
+"""
+
+
+def test_word_level_highlight(harness: Harness, tmp_path: Path, sample_audio: Path) -> None:
+    media = tmp_path / "k.opus"
+    shutil.copy(sample_audio, media)
+    (tmp_path / "k.vtt").write_text(KARAOKE, encoding="utf-8")
+    harness.open(media)
+    m = harness.window.model
+    harness.advance(1500 - harness.backend.exact_ms())
+    assert m.current_row == 0
+    assert m.data(m.index(0), Role.WORD_RANGE) is None  # before the first inline timestamp
+    harness.advance(600)
+    text = m.cues[0].text
+    start, end = m.data(m.index(0), Role.WORD_RANGE)
+    assert text[start:end] == "two "
+    harness.advance(1000)
+    start, end = m.data(m.index(0), Role.WORD_RANGE)
+    assert text[start:end] == "three"
+
+
+def test_language_choice_among_sidecars(
+    harness: Harness, tmp_path: Path, sample_audio: Path
+) -> None:
+    media = tmp_path / "talk.opus"
+    shutil.copy(sample_audio, media)
+    shutil.copy(sample_audio.with_suffix(".vtt"), tmp_path / "talk.en.vtt")
+    (tmp_path / "talk.es.vtt").write_text(
+        "WEBVTT\n\n00:00:00.500 --> 00:00:05.000\n<v Ana Ruiz>Buenos días.\n", encoding="utf-8"
+    )
+    harness.open(media)
+    box = harness.window.language_box
+    assert box.isVisible()
+    assert box.count() == 2
+    labels = [box.itemText(i) for i in range(2)]
+    assert labels[0].startswith("en") and labels[1].startswith("es")
+    box.setCurrentIndex(1)
+    box.activated.emit(1)
+    harness.wait_transcript()
+    assert harness.window.transcript_path == str(tmp_path / "talk.es.vtt")
+    assert harness.window.model.rowCount() == 1
+
+
+def test_command_line_options_open_at_rate_and_transcript(
+    harness: Harness, tmp_path: Path, sample_audio: Path
+) -> None:
+    other = tmp_path / "other.vtt"
+    shutil.copy(sample_audio.with_suffix(".vtt"), other)
+    args = window_parser().parse_args(
+        [str(sample_audio), "--transcript", str(other), "--at", "1:02.5", "--rate", "1.5"]
+    )
+    at_ms = validate_args(args)
+    assert at_ms == 62500
+    open_from_args(harness.window, args, at_ms)
+    harness.wait_transcript()
+    QApplication.processEvents()
+    assert harness.controller.position_ms() == 62500
+    assert harness.controller.rate() == 1.5
+    assert harness.controller.is_playing()
+    assert harness.window.transcript_path == str(other)
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--at", "soon"], "not a time"),
+        (["--rate", "4"], "between 0.5 and 2.5"),
+        (["--transcript", "/nonexistent/x.vtt"], "no such file"),
+    ],
+)
+def test_bad_command_line_options_say_why(argv: list[str], message: str) -> None:
+    args = window_parser().parse_args(argv)
+    with pytest.raises(ValueError, match=message):
+        validate_args(args)
+
+
+def test_no_media_opens_the_sample(harness: Harness) -> None:
+    args = window_parser().parse_args(["--paused"])
+    open_from_args(harness.window, args, None)
+    harness.wait_transcript()
+    assert harness.controller.media_path is not None
+    assert Path(harness.controller.media_path).name == "briefing.mp4"
+    assert harness.window.model.rowCount() >= 10
+    assert not harness.controller.is_playing()
+
+
+def test_preferences_change_skip_steps_and_text_size(harness: Harness, sample_audio: Path) -> None:
+    harness.open(sample_audio, play=False)
+    w = harness.window
+    w.show_preferences()
+    dialog = w.preferences_dialog
+    dialog.skip_forward.setValue(30)
+    dialog.skip_back.setValue(10)
+    dialog.font_size.setValue(20)
+    dialog.accept()
+    assert harness.settings.get(S.SKIP_FORWARD_MS) == 30000
+    assert w.panel.view.font().pointSize() == 20
+    harness.controller.seek(40000)
+    w.skip_forward()
+    assert harness.controller.position_ms() == 70000
+    w.skip_back()
+    assert harness.controller.position_ms() == 60000
+
+
+def test_shortcut_table_lists_every_action_key(harness: Harness) -> None:
+    rows = dict(harness.window.shortcut_rows())
+    assert rows["Play/Pause"] == "Ctrl+Space, Space, K"
+    assert rows["Find in Transcript…"] == "Ctrl+F, /"
+    assert rows["Back to Now"] == "Ctrl+J, Esc"
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    for keys in ("Space, K", "Ctrl+F, /", "Ctrl+J", "Alt+Left", "Ctrl+Shift+C"):
+        assert keys in readme
