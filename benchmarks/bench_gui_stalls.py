@@ -28,7 +28,9 @@ Run: ``.venv/bin/python benchmarks/bench_gui_stalls.py [--cues N] [--runs N]``
 from __future__ import annotations
 
 import argparse
+import cProfile
 import os
+import pstats
 import random
 import shutil
 import statistics
@@ -43,7 +45,17 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QEventLoop, QObject, QPoint, QPointF, Qt, QTimer  # noqa: E402
+from PySide6.QtCore import (  # noqa: E402
+    QEventLoop,
+    QMessageLogContext,
+    QObject,
+    QPoint,
+    QPointF,
+    Qt,
+    QTimer,
+    QtMsgType,
+    qInstallMessageHandler,
+)
 from PySide6.QtGui import QWheelEvent  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
@@ -125,7 +137,10 @@ class Heartbeat(QObject):
         super().__init__()
         self.phase = "idle"
         self.gaps: dict[str, list[float]] = {}
-        self._last = time.perf_counter()
+        self.worst: dict[str, tuple[float, float]] = {}  # phase -> (gap ms, at s since start)
+        self.profile_phase = ""
+        self.profiler: cProfile.Profile | None = None
+        self._began = self._last = time.perf_counter()
         self._timer = QTimer(self)
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._timer.setInterval(1)
@@ -140,11 +155,18 @@ class Heartbeat(QObject):
 
     def set_phase(self, phase: str) -> None:
         self._tick()  # the gap so far belongs to the previous phase
+        if self.profiler is not None:
+            self.profiler.disable()
         self.phase = phase
+        if self.profiler is not None and phase == self.profile_phase:
+            self.profiler.enable()
 
     def _tick(self) -> None:
         now = time.perf_counter()
-        self.gaps.setdefault(self.phase, []).append((now - self._last) * 1000)
+        gap = (now - self._last) * 1000
+        self.gaps.setdefault(self.phase, []).append(gap)
+        if gap > self.worst.get(self.phase, (0.0, 0.0))[0]:
+            self.worst[self.phase] = (gap, now - self._began)
         self._last = now
 
 
@@ -211,9 +233,12 @@ class RunResult:
         self.per_query: dict[str, list[float]] = {}
         self.populated_ms = 0.0
         self.laid_out_ms = 0.0
+        self.worst: dict[str, tuple[float, float]] = {}
 
 
-def one_run(app: QApplication, media: Path, length_ms: int, cues: int, config: Path) -> RunResult:
+def one_run(
+    app: QApplication, media: Path, length_ms: int, cues: int, config: Path, profile: str = ""
+) -> RunResult:
     res = RunResult()
     backend = FakeBackend(durations={media.name: length_ms})
     controller = PlaybackController(backend)
@@ -225,6 +250,9 @@ def one_run(app: QApplication, media: Path, length_ms: int, cues: int, config: P
     view = window.panel.view
     search = window.search
     beat = Heartbeat()
+    if profile:
+        beat.profile_phase = profile
+        beat.profiler = cProfile.Profile()
 
     # Time the debounce firing: our slot must run before run_now, so re-wire in that order.
     fired: list[float] = []
@@ -321,6 +349,10 @@ def one_run(app: QApplication, media: Path, length_ms: int, cues: int, config: P
         app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
     if script.error is not None:
         raise script.error
+    if beat.profiler is not None:
+        print(f"--- GUI-thread profile of phase {profile!r} (by own time) ---")
+        pstats.Stats(beat.profiler).sort_stats("tottime").print_stats(20)
+    res.worst = beat.worst
     res.gaps = {k: v for k, v in beat.gaps.items() if k in ("open", "follow", "wheel", "search")}
     window.close()
     window.deleteLater()
@@ -346,6 +378,12 @@ def baseline(cues: tuple[Cue, ...], runs: int) -> dict[str, tuple[float, float]]
     return figures
 
 
+def _quiet_qt(mode: QtMsgType, context: QMessageLogContext, message: str) -> None:
+    # The offscreen platform says this on every window resize; everything else gets through.
+    if "propagateSizeHints" not in message:
+        print(message, file=sys.stderr)
+
+
 # ----- main ------------------------------------------------------------------------------------
 
 
@@ -353,8 +391,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--cues", type=int, default=50_000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--profile",
+        choices=("open", "follow", "wheel", "search"),
+        default="",
+        help="print a cProfile of the GUI thread during this phase (first run only)",
+    )
     args = parser.parse_args()
 
+    qInstallMessageHandler(_quiet_qt)
     app = QApplication.instance() or QApplication([sys.argv[0]])
     assert isinstance(app, QApplication)
     with tempfile.TemporaryDirectory() as tmp:
@@ -363,7 +408,14 @@ def main() -> None:
         shutil.copyfile(SAMPLE_AUDIO, media)
         length_ms = make_vtt(folder / "long.vtt", args.cues) + 1000
         runs = [
-            one_run(app, media, length_ms, args.cues, folder / f"config{i}")
+            one_run(
+                app,
+                media,
+                length_ms,
+                args.cues,
+                folder / f"config{i}",
+                args.profile if i == 0 else "",
+            )
             for i in range(args.runs)
         ]
         from player.core.transcript import load_transcript
@@ -387,6 +439,10 @@ def main() -> None:
             f"  {phase:<8} {statistics.median(maxes):21.1f} {max(maxes):12.1f} "
             f"{pct(all_gaps, 0.99):7.1f}  <= {target}"
         )
+    worst = ", ".join(
+        f"{phase} {gap:.0f} ms at {at:.2f} s" for phase, (gap, at) in runs[0].worst.items()
+    )
+    print(f"  longest gap per phase, run 1: {worst}")
     fire = [v for r in runs for v in r.search_fire_to_shown]
     key = [v for r in runs for v in r.search_key_to_shown]
     print("Search as you type (debounce firing -> hits delivered to the window), ms")

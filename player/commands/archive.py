@@ -123,7 +123,8 @@ class _ProgressBar:
         try:
             columns = os.get_terminal_size(self.stream.fileno()).columns
         except OSError:
-            columns = 80
+            columns = 0
+        columns = columns or 80  # a fresh pseudo-terminal may report 0 columns
         line = line[: max(10, columns - 1)]
         self.stream.write("\r" + line.ljust(self.width))
         self.stream.flush()
@@ -160,6 +161,11 @@ def run_index(args: argparse.Namespace) -> int:
         if bar is not None:
             bar.clear()
         return _archive_error(err)
+    except KeyboardInterrupt:
+        # Every briefing indexed so far is committed; the next 'index' run continues from there.
+        if bar is not None:
+            bar.clear()
+        raise
     finally:
         archive.close()
     if bar is not None:

@@ -63,6 +63,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+import regex as _regex
+
 from player.core import sidecar
 from player.core.archive_query import QueryError, compile_query
 from player.core.media_probe import probe_media
@@ -164,6 +166,8 @@ _DATE_IN_NAME = re.compile(
     r"(?<!\d)((?:19|20)\d\d)[-_. ]?(0[1-9]|1[0-2])[-_. ]?(0[1-9]|[12]\d|3[01])(?!\d)"
 )
 _HASH_SAMPLE = 4 * 1024 * 1024
+REGEX_DEADLINE_S = 2.0
+"""Time budget for one archive-wide regular-expression search (seconds)."""
 _CHAPTERS_NAME = re.compile(r"\.chapters(?:\.[^.]+)?\.[^.]+$", re.IGNORECASE)
 
 OrderBy = Literal["title", "date", "duration", "path", "language", "position", "indexed"]
@@ -374,6 +378,9 @@ def _open_db(
         found_id = conn.execute("PRAGMA application_id").fetchone()[0]
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         n_objects = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+    except sqlite3.OperationalError as err:  # locked, unreadable...: not the file's fault
+        conn.close()
+        raise ArchiveError(f"cannot use the {what} {where}: {err}", path=where) from None
     except sqlite3.DatabaseError as err:
         conn.close()
         reason = "is not a database file" if "not a database" in str(err) else f"is damaged ({err})"
@@ -418,6 +425,9 @@ def _open_db(
                 raise
     except ArchiveError:
         raise
+    except sqlite3.OperationalError as err:
+        conn.close()
+        raise ArchiveError(f"cannot use the {what} {where}: {err}", path=where) from None
     except sqlite3.DatabaseError as err:
         conn.close()
         raise ArchiveError(
@@ -540,9 +550,14 @@ class Archive:
             except (sqlite3.ProgrammingError, sqlite3.InterfaceError):
                 raise
             except sqlite3.DatabaseError as err:
+                if user and isinstance(err, sqlite3.OperationalError):
+                    raise ArchiveError(
+                        f"cannot use the user-data file {self.user_path}: {err}",
+                        path=str(self.user_path),
+                    ) from None
                 if user:
                     raise ArchiveError(
-                        f"the user-data file {self.user_path} cannot be used ({err}); it holds "
+                        f"the user-data file {self.user_path} is damaged ({err}); it holds "
                         "your positions and bookmarks: move it away to start a new one",
                         path=str(self.user_path),
                     ) from None
@@ -550,6 +565,11 @@ class Archive:
                     raise ArchiveError(
                         f"the archive {self.db_path} is busy (another scan is writing to it); "
                         "try again in a moment",
+                        path=str(self.db_path),
+                    ) from None
+                if isinstance(err, sqlite3.OperationalError):  # disk full, read-only, ...
+                    raise ArchiveError(
+                        f"cannot use the archive index {self.db_path}: {err}",
                         path=str(self.db_path),
                     ) from None
                 raise ArchiveError(
@@ -914,14 +934,20 @@ class Archive:
         case_sensitive: bool = False,
         limit: int | None = 50,
         offset: int = 0,
+        deadline_s: float = REGEX_DEADLINE_S,
     ) -> list[ArchiveHit]:
         """Cues whose text matches a Python regular expression (a full scan of every cue,
         about a second per million cues; same order as ``search``). Raises ArchiveError for
-        an invalid pattern."""
+        an invalid pattern, or when matching takes longer than ``deadline_s`` in all: patterns
+        run in the ``regex`` module with a time limit, because a catastrophically backtracking
+        pattern in ``re`` can neither be interrupted nor release the GIL."""
         try:
-            regex = re.compile(pattern, 0 if case_sensitive else re.IGNORECASE)
-        except re.error as err:
+            regex = _regex.compile(
+                pattern, _regex.V0 | (0 if case_sensitive else _regex.IGNORECASE)
+            )
+        except _regex.error as err:
             raise ArchiveError(f"invalid regular expression {pattern!r}: {err}") from None
+        deadline = time.monotonic() + deadline_s
         wanted = _fold(" ".join(speaker.split())) if speaker and speaker.strip() else None
         stop = None if limit is None else max(0, offset) + max(0, limit)
         found: list[tuple[Any, ...]] = []
@@ -932,9 +958,21 @@ class Archive:
             for row in cur:
                 if wanted is not None and not _speaker_is(row[4], wanted):
                     continue
-                spans = tuple(
-                    (m.start(), m.end()) for m in regex.finditer(row[5]) if m.end() > m.start()
-                )
+                remaining = deadline - time.monotonic()
+                try:
+                    if remaining <= 0:
+                        raise TimeoutError
+                    spans = tuple(
+                        (m.start(), m.end())
+                        for m in regex.finditer(row[5], concurrent=True, timeout=remaining)
+                        if m.end() > m.start()
+                    )
+                except TimeoutError:
+                    cur.close()
+                    raise ArchiveError(
+                        f"the regular expression {pattern!r} took longer than {deadline_s:g} s; "
+                        "simplify it (nested repeats like (a+)+ are very slow)"
+                    ) from None
                 if spans:
                     found.append((*row, spans))
                     if stop is not None and len(found) >= stop:
@@ -1112,10 +1150,8 @@ class Archive:
             tally.seen -= 1
             return False
         if old is not None and old.content_hash == digest and old.transcript_path == transcript:
-            with (
-                self._guard(),
-                self._transaction(self._conn),
-            ):  # touched, not changed: remember the new stats
+            # Touched, not changed: remember the new stats so the next scan skips it cheaply.
+            with self._guard(), self._transaction(self._conn):
                 self._conn.execute(
                     "UPDATE briefings SET size = ?, mtime_ns = ?, transcript_size = ?, "
                     "transcript_mtime_ns = ? WHERE id = ?",

@@ -8,11 +8,17 @@ libVLC facts this module relies on (libVLC 3.0.x, see ARCHITECTURE.md):
   parses the media locally (bounded wait) and refuses media without an audio or video track;
 - ``get_state()`` never reports Error; the ``EncounteredError`` event does;
 - after ``EndReached`` libVLC also sends ``Stopped``; the player must be stopped (from our own
-  thread, lazily on the next call) before it can play again.
+  thread, lazily on the next call) before it can play again;
+- libVLC's own Ogg demuxer reports time in 1 s steps *and* puts Ogg/Opus audio about 76 ms early
+  on its timeline (measured on the sample against its decoded PCM), so the highlight lagged the
+  sound by that much; libavformat's demuxer reports every ~260 ms and agrees with the PCM within
+  a few ms. Ogg media therefore get ``:demux=avformat,any`` (``any``: fall back if the plugin is
+  missing). MP4's reports agree with the PCM within a few ms as they are.
 """
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import sys
 import threading
@@ -53,6 +59,19 @@ BASE_ARGS: tuple[str, ...] = (
     # Keep the pitch when the rate changes (libVLC's default, made explicit).
     "--audio-filter=scaletempo",
 )
+
+OGG_SUFFIXES = frozenset({".ogg", ".oga", ".ogv", ".ogx", ".opus", ".spx"})
+"""File name suffixes demuxed with libavformat (see the module docstring)."""
+
+AUDIO_TAP_RATE_HZ = 48_000
+"""Sample rate of the PCM handed to an audio tap (signed 16-bit, native endian, mono)."""
+
+AudioTapBuffer = Callable[[bytes, int], None]
+"""``(pcm, pts_us)``: a PCM buffer and when it is due to be heard (``time.monotonic_ns() // 1000``
+clock: libVLC's clock is the same monotonic clock on Linux)."""
+
+AudioTapFlush = Callable[[], None]
+"""Buffered audio was discarded (a seek or a stop): the next buffer starts a new stretch."""
 
 _unavailable_cache: list[str | None] = []
 _vlc_module: Any = None
@@ -151,6 +170,7 @@ class VlcBackend(PlaybackBackend):
         self._muted = False
         self._released = False
         self._attached: list[Any] = []
+        self._audio_tap: tuple[Any, ...] = ()  # ctypes callbacks, kept alive while installed
         self._attach_events()
 
     # -- events (libVLC threads) -------------------------------------------------------------
@@ -258,8 +278,15 @@ class VlcBackend(PlaybackBackend):
             raise PlaybackError(f"{path}: not a media file libVLC can read")
         return list(media.tracks_get() or [])
 
+    def _new_media(self, path: Path) -> Any:
+        media = self._instance.media_new_path(str(path))
+        if media is not None and path.suffix.lower() in OGG_SUFFIXES:
+            media.add_option(":demux=avformat,any")
+        return media
+
     def _swap_media(self, start_ms: int) -> None:
-        media = self._instance.media_new_path(str(self._path))
+        assert self._path is not None
+        media = self._new_media(self._path)
         if start_ms:
             media.add_option(f":start-time={start_ms / 1000:.3f}")
         self._player.set_media(media)
@@ -288,7 +315,7 @@ class VlcBackend(PlaybackBackend):
             raise PlaybackError(f"{path}: cannot read the file ({exc.strerror})") from None
         if size == 0:
             raise PlaybackError(f"{path}: the file is empty")
-        media = self._instance.media_new_path(str(path))
+        media = self._new_media(path)
         if media is None:
             raise PlaybackError(f"{path}: libVLC could not open the file")
         try:
@@ -461,6 +488,42 @@ class VlcBackend(PlaybackBackend):
             self._player.set_nsobject(handle or None)
         else:
             self._player.set_xwindow(handle)
+
+    def set_audio_tap(self, on_buffer: AudioTapBuffer, on_flush: AudioTapFlush) -> None:
+        """Measurement hook: hand decoded audio to ``on_buffer`` instead of a sound device.
+
+        Call before :meth:`play`. libVLC then delivers signed 16-bit mono PCM at
+        :data:`AUDIO_TAP_RATE_HZ`, each buffer with the time it is due to be heard (``pts_us``;
+        libVLC hands buffers over up to ~2 s early, so the pts, not the call, is "when it plays").
+        Both callbacks run on libVLC threads and must only record what they get.
+        """
+        self._check_alive()
+        vlc = self._vlc
+        decorators = vlc.CallbackDecorators
+
+        @decorators.AudioPlayCb  # type: ignore[untyped-decorator]
+        def play(_opaque: Any, samples: Any, count: int, pts: int) -> None:
+            on_buffer(ctypes.string_at(samples, count * 2), int(pts))
+
+        @decorators.AudioPauseCb  # type: ignore[untyped-decorator]
+        def pause(_opaque: Any, _pts: int) -> None:
+            return None
+
+        @decorators.AudioResumeCb  # type: ignore[untyped-decorator]
+        def resume(_opaque: Any, _pts: int) -> None:
+            return None
+
+        @decorators.AudioFlushCb  # type: ignore[untyped-decorator]
+        def flush(_opaque: Any, _pts: int) -> None:
+            on_flush()
+
+        @decorators.AudioDrainCb  # type: ignore[untyped-decorator]
+        def drain(_opaque: Any) -> None:
+            return None
+
+        self._audio_tap = (play, pause, resume, flush, drain)
+        self._player.audio_set_callbacks(play, pause, resume, flush, drain, None)
+        self._player.audio_set_format("S16N", AUDIO_TAP_RATE_HZ, 1)
 
     def release(self) -> None:
         """Detach callbacks, then free the player, the media and the instance (idempotent)."""

@@ -8,6 +8,9 @@ parsed on a worker thread and every problem is shown in the window, never raised
 from __future__ import annotations
 
 import contextlib
+import gc
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -79,11 +82,41 @@ class LoadedTranscript:
     search_index: SearchIndex
 
 
+_gc_lock = threading.Lock()
+_gc_pauses = 0
+
+
+@contextlib.contextmanager
+def _long_lived_allocations() -> Iterator[None]:
+    """Build a big, long-lived object graph (a parsed 50,000-cue transcript) without GC pauses.
+
+    CPython's cycle collector holds the GIL while it scans every tracked object, so a full
+    collection triggered by a worker's allocations froze the GUI thread for 50-100 ms (measured
+    by benchmarks/bench_gui_stalls.py), more with every transcript loaded. The collector is
+    paused while the graph is built, then everything alive is moved to the permanent
+    generation (``gc.freeze``) so later collections no longer scan it. Cues hold no reference
+    cycles: a replaced transcript is still freed by reference counting.
+    """
+    global _gc_pauses
+    with _gc_lock:
+        _gc_pauses += 1
+        gc.disable()
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_pauses -= 1
+            if _gc_pauses == 0:
+                gc.freeze()
+                gc.enable()
+
+
 def _load_with_index(path: str) -> LoadedTranscript:
-    transcript = load_transcript(path)
-    return LoadedTranscript(
-        path, transcript, CueIndex(transcript.cues), SearchIndex(transcript.cues)
-    )
+    with _long_lived_allocations():
+        transcript = load_transcript(path)
+        return LoadedTranscript(
+            path, transcript, CueIndex(transcript.cues), SearchIndex(transcript.cues)
+        )
 
 
 @dataclass(frozen=True)

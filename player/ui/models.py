@@ -8,6 +8,7 @@ with explicit character formats, never as rich text, so markup in a transcript s
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
@@ -46,7 +47,7 @@ class TranscriptModel(QAbstractListModel):
         self._show_speaker: list[bool] = []
         self._current = -1
         self._word_range: tuple[int, int] | None = None
-        self._matches: dict[int, list[tuple[int, int]]] = {}
+        self._matches: Mapping[int, list[tuple[int, int]]] = {}
         self._active_match: tuple[int, int, int] | None = None
 
     # ----- data -----------------------------------------------------------------------------
@@ -150,14 +151,19 @@ class TranscriptModel(QAbstractListModel):
             self._word_range = rng
             self._row_changed(row)
 
-    def set_matches(self, matches: dict[int, list[tuple[int, int]]]) -> None:
-        """Search matches per row (character ranges in the cue text); {} clears them."""
-        changed = set(self._matches) | set(matches)
+    def set_matches(self, matches: Mapping[int, list[tuple[int, int]]]) -> None:
+        """Search matches per row (character ranges in the cue text); {} clears them.
+
+        ``matches`` may be a lazy mapping (see ``search_panel.HitMatches``): only the rows a
+        view paints are looked up.
+        """
+        old = self._matches
         self._matches = matches
-        if len(changed) > 200:
+        if len(old) + len(matches) > 200:
+            # One signal for the whole list: the view repaints what is visible.
             self.dataChanged.emit(self.index(0), self.index(max(0, len(self._cues) - 1)))
         else:
-            for row in changed:
+            for row in set(old) | set(matches):
                 self._row_changed(row)
 
     def set_active_match(self, row: int, start: int, end: int) -> None:

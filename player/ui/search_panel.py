@@ -8,6 +8,8 @@ the match in the transcript and draws ticks on the timeline.
 
 from __future__ import annotations
 
+from bisect import bisect_left
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from PySide6.QtCore import (
@@ -67,7 +69,57 @@ _Index = QModelIndex | QPersistentModelIndex
 
 DEBOUNCE_MS = 150
 MAX_HITS = 50_000
-MAX_MATCH_ROWS = 20_000
+
+
+class HitMatches(Mapping[int, list[tuple[int, int]]]):
+    """Cue index -> match ranges ``(start, end)`` in that cue's text, worked out on demand.
+
+    A common word over a long briefing has tens of thousands of hits; resolving every one up
+    front (to highlight rows the user may never scroll to) took longer than the search itself.
+    Keys are the cues with hits; a row's ranges are found by bisecting the (transcript-ordered)
+    hits, so a lookup resolves O(log n + hits in the row) hits, and is cached.
+    """
+
+    def __init__(self, result: SearchResult) -> None:
+        self._result = result
+        self._rows = result.cue_indices
+        self._cache: dict[int, list[tuple[int, int]]] = {}
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._rows)
+
+    def __contains__(self, row: object) -> bool:
+        if not isinstance(row, int):
+            return False
+        i = bisect_left(self._rows, row)
+        return i < len(self._rows) and self._rows[i] == row
+
+    def __getitem__(self, row: int) -> list[tuple[int, int]]:
+        cached = self._cache.get(row)
+        if cached is not None:
+            return cached
+        if row not in self:
+            raise KeyError(row)
+        result = self._result
+        lo, hi = 0, len(result)
+        while lo < hi:  # first hit in this row
+            mid = (lo + hi) // 2
+            if result.hit(mid).cue_index < row:
+                lo = mid + 1
+            else:
+                hi = mid
+        ranges: list[tuple[int, int]] = []
+        while lo < len(result):
+            hit = result.hit(lo)
+            if hit.cue_index != row:
+                break
+            ranges.append((hit.start, hit.end))
+            lo += 1
+        self._cache[row] = ranges
+        return ranges
 
 
 @dataclass(frozen=True)
@@ -77,7 +129,7 @@ class SearchOutcome:
     query: str
     options: SearchOptions
     result: SearchResult
-    matches: dict[int, list[tuple[int, int]]]  # cue index -> match ranges (for highlighting)
+    matches: Mapping[int, list[tuple[int, int]]]  # cue index -> match ranges (highlighting)
     tick_ms: list[int]  # cue start of every cue with a hit (timeline ticks)
 
 
@@ -85,12 +137,8 @@ def run_search(index: SearchIndex, query: str, options: SearchOptions) -> Search
     """Search and prepare highlights and ticks (runs on a worker thread)."""
     result = index.search(query, options, max_hits=MAX_HITS)
     cues = index.cues
-    matches: dict[int, list[tuple[int, int]]] = {}
-    for i in range(min(len(result), MAX_MATCH_ROWS)):
-        hit = result.hit(i)
-        matches.setdefault(hit.cue_index, []).append((hit.start, hit.end))
     ticks = [cues[i].start_ms for i in result.cue_indices]
-    return SearchOutcome(query, options, result, matches, ticks)
+    return SearchOutcome(query, options, result, HitMatches(result), ticks)
 
 
 class SearchResultsModel(QAbstractListModel):

@@ -36,6 +36,7 @@ from PySide6.QtGui import (
     QMouseEvent,
     QPainter,
     QPalette,
+    QResizeEvent,
     QTextCharFormat,
     QTextLayout,
     QWheelEvent,
@@ -543,8 +544,15 @@ class TranscriptPanel(QWidget):
         self.delegate.clear_cache()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """Row heights depend on the width: re-measure after resizes (debounced)."""
-        if watched is self.view.viewport() and event.type() == QEvent.Type.Resize:
+        """Row heights depend on the width: re-measure after width changes (debounced).
+
+        A height-only change (the search bar opening above the list, a taller window) leaves
+        every row height as it was, so the 50,000-row re-measure is skipped."""
+        if (
+            watched is self.view.viewport()
+            and isinstance(event, QResizeEvent)
+            and event.size().width() != event.oldSize().width()
+        ):
             self._relayout_timer.start()
         return super().eventFilter(watched, event)
 

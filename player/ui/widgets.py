@@ -54,6 +54,7 @@ class TimelineSlider(QSlider):
         self.setAccessibleName("Position")
         self.setMinimumHeight(28)
         self._marks: list[int] = []
+        self._mark_xs_cache: tuple[tuple[int, ...], list[tuple[int, int]]] | None = None
         self._dragging = False
         self.sliderPressed.connect(self._on_pressed)
         self.sliderReleased.connect(self._on_released)
@@ -67,6 +68,7 @@ class TimelineSlider(QSlider):
     def set_marks(self, marks_ms: list[int]) -> None:
         """Show a tick at each position (ms); [] clears them."""
         self._marks = sorted(marks_ms)
+        self._mark_xs_cache = None
         self.update()
 
     def set_position(self, t_ms: int) -> None:
@@ -77,7 +79,8 @@ class TimelineSlider(QSlider):
             self.blockSignals(False)
             self.setAccessibleDescription(f"{format_clock(t_ms)} of {format_clock(self.maximum())}")
 
-    def _x_for(self, t_ms: int) -> int:
+    def _track(self) -> tuple[int, int]:
+        """(x of the value ``minimum()``, pixel span of the range) from the current style."""
         opt = QStyleOptionSlider()
         self.initStyleOption(opt)
         groove = self.style().subControlRect(
@@ -86,9 +89,40 @@ class TimelineSlider(QSlider):
         handle = self.style().subControlRect(
             QStyle.ComplexControl.CC_Slider, opt, QStyle.SubControl.SC_SliderHandle, self
         )
-        span = groove.width() - handle.width()
-        pos = QStyle.sliderPositionFromValue(self.minimum(), self.maximum(), t_ms, max(1, span))
-        return groove.left() + handle.width() // 2 + pos
+        return groove.left() + handle.width() // 2, max(1, groove.width() - handle.width())
+
+    def _x_for(self, t_ms: int) -> int:
+        lo, hi = self.minimum(), self.maximum()
+        left, span = self._track()
+        return left + self._offset(t_ms, lo, hi, span / (hi - lo) if hi > lo else 0.0)
+
+    @staticmethod
+    def _offset(t_ms: int, lo: int, hi: int, scale: float) -> int:
+        return int((min(max(t_ms, lo), hi) - lo) * scale + 0.5)
+
+    def _mark_xs(self) -> list[tuple[int, int]]:
+        """(x, index of the first mark drawn there) for every distinct tick pixel.
+
+        Thousands of marks (a common word over a long briefing) fall on a few hundred pixels:
+        the style is asked for the geometry once, positions are plain arithmetic, and the
+        result is cached until the marks, the range or the size change.
+        """
+        key = (self.minimum(), self.maximum(), self.width(), self.height(), len(self._marks))
+        if self._mark_xs_cache is not None and self._mark_xs_cache[0] == key:
+            return self._mark_xs_cache[1]
+        lo, hi = self.minimum(), self.maximum()
+        out: list[tuple[int, int]] = []
+        if hi > lo and self._marks:
+            left, span = self._track()
+            scale = span / (hi - lo)
+            last_x = None
+            for i, t_ms in enumerate(self._marks):
+                x = left + self._offset(t_ms, lo, hi, scale)
+                if x != last_x:
+                    out.append((x, i))
+                    last_x = x
+        self._mark_xs_cache = (key, out)
+        return out
 
     def _value_at(self, x: int) -> int:
         opt = QStyleOptionSlider()
@@ -107,8 +141,8 @@ class TimelineSlider(QSlider):
     def mark_near(self, x: int) -> int | None:
         """Index of the tick within a few pixels of ``x``, or None."""
         best: tuple[int, int] | None = None
-        for i, t_ms in enumerate(self._marks):
-            dist = abs(self._x_for(t_ms) - x)
+        for mark_x, i in self._mark_xs():
+            dist = abs(mark_x - x)
             if dist <= self.MARK_HIT_PX and (best is None or dist < best[0]):
                 best = (dist, i)
         return None if best is None else best[1]
@@ -156,17 +190,10 @@ class TimelineSlider(QSlider):
             return
         painter = QPainter(self)
         color = QColor("#d9480f")
-        painter.setPen(color)
-        last_x = -10
-        for t_ms in self._marks:
-            x = self._x_for(t_ms)
-            if x == last_x:
-                continue
-            last_x = x
-            painter.fillRect(QRect(x - 1, 0, 2, self.height() // 3), color)
-            painter.fillRect(
-                QRect(x - 1, self.height() - self.height() // 3, 2, self.height() // 3), color
-            )
+        third = self.height() // 3
+        for x, _i in self._mark_xs():
+            painter.fillRect(QRect(x - 1, 0, 2, third), color)
+            painter.fillRect(QRect(x - 1, self.height() - third, 2, third), color)
         painter.end()
 
 

@@ -15,7 +15,7 @@ from player.cli import run_subcommand
 from player.commands import archive as archive_cmd
 from player.core.archive import Archive, ScanProgress
 from tests.conftest import REPO
-from tests.core.test_archive import CLIMATE, make_briefing
+from tests.core.test_archive import CLIMATE, make_briefing, numbered_cues
 
 SUMMARY = re.compile(
     r"^seen (\d+), added (\d+), updated (\d+), removed (\d+), failed (\d+), cues (\d+), "
@@ -179,3 +179,36 @@ def test_index_as_a_real_process(lib: Path, db: Path) -> None:
         timeout=120,
     )
     assert proc.returncode == 0 and "Good afternoon" in proc.stdout
+
+
+def test_index_draws_a_progress_bar_on_a_terminal(lib: Path, db: Path) -> None:
+    import os
+    import pty
+
+    for i in range(40):
+        make_briefing(lib / "many", f"b{i:02d}", numbered_cues(200))
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "player", "index", str(lib), "--db", str(db)],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=slave,
+    )
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 4096)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not data:
+            break
+        chunks.append(data)
+    out, _ = proc.communicate(timeout=120)
+    os.close(master)
+    terminal = b"".join(chunks).decode()
+    assert proc.returncode == 0
+    assert "listing folders" in terminal or "[#" in terminal
+    assert re.fullmatch(r"(\r[^\r\n]+)+\r +\r", terminal)  # drawn in place, then wiped
+    assert "[###" in terminal or "listing folders… 1" in terminal
+    assert SUMMARY.match(out.decode().strip())

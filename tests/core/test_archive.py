@@ -853,3 +853,17 @@ def test_briefings_filter_and_sort(db: Path, lib: Path) -> None:
         assert [b.cue_count for b in archive.briefings(order_by="duration")]
         with pytest.raises(ArchiveError):
             archive.briefings(order_by="colour")  # type: ignore[arg-type]
+
+
+def test_read_only_index_is_not_called_damaged(db: Path, lib: Path) -> None:
+    make_briefing(lib, "ro", CLIMATE)
+    open_scanned(db, lib).close()
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    user = sqlite3.connect(user_db_path_for(db), isolation_level=None, check_same_thread=False)
+    archive = Archive(db, user_db_path_for(db), conn, user, ())
+    assert archive.search("climate")  # reading works
+    with pytest.raises(ArchiveError) as info:
+        archive.remove_folder(lib)
+    assert "readonly" in info.value.message and not info.value.rebuildable
+    assert "damaged" not in info.value.message
+    archive.close()

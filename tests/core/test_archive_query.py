@@ -63,3 +63,26 @@ def test_any_text_compiles_to_valid_fts5_or_query_error(text: str) -> None:
         return
     conn.execute("SELECT rowid FROM t WHERE t MATCH ?", (f"text : ({compiled.expression})",))
     conn.close()
+
+
+def test_catastrophic_regex_over_the_archive_is_bounded(tmp_path: Path) -> None:
+    """A pattern that backtracks catastrophically stops at the deadline with a clear error."""
+    import time
+
+    from player.core.archive import Archive, ArchiveError
+
+    folder = tmp_path / "lib"
+    folder.mkdir()
+    (folder / "a.mp3").write_bytes(b"")
+    cues = "".join(
+        f"00:00:{i:02d}.000 --> 00:00:{i:02d}.500\n{'a' * 30}!\n\n" for i in range(30)
+    )
+    (folder / "a.vtt").write_text("WEBVTT\n\n" + cues, encoding="utf-8")
+    with Archive.open(tmp_path / "db.sqlite") as archive:
+        archive.add_folder(folder)
+        archive.scan()
+        started = time.monotonic()
+        with pytest.raises(ArchiveError, match="took longer"):
+            archive.search_regex(r"(a|a)+$", deadline_s=0.3)
+        assert time.monotonic() - started < 3
+        assert len(archive.search_regex(r"a{30}!")) == 30

@@ -1,0 +1,411 @@
+"""The library panel: every briefing of the archive in a sortable, filterable table.
+
+The panel opens the archive database itself (its path is injected), so a damaged database is
+reported here with an offer to rebuild the index — the folders, positions and bookmarks live in
+a separate user-data file that a rebuild never touches. Scans run on a worker thread with a
+progress bar and can be cancelled.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+    Slot,
+)
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from player.core.archive import Archive, ArchiveError, BriefingRow, ScanProgress, ScanSummary
+from player.core.timecode import format_clock
+from player.ui.workers import JobList, start_job
+
+_Index = QModelIndex | QPersistentModelIndex
+
+COLUMNS = ("Title", "Date", "Duration", "Transcript", "Last position")
+
+
+class LibraryModel(QAbstractTableModel):
+    """Rows are BriefingRow; DisplayRole is plain text, SORT_ROLE a sortable key."""
+
+    SORT_ROLE = int(Qt.ItemDataRole.UserRole) + 1
+    ROW_ROLE = SORT_ROLE + 1
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[BriefingRow] = []
+
+    def set_rows(self, rows: list[BriefingRow]) -> None:
+        """Replace all rows."""
+        self.beginResetModel()
+        self._rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        """Number of briefings."""
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        """Number of columns."""
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
+        """Column titles."""
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        """Plain text cells, sort keys, tooltips and the row itself."""
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        b = self._rows[index.row()]
+        col = index.column()
+        if role == self.ROW_ROLE:
+            return b
+        if role == Qt.ItemDataRole.ToolTipRole:
+            tip = b.path
+            if b.error:
+                tip += f"\nTranscript problem: {b.error}"
+            elif b.warning_count:
+                tip += f"\n{b.warning_count} transcript warning(s)"
+            return tip
+        if role == self.SORT_ROLE:
+            keys: tuple[object, ...] = (
+                b.title.casefold(),
+                b.date,
+                b.duration_ms or 0,
+                b.language or "",
+                b.position_ms or 0,
+            )
+            return keys[col]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            if col == 0:
+                return b.title
+            if col == 1:
+                return b.date
+            if col == 2:
+                return format_clock(b.duration_ms) if b.duration_ms else "—"
+            if col == 3:
+                if b.transcript_path is None:
+                    return "none"
+                text = b.language or "unknown language"
+                if b.machine_generated:
+                    text += " (machine)"
+                if b.error:
+                    text += " ⚠ unreadable"
+                elif b.warning_count:
+                    text += f" ⚠ {b.warning_count}"
+                return text
+            if col == 4:
+                return format_clock(b.position_ms) if b.position_ms else ""
+        return None
+
+
+class _ScanSignals(QObject):
+    """Progress from the scan thread to the GUI thread."""
+
+    progressed = Signal(object)
+
+
+class _Table(QTableView):
+    """Enter opens the selected briefing."""
+
+    open_current = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Enter/Return opens; everything else as usual."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.open_current.emit()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+
+class LibraryPanel(QWidget):
+    """Library table with Add folder / Rescan / Remove folder, a filter box and scan progress.
+
+    Signals:
+      open_requested(object): the user chose a briefing (a BriefingRow) to open.
+      archive_changed(object): the Archive now in use (or None when it could not be opened).
+      scan_finished(object): a ScanSummary after a scan.
+    """
+
+    open_requested = Signal(object)
+    archive_changed = Signal(object)
+    scan_finished = Signal(object)
+
+    def __init__(self, db_path: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db_path = db_path
+        self.archive: Archive | None = None
+        self._cancel: threading.Event | None = None
+        self._jobs = JobList()
+        self._signals = _ScanSignals(self)
+        self._signals.progressed.connect(self._on_progress)
+
+        self.filter = QLineEdit(self)
+        self.filter.setPlaceholderText("Filter briefings")
+        self.filter.setAccessibleName("Filter briefings")
+        self.filter.setClearButtonEnabled(True)
+        self.add_button = QPushButton("Add folder…", self)
+        self.rescan_button = QPushButton("Rescan", self)
+        self.remove_button = QPushButton("Remove folder…", self)
+        self.cancel_button = QPushButton("Cancel", self)
+        self.cancel_button.hide()
+        self.rebuild_button = QPushButton("Rebuild index", self)
+        self.rebuild_button.hide()
+        self.progress = QProgressBar(self)
+        self.progress.setAccessibleName("Scan progress")
+        self.progress.hide()
+        self.status = QLabel("", self)
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
+        self.status.setWordWrap(True)
+        self.status.setAccessibleName("Library status")
+        self.model = LibraryModel(self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(LibraryModel.SORT_ROLE)
+        self.proxy.setFilterKeyColumn(-1)
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.table = _Table(self)
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(1, Qt.SortOrder.DescendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.setAccessibleName("Briefings")
+
+        buttons = QHBoxLayout()
+        buttons.setContentsMargins(0, 0, 0, 0)
+        for b in (self.add_button, self.rescan_button, self.remove_button, self.cancel_button,
+                  self.rebuild_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.filter)
+        layout.addLayout(buttons)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.status)
+        layout.addWidget(self.table, 1)
+
+        self.filter.textChanged.connect(self.proxy.setFilterFixedString)
+        self.add_button.clicked.connect(self.choose_folder)
+        self.rescan_button.clicked.connect(lambda: self.scan())
+        self.remove_button.clicked.connect(self.choose_folder_to_remove)
+        self.cancel_button.clicked.connect(self.cancel_scan)
+        self.rebuild_button.clicked.connect(self.rebuild)
+        self.table.doubleClicked.connect(self._open_index)
+        self.table.open_current.connect(lambda: self._open_index(self.table.currentIndex()))
+
+    # ----- the archive ------------------------------------------------------------------------
+
+    def open_archive(self) -> Archive | None:
+        """Open the database; a damaged one is reported with an offer to rebuild."""
+        try:
+            self.archive = Archive.open(self.db_path)
+        except ArchiveError as err:
+            self.archive = None
+            self._set_buttons_enabled(False)
+            self.rebuild_button.setVisible(bool(getattr(err, "rebuildable", True)))
+            self.status.setText(
+                f"The library database cannot be used: {err}. "
+                "Rebuilding the index keeps your folders, positions and bookmarks."
+            )
+            self.archive_changed.emit(None)
+            return None
+        self.rebuild_button.hide()
+        self._set_buttons_enabled(True)
+        self.refresh()
+        self.archive_changed.emit(self.archive)
+        return self.archive
+
+    @Slot()
+    def rebuild(self) -> None:
+        """Move the damaged index aside, start a new one and scan the folders again."""
+        try:
+            self.archive = Archive.rebuild(self.db_path)
+        except ArchiveError as err:
+            self.status.setText(f"Could not rebuild the index: {err}")
+            return
+        self.rebuild_button.hide()
+        self._set_buttons_enabled(True)
+        self.archive_changed.emit(self.archive)
+        self.refresh()
+        self.scan()
+
+    def close_archive(self) -> None:
+        """Cancel a running scan and close the database."""
+        self.cancel_scan()
+        if self.archive is not None:
+            self.archive.close()
+            self.archive = None
+
+    def _set_buttons_enabled(self, enabled: bool) -> None:
+        for b in (self.add_button, self.rescan_button, self.remove_button):
+            b.setEnabled(enabled)
+
+    def refresh(self) -> None:
+        """Reload the table from the archive."""
+        if self.archive is None:
+            self.model.set_rows([])
+            return
+        try:
+            rows = self.archive.briefings()
+        except ArchiveError as err:
+            self.status.setText(f"Could not read the library: {err}")
+            return
+        self.model.set_rows(rows)
+        if not rows and not self.archive.folders():
+            self.status.setText("No folders yet: use “Add folder…” to index a folder of briefings.")
+
+    # ----- folders and scans ------------------------------------------------------------------
+
+    @Slot()
+    def choose_folder(self) -> None:
+        """Ask for a folder, add it and scan it."""
+        folder = QFileDialog.getExistingDirectory(self, "Add a folder of briefings")
+        if folder:
+            self.add_folder(folder)
+
+    def add_folder(self, folder: str) -> None:
+        """Add ``folder`` to the library and scan it."""
+        if self.archive is None:
+            return
+        try:
+            self.archive.add_folder(folder)
+        except (ArchiveError, OSError) as err:
+            self.status.setText(f"Could not add {folder}: {err}")
+            return
+        self.scan()
+
+    @Slot()
+    def choose_folder_to_remove(self) -> None:
+        """Pick one of the library's folders and remove it (files on disk are not touched)."""
+        if self.archive is None:
+            return
+        folders = self.archive.folders()
+        if not folders:
+            self.status.setText("The library has no folders.")
+            return
+        folder, ok = QInputDialog.getItem(
+            self, "Remove folder", "Remove from the library (files stay on disk):", folders, 0, False
+        )
+        if ok and folder:
+            self.remove_folder(folder)
+
+    def remove_folder(self, folder: str) -> None:
+        """Remove ``folder`` and its briefings from the library."""
+        if self.archive is None:
+            return
+        try:
+            removed = self.archive.remove_folder(folder)
+        except ArchiveError as err:
+            self.status.setText(f"Could not remove {folder}: {err}")
+            return
+        self.status.setText(f"Removed {folder} ({removed} briefings).")
+        self.refresh()
+
+    def is_scanning(self) -> bool:
+        """Whether a scan is running."""
+        return self._cancel is not None
+
+    def scan(self) -> None:
+        """Scan every folder on a worker thread (progress shown; Cancel stops it)."""
+        archive = self.archive
+        if archive is None or self._cancel is not None:
+            return
+        cancel = threading.Event()
+        self._cancel = cancel
+        self.progress.setRange(0, 0)
+        self.progress.show()
+        self.cancel_button.show()
+        self.rescan_button.setEnabled(False)
+        self.status.setText("Scanning…")
+        signals = self._signals
+        job = start_job(
+            0,
+            lambda: archive.scan(progress=signals.progressed.emit, cancel=cancel),
+            self._on_scan_done,
+            self._on_scan_failed,
+        )
+        self._jobs.add(job)
+
+    @Slot()
+    def cancel_scan(self) -> None:
+        """Ask a running scan to stop after the briefing at hand."""
+        if self._cancel is not None:
+            self._cancel.set()
+            self.status.setText("Cancelling…")
+
+    @Slot(object)
+    def _on_progress(self, p: ScanProgress) -> None:
+        if p.total:
+            self.progress.setRange(0, p.total)
+            self.progress.setValue(p.done)
+        name = Path(p.path).name if p.path else ""
+        self.status.setText(f"{p.phase.capitalize()}… {p.done}/{p.total or '?'} {name}")
+
+    @Slot(int, object)
+    def _on_scan_done(self, _token: int, summary: object) -> None:
+        self._scan_ended()
+        if isinstance(summary, ScanSummary):
+            text = "Scan " + summary.line()
+            if summary.skipped:
+                text += f"; skipped {len(summary.skipped)}: " + "; ".join(
+                    f"{Path(p).name}: {why}" for p, why in summary.skipped[:5]
+                )
+                if len(summary.skipped) > 5:
+                    text += "; …"
+            self.status.setText(text)
+            self.scan_finished.emit(summary)
+        self.refresh()
+
+    @Slot(int, object)
+    def _on_scan_failed(self, _token: int, err: object) -> None:
+        self._scan_ended()
+        self.status.setText(f"The scan failed: {err}")
+        self.refresh()
+
+    def _scan_ended(self) -> None:
+        self._cancel = None
+        self.progress.hide()
+        self.cancel_button.hide()
+        self.rescan_button.setEnabled(True)
+
+    # ----- opening ----------------------------------------------------------------------------
+
+    @Slot(QModelIndex)
+    def _open_index(self, index: QModelIndex) -> None:
+        if not index.isValid():
+            return
+        row = self.proxy.data(index, LibraryModel.ROW_ROLE)
+        if isinstance(row, BriefingRow):
+            self.open_requested.emit(row)
