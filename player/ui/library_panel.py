@@ -204,8 +204,13 @@ class LibraryPanel(QWidget):
 
         buttons = QHBoxLayout()
         buttons.setContentsMargins(0, 0, 0, 0)
-        for b in (self.add_button, self.rescan_button, self.remove_button, self.cancel_button,
-                  self.rebuild_button):
+        for b in (
+            self.add_button,
+            self.rescan_button,
+            self.remove_button,
+            self.cancel_button,
+            self.rebuild_button,
+        ):
             buttons.addWidget(b)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
@@ -316,7 +321,12 @@ class LibraryPanel(QWidget):
             self.status.setText("The library has no folders.")
             return
         folder, ok = QInputDialog.getItem(
-            self, "Remove folder", "Remove from the library (files stay on disk):", folders, 0, False
+            self,
+            "Remove folder",
+            "Remove from the library (files stay on disk):",
+            folders,
+            0,
+            False,
         )
         if ok and folder:
             self.remove_folder(folder)
