@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -74,9 +75,7 @@ def test_catastrophic_regex_over_the_archive_is_bounded(tmp_path: Path) -> None:
     folder = tmp_path / "lib"
     folder.mkdir()
     (folder / "a.mp3").write_bytes(b"")
-    cues = "".join(
-        f"00:00:{i:02d}.000 --> 00:00:{i:02d}.500\n{'a' * 30}!\n\n" for i in range(30)
-    )
+    cues = "".join(f"00:00:{i:02d}.000 --> 00:00:{i:02d}.500\n{'a' * 30}!\n\n" for i in range(30))
     (folder / "a.vtt").write_text("WEBVTT\n\n" + cues, encoding="utf-8")
     with Archive.open(tmp_path / "db.sqlite") as archive:
         archive.add_folder(folder)
