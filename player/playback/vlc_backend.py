@@ -9,11 +9,13 @@ libVLC facts this module relies on (libVLC 3.0.x, see ARCHITECTURE.md):
 - ``get_state()`` never reports Error; the ``EncounteredError`` event does;
 - after ``EndReached`` libVLC also sends ``Stopped``; the player must be stopped (from our own
   thread, lazily on the next call) before it can play again;
-- libVLC's own Ogg demuxer reports time in 1 s steps *and* puts Ogg/Opus audio about 76 ms early
-  on its timeline (measured on the sample against its decoded PCM), so the highlight lagged the
-  sound by that much; libavformat's demuxer reports every ~260 ms and agrees with the PCM within
-  a few ms. Ogg media therefore get ``:demux=avformat,any`` (``any``: fall back if the plugin is
-  missing). MP4's reports agree with the PCM within a few ms as they are.
+- libVLC's own demuxers get the timing wrong in two measured ways (benchmarks/bench_sync_lag.py,
+  against the PCM handed to the audio output): the Ogg one reports time in 1 s steps and puts
+  Ogg/Opus audio about 76 ms early on its timeline (the highlight lagged the sound by that much),
+  and after a seek at 2x the MP4 one drops about 1.4 s of audio (the first sentence after the
+  seek is never heard). libavformat's demuxer reports every 260..320 ms, agrees with the PCM
+  within a few ms and seeks cleanly, so Ogg and MP4-family files get ``:demux=avformat,any``
+  (``any``: fall back to libVLC's choice if the plugin is missing).
 """
 
 from __future__ import annotations
@@ -60,7 +62,9 @@ BASE_ARGS: tuple[str, ...] = (
     "--audio-filter=scaletempo",
 )
 
-OGG_SUFFIXES = frozenset({".ogg", ".oga", ".ogv", ".ogx", ".opus", ".spx"})
+AVFORMAT_SUFFIXES = frozenset(
+    {".ogg", ".oga", ".ogv", ".ogx", ".opus", ".spx", ".mp4", ".m4a", ".m4v", ".mov"}
+)
 """File name suffixes demuxed with libavformat (see the module docstring)."""
 
 AUDIO_TAP_RATE_HZ = 48_000
@@ -280,7 +284,7 @@ class VlcBackend(PlaybackBackend):
 
     def _new_media(self, path: Path) -> Any:
         media = self._instance.media_new_path(str(path))
-        if media is not None and path.suffix.lower() in OGG_SUFFIXES:
+        if media is not None and path.suffix.lower() in AVFORMAT_SUFFIXES:
             media.add_option(":demux=avformat,any")
         return media
 

@@ -89,7 +89,12 @@ def run_window(args: argparse.Namespace) -> int:
     settings = Settings(config_dir / "settings.ini")
     backend = VlcBackend(video=embed)
     controller = PlaybackController(backend)
-    window = MainWindow(controller, settings, embed_video=embed, sample_path=sample_media())
+    from player.commands.archive import default_db_path
+
+    archive_db = Path(args.db) if args.db else default_db_path()
+    window = MainWindow(
+        controller, settings, embed_video=embed, sample_path=sample_media(), archive_db=archive_db
+    )
     window.show()
     open_from_args(window, args, at_ms)
     return int(app.exec())

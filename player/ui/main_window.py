@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QDockWidget,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -47,6 +48,7 @@ from PySide6.QtWidgets import (
 )
 
 from player import __version__
+from player.core.archive import ArchiveError, ArchiveHit, BriefingRow
 from player.core.cue_index import CueIndex
 from player.core.search import SearchIndex
 from player.core.sidecar import (
@@ -61,6 +63,7 @@ from player.core.transcript import Transcript, TranscriptError, load_transcript
 from player.playback.base import PlaybackError, PlaybackState
 from player.ui import settings as S
 from player.ui.controller import CueTracker, PlaybackController
+from player.ui.library_panel import LibraryPanel
 from player.ui.models import TranscriptModel, quote_for
 from player.ui.preferences import PreferencesDialog
 from player.ui.search_panel import SearchOutcome, SearchPanel
@@ -146,12 +149,17 @@ class MainWindow(QMainWindow):
         *,
         embed_video: bool,
         sample_path: Path | None = None,
+        archive_db: Path | None = None,
     ) -> None:
         super().__init__()
         self.controller = controller
         self.settings = settings
         self.embed_video = embed_video
         self.sample_path = sample_path
+        self.archive_db = archive_db
+        self.library: LibraryPanel | None = None
+        self.library_dock: QDockWidget | None = None
+        self._pending_archive_hit: ArchiveHit | None = None
         self.setWindowTitle("Briefing Player")
         self.setAcceptDrops(True)
         self.resize(1100, 680)
@@ -198,6 +206,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self._build_status_bar()
+        self._build_library()
         self._build_actions_and_menus()
         self._connect()
         self._restore_layout()
@@ -281,6 +290,22 @@ class MainWindow(QMainWindow):
         row.addWidget(self.slider, 1)
         for tail in (self.remaining, self.rate_box, self.rate_reset, self.mute_button, self.volume):
             row.addWidget(tail)
+
+    def _build_library(self) -> None:
+        if self.archive_db is None:
+            return
+        self.library = LibraryPanel(self.archive_db, self)
+        dock = QDockWidget("Library", self)
+        dock.setObjectName("library")
+        dock.setWidget(self.library)
+        dock.setAllowedAreas(Qt.DockWidgetArea.AllDockWidgetAreas)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+        dock.hide()
+        self.library_dock = dock
+        self.library.open_requested.connect(self.open_briefing)
+        self.library.archive_changed.connect(self.search.set_archive)
+        # Opening the database is quick but not free: do it just after the window appears.
+        QTimer.singleShot(300, self.library.open_archive)
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
@@ -382,6 +407,12 @@ class MainWindow(QMainWindow):
             checkable=True,
         )
         self.act_follow.setChecked(True)
+        if self.library_dock is not None:
+            toggle = self.library_dock.toggleViewAction()
+            toggle.setText("&Library")
+            toggle.setShortcut(QKeySequence("Ctrl+L"))
+            view.addAction(toggle)
+            self.addAction(toggle)
         self._action(view, "&Back to Now", self.escape, ShortcutSpec(("Ctrl+J", "Esc")))
         view.addSeparator()
         self._action(
@@ -437,6 +468,7 @@ class MainWindow(QMainWindow):
         self.panel.following_changed.connect(self._on_following_changed)
         self.panel.follow_button.toggled.connect(self._on_follow_toggled)
         self.search.hit_chosen.connect(self._go_to_hit)
+        self.search.archive_hit_chosen.connect(self.open_archive_hit)
         self.search.outcome_changed.connect(self._on_search_outcome)
         self.search.focus_changed.connect(lambda f: self.panel.hold_following("search", f))
         self.search.closed.connect(self.back_to_now)
@@ -631,6 +663,12 @@ class MainWindow(QMainWindow):
         else:
             self.warnings_button.hide()
         self.transcript_loaded.emit(transcript)
+        if (
+            self._pending_archive_hit is not None
+            and path == self._pending_archive_hit.briefing.transcript_path
+        ):
+            hit, self._pending_archive_hit = self._pending_archive_hit, None
+            self._show_archive_hit(hit)
 
     # ----- user commands --------------------------------------------------------------------
 
@@ -767,6 +805,53 @@ class MainWindow(QMainWindow):
         self.panel.header.setText(
             self.panel.header.text().split(" — only ")[0] + (f" — only {name}" if name else "")
         )
+
+    @Slot(object)
+    def open_briefing(self, row: BriefingRow) -> None:
+        """Open a briefing chosen in the library (its indexed transcript, if any)."""
+        if row.has_media:
+            self.open_media(row.path, transcript=row.transcript_path)
+        elif row.transcript_path:
+            self.controller.stop()
+            self._show_media_error(f"No media file was found for {Path(row.path).name}.")
+            self.transcript_candidates = []
+            self.language_box.hide()
+            self.open_transcript(row.transcript_path)
+
+    @Slot(object)
+    def open_archive_hit(self, hit: ArchiveHit) -> None:
+        """Open the hit's briefing at the hit (minus the lead-in) with the match highlighted."""
+        b = hit.briefing
+        lead_in = self.settings.get(S.SEARCH_LEAD_IN_MS)
+        at_ms = max(0, hit.start_ms - lead_in)
+        same_media = self.controller.media_path is not None and (
+            Path(self.controller.media_path) == Path(b.path)
+        )
+        if (
+            b.transcript_path
+            and self.transcript_path == b.transcript_path
+            and (same_media or not b.has_media)
+        ):
+            if same_media:
+                self.seek_and_play(at_ms)
+            self._show_archive_hit(hit)
+            return
+        self._pending_archive_hit = hit
+        if b.has_media:
+            self.open_media(b.path, transcript=b.transcript_path, at_ms=at_ms)
+        else:
+            self.open_briefing(b)
+
+    def _show_archive_hit(self, hit: ArchiveHit) -> None:
+        row = hit.cue_idx
+        if not 0 <= row < self.model.rowCount():
+            return
+        self.panel.pause_following()
+        self.model.set_matches({row: list(hit.matches)})
+        if hit.matches:
+            start, end = hit.matches[0]
+            self.model.set_active_match(row, start, end)
+        self.panel.show_row(row)
 
     @Slot()
     def copy_current_quote(self) -> None:
@@ -980,10 +1065,19 @@ class MainWindow(QMainWindow):
         length = self.controller.length_ms()
         near_end = length > 0 and t_ms > length - RESUME_MIN_MS
         state = self.controller.state()
+        archive = self.library.archive if self.library is not None else None
         if state is PlaybackState.ENDED or near_end:
             self.settings.set_resume_position(path, None)
+            remembered = 0
         elif t_ms > RESUME_MIN_MS:
             self.settings.set_resume_position(path, t_ms)
+            remembered = t_ms
+        else:
+            return
+        if archive is not None:
+            # The library shows "last position"; the settings file stays the main copy.
+            with contextlib.suppress(ArchiveError):
+                archive.set_position(path, remembered)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         """Accept media and transcript files."""
@@ -1017,5 +1111,7 @@ class MainWindow(QMainWindow):
         self.save_layout()
         self.settings.sync()
         self._save_timer.stop()
+        if self.library is not None:
+            self.library.close_archive()
         self.controller.shutdown()
         super().closeEvent(event)

@@ -39,6 +39,7 @@ from PySide6.QtGui import (
     QTextLayout,
 )
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QHBoxLayout,
@@ -49,10 +50,13 @@ from PySide6.QtWidgets import (
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QToolButton,
+    QTreeWidget,
+    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+from player.core.archive import Archive, ArchiveError, ArchiveHit
 from player.core.search import (
     SearchError,
     SearchIndex,
@@ -69,6 +73,9 @@ _Index = QModelIndex | QPersistentModelIndex
 
 DEBOUNCE_MS = 150
 MAX_HITS = 50_000
+ARCHIVE_LIMIT = 500
+SCOPE_HERE = "here"
+SCOPE_ALL = "all"
 
 
 class HitMatches(Mapping[int, list[tuple[int, int]]]):
@@ -133,6 +140,34 @@ class SearchOutcome:
     tick_ms: list[int]  # cue start of every cue with a hit (timeline ticks)
 
 
+@dataclass(frozen=True)
+class ArchiveOutcome:
+    """Hits from the whole archive (grouped by briefing for display), plus the total count."""
+
+    query: str
+    hits: list[ArchiveHit]
+    total: int
+
+
+def run_archive_search(archive: Archive, query: str, options: SearchOptions) -> ArchiveOutcome:
+    """Search every indexed briefing (runs on a worker thread)."""
+    if options.regex:
+        hits = archive.search_regex(
+            query,
+            speaker=options.speaker,
+            case_sensitive=options.case_sensitive,
+            limit=ARCHIVE_LIMIT,
+        )
+        return ArchiveOutcome(query, hits, len(hits))
+    hits = archive.search(
+        query, speaker=options.speaker, case_sensitive=options.case_sensitive, limit=ARCHIVE_LIMIT
+    )
+    total = len(hits)
+    if total >= ARCHIVE_LIMIT:
+        total = archive.count(query, speaker=options.speaker)
+    return ArchiveOutcome(query, hits, total)
+
+
 def run_search(index: SearchIndex, query: str, options: SearchOptions) -> SearchOutcome:
     """Search and prepare highlights and ticks (runs on a worker thread)."""
     result = index.search(query, options, max_hits=MAX_HITS)
@@ -142,21 +177,30 @@ def run_search(index: SearchIndex, query: str, options: SearchOptions) -> Search
 
 
 class SearchResultsModel(QAbstractListModel):
-    """One row per hit: timestamp, speaker and the text around the match (plain strings)."""
+    """One row per hit: timestamp, speaker and the text around the match (plain strings).
+
+    Rows are handed to the view a page at a time (``canFetchMore``/``fetchMore``, which the
+    view calls when the user scrolls to the end): laying out a list of 50,000 hits at once
+    cost the GUI thread about 90 ms, mostly in calls back into this model.
+    ``ensure_row`` loads up to a given hit (stepping with F3 past the loaded rows).
+    """
 
     HIT_ROLE = int(Qt.ItemDataRole.UserRole) + 1
     SNIPPET_ROLE = HIT_ROLE + 1
+    PAGE = 500
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._cues: tuple[Cue, ...] = ()
         self._result = SearchResult()
+        self._loaded = 0
 
     def set_result(self, cues: tuple[Cue, ...], result: SearchResult) -> None:
-        """Show a new result."""
+        """Show a new result (its first page of rows)."""
         self.beginResetModel()
         self._cues = cues
         self._result = result
+        self._loaded = min(len(result), self.PAGE)
         self.endResetModel()
 
     @property
@@ -165,8 +209,25 @@ class SearchResultsModel(QAbstractListModel):
         return self._result
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        """Number of hits."""
-        return 0 if parent.isValid() else len(self._result)
+        """Number of hits loaded into the list so far."""
+        return 0 if parent.isValid() else self._loaded
+
+    def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:  # noqa: B008
+        """More hits than rows loaded."""
+        return not parent.isValid() and self._loaded < len(self._result)
+
+    def fetchMore(self, parent: _Index = QModelIndex()) -> None:  # noqa: B008
+        """Load the next page of hits."""
+        if not parent.isValid():
+            self.ensure_row(self._loaded + self.PAGE - 1)
+
+    def ensure_row(self, row: int) -> None:
+        """Make sure hit ``row`` (0-based) has a row in the list."""
+        target = min(len(self._result), row + 1)
+        if target > self._loaded:
+            self.beginInsertRows(QModelIndex(), self._loaded, target - 1)
+            self._loaded = target
+            self.endInsertRows()
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         """Plain text for display and screen readers; structured parts for the delegate."""
@@ -195,7 +256,8 @@ class SnippetDelegate(QStyledItemDelegate):
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
         """Paint one hit row."""
         parts = index.data(SearchResultsModel.SNIPPET_ROLE)
-        if parts is None:
+        if parts is None:  # e.g. a briefing header in the "All briefings" tree
+            super().paint(painter, option, index)
             return
         time_text, speaker, before, match, after = parts
         painter.save()
@@ -265,6 +327,7 @@ class SearchPanel(QWidget):
 
     Signals:
       hit_chosen(int): the user went to hit number ``i`` of ``result`` (0-based).
+      archive_hit_chosen(object): the user chose an ArchiveHit from "All briefings".
       outcome_changed(object): a new SearchOutcome, or None when the search was cleared.
       focus_changed(bool): the search box gained (True) or lost (False) keyboard focus.
       closed(): the user closed the search (Esc or the close button).
@@ -272,6 +335,7 @@ class SearchPanel(QWidget):
     """
 
     hit_chosen = Signal(int)
+    archive_hit_chosen = Signal(object)
     outcome_changed = Signal(object)
     focus_changed = Signal(bool)
     closed = Signal()
@@ -285,6 +349,9 @@ class SearchPanel(QWidget):
         self._token = 0
         self._jobs = JobList()
         self._go_to_first = False
+        self._archive: Archive | None = None
+        self._archive_outcome: ArchiveOutcome | None = None
+        self._archive_items: list[QTreeWidgetItem] = []
 
         self.edit = _QueryEdit(self)
         self.edit.setPlaceholderText("Search the transcript (Ctrl+F)")
@@ -312,6 +379,21 @@ class SearchPanel(QWidget):
         self.speaker_box.setAccessibleName("Speaker filter")
         self.speaker_box.setToolTip("Search only one speaker's lines")
         self.speaker_box.addItem("All speakers", "")
+        self.speaker_box.setEditable(True)
+        self.speaker_box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.scope_box = QComboBox(self)
+        self.scope_box.setAccessibleName("Search in")
+        self.scope_box.setToolTip("Search this briefing or every briefing in the library")
+        self.scope_box.addItem("This briefing", SCOPE_HERE)
+        self.scope_box.addItem("All briefings", SCOPE_ALL)
+        self.scope_box.setEnabled(False)
+        self.archive_results = QTreeWidget(self)
+        self.archive_results.setHeaderHidden(True)
+        self.archive_results.setItemDelegate(SnippetDelegate(self.archive_results))
+        self.archive_results.setAccessibleName("Hits in all briefings")
+        self.archive_results.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.archive_results.setMaximumHeight(260)
+        self.archive_results.hide()
         self.speaker_only = QCheckBox("Only their lines in the transcript", self)
         self.speaker_only.setEnabled(False)
         self.status = QLabel("", self)
@@ -339,6 +421,7 @@ class SearchPanel(QWidget):
             row1.addWidget(w)
         row2 = QHBoxLayout()
         row2.setContentsMargins(0, 0, 0, 0)
+        row2.addWidget(self.scope_box)
         row2.addWidget(self.speaker_box)
         row2.addWidget(self.speaker_only)
         row2.addStretch(1)
@@ -349,6 +432,7 @@ class SearchPanel(QWidget):
         layout.addLayout(row1)
         layout.addLayout(row2)
         layout.addWidget(self.results)
+        layout.addWidget(self.archive_results)
 
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
@@ -358,6 +442,12 @@ class SearchPanel(QWidget):
         for box in (self.case_box, self.word_box, self.regex_box):
             box.toggled.connect(self.run_now)
         self.speaker_box.currentIndexChanged.connect(self._on_speaker_changed)
+        line = self.speaker_box.lineEdit()
+        if line is not None:
+            line.editingFinished.connect(self.run_now)
+        self.scope_box.currentIndexChanged.connect(self._on_scope_changed)
+        self.archive_results.itemActivated.connect(self._on_archive_item)
+        self.archive_results.itemClicked.connect(self._on_archive_item)
         self.speaker_only.toggled.connect(self._emit_speaker_only)
         self.edit.next_requested.connect(self.next_hit)
         self.edit.previous_requested.connect(self.previous_hit)
@@ -390,11 +480,34 @@ class SearchPanel(QWidget):
         self.speaker_box.blockSignals(False)
         self.speaker_only.setChecked(False)
         self.speaker_only.setEnabled(False)
-        self.run_now()
+        if self.scope() == SCOPE_HERE:  # archive results don't depend on the open briefing
+            self.run_now()
+
+    def set_archive(self, archive: Archive | None) -> None:
+        """Offer "All briefings" over this archive (None: only this briefing)."""
+        self._archive = archive
+        self.scope_box.setEnabled(archive is not None)
+        if archive is None and self.scope() == SCOPE_ALL:
+            self.scope_box.setCurrentIndex(0)
+
+    def scope(self) -> str:
+        """SCOPE_HERE or SCOPE_ALL."""
+        return str(self.scope_box.currentData())
+
+    def set_scope(self, scope: str) -> None:
+        """Choose where to search."""
+        self.scope_box.setCurrentIndex(max(0, self.scope_box.findData(scope)))
+
+    def speaker_name(self) -> str | None:
+        """The speaker filter (chosen or typed), None for everyone."""
+        text = self.speaker_box.currentText().strip()
+        if not text or text == "All speakers":
+            return None
+        return text
 
     def options(self) -> SearchOptions:
         """The options chosen in the panel."""
-        speaker = self.speaker_box.currentData() or None
+        speaker = self.speaker_name()
         return SearchOptions(
             case_sensitive=self.case_box.isChecked(),
             whole_word=self.word_box.isChecked(),
@@ -424,6 +537,9 @@ class SearchPanel(QWidget):
         self._token += 1
         query = self.edit.text()
         index = self._index
+        if self.scope() == SCOPE_ALL:
+            self._run_archive(query)
+            return
         if not query.strip() or index is None:
             self._show(None)
             self._set_status("" if not query.strip() else "No transcript to search")
@@ -454,12 +570,111 @@ class SearchPanel(QWidget):
             self._go_to_first = False
             self.go_to(0)
 
+    def _run_archive(self, query: str) -> None:
+        archive = self._archive
+        self._show_archive(None)
+        if not query.strip() or archive is None:
+            self._set_status("" if not query.strip() else "No library to search")
+            return
+        options = self.options()
+        token = self._token
+        self._set_status("Searching all briefings…")
+        job = start_job(
+            token,
+            lambda: run_archive_search(archive, query, options),
+            self._on_archive_done,
+            self._on_failed,
+        )
+        self._jobs.add(job)
+
+    @Slot(int, object)
+    def _on_archive_done(self, token: int, outcome: object) -> None:
+        if token != self._token or not isinstance(outcome, ArchiveOutcome):
+            return
+        self._show_archive(outcome)
+        briefings = len({h.briefing.id for h in outcome.hits})
+        if not outcome.hits:
+            status = "No matches in the library"
+        else:
+            status = f"{outcome.total:,} hit{'s' if outcome.total != 1 else ''} in "
+            status += f"{briefings} briefing{'s' if briefings != 1 else ''}"
+            if outcome.total > len(outcome.hits):
+                status += f" (first {len(outcome.hits)} shown)"
+        self._set_status(status, announce=True)
+        if self._go_to_first and outcome.hits:
+            self._go_to_first = False
+            self.go_to(0)
+
+    def _show_archive(self, outcome: ArchiveOutcome | None) -> None:
+        self._archive_outcome = outcome
+        self._archive_items = []
+        self._current = None
+        tree = self.archive_results
+        tree.clear()
+        if outcome is None:
+            return
+        counts: dict[int, int] = {}
+        for hit in outcome.hits:
+            counts[hit.briefing.id] = counts.get(hit.briefing.id, 0) + 1
+        groups: dict[int, QTreeWidgetItem] = {}
+        for hit in outcome.hits:
+            b = hit.briefing
+            group = groups.get(b.id)
+            if group is None:
+                n = counts[b.id]
+                group = QTreeWidgetItem([f"{b.title} — {b.date} ({n} hit{'s' if n != 1 else ''})"])
+                group.setToolTip(0, b.path)
+                tree.addTopLevelItem(group)
+                group.setExpanded(True)
+                groups[b.id] = group
+            item = QTreeWidgetItem(group)
+            before, match, after = hit.snippet
+            item.setData(
+                0,
+                SearchResultsModel.SNIPPET_ROLE,
+                (format_clock(hit.start_ms), hit.speaker or "", before, match, after),
+            )
+            speaker = f"{hit.speaker}: " if hit.speaker else ""
+            item.setText(0, f"{format_clock(hit.start_ms)} {speaker}{before}{match}{after}")
+            item.setData(0, SearchResultsModel.HIT_ROLE, len(self._archive_items))
+            self._archive_items.append(item)
+
+    @property
+    def archive_outcome(self) -> ArchiveOutcome | None:
+        """The last "All briefings" result shown."""
+        return self._archive_outcome
+
+    @Slot(QTreeWidgetItem, int)
+    def _on_archive_item(self, item: QTreeWidgetItem, _column: int = 0) -> None:
+        number = item.data(0, SearchResultsModel.HIT_ROLE)
+        if isinstance(number, int):
+            self.go_to(number)
+
+    @Slot(int)
+    def _on_scope_changed(self, _i: int) -> None:
+        all_briefings = self.scope() == SCOPE_ALL
+        self.results.setVisible(not all_briefings)
+        self.archive_results.setVisible(all_briefings)
+        self.speaker_only.setVisible(not all_briefings)
+        self.edit.setPlaceholderText(
+            'Search all briefings: words, "phrases", prefix*, AND/OR/NOT'
+            if all_briefings
+            else "Search the transcript (Ctrl+F)"
+        )
+        self._show(None)
+        self._show_archive(None)
+        self.run_now()
+
     @Slot(int, object)
     def _on_failed(self, token: int, err: object) -> None:
         if token != self._token:
             return
         self._show(None)
-        message = str(err) if isinstance(err, SearchError) else f"search failed: {err!r}"
+        self._show_archive(None)
+        if isinstance(err, (SearchError, ArchiveError)):
+            message = str(err)
+        else:
+            message = f"search failed: {err!r}"
         self._set_status(message[:1].upper() + message[1:], announce=True)
 
     def _show(self, outcome: SearchOutcome | None) -> None:
@@ -490,16 +705,32 @@ class SearchPanel(QWidget):
     def _step(self, *, backward: bool) -> None:
         if self._debounce.isActive():
             self.run_now()
-        if self._outcome is None or len(self._outcome.result) == 0:
+        count = self._hit_count()
+        if count == 0:
             return
-        index, wrapped = next_hit_index(self._current, len(self._outcome.result), backward=backward)
+        index, wrapped = next_hit_index(self._current, count, backward=backward)
         self.go_to(index, wrapped=wrapped, backward=backward)
+
+    def _hit_count(self) -> int:
+        if self.scope() == SCOPE_ALL:
+            return len(self._archive_items)
+        return 0 if self._outcome is None else len(self._outcome.result)
 
     def go_to(self, i: int, *, wrapped: bool = False, backward: bool = False) -> None:
         """Select hit ``i`` and tell the window to go there."""
-        if self._outcome is None or not 0 <= i < len(self._outcome.result):
+        if not 0 <= i < self._hit_count():
             return
         self._current = i
+        if self.scope() == SCOPE_ALL and self._archive_outcome is not None:
+            self.archive_results.setCurrentItem(self._archive_items[i])
+            status = f"{i + 1:,} of {len(self._archive_items):,}"
+            if wrapped:
+                status += " — wrapped to the " + ("last hit" if backward else "first hit")
+            self._set_status(status, announce=True)
+            self.archive_hit_chosen.emit(self._archive_outcome.hits[i])
+            return
+        assert self._outcome is not None
+        self.results_model.ensure_row(i)
         self.results.setCurrentIndex(self.results_model.index(i))
         total = len(self._outcome.result)
         status = f"{i + 1:,} of {total:,}{'+' if self._outcome.result.truncated else ''}"
@@ -528,6 +759,7 @@ class SearchPanel(QWidget):
         self._debounce.stop()
         self.edit.clear()
         self._show(None)
+        self._show_archive(None)
         self._set_status("")
         if self.speaker_only.isChecked():
             self.speaker_only.setChecked(False)

@@ -419,6 +419,11 @@ class TranscriptPanel(QWidget):
         self.back_button.hide()
         self.status = QLabel("", self)
         self.status.setTextFormat(Qt.TextFormat.PlainText)
+        # Long titles and the "Following paused" note may be clipped rather than widen the
+        # panel: a wider panel re-measures every row (seconds of work on a long transcript)
+        # and makes the splitter jump each time following pauses.
+        self.header.setMinimumWidth(1)
+        self.status.setMinimumWidth(1)
 
         top = QHBoxLayout()
         top.setContentsMargins(4, 2, 4, 2)

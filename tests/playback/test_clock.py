@@ -20,6 +20,8 @@ class Wall:
 
 
 def _started(wall: Wall, at_ms: int = 0, **kw: int) -> MediaClock:
+    """A playing clock without libVLC's scaletempo compensation (tested on its own)."""
+    kw.setdefault("tempo_latency_ms", 0)
     clock = MediaClock(wall, **kw)
     clock.seeked(at_ms)
     clock.set_playing(True)
@@ -101,7 +103,9 @@ def test_seek_can_go_backwards() -> None:
 def test_large_disagreement_snaps() -> None:
     wall = Wall()
     clock = _started(wall)
-    wall.t += 1000
+    wall.t += 250
+    clock.report(250)
+    wall.t += 750
     clock.report(20_000)  # seeked elsewhere
     assert clock.position_ms() == 20_000
     wall.t += 250
@@ -160,3 +164,121 @@ def test_tracks_true_time_within_a_tick(step_ms: int, rate: float, polls: list[b
         assert pos >= last
         last = pos
         assert abs(pos - true_ms) <= 10 * rate + 1
+
+
+def test_first_report_replaces_the_start_guess() -> None:
+    """libVLC needs a moment to start the sound: the guess ran ahead, the first report wins."""
+    wall = Wall()
+    clock = _started(wall)
+    wall.t += 330
+    assert clock.position_ms() == 330  # the guess: running since play
+    clock.report(250)  # the sound actually started 80 ms after play
+    assert clock.position_ms() == 330  # held, never stepping back ...
+    wall.t += 50
+    assert clock.position_ms() == 330
+    wall.t += 100
+    assert clock.position_ms() == 400  # ... and then on the report's timeline, not the guess's
+    wall.t += 2000  # long after: the guess never comes back through the envelope
+    clock.report(2400)
+    assert clock.position_ms() == 2400
+
+
+def test_seek_target_echo_is_not_a_report() -> None:
+    """libVLC (and the backend) echo the seek target as a time report before the sound moves."""
+    wall = Wall()
+    clock = _started(wall, 1000)
+    wall.t += 500
+    clock.seeked(40_000)
+    clock.report(40_000)
+    wall.t += 20
+    clock.report(40_000)
+    wall.t += 240
+    clock.report(40_250)  # the first real report: 10 ms of start delay
+    assert clock.position_ms() == 40_250
+    wall.t += 100
+    assert clock.position_ms() == 40_350
+
+
+def test_stale_report_after_a_seek_is_ignored() -> None:
+    wall = Wall()
+    clock = _started(wall, 60_000)
+    wall.t += 250
+    clock.report(60_250)
+    clock.seeked(20_000)
+    clock.report(60_250)  # still in flight from before the seek
+    wall.t += 100
+    assert clock.position_ms() == 20_100
+    clock.report(20_100)
+    wall.t += 100
+    assert clock.position_ms() == 20_200
+
+
+def test_start_delay_is_learned_from_seeks() -> None:
+    """Each restart measures how long the sound took to move; later guesses wait that long."""
+    wall = Wall()
+    clock = _started(wall, 0)
+    for _ in range(6):
+        clock.seeked(10_000)
+        wall.t += 300
+        clock.report(10_240)  # the sound moved 60 ms after the seek
+        wall.t += 1000
+    assert 50 <= clock.start_delay_ms <= 60
+    clock.seeked(30_000)
+    wall.t += 40
+    assert clock.position_ms() == 30_000  # still waiting for the sound
+    wall.t += 60
+    assert 30_000 < clock.position_ms() <= 30_050
+
+
+def test_start_delay_is_bounded() -> None:
+    wall = Wall()
+    clock = _started(wall, 0)
+    for _ in range(10):
+        clock.seeked(0)
+        wall.t += 2000
+        clock.report(10)  # a pathological stall
+    assert 0 <= clock.start_delay_ms <= 250
+
+
+def test_rate_change_before_the_first_report_keeps_the_guess() -> None:
+    wall = Wall()
+    clock = _started(wall, 5000)
+    wall.t += 100
+    clock.set_rate(2.0)
+    wall.t += 100
+    assert clock.position_ms() == 5300
+    clock.report(5000)  # echo: ignored
+    clock.report(5290)
+    assert clock.position_ms() == 5300  # hold: never back
+    wall.t += 10
+    assert clock.position_ms() == 5310
+
+
+def test_scaletempo_latency_applies_off_1x_only() -> None:
+    wall = Wall()
+    clock = MediaClock(wall, tempo_latency_ms=20)
+    clock.seeked(10_000)
+    clock.set_playing(True)
+    wall.t += 250
+    clock.report(10_250)
+    wall.t += 100
+    assert clock.position_ms() == 10_350  # 1x: what libVLC reports is what is heard
+    clock.seeked(20_000)
+    clock.set_rate(2.0)
+    wall.t += 250
+    clock.report(20_500)
+    wall.t += 100
+    assert clock.position_ms() == 20_700 - 40  # 20 ms of wall time at 2x
+
+
+def test_output_is_monotonic_through_restarts_and_reports() -> None:
+    """Between seeks the output never goes back, whatever order reports arrive in."""
+    wall = Wall()
+    clock = _started(wall, 0)
+    last = 0
+    for i, t in enumerate([0, 0, 240, 250, 230, 500, 760, 740, 1000, 990, 1260]):
+        wall.t += 25 if i % 2 else 10
+        clock.report(t)
+        pos = clock.position_ms()
+        assert pos >= last
+        last = pos

@@ -1,0 +1,111 @@
+"""The library in the window: open a briefing from the library, search all briefings, and
+choose a hit to land in that briefing at that moment with the match highlighted."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from player.core.archive import Archive
+from player.ui.models import Role
+from player.ui.search_panel import SCOPE_ALL
+from tests.conftest import SAMPLE_DIR
+from tests.ui.conftest import Harness, make_harness
+
+OTHER_VTT = """WEBVTT
+Language: en
+
+a1
+00:00:02.000 --> 00:00:06.000
+<v Lena Ortiz>The harbour dredging starts in spring.
+
+a2
+00:00:10.000 --> 00:00:14.000
+<v Lena Ortiz>Mangrove planting continues along the estuary.
+"""
+
+
+def _library(tmp_path: Path) -> tuple[Path, Path]:
+    folder = tmp_path / "lib"
+    folder.mkdir()
+    shutil.copy(SAMPLE_DIR / "briefing.opus", folder / "2024-05-01 coasts.opus")
+    shutil.copy(SAMPLE_DIR / "briefing.vtt", folder / "2024-05-01 coasts.vtt")
+    shutil.copy(SAMPLE_DIR / "briefing.opus", folder / "2024-06-02 harbour.opus")
+    (folder / "2024-06-02 harbour.vtt").write_text(OTHER_VTT, encoding="utf-8")
+    db = tmp_path / "archive.sqlite"
+    with Archive.open(db) as archive:
+        archive.add_folder(folder)
+        archive.scan()
+    return folder, db
+
+
+def _harness(qtbot: QtBot, tmp_path: Path, db: Path) -> Harness:
+    h = make_harness(qtbot, tmp_path / "cfg", archive_db=db)
+    assert h.window.library is not None
+    qtbot.waitUntil(lambda: h.window.library.archive is not None, timeout=5000)  # type: ignore[union-attr]
+    return h
+
+
+def test_library_opens_a_briefing(qtbot: QtBot, tmp_path: Path) -> None:
+    folder, db = _library(tmp_path)
+    h = _harness(qtbot, tmp_path, db)
+    library = h.window.library
+    assert library is not None
+    assert library.proxy.rowCount() == 2
+    library.filter.setText("harbour")
+    library.table.setCurrentIndex(library.proxy.index(0, 0))
+    library.table.open_current.emit()
+    h.wait_transcript()
+    assert h.controller.media_path == str(folder / "2024-06-02 harbour.opus")
+    assert h.window.model.rowCount() == 2
+    h.window.close()
+
+
+def test_search_all_briefings_and_open_a_hit(qtbot: QtBot, tmp_path: Path) -> None:
+    folder, db = _library(tmp_path)
+    h = _harness(qtbot, tmp_path, db)
+    w = h.window
+    h.open(SAMPLE_DIR / "briefing.opus", play=False)
+    w.start_search()
+    w.search.set_scope(SCOPE_ALL)
+    w.search.edit.setText("mangrove")
+    w.search.run_now()
+    qtbot.waitUntil(lambda: w.search.archive_outcome is not None, timeout=5000)
+    outcome = w.search.archive_outcome
+    assert outcome is not None and len(outcome.hits) == 2
+    assert w.search.status.text() == "2 hits in 2 briefings"
+    groups = [
+        w.search.archive_results.topLevelItem(i).text(0)
+        for i in range(w.search.archive_results.topLevelItemCount())
+    ]
+    assert len(groups) == 2 and all("(1 hit)" in g for g in groups)
+    harbour = next(i for i, hit in enumerate(outcome.hits) if "harbour" in hit.briefing.path)
+    w.search.go_to(harbour)
+    h.wait_transcript()
+    qtbot.waitUntil(lambda: w.model.rowCount() == 2, timeout=5000)
+    QApplication.processEvents()
+    assert h.controller.media_path == str(folder / "2024-06-02 harbour.opus")
+    assert h.controller.position_ms() == 9000  # the cue at 10 s, minus the 1 s lead-in
+    matches = w.model.data(w.model.index(1), Role.MATCHES)
+    assert matches and w.model.cues[1].text[matches[0][0] : matches[0][1]] == "Mangrove"
+    assert w.model.data(w.model.index(1), Role.ACTIVE_MATCH) == matches[0]
+    # The archive results stay put, so F3 goes on to the next briefing's hit.
+    assert w.search.archive_outcome is outcome
+    h.window.close()
+
+
+def test_positions_show_in_the_library(qtbot: QtBot, tmp_path: Path) -> None:
+    folder, db = _library(tmp_path)
+    h = _harness(qtbot, tmp_path, db)
+    h.open(folder / "2024-05-01 coasts.opus")
+    h.advance(20000, step_ms=50)
+    h.window.save_position()
+    library = h.window.library
+    assert library is not None
+    library.refresh()
+    positions = [library.proxy.index(r, 4).data() for r in range(library.proxy.rowCount())]
+    assert "0:20" in positions
+    h.window.close()
