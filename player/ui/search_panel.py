@@ -275,6 +275,10 @@ class SnippetDelegate(QStyledItemDelegate):
         time_w = fm.horizontalAdvance("00:00:00") + 6
         painter.drawText(QRect(x, y, time_w, fm.height()), 0, time_text)
         prefix = f"{speaker}: " if speaker else ""
+        # Keep the match in view: shorten the text before it from the left when the row is narrow.
+        room = option.rect.width() - time_w - 8 - fm.horizontalAdvance(prefix + match) - 40
+        if fm.horizontalAdvance(before) > room:
+            before = fm.elidedText(before, Qt.TextElideMode.ElideLeft, max(room, 0))
         text = f"{prefix}{before}{match}{after}"
         layout = QTextLayout(text, option.font)
         bold = QTextCharFormat()

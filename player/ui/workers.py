@@ -7,6 +7,7 @@ queued signal on the GUI thread. Each job carries a ``token`` so callers can ign
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from typing import Any
 
@@ -40,11 +41,15 @@ class Job(QRunnable):
         try:
             result = self.fn()
         except Exception as err:  # reported to the GUI thread, which shows a message
-            self.done = True
-            self.signals.failed.emit(self.token, err)
+            self._emit(self.signals.failed, err)
         else:
-            self.done = True
-            self.signals.finished.emit(self.token, result)
+            self._emit(self.signals.finished, result)
+
+    def _emit(self, signal: Any, payload: object) -> None:
+        self.done = True
+        # RuntimeError: the window closed while this ran, and nobody wants the result.
+        with contextlib.suppress(RuntimeError):
+            signal.emit(self.token, payload)
 
 
 def start_job(
