@@ -18,10 +18,12 @@ from PySide6.QtCore import QByteArray, QLocale, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
+    QColor,
     QDragEnterEvent,
     QDropEvent,
     QGuiApplication,
     QKeySequence,
+    QPalette,
 )
 from PySide6.QtWidgets import (
     QComboBox,
@@ -212,6 +214,7 @@ class MainWindow(QMainWindow):
         self._restore_layout()
         self.panel.set_follow_enabled(settings.get(S.FOLLOW_ENABLED))
         self.panel.set_font_size(settings.get(S.TRANSCRIPT_FONT_PT))
+        self.set_high_contrast(settings.get(S.HIGH_CONTRAST))
         self.controller.set_volume(settings.get(S.VOLUME))
         self._save_timer = QTimer(self)
         self._save_timer.setInterval(5000)
@@ -426,6 +429,13 @@ class MainWindow(QMainWindow):
         )
         self._action(
             view, "&Default Text Size", lambda: self.change_font_size(0), ShortcutSpec(("Ctrl+0",))
+        )
+        self.act_contrast = self._action(
+            view,
+            "&High Contrast",
+            self.set_high_contrast,
+            ShortcutSpec(("Ctrl+Shift+H",)),
+            checkable=True,
         )
         view.addSeparator()
         self.act_single_keys = self._action(
@@ -868,6 +878,30 @@ class MainWindow(QMainWindow):
         size = 0 if direction == 0 else max(7, min(48, current + 2 * direction))
         self.settings.set(S.TRANSCRIPT_FONT_PT, size)
         self.panel.set_font_size(size)
+
+    @Slot(bool)
+    def set_high_contrast(self, enabled: bool) -> None:
+        """White text on black (contrast 21:1) with a yellow current line, for low vision."""
+        self.settings.set(S.HIGH_CONTRAST, enabled)
+        self.act_contrast.setChecked(enabled)
+        palette = QPalette(self.palette())
+        if enabled:
+            role = QPalette.ColorRole
+            for r, color in (
+                (role.Base, "#000000"),
+                (role.Window, "#000000"),
+                (role.Text, "#ffffff"),
+                (role.WindowText, "#ffffff"),
+                (role.AlternateBase, "#3a3a00"),
+                (role.Highlight, "#ffe600"),
+                (role.HighlightedText, "#000000"),
+                (role.PlaceholderText, "#e0e0e0"),
+            ):
+                palette.setColor(r, QColor(color))
+        for widget in (self.panel.view, self.audio_view):
+            widget.setPalette(palette)
+            widget.setAutoFillBackground(True)
+        self.panel.view.viewport().update()
 
     @Slot(bool)
     def set_single_key_shortcuts(self, enabled: bool) -> None:

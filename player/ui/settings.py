@@ -42,6 +42,9 @@ SINGLE_KEY_SHORTCUTS = Setting(
     "Allow single-letter shortcuts (they never act while typing in a text field)",
 )
 TRANSCRIPT_FONT_PT = Setting("transcript/font_pt", int, 0, "Transcript font size, 0 = default")
+HIGH_CONTRAST = Setting(
+    "transcript/high_contrast", bool, False, "White on black transcript and caption view"
+)
 WINDOW_GEOMETRY = Setting("window/geometry", bytes, b"", "Main window geometry")
 WINDOW_STATE = Setting("window/state", bytes, b"", "Main window toolbars/docks state")
 SPLITTER_STATE = Setting("window/splitter", bytes, b"", "Media/transcript splitter sizes")
@@ -59,6 +62,7 @@ ALL_SETTINGS: tuple[Setting[Any], ...] = (
     FOLLOW_ENABLED,
     SINGLE_KEY_SHORTCUTS,
     TRANSCRIPT_FONT_PT,
+    HIGH_CONTRAST,
     WINDOW_GEOMETRY,
     WINDOW_STATE,
     SPLITTER_STATE,

@@ -131,3 +131,16 @@ def test_shortcut_table_lists_every_action_key(harness: Harness) -> None:
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     for keys in ("Space, K", "Ctrl+F, /", "Ctrl+J", "Alt+Left", "Ctrl+Shift+C"):
         assert keys in readme
+
+
+def test_high_contrast_palette_is_remembered(harness: Harness) -> None:
+    from PySide6.QtGui import QPalette
+
+    w = harness.window
+    w.set_high_contrast(True)
+    pal = w.panel.view.palette()
+    assert pal.color(QPalette.ColorRole.Base).name() == "#000000"
+    assert pal.color(QPalette.ColorRole.Text).name() == "#ffffff"
+    assert harness.settings.get(S.HIGH_CONTRAST) is True
+    w.set_high_contrast(False)
+    assert w.panel.view.palette().color(QPalette.ColorRole.Base).name() != "#000000"
