@@ -27,13 +27,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_subcommand(args_list)
     args = window_parser().parse_args(args_list)
 
-    from player.playback import vlc_backend
-
-    reason = vlc_backend.libvlc_unavailable_reason()
-    if reason is not None:
-        print(LIBVLC_HELP.format(reason=reason), file=sys.stderr)
-        return 2
-
+    # run_window checks libVLC (printing LIBVLC_HELP and returning 2 when it is missing) while
+    # it starts libVLC on a thread in parallel with Qt, so a working setup pays nothing extra.
     from player.ui.application import run_window
 
     return run_window(args)

@@ -29,15 +29,9 @@ from typing import Any, TextIO
 
 from player.core.archive import Archive, ArchiveError, ArchiveHit, BriefingRow, ScanProgress
 from player.core.timecode import format_clock, format_timestamp
+from player.paths import default_db_path
 
 _SORT_KEYS = ("date", "title", "duration", "path", "language", "position", "indexed")
-
-
-def default_db_path() -> Path:
-    """Where the archive lives unless ``--db`` says otherwise."""
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("briefing-player", appauthor=False)) / "archive.sqlite"
 
 
 def add_parser(subparsers: Any) -> None:

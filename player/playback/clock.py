@@ -77,6 +77,7 @@ class MediaClock:
         # Until the first real report after a (re)start: (wall ms it starts moving, media ms).
         self._guess: tuple[int, float] | None = None
         self._guess_cmd_ms: int | None = None  # when the (re)start was commanded
+        self._guess_target_ms = 0.0  # where it was commanded to (echoes of it are no news)
         self._start_delay_ms = 0.0  # learned: how long a (re)start takes to move the sound
         self._frozen_ms = 0.0  # position while not playing
         self._last_out_ms: int | None = None
@@ -104,10 +105,11 @@ class MediaClock:
     def _first_report(self, now: int, t: float) -> None:
         """The first report since the guess: learn the start delay, then trust the report."""
         assert self._guess is not None
-        start_wall, target = self._guess
+        start_wall, guessed_t = self._guess
+        target = self._guess_target_ms
         if t <= target:
             return  # the seek target echoed back (or a report from before the seek): no news
-        far = abs(t - self._project(start_wall, target, now)) > self.snap_ms + MAX_STEP_MS
+        far = abs(t - self._project(start_wall, guessed_t, now)) > self.snap_ms + MAX_STEP_MS
         if far and now - start_wall < 2 * MAX_STEP_MS:
             return  # far from where the seek went: a stale report still in flight
         if self._guess_cmd_ms is not None:
@@ -123,6 +125,7 @@ class MediaClock:
         """Hold ``t_ms`` until the sound is expected to move, then run; a report replaces it."""
         self._guess = (now + round(self._start_delay_ms), t_ms)
         self._guess_cmd_ms = now
+        self._guess_target_ms = t_ms
 
     def seeked(self, t_ms: int) -> None:
         """The position was set to ``t_ms`` (reset; the output may go backwards)."""

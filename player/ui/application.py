@@ -5,15 +5,17 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from platformdirs import user_config_dir
-
 from player.core.timecode import parse_user_time
+from player.paths import default_config_dir, default_db_path
 
 if TYPE_CHECKING:
     from player.ui.main_window import MainWindow
+
+_EMBED = frozenset({"xcb", "windows", "cocoa"})  # = main_window.EMBED_PLATFORMS, without Qt
 
 SAMPLE_MEDIA = (
     Path(__file__).resolve().parent.parent.parent / "resources" / "sample" / "briefing.mp4"
@@ -61,8 +63,47 @@ def open_from_args(window: MainWindow, args: argparse.Namespace, at_ms: int | No
         window.start_search(args.search, go_to_first=True)
 
 
+class _BackendStarter:
+    """Creates the libVLC backend on a thread, so libVLC's plugin scan (about 0.1 s) overlaps
+    the import of Qt and the window's modules instead of adding to the start-up time."""
+
+    def __init__(self, video: bool) -> None:
+        self.video = video
+        self.backend: object = None
+        self.error: str | None = None
+        self._thread = threading.Thread(target=self._run, name="libvlc-start", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            from player.playback.vlc_backend import VlcBackend
+
+            self.backend = VlcBackend(video=self.video)
+        except Exception as err:  # PlaybackError, or anything python-vlc raises while loading
+            self.error = str(err) or type(err).__name__
+
+    def result(self) -> tuple[object, str | None]:
+        """Wait for the backend; (backend, None) or (None, reason)."""
+        self._thread.join()
+        return self.backend, self.error
+
+
+def _expected_platform() -> str:
+    """The Qt platform plugin that will be used (before Qt is imported)."""
+    requested = os.environ.get("QT_QPA_PLATFORM", "").split(":")[0]
+    if requested:
+        return requested
+    if sys.platform.startswith("win"):
+        return "windows"
+    if sys.platform == "darwin":
+        return "cocoa"
+    return "xcb" if os.environ.get("DISPLAY") else "wayland"
+
+
 def run_window(args: argparse.Namespace) -> int:
     """Build the services, open the window, run the event loop; returns the exit status."""
+    from player.app import LIBVLC_HELP
+
     try:
         at_ms = validate_args(args)
     except ValueError as err:
@@ -70,10 +111,24 @@ def run_window(args: argparse.Namespace) -> int:
         return 2
 
     _choose_platform()
+    platform = _expected_platform()
+    if (
+        sys.platform.startswith("linux")
+        and platform in ("xcb", "wayland")
+        and not os.environ.get("DISPLAY")
+        and not os.environ.get("WAYLAND_DISPLAY")
+    ):
+        print(
+            "error: no display to open the window on (DISPLAY is not set). "
+            "Run it in a desktop session, or use the subcommands (briefing-player --help).",
+            file=sys.stderr,
+        )
+        return 2
+    starter = _BackendStarter(video=platform in _EMBED)
+
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication
 
-    from player.playback.vlc_backend import VlcBackend
     from player.ui.controller import PlaybackController
     from player.ui.main_window import EMBED_PLATFORMS, MainWindow
     from player.ui.settings import Settings
@@ -83,14 +138,19 @@ def run_window(args: argparse.Namespace) -> int:
     app.setApplicationName("Briefing Player")
     app.setOrganizationName("briefing-player")
     embed = QGuiApplication.platformName() in EMBED_PLATFORMS
-    config_dir = (
-        Path(args.config_dir) if args.config_dir else Path(user_config_dir("briefing-player"))
-    )
-    settings = Settings(config_dir / "settings.ini")
-    backend = VlcBackend(video=embed)
-    controller = PlaybackController(backend)
-    from player.commands.archive import default_db_path
+    backend, error = starter.result()
+    if backend is None:
+        print(LIBVLC_HELP.format(reason=error), file=sys.stderr)
+        return 2
+    from player.playback.vlc_backend import VlcBackend
 
+    assert isinstance(backend, VlcBackend)
+    if embed != starter.video:  # the platform guess was wrong: start libVLC to match
+        backend.release()
+        backend = VlcBackend(video=embed)
+    config_dir = Path(args.config_dir) if args.config_dir else default_config_dir()
+    settings = Settings(config_dir / "settings.ini")
+    controller = PlaybackController(backend)
     archive_db = Path(args.db) if args.db else default_db_path()
     window = MainWindow(
         controller, settings, embed_video=embed, sample_path=sample_media(), archive_db=archive_db

@@ -13,6 +13,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QLocale, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import (
@@ -50,7 +51,6 @@ from PySide6.QtWidgets import (
 )
 
 from player import __version__
-from player.core.archive import ArchiveError, ArchiveHit, BriefingRow
 from player.core.cue_index import CueIndex
 from player.core.search import SearchIndex
 from player.core.sidecar import (
@@ -65,13 +65,16 @@ from player.core.transcript import Transcript, TranscriptError, load_transcript
 from player.playback.base import PlaybackError, PlaybackState
 from player.ui import settings as S
 from player.ui.controller import CueTracker, PlaybackController
-from player.ui.library_panel import LibraryPanel
 from player.ui.models import TranscriptModel, quote_for
 from player.ui.preferences import PreferencesDialog
 from player.ui.search_panel import SearchOutcome, SearchPanel
 from player.ui.transcript_view import TranscriptPanel
 from player.ui.widgets import AudioView, InfoBar, TimelineSlider, VideoSurface, plain_label
 from player.ui.workers import JobList, start_job
+
+if TYPE_CHECKING:
+    from player.core.archive import ArchiveHit, BriefingRow
+    from player.ui.library_panel import LibraryPanel
 
 EMBED_PLATFORMS = frozenset({"xcb", "windows", "cocoa"})
 RESUME_MIN_MS = 5000
@@ -208,7 +211,10 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self._build_status_bar()
-        self._build_library()
+        if archive_db is not None:
+            # The library (and its database) is built just after the window appears: it is
+            # not needed for the first frame, and importing it costs start-up time.
+            QTimer.singleShot(300, self.ensure_library)
         self._build_actions_and_menus()
         self._connect()
         self._restore_layout()
@@ -294,9 +300,12 @@ class MainWindow(QMainWindow):
         for tail in (self.remaining, self.rate_box, self.rate_reset, self.mute_button, self.volume):
             row.addWidget(tail)
 
-    def _build_library(self) -> None:
-        if self.archive_db is None:
-            return
+    def ensure_library(self) -> LibraryPanel | None:
+        """Build the library dock and open the archive (once); None without an archive."""
+        if self.library is not None or self.archive_db is None:
+            return self.library
+        from player.ui.library_panel import LibraryPanel
+
         self.library = LibraryPanel(self.archive_db, self)
         dock = QDockWidget("Library", self)
         dock.setObjectName("library")
@@ -305,10 +314,20 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
         dock.hide()
         self.library_dock = dock
+        dock.visibilityChanged.connect(self.act_library.setChecked)
         self.library.open_requested.connect(self.open_briefing)
         self.library.archive_changed.connect(self.search.set_archive)
-        # Opening the database is quick but not free: do it just after the window appears.
-        QTimer.singleShot(300, self.library.open_archive)
+        self.library.open_archive()
+        return self.library
+
+    @Slot(bool)
+    def show_library(self, visible: bool) -> None:
+        """Show or hide the library dock."""
+        self.ensure_library()
+        if self.library_dock is not None:
+            self.library_dock.setVisible(visible)
+            if visible and self.library is not None:
+                self.library.filter.setFocus()
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
@@ -410,12 +429,10 @@ class MainWindow(QMainWindow):
             checkable=True,
         )
         self.act_follow.setChecked(True)
-        if self.library_dock is not None:
-            toggle = self.library_dock.toggleViewAction()
-            toggle.setText("&Library")
-            toggle.setShortcut(QKeySequence("Ctrl+L"))
-            view.addAction(toggle)
-            self.addAction(toggle)
+        self.act_library = self._action(
+            view, "&Library", self.show_library, ShortcutSpec(("Ctrl+L",)), checkable=True
+        )
+        self.act_library.setEnabled(self.archive_db is not None)
         self._action(view, "&Back to Now", self.escape, ShortcutSpec(("Ctrl+J", "Esc")))
         view.addSeparator()
         self._action(
@@ -1110,6 +1127,8 @@ class MainWindow(QMainWindow):
             return
         if archive is not None:
             # The library shows "last position"; the settings file stays the main copy.
+            from player.core.archive import ArchiveError
+
             with contextlib.suppress(ArchiveError):
                 archive.set_position(path, remembered)
 

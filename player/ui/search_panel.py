@@ -11,6 +11,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -56,7 +57,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from player.core.archive import Archive, ArchiveError, ArchiveHit
 from player.core.search import (
     SearchError,
     SearchIndex,
@@ -68,6 +68,9 @@ from player.core.search import (
 from player.core.timecode import format_clock
 from player.core.transcript import Cue
 from player.ui.workers import JobList, start_job
+
+if TYPE_CHECKING:
+    from player.core.archive import Archive, ArchiveHit
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -403,6 +406,9 @@ class SearchPanel(QWidget):
         self.status = QLabel("", self)
         self.status.setTextFormat(Qt.TextFormat.PlainText)
         self.status.setAccessibleName("Search status")
+        # A long status ("… — wrapped to the first hit") may be clipped, never widen the pane:
+        # a wider transcript panel re-measures every row.
+        self.status.setMinimumWidth(1)
         self.results = QListView(self)
         self.results_model = SearchResultsModel(self)
         self.results.setModel(self.results_model)
@@ -675,6 +681,8 @@ class SearchPanel(QWidget):
             return
         self._show(None)
         self._show_archive(None)
+        from player.core.archive import ArchiveError
+
         if isinstance(err, (SearchError, ArchiveError)):
             message = str(err)
         else:

@@ -282,3 +282,15 @@ def test_output_is_monotonic_through_restarts_and_reports() -> None:
         pos = clock.position_ms()
         assert pos >= last
         last = pos
+
+
+def test_first_report_after_a_rate_change_below_the_guess_is_taken() -> None:
+    """The guess ran ahead across a rate change; a true report behind it is still news."""
+    wall = Wall()
+    clock = _started(wall, 1000)
+    wall.t += 300
+    clock.set_rate(2.0)  # the guess says 1300 here; the sound started 50 ms late: 1250
+    clock.report(1000)  # the echo of the start position: ignored
+    clock.report(1250)  # the first real report: behind the guess, after the target
+    wall.t += 100
+    assert clock.position_ms() == 1450  # on the report's timeline (the guess says 1500)

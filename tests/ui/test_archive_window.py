@@ -44,7 +44,8 @@ def _library(tmp_path: Path) -> tuple[Path, Path]:
 
 def _harness(qtbot: QtBot, tmp_path: Path, db: Path) -> Harness:
     h = make_harness(qtbot, tmp_path / "cfg", archive_db=db)
-    assert h.window.library is not None
+    assert h.window.library is None  # built just after the window appears, not before
+    qtbot.waitUntil(lambda: h.window.library is not None, timeout=5000)
     qtbot.waitUntil(lambda: h.window.library.archive is not None, timeout=5000)  # type: ignore[union-attr]
     return h
 

@@ -1,0 +1,199 @@
+"""Benchmark: startup, from process start to "sample playing with the transcript shown" (issue 4).
+
+Each measurement is a fresh ``python`` process launched by this script, which passes the launch
+time (``time.time()`` just before spawning) in argv; the child prints the seconds elapsed since
+then when its condition first holds (checked by a 1 ms timer in the Qt event loop):
+
+* ``app``: the real program: ``player.app.main([])`` (no argument: the bundled sample video,
+  its sidecar transcript, playing) with a fresh config directory. The only addition is the
+  watcher timer, installed on a QApplication created just before (``run_window`` reuses an
+  existing instance). Condition: the controller reports PLAYING, the transcript model has rows
+  and the window is exposed.
+* ``bare``: the baseline named in the issue: a script that only imports PySide6 and vlc, shows
+  an empty window, embeds libVLC in it and starts the same media. Condition: libVLC reports
+  Playing and the window is exposed.
+
+Runs alternate bare/app (so drift hits both alike); the figure is the median of 5 runs each and
+the ratio app/bare (target: at most 1.3x). Under Xvfb with QT_QPA_PLATFORM=xcb, so video is really
+embedded; the script re-runs itself under ``xvfb-run -a`` when DISPLAY is not set.
+
+Run: ``.venv/bin/python benchmarks/bench_startup.py [--runs 5] [--importtime]``
+``--importtime`` also prints the slowest imports of one app start (``python -X importtime``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLE_VIDEO = REPO / "resources" / "sample" / "briefing.mp4"
+TIMEOUT_S = 60.0
+
+
+# ----- children ----------------------------------------------------------------------------------
+
+
+def _report(t0: float) -> None:
+    print(f"READY {time.time() - t0:.4f}", flush=True)
+    os._exit(0)  # the figure is printed; shutting down is not part of startup
+
+
+def child_app(t0: float, config_dir: str) -> None:
+    """The real program, with a watcher on the event loop."""
+    sys.path.insert(0, str(REPO))
+    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from player.app import main
+    from player.playback.base import PlaybackState
+    from player.ui.main_window import MainWindow
+
+    app = QApplication([sys.argv[0]])
+
+    def check() -> None:
+        for widget in app.topLevelWidgets():
+            if not isinstance(widget, MainWindow):
+                continue
+            handle = widget.windowHandle()
+            if (
+                widget.controller.state() is PlaybackState.PLAYING
+                and widget.model.rowCount() > 0
+                and handle is not None
+                and handle.isExposed()
+            ):
+                _report(t0)
+        if time.time() - t0 > TIMEOUT_S:
+            print("TIMEOUT", flush=True)
+            os._exit(1)
+
+    timer = QTimer(app)
+    timer.setTimerType(Qt.TimerType.PreciseTimer)
+    timer.setInterval(1)
+    timer.timeout.connect(check)
+    timer.start()
+    sys.exit(main(["--config-dir", config_dir]))
+
+
+def child_bare(t0: float, media: str) -> None:
+    """Baseline: import PySide6 and vlc, show an empty window, play the same media in it."""
+    import vlc
+    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    app = QApplication([sys.argv[0]])
+    window = QWidget()
+    window.resize(1100, 680)
+    window.show()
+    instance = vlc.Instance(["--no-sub-autodetect-file", "--quiet"])
+    player = instance.media_player_new()
+    player.set_media(instance.media_new_path(media))
+    player.set_xwindow(int(window.winId()))
+    player.play()
+
+    def check() -> None:
+        handle = window.windowHandle()
+        if player.get_state() == vlc.State.Playing and handle is not None and handle.isExposed():
+            _report(t0)
+        if time.time() - t0 > TIMEOUT_S:
+            print("TIMEOUT", flush=True)
+            os._exit(1)
+
+    timer = QTimer(app)
+    timer.setTimerType(Qt.TimerType.PreciseTimer)
+    timer.setInterval(1)
+    timer.timeout.connect(check)
+    timer.start()
+    app.exec()
+
+
+# ----- parent ------------------------------------------------------------------------------------
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["QT_QPA_PLATFORM"] = "xcb"
+    env.pop("PYTHONSTARTUP", None)
+    return env
+
+
+def measure(kind: str, workdir: Path, run: int, extra: tuple[str, ...] = ()) -> float:
+    """Launch one child; return its seconds from launch to ready."""
+    config = workdir / f"config-{kind}-{run}"
+    t0 = time.time()
+    args = [sys.executable, *extra, __file__, "--child", kind, "--t0", repr(t0)]
+    args += ["--config", str(config), "--media", str(SAMPLE_VIDEO)]
+    proc = subprocess.run(
+        args, capture_output=True, text=True, env=_env(), timeout=TIMEOUT_S + 30, check=False
+    )
+    for line in proc.stdout.splitlines():
+        if line.startswith("READY "):
+            if extra:
+                _print_importtime(proc.stderr)
+            return float(line.split()[1])
+    raise RuntimeError(f"{kind} run did not get ready:\n{proc.stdout}\n{proc.stderr[-3000:]}")
+
+
+def _print_importtime(stderr: str) -> None:
+    rows = []
+    for line in stderr.splitlines():
+        if line.startswith("import time:") and "|" in line:
+            self_us, cumulative_us, name = line[12:].split("|")
+            if self_us.strip().isdigit():
+                rows.append((int(cumulative_us), int(self_us), name[1:]))
+    print("Slowest imports of one app start (cumulative ms, self ms):")
+    top_level = [r for r in rows if not r[2].startswith(" ")]
+    for cumulative, own, name in sorted(top_level, reverse=True)[:12]:
+        print(f"  {cumulative / 1000:7.1f} {own / 1000:7.1f}  {name}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--importtime", action="store_true")
+    parser.add_argument("--child", choices=("app", "bare"))
+    parser.add_argument("--t0", type=float)
+    parser.add_argument("--config")
+    parser.add_argument("--media")
+    args = parser.parse_args()
+    if args.child == "app":
+        child_app(args.t0, args.config)
+        return
+    if args.child == "bare":
+        child_bare(args.t0, args.media)
+        return
+
+    if not os.environ.get("DISPLAY"):
+        if shutil.which("xvfb-run") is None:
+            sys.exit("error: no DISPLAY and no xvfb-run: run under an X server")
+        cmd = ["xvfb-run", "-a", "-s", "-screen 0 1280x1024x24", sys.executable, __file__]
+        sys.exit(subprocess.call(cmd + sys.argv[1:]))
+
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        measure("bare", workdir, -1)  # warm the OS file cache for both
+        measure("app", workdir, -1)
+        bare: list[float] = []
+        app: list[float] = []
+        for run in range(args.runs):
+            bare.append(measure("bare", workdir, run))
+            app.append(measure("app", workdir, run))
+        if args.importtime:
+            measure("app", workdir, 99, ("-X", "importtime"))
+
+    b, a = statistics.median(bare), statistics.median(app)
+    print(f"Startup to 'sample playing' (Xvfb, xcb), median of {args.runs} runs, seconds")
+    print(f"  bare PySide6 + vlc window: {b:6.3f}   runs: {' '.join(f'{x:.3f}' for x in bare)}")
+    print(f"  Briefing Player:           {a:6.3f}   runs: {' '.join(f'{x:.3f}' for x in app)}")
+    print(f"  ratio: {a / b:.2f}x  (target <= 1.3x)")
+
+
+if __name__ == "__main__":
+    main()

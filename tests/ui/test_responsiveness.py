@@ -1,0 +1,131 @@
+"""What keeps the window responsive on long transcripts (see benchmarks/bench_gui_stalls.py).
+
+Behaviour, not timings: the hit list is paged, highlights are looked up lazily but match the
+eager answer, thousands of timeline ticks collapse to distinct pixels and stay clickable, a
+height-only resize does not re-measure every row, and following pausing does not widen the
+panel.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from player.core.search import SearchIndex, SearchOptions
+from player.core.transcript import Cue, Transcript
+from player.ui.search_panel import HitMatches, SearchResultsModel, run_search
+from player.ui.widgets import TimelineSlider
+from tests.ui.conftest import Harness
+
+
+def _cues(n: int) -> tuple[Cue, ...]:
+    words = ("the budget", "security council", "the minister said the", "water")
+    return tuple(Cue(None, i * 1000, i * 1000 + 900, f"{words[i % 4]} line {i}") for i in range(n))
+
+
+def test_lazy_matches_equal_the_eager_per_row_ranges() -> None:
+    index = SearchIndex(_cues(3000))
+    outcome = run_search(index, "the", SearchOptions())
+    eager: dict[int, list[tuple[int, int]]] = {}
+    for hit in outcome.result.hits:
+        eager.setdefault(hit.cue_index, []).append((hit.start, hit.end))
+    matches = outcome.matches
+    assert isinstance(matches, HitMatches)
+    assert list(matches) == sorted(eager)
+    assert len(matches) == len(eager)
+    for row in (0, 2, 1498, 2998):
+        assert matches[row] == eager[row]
+        assert row in matches
+    assert 1 not in matches and matches.get(1, []) == []
+    assert outcome.tick_ms == [index.cues[i].start_ms for i in sorted(eager)]
+
+
+def test_results_model_pages_rows_and_loads_on_demand(qapp: QApplication) -> None:
+    cues = _cues(3000)
+    result = SearchIndex(cues).search("line", SearchOptions())
+    assert len(result) == 3000
+    model = SearchResultsModel()
+    model.set_result(cues, result)
+    assert model.rowCount() == SearchResultsModel.PAGE
+    assert model.canFetchMore()
+    model.fetchMore()
+    assert model.rowCount() == 2 * SearchResultsModel.PAGE
+    model.ensure_row(2999)
+    assert model.rowCount() == 3000
+    assert not model.canFetchMore()
+    assert model.data(model.index(2999), Qt.ItemDataRole.DisplayRole).endswith("line 2999")
+    model.set_result(cues, SearchIndex(cues).search("zzz", SearchOptions()))
+    assert model.rowCount() == 0 and not model.canFetchMore()
+
+
+def test_stepping_past_the_loaded_hits_selects_the_hit(harness: Harness, tmp_path: Path) -> None:
+    w = harness.window
+    cues = _cues(2000)
+    w.set_transcript(Transcript(cues=cues), str(tmp_path / "long.vtt"))
+    w.start_search()
+    w.search.edit.setText("line")
+    w.search.run_now()
+    harness.qtbot.waitUntil(lambda: w.search.outcome is not None, timeout=5000)
+    assert w.search.results_model.rowCount() < 2000
+    w.search.previous_hit()  # wraps to the last hit, beyond the first page
+    assert w.search.current_hit == 1999
+    assert w.search.results.currentIndex().row() == 1999
+    assert w.search.status.text() == "2,000 of 2,000"
+
+
+def test_many_ticks_collapse_to_pixels_and_stay_clickable(qapp: QApplication) -> None:
+    slider = TimelineSlider()
+    slider.resize(400, 30)
+    slider.setRange(0, 10_000_000)
+    marks = list(range(0, 10_000_000, 200))  # 50,000 ticks
+    slider.set_marks(marks)
+    xs = slider._mark_xs()
+    assert len(xs) <= slider.width()
+    assert [x for x, _ in xs] == sorted({x for x, _ in xs})
+    assert xs[0] == (slider._x_for(0), 0)
+    # Every mark is drawn at the pixel of the first mark it shares that pixel with.
+    for x, i in xs[:: max(1, len(xs) // 20)]:
+        assert slider._x_for(marks[i]) == x
+        assert slider.mark_near(x) == i
+    slider.grab()  # paints without trouble
+    slider.set_marks([])
+    assert slider._mark_xs() == []
+
+
+def test_height_only_resize_keeps_measured_rows(harness: Harness, tmp_path: Path) -> None:
+    w = harness.window
+    w.set_transcript(Transcript(cues=_cues(500)), str(tmp_path / "t.vtt"))
+    harness.qtbot.wait(120)  # the debounced relayout after the first show
+    delegate = w.panel.delegate
+    cleared: list[int] = []
+    original = delegate.clear_cache
+
+    def spy() -> None:
+        cleared.append(w.panel.view.viewport().width())
+        original()
+
+    delegate.clear_cache = spy  # type: ignore[method-assign]
+    viewport = w.panel.view.viewport()
+    height, width = viewport.height(), viewport.width()
+    w.resize(w.width(), w.height() - 120)  # e.g. a bar opening above the list
+    harness.qtbot.wait(150)
+    assert viewport.height() < height and viewport.width() == width
+    assert cleared == [], "a height-only change must not re-measure every row"
+    # A width change does re-measure (row heights depend on the width).
+    w.resize(w.width() + 160, w.height())
+    harness.qtbot.waitUntil(lambda: viewport.width() != width and bool(cleared), timeout=3000)
+    assert cleared[-1] == viewport.width()
+
+
+def test_pausing_follow_does_not_widen_the_panel(harness: Harness, tmp_path: Path) -> None:
+    w = harness.window
+    w.set_transcript(Transcript(cues=_cues(200)), str(tmp_path / ("a-long-title-" * 8 + ".vtt")))
+    QApplication.processEvents()
+    before = w.panel.width()
+    w.panel.pause_following()
+    QApplication.processEvents()
+    assert w.panel.back_button.isVisible()
+    assert w.panel.status.text() == "Following paused"
+    assert w.panel.width() == before
