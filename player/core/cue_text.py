@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from html import unescape
 
 from player.core.transcript import Span, WordTiming
+from player.core.vtt_parse import timestamp_ms
 
 __all__ = ["ParsedCueText", "parse_cue_text", "parse_vtt_timestamp"]
 
@@ -35,15 +36,7 @@ def parse_vtt_timestamp(text: str) -> int | None:
     if m is None:
         return None
     first, second, third, millis = m.groups()
-    if third is None:
-        if len(first) != 2 or int(first) > 59:
-            return None
-        hours, minutes, seconds = 0, int(first), int(second)
-    else:
-        hours, minutes, seconds = int(first), int(second), int(third)
-    if minutes > 59 or seconds > 59:
-        return None
-    return ((hours * 60 + minutes) * 60 + seconds) * 1000 + int(millis)
+    return timestamp_ms(first, second, third, millis)
 
 
 @dataclass(frozen=True, slots=True)

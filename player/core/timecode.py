@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["format_clock", "format_timestamp", "parse_timestamp", "parse_user_time"]
+__all__ = ["format_clock", "format_timestamp", "parse_user_time"]
 
-_VTT_TS = re.compile(r"^(?:(\d+):)?([0-5]\d):([0-5]\d)[.,](\d{3})$")
 _USER_TS = re.compile(r"^(?:(?:(\d+):)?(\d+):)?(\d+(?:[.,]\d+)?)$")
 
 
@@ -31,18 +30,6 @@ def format_clock(t_ms: int) -> str:
     if hours:
         return f"{hours}:{minutes:02d}:{seconds:02d}"
     return f"{minutes}:{seconds:02d}"
-
-
-def parse_timestamp(text: str) -> int:
-    """Parse a WebVTT/SRT timestamp (``[HH:]MM:SS.mmm``, comma allowed) into milliseconds.
-
-    Raises ``ValueError`` when the text is not a valid timestamp.
-    """
-    m = _VTT_TS.match(text.strip())
-    if m is None:
-        raise ValueError(f"not a timestamp: {text!r}")
-    hours = int(m.group(1) or 0)
-    return ((hours * 60 + int(m.group(2))) * 60 + int(m.group(3))) * 1000 + int(m.group(4))
 
 
 def parse_user_time(text: str) -> int:

@@ -58,7 +58,9 @@ class VttParse:
     warnings: list[tuple[int | None, str]] = field(default_factory=list)
 
 
-def _ms(first: str, second: str, third: str | None, millis: str) -> int | None:
+def timestamp_ms(first: str, second: str, third: str | None, millis: str) -> int | None:
+    """Milliseconds from the parts of a WebVTT timestamp (``[hh:]mm:ss.ttt``), or None when
+    minutes or seconds are out of range."""
     if third is None:
         if len(first) != 2 or int(first) > 59:
             return None
@@ -139,8 +141,8 @@ def parse_vtt(text: str) -> VttParse:
                     start = end = None
                     if m is not None:
                         g = m.groups()
-                        start = _ms(g[0], g[1], g[2], g[3])
-                        end = _ms(g[4], g[5], g[6], g[7])
+                        start = timestamp_ms(g[0], g[1], g[2], g[3])
+                        end = timestamp_ms(g[4], g[5], g[6], g[7])
                     if m is None or start is None or end is None:
                         cue = None
                         bad_timing = (i, line)

@@ -125,18 +125,8 @@ class TimelineSlider(QSlider):
         return out
 
     def _value_at(self, x: int) -> int:
-        opt = QStyleOptionSlider()
-        self.initStyleOption(opt)
-        groove = self.style().subControlRect(
-            QStyle.ComplexControl.CC_Slider, opt, QStyle.SubControl.SC_SliderGroove, self
-        )
-        handle = self.style().subControlRect(
-            QStyle.ComplexControl.CC_Slider, opt, QStyle.SubControl.SC_SliderHandle, self
-        )
-        span = groove.width() - handle.width()
-        return QStyle.sliderValueFromPosition(
-            self.minimum(), self.maximum(), x - groove.left() - handle.width() // 2, max(1, span)
-        )
+        left, span = self._track()
+        return QStyle.sliderValueFromPosition(self.minimum(), self.maximum(), x - left, span)
 
     def mark_near(self, x: int) -> int | None:
         """Index of the tick within a few pixels of ``x``, or None."""

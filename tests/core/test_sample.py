@@ -25,7 +25,7 @@ from typing import Any
 import pytest
 import webvtt
 
-from player.core.timecode import parse_timestamp
+from player.core.cue_text import parse_vtt_timestamp
 from tests.conftest import REPO, SAMPLE_DIR
 
 TEST_MEDIA_DIR = REPO / "tests" / "data" / "media"
@@ -152,7 +152,9 @@ def timing() -> dict[str, Any]:
 
 def _ms(caption: webvtt.Caption) -> tuple[int, int]:
     # webvtt-py's *_in_seconds truncate to whole seconds: parse the text form instead.
-    return parse_timestamp(caption.start), parse_timestamp(caption.end)
+    start, end = parse_vtt_timestamp(caption.start), parse_vtt_timestamp(caption.end)
+    assert start is not None and end is not None
+    return start, end
 
 
 def _voice(caption: webvtt.Caption) -> str:
