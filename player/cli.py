@@ -68,7 +68,15 @@ def window_parser() -> argparse.ArgumentParser:
 def run_subcommand(argv: Sequence[str]) -> int:
     """Run a window-less subcommand; returns the exit status."""
     parser = _subcommand_parser()
-    args = parser.parse_args(list(argv))
+    args, extra = parser.parse_known_args(list(argv))
+    # argparse stops filling a trailing FILE... positional at the first option, so
+    # `search QUERY --regex a.vtt b.vtt` would leave the files over: they are still files.
+    if extra and isinstance(getattr(args, "files", None), list) and not any(
+        e.startswith("-") and e != "-" for e in extra
+    ):
+        args.files.extend(extra)
+    elif extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     try:
         status: int = args.func(args)
     except CliError as err:

@@ -238,3 +238,14 @@ def test_subprocess_entry_point(files: Path) -> None:
     )
     assert missing.returncode == 2 and missing.stdout == ""
     assert missing.stderr.count("\n") == 1 and missing.stderr.startswith("error: ")
+
+
+def test_options_between_query_and_files(files: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    brief, other = str(files / "brief.vtt"), str(files / "other.srt")
+    status, lines, _ = run(capsys, "CLIMATE", "--case-sensitive", brief, other)
+    assert status == 0
+    assert lines == [f"{brief}\t00:01:02.500\tIs the CLIMATE report final?"]
+    with pytest.raises(SystemExit) as exited:  # argparse's usage error: exit status 2
+        main(["search", "climate", "--no-such-option", brief])
+    assert exited.value.code == 2
+    assert "unrecognized arguments: --no-such-option" in capsys.readouterr().err
