@@ -71,8 +71,10 @@ def run_subcommand(argv: Sequence[str]) -> int:
     args, extra = parser.parse_known_args(list(argv))
     # argparse stops filling a trailing FILE... positional at the first option, so
     # `search QUERY --regex a.vtt b.vtt` would leave the files over: they are still files.
-    if extra and isinstance(getattr(args, "files", None), list) and not any(
-        e.startswith("-") and e != "-" for e in extra
+    if (
+        extra
+        and isinstance(getattr(args, "files", None), list)
+        and not any(e.startswith("-") and e != "-" for e in extra)
     ):
         args.files.extend(extra)
     elif extra:
