@@ -64,8 +64,12 @@ fi
 extras=""
 if [ "$mode" = test ] || [ "${1:-}" = test ]; then extras="[test]"; fi
 stamp=".venv/.installed${extras:+-test}"
-sig=$(cat pyproject.toml | sha256sum | cut -d' ' -f1)
-if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$sig" ]; then
+sig=$(sha256sum pyproject.toml | cut -d' ' -f1)
+current() { [ -f "$1" ] && [ "$(cat "$1")" = "$sig" ]; }
+# An install with the test extra also serves "run"; anything else reinstalls.
+if current "$stamp" || { [ -z "$extras" ] && current .venv/.installed-test; }; then
+  :
+else
   say "installing briefing-player${extras} into .venv (pip)"
   .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip >/dev/null
   .venv/bin/python -m pip install -q --disable-pip-version-check -e ".${extras}"

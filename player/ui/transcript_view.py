@@ -65,7 +65,7 @@ from player.ui.models import Role, TranscriptModel, quote_for
 _Index = QModelIndex | QPersistentModelIndex
 
 PAD = 6
-MARKER_W = 14
+MARKER_W = 22
 LINE_SEPARATOR = "\u2028"
 
 
@@ -209,7 +209,7 @@ class CueDelegate(QStyledItemDelegate):
         if is_current:
             painter.setFont(font)
             painter.drawText(
-                QRect(rect.left() + 4, top, MARKER_W, fm.height()),
+                QRect(rect.left() + 5, top, MARKER_W - 6, fm.height()),
                 Qt.AlignmentFlag.AlignCenter,
                 "▶",
             )
