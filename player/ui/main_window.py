@@ -52,7 +52,6 @@ from PySide6.QtWidgets import (
 
 from player import __version__
 from player.core.cue_index import CueIndex
-from player.core.search import SearchIndex
 from player.core.sidecar import (
     MEDIA_EXTENSIONS,
     TRANSCRIPT_EXTENSIONS,
@@ -67,14 +66,15 @@ from player.ui import settings as S
 from player.ui.controller import CueTracker, PlaybackController
 from player.ui.models import TranscriptModel, quote_for
 from player.ui.preferences import PreferencesDialog
-from player.ui.search_panel import SearchOutcome, SearchPanel
 from player.ui.transcript_view import TranscriptPanel
 from player.ui.widgets import AudioView, InfoBar, TimelineSlider, VideoSurface, plain_label
 from player.ui.workers import JobList, start_job
 
 if TYPE_CHECKING:
-    from player.core.archive import ArchiveHit, BriefingRow
+    from player.core.archive import Archive, ArchiveHit, BriefingRow
+    from player.core.search import SearchIndex
     from player.ui.library_panel import LibraryPanel
+    from player.ui.search_panel import SearchOutcome, SearchPanel
 
 EMBED_PLATFORMS = frozenset({"xcb", "windows", "cocoa"})
 RESUME_MIN_MS = 5000
@@ -119,11 +119,18 @@ def _long_lived_allocations() -> Iterator[None]:
                 gc.enable()
 
 
+def _search_index(transcript: Transcript) -> SearchIndex:
+    # Imported here: the search engine (and the regex module) is not needed for the first frame.
+    from player.core.search import SearchIndex
+
+    return SearchIndex(transcript.cues)
+
+
 def _load_with_index(path: str) -> LoadedTranscript:
     with _long_lived_allocations():
         transcript = load_transcript(path)
         return LoadedTranscript(
-            path, transcript, CueIndex(transcript.cues), SearchIndex(transcript.cues)
+            path, transcript, CueIndex(transcript.cues), _search_index(transcript)
         )
 
 
@@ -182,14 +189,15 @@ class MainWindow(QMainWindow):
         self._build_media_area()
         self._build_transport()
         self.panel = TranscriptPanel(self.model, self)
-        self.search = SearchPanel(self)
-        self.search.hide()
+        # The search panel is built the first time it is needed (see the ``search`` property).
+        self._search: SearchPanel | None = None
+        self._search_index: SearchIndex | None = None
+        self._archive: Archive | None = None
         right = QWidget(self)
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(0, 0, 0, 0)
-        right_layout.setSpacing(0)
-        right_layout.addWidget(self.search)
-        right_layout.addWidget(self.panel, 1)
+        self._right_layout = QVBoxLayout(right)
+        self._right_layout.setContentsMargins(0, 0, 0, 0)
+        self._right_layout.setSpacing(0)
+        self._right_layout.addWidget(self.panel, 1)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setChildrenCollapsible(False)
         left = QWidget(self)
@@ -316,7 +324,7 @@ class MainWindow(QMainWindow):
         self.library_dock = dock
         dock.visibilityChanged.connect(self.act_library.setChecked)
         self.library.open_requested.connect(self.open_briefing)
-        self.library.archive_changed.connect(self.search.set_archive)
+        self.library.archive_changed.connect(self._on_archive_changed)
         self.library.open_archive()
         return self.library
 
@@ -417,8 +425,13 @@ class MainWindow(QMainWindow):
         self._action(
             find, "&Find in Transcript…", self.start_search, ShortcutSpec(("Ctrl+F",), ("/",))
         )
-        self._action(find, "Find &Next", self.search.next_hit, ShortcutSpec(("F3",)))
-        self._action(find, "Find &Previous", self.search.previous_hit, ShortcutSpec(("Shift+F3",)))
+        self._action(find, "Find &Next", lambda: self.search.next_hit(), ShortcutSpec(("F3",)))
+        self._action(
+            find,
+            "Find &Previous",
+            lambda: self.search.previous_hit(),
+            ShortcutSpec(("Shift+F3",)),
+        )
 
         view = mb.addMenu("&View")
         self.act_follow = self._action(
@@ -494,12 +507,6 @@ class MainWindow(QMainWindow):
         self.panel.seek_requested.connect(self.seek_and_play)
         self.panel.following_changed.connect(self._on_following_changed)
         self.panel.follow_button.toggled.connect(self._on_follow_toggled)
-        self.search.hit_chosen.connect(self._go_to_hit)
-        self.search.archive_hit_chosen.connect(self.open_archive_hit)
-        self.search.outcome_changed.connect(self._on_search_outcome)
-        self.search.focus_changed.connect(lambda f: self.panel.hold_following("search", f))
-        self.search.closed.connect(self.back_to_now)
-        self.search.speaker_only_changed.connect(self._show_only_speaker)
         self.slider.mark_clicked.connect(self._on_mark_clicked)
 
     # ----- layout persistence ---------------------------------------------------------------
@@ -625,7 +632,9 @@ class MainWindow(QMainWindow):
         self.transcript_path = None
         self.model.set_cues(())
         self.tracker.set_cues(())
-        self.search.set_index(None)
+        self._search_index = None
+        if self._search is not None:
+            self._search.set_index(None)
         self.panel.header.setText("Transcript (none)")
         self.warnings_button.hide()
 
@@ -675,7 +684,9 @@ class MainWindow(QMainWindow):
         self.transcript_path = path
         self.model.set_cues(transcript.cues)
         self.tracker.set_cues(transcript.cues, index)
-        self.search.set_index(search_index or SearchIndex(transcript.cues))
+        self._search_index = search_index or _search_index(transcript)
+        if self._search is not None:
+            self._search.set_index(self._search_index)
         self.tracker.update_position(self.controller.position_ms())
         label = f"Transcript — {Path(path).name}"
         if transcript.language:
@@ -771,11 +782,37 @@ class MainWindow(QMainWindow):
         """Return the transcript to the current cue and resume following."""
         self.panel.back_to_now()
 
+    @property
+    def search(self) -> SearchPanel:
+        """The search panel, built (hidden) on first use."""
+        if self._search is None:
+            from player.ui.search_panel import SearchPanel
+
+            panel = SearchPanel(self)
+            panel.hide()
+            self._right_layout.insertWidget(0, panel)
+            panel.hit_chosen.connect(self._go_to_hit)
+            panel.archive_hit_chosen.connect(self.open_archive_hit)
+            panel.outcome_changed.connect(self._on_search_outcome)
+            panel.focus_changed.connect(lambda f: self.panel.hold_following("search", f))
+            panel.closed.connect(self.back_to_now)
+            panel.speaker_only_changed.connect(self._show_only_speaker)
+            panel.set_archive(self._archive)
+            panel.set_index(self._search_index)
+            self._search = panel
+        return self._search
+
+    @Slot(object)
+    def _on_archive_changed(self, archive: Archive | None) -> None:
+        self._archive = archive
+        if self._search is not None:
+            self._search.set_archive(archive)
+
     @Slot()
     def escape(self) -> None:
         """Esc: close the search if it is open, then go back to the current cue."""
-        if self.search.isVisible():
-            self.search.close_search()  # emits closed -> back_to_now
+        if self._search is not None and self._search.isVisible():
+            self._search.close_search()  # emits closed -> back_to_now
         else:
             self.back_to_now()
 
