@@ -54,13 +54,14 @@ def child_app(t0: float, config_dir: str) -> None:
 
     from player.app import main
     from player.playback.base import PlaybackState
-    from player.ui.main_window import MainWindow
 
+    # The window module is NOT imported here: the program imports it itself while libVLC starts
+    # on another thread, and importing it first would serialise that overlap.
     app = QApplication([sys.argv[0]])
 
     def check() -> None:
         for widget in app.topLevelWidgets():
-            if not isinstance(widget, MainWindow):
+            if type(widget).__name__ != "MainWindow":
                 continue
             handle = widget.windowHandle()
             if (
