@@ -78,6 +78,7 @@ if TYPE_CHECKING:
 
 EMBED_PLATFORMS = frozenset({"xcb", "windows", "cocoa"})
 RESUME_MIN_MS = 5000
+ROW_FILTER_CHUNK = 4000
 
 
 @dataclass(frozen=True)
@@ -192,6 +193,8 @@ class MainWindow(QMainWindow):
         # The search panel is built the first time it is needed (see the ``search`` property).
         self._search: SearchPanel | None = None
         self._search_index: SearchIndex | None = None
+        self._hidden_rows: set[int] = set()
+        self._row_filter_token = 0
         self._archive: Archive | None = None
         right = QWidget(self)
         self._right_layout = QVBoxLayout(right)
@@ -682,7 +685,9 @@ class MainWindow(QMainWindow):
         """Show a loaded transcript."""
         self.transcript = transcript
         self.transcript_path = path
-        self.model.set_cues(transcript.cues)
+        self.model.set_cues(transcript.cues)  # a model reset also un-hides every row
+        self._hidden_rows = set()
+        self._row_filter_token += 1
         self.tracker.set_cues(transcript.cues, index)
         self._search_index = search_index or _search_index(transcript)
         if self._search is not None:
@@ -859,16 +864,38 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def _show_only_speaker(self, name: str) -> None:
-        """Hide the other speakers' lines in the transcript ("" shows everyone again)."""
-        view = self.panel.view
-        wanted = name.casefold()
-        for row, cue in enumerate(self.model.cues):
-            hidden = bool(wanted) and wanted not in (n.casefold() for n in cue.speakers)
-            view.setRowHidden(row, hidden)
-        self.panel.delegate.clear_cache()
+        """Hide the other speakers' lines in the transcript ("" shows everyone again).
+
+        Rows are hidden in chunks between events, so a 200,000-cue transcript does not freeze
+        the window while its rows are filtered.
+        """
+        count = self.model.rowCount()
+        if name:
+            index = self._search_index
+            allowed = set(index.cue_indices_for_speaker(name)) if index is not None else set()
+            wanted = {row for row in range(count) if row not in allowed}
+        else:
+            wanted = set()
+        changes = sorted(wanted ^ self._hidden_rows)
+        self._hidden_rows = wanted
+        self._row_filter_token += 1
+        self._hide_rows(self._row_filter_token, changes, 0)
         self.panel.header.setText(
             self.panel.header.text().split(" — only ")[0] + (f" — only {name}" if name else "")
         )
+
+    def _hide_rows(self, token: int, rows: list[int], start: int) -> None:
+        if token != self._row_filter_token:
+            return  # the filter changed again; a newer pass is running
+        view = self.panel.view
+        end = min(len(rows), start + ROW_FILTER_CHUNK)
+        hidden = self._hidden_rows
+        for row in rows[start:end]:
+            view.setRowHidden(row, row in hidden)
+        if end < len(rows):
+            QTimer.singleShot(0, lambda: self._hide_rows(token, rows, end))
+        else:
+            self.panel.delegate.clear_cache()
 
     @Slot(object)
     def open_briefing(self, row: BriefingRow) -> None:
