@@ -11,9 +11,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from webvtt.sbv import SBVCueBlock
-from webvtt.srt import SRTCueBlock
-
 from player.core.vtt_parse import RawCue
 
 __all__ = ["looks_like_sbv", "looks_like_srt", "parse_sbv", "parse_srt"]
@@ -94,6 +91,10 @@ def _split_srt_blocks(lines: list[str], warnings: Warnings) -> Iterator[tuple[in
 
 def parse_srt(lines: list[str]) -> tuple[list[RawCue], Warnings]:
     """Read SubRip cues; blocks that are not cues are joined to the previous cue or skipped."""
+    # webvtt-py (about 40 ms to import) is loaded when an SRT/SBV file is really read: WebVTT
+    # files, the common case and the sample opened at start-up, never need it.
+    from webvtt.srt import SRTCueBlock
+
     warnings: Warnings = []
     cues: list[RawCue] = []
     in_cue = False
@@ -134,6 +135,8 @@ def parse_srt(lines: list[str]) -> tuple[list[RawCue], Warnings]:
 
 def parse_sbv(lines: list[str]) -> tuple[list[RawCue], Warnings]:
     """Read YouTube SBV cues (a ``start,end`` line, then text)."""
+    from webvtt.sbv import SBVCueBlock
+
     warnings: Warnings = []
     cues: list[RawCue] = []
     for start, block in _blocks(lines):

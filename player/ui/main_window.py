@@ -88,7 +88,6 @@ class LoadedTranscript:
     path: str
     transcript: Transcript
     index: CueIndex
-    search_index: SearchIndex
 
 
 _gc_lock = threading.Lock()
@@ -121,18 +120,18 @@ def _long_lived_allocations() -> Iterator[None]:
 
 
 def _search_index(transcript: Transcript) -> SearchIndex:
-    # Imported here: the search engine (and the regex module) is not needed for the first frame.
+    # Built after the transcript is shown (a second worker job), and imported only then: the
+    # search engine and the regex module are not needed for the first frame.
     from player.core.search import SearchIndex
 
-    return SearchIndex(transcript.cues)
+    with _long_lived_allocations():
+        return SearchIndex(transcript.cues)
 
 
 def _load_with_index(path: str) -> LoadedTranscript:
     with _long_lived_allocations():
         transcript = load_transcript(path)
-        return LoadedTranscript(
-            path, transcript, CueIndex(transcript.cues), _search_index(transcript)
-        )
+        return LoadedTranscript(path, transcript, CueIndex(transcript.cues))
 
 
 @dataclass(frozen=True)
@@ -658,7 +657,7 @@ class MainWindow(QMainWindow):
     def _on_transcript_ready(self, token: int, loaded: object) -> None:
         if token != self._load_token or not isinstance(loaded, LoadedTranscript):
             return
-        self.set_transcript(loaded.transcript, loaded.path, loaded.index, loaded.search_index)
+        self.set_transcript(loaded.transcript, loaded.path, loaded.index)
 
     @Slot(int, object)
     def _on_transcript_failed(self, token: int, err: object) -> None:
@@ -689,9 +688,18 @@ class MainWindow(QMainWindow):
         self._hidden_rows = set()
         self._row_filter_token += 1
         self.tracker.set_cues(transcript.cues, index)
-        self._search_index = search_index or _search_index(transcript)
-        if self._search is not None:
-            self._search.set_index(self._search_index)
+        if search_index is not None:
+            self._set_search_index(search_index)
+        else:
+            self._search_index = None
+            token = self._load_token
+            job = start_job(
+                token,
+                lambda: _search_index(transcript),
+                self._on_search_index_ready,
+                self._on_search_index_failed,
+            )
+            self._jobs.add(job)
         self.tracker.update_position(self.controller.position_ms())
         label = f"Transcript — {Path(path).name}"
         if transcript.language:
@@ -786,6 +794,26 @@ class MainWindow(QMainWindow):
     def back_to_now(self) -> None:
         """Return the transcript to the current cue and resume following."""
         self.panel.back_to_now()
+
+    def _set_search_index(self, index: SearchIndex | None) -> None:
+        self._search_index = index
+        if self._search is not None:
+            self._search.set_index(index)
+
+    @Slot(int, object)
+    def _on_search_index_ready(self, token: int, index: object) -> None:
+        if token == self._load_token:
+            self._set_search_index(index)  # type: ignore[arg-type]
+
+    @Slot(int, object)
+    def _on_search_index_failed(self, token: int, err: object) -> None:
+        if token == self._load_token:
+            self._set_status(f"Search is not available for this transcript: {err}")
+
+    @property
+    def search_ready(self) -> bool:
+        """Whether the open transcript can be searched (its index is built)."""
+        return self._search_index is not None
 
     @property
     def search(self) -> SearchPanel:

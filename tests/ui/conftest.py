@@ -45,7 +45,11 @@ class Harness:
 
     def wait_transcript(self) -> None:
         self.qtbot.waitUntil(
-            lambda: not self.window.panel.header.text().startswith("Loading"), timeout=10000
+            lambda: (
+                not self.window.panel.header.text().startswith("Loading")
+                and (self.window.transcript is None or self.window.search_ready)
+            ),
+            timeout=10000,
         )
         QApplication.processEvents()
 
