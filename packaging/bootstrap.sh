@@ -34,8 +34,10 @@ fi
 
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then
+  installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
   for p in "${need_pkgs[@]}"; do
-    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    # Ubuntu 24.04 renamed some libraries with a t64 suffix (libglib2.0-0t64).
+    if ! installed "$p" && ! installed "${p}t64"; then
       missing+=("$p")
     fi
   done
