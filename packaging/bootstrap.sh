@@ -77,6 +77,9 @@ else
   .venv/bin/python -m pip install -q --disable-pip-version-check -e ".${extras}"
   echo "$sig" >"$stamp"
 fi
+# An editable install leaves the program uncompiled; compile it now, as a wheel install would,
+# so even the first start (and environments with PYTHONDONTWRITEBYTECODE) skip compiling it.
+.venv/bin/python -m compileall -q player >/dev/null || true
 
 case "$mode" in
   setup) ;;
