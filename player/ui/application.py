@@ -152,9 +152,7 @@ def run_window(args: argparse.Namespace) -> int:
     settings = Settings(config_dir / "settings.ini")
     controller = PlaybackController(backend)
     archive_db = Path(args.db) if args.db else default_db_path()
-    window = MainWindow(
-        controller, settings, embed_video=embed, sample_path=sample_media(), archive_db=archive_db
-    )
+    window = MainWindow(controller, settings, embed_video=embed, archive_db=archive_db)
     window.show()
     open_from_args(window, args, at_ms)
     return int(app.exec())

@@ -55,7 +55,6 @@ from player.core.cue_index import CueIndex
 from player.core.sidecar import (
     MEDIA_EXTENSIONS,
     TRANSCRIPT_EXTENSIONS,
-    SidecarCandidate,
     preferred_transcript,
     transcripts_for,
 )
@@ -63,7 +62,7 @@ from player.core.timecode import format_clock
 from player.core.transcript import Transcript, TranscriptError, load_transcript
 from player.playback.base import PlaybackError, PlaybackState
 from player.ui import settings as S
-from player.ui.controller import CueTracker, PlaybackController
+from player.ui.controller import RATE_STEPS, CueTracker, PlaybackController
 from player.ui.models import TranscriptModel, quote_for
 from player.ui.preferences import PreferencesDialog
 from player.ui.transcript_view import TranscriptPanel
@@ -160,14 +159,12 @@ class MainWindow(QMainWindow):
         settings: S.Settings,
         *,
         embed_video: bool,
-        sample_path: Path | None = None,
         archive_db: Path | None = None,
     ) -> None:
         super().__init__()
         self.controller = controller
         self.settings = settings
         self.embed_video = embed_video
-        self.sample_path = sample_path
         self.archive_db = archive_db
         self.library: LibraryPanel | None = None
         self.library_dock: QDockWidget | None = None
@@ -178,10 +175,8 @@ class MainWindow(QMainWindow):
 
         self.transcript: Transcript | None = None
         self.transcript_path: str | None = None
-        self.transcript_candidates: list[SidecarCandidate] = []
         self._load_token = 0
         self._jobs = JobList()
-        self._pending_seek_ms: int | None = None
         self._single_key_actions: list[tuple[QAction, ShortcutSpec]] = []
 
         self.model = TranscriptModel(self)
@@ -282,8 +277,6 @@ class MainWindow(QMainWindow):
         self.rate_box = QComboBox(self)
         self.rate_box.setAccessibleName("Speed")
         self.rate_box.setToolTip("Playback speed ([ slower, ] faster, = normal)")
-        from player.ui.controller import RATE_STEPS
-
         for r in RATE_STEPS:
             self.rate_box.addItem(f"{r:g}×", r)
         self.rate_box.setCurrentIndex(RATE_STEPS.index(1.0))
@@ -555,7 +548,6 @@ class MainWindow(QMainWindow):
             self._show_media_error(str(err))
         # The transcript is independent of whether the media plays.
         if transcript is not None:
-            self.transcript_candidates = []
             self.language_box.hide()
             self.open_transcript(transcript)
         else:
@@ -600,7 +592,6 @@ class MainWindow(QMainWindow):
             candidates = transcripts_for(media)
         except OSError:
             candidates = []
-        self.transcript_candidates = candidates
         self.language_box.clear()
         if len(candidates) > 1:
             for cand in candidates:
@@ -933,7 +924,6 @@ class MainWindow(QMainWindow):
         elif row.transcript_path:
             self.controller.stop()
             self._show_media_error(f"No media file was found for {Path(row.path).name}.")
-            self.transcript_candidates = []
             self.language_box.hide()
             self.open_transcript(row.transcript_path)
 
