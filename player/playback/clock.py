@@ -201,6 +201,10 @@ class MediaClock:
             return max(0, round(self._frozen_ms))
         latency_ms = self.latency_ms + (self.tempo_latency_ms if self._rate != 1.0 else 0)
         out = max(0, round(estimate - latency_ms * self._rate))
+        if self._guess is not None:
+            # Straight after a seek or start the sound is still at the target: the output
+            # latency delays what comes next, it does not move the target back.
+            out = max(out, round(self._guess[1]))
         if self._last_out_ms is not None and out < self._last_out_ms:
             out = self._last_out_ms  # hold instead of stepping back; it catches up
         self._last_out_ms = out

@@ -294,3 +294,17 @@ def test_first_report_after_a_rate_change_below_the_guess_is_taken() -> None:
     clock.report(1250)  # the first real report: behind the guess, after the target
     wall.t += 100
     assert clock.position_ms() == 1450  # on the report's timeline (the guess says 1500)
+
+
+def test_seek_target_is_not_moved_back_by_the_output_latency() -> None:
+    """Right after a seek at 1.5x the position is the target, not the target minus latency."""
+    wall = Wall()
+    clock = MediaClock(wall, tempo_latency_ms=20)
+    clock.set_playing(True)
+    clock.set_rate(1.5)
+    clock.seeked(62_500)
+    assert clock.position_ms() == 62_500
+    wall.t += 10  # still before the learned start delay runs out (0 here: moving already)
+    assert clock.position_ms() == 62_500  # 62_515 - 30 held at the target
+    wall.t += 40
+    assert clock.position_ms() == 62_545  # 62_575 - 30: the latency applies once it moves
