@@ -23,15 +23,16 @@ Run: ``.venv/bin/python benchmarks/bench_startup.py [--runs 5] [--importtime]``
 
 from __future__ import annotations
 
-import argparse
+# Only what the children need is imported at the top: a child is this file run as a script, and
+# everything imported here adds to both figures alike (the parent's modules come in main()).
 import os
-import shutil
-import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE_VIDEO = REPO / "resources" / "sample" / "briefing.mp4"
@@ -47,39 +48,69 @@ def _report(t0: float) -> None:
 
 
 def child_app(t0: float, config_dir: str) -> None:
-    """The real program, with a watcher on the event loop."""
+    """The real program, with a watcher on the event loop.
+
+    Nothing of Qt is imported here before the program runs: the program starts libVLC on a
+    thread first and imports Qt while it loads, and importing Qt here would serialise that
+    overlap. The watcher is installed by an import hook instead, when the program itself
+    imports its window module (by then Qt is loaded), on the first ``MainWindow.show()``.
+    """
+    import importlib.machinery
+
     sys.path.insert(0, str(REPO))
-    from PySide6.QtCore import Qt, QTimer
-    from PySide6.QtWidgets import QApplication
 
-    from player.app import main
-    from player.playback.base import PlaybackState
+    def install_watcher(window: Any) -> None:
+        from PySide6.QtCore import Qt, QTimer
 
-    # The window module is NOT imported here: the program imports it itself while libVLC starts
-    # on another thread, and importing it first would serialise that overlap.
-    app = QApplication([sys.argv[0]])
+        from player.playback.base import PlaybackState
 
-    def check() -> None:
-        for widget in app.topLevelWidgets():
-            if type(widget).__name__ != "MainWindow":
-                continue
-            handle = widget.windowHandle()
+        def check() -> None:
+            handle = window.windowHandle()
             if (
-                widget.controller.state() is PlaybackState.PLAYING
-                and widget.model.rowCount() > 0
+                window.controller.state() is PlaybackState.PLAYING
+                and window.model.rowCount() > 0
                 and handle is not None
                 and handle.isExposed()
             ):
                 _report(t0)
-        if time.time() - t0 > TIMEOUT_S:
-            print("TIMEOUT", flush=True)
-            os._exit(1)
+            if time.time() - t0 > TIMEOUT_S:
+                print("TIMEOUT", flush=True)
+                os._exit(1)
 
-    timer = QTimer(app)
-    timer.setTimerType(Qt.TimerType.PreciseTimer)
-    timer.setInterval(1)
-    timer.timeout.connect(check)
-    timer.start()
+        timer = QTimer(window)
+        timer.setTimerType(Qt.TimerType.PreciseTimer)
+        timer.setInterval(1)
+        timer.timeout.connect(check)
+        timer.start()
+
+    class Hook:
+        """Wraps MainWindow.show once player.ui.main_window has been executed."""
+
+        def find_spec(self, name: str, path: Any, target: Any = None) -> Any:
+            if name != "player.ui.main_window":
+                return None
+            sys.meta_path.remove(self)
+            spec = importlib.machinery.PathFinder.find_spec(name, path)
+            assert spec is not None and spec.loader is not None
+            loader = spec.loader
+            run_module = loader.exec_module
+
+            def exec_module(module: Any) -> None:
+                run_module(module)
+                show = module.MainWindow.show
+
+                def show_and_watch(window: Any) -> None:
+                    show(window)
+                    install_watcher(window)
+
+                module.MainWindow.show = show_and_watch
+
+            loader.exec_module = exec_module  # type: ignore[method-assign]
+            return spec
+
+    sys.meta_path.insert(0, Hook())
+    from player.app import main
+
     sys.exit(main(["--config-dir", config_dir]))
 
 
@@ -131,6 +162,8 @@ def _env() -> dict[str, str]:
 
 def measure(kind: str, workdir: Path, run: int, extra: tuple[str, ...] = ()) -> float:
     """Launch one child; return its seconds from launch to ready."""
+    import subprocess
+
     config = workdir / f"config-{kind}-{run}"
     t0 = time.time()
     args = [sys.executable, *extra, __file__, "--child", kind, "--t0", repr(t0)]
@@ -159,21 +192,30 @@ def _print_importtime(stderr: str) -> None:
         print(f"  {cumulative / 1000:7.1f} {own / 1000:7.1f}  {name}")
 
 
+def _child_options(argv: list[str]) -> dict[str, str]:
+    """``--child KIND --t0 T --config DIR --media FILE`` (parsed by hand: no argparse import)."""
+    return {argv[i].lstrip("-"): argv[i + 1] for i in range(0, len(argv) - 1, 2)}
+
+
 def main() -> None:
+    if sys.argv[1:2] == ["--child"]:
+        opts = _child_options(sys.argv[1:])
+        if opts["child"] == "app":
+            child_app(float(opts["t0"]), opts["config"])
+        else:
+            child_bare(float(opts["t0"]), opts["media"])
+        return
+
+    import argparse
+    import shutil
+    import statistics
+    import subprocess
+    import tempfile
+
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--importtime", action="store_true")
-    parser.add_argument("--child", choices=("app", "bare"))
-    parser.add_argument("--t0", type=float)
-    parser.add_argument("--config")
-    parser.add_argument("--media")
     args = parser.parse_args()
-    if args.child == "app":
-        child_app(args.t0, args.config)
-        return
-    if args.child == "bare":
-        child_bare(args.t0, args.media)
-        return
 
     if not os.environ.get("DISPLAY"):
         if shutil.which("xvfb-run") is None:
