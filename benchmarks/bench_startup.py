@@ -164,7 +164,7 @@ def measure(kind: str, workdir: Path, run: int, extra: tuple[str, ...] = ()) -> 
     """Launch one child; return its seconds from launch to ready."""
     import subprocess
 
-    config = workdir / f"config-{kind}-{run}"
+    config = workdir / f"config-{kind}"  # one per kind: the warm-up run is the first start
     t0 = time.time()
     args = [sys.executable, *extra, __file__, "--child", kind, "--t0", repr(t0)]
     args += ["--config", str(config), "--media", str(SAMPLE_VIDEO)]

@@ -16,7 +16,9 @@ mode=${1:-run}
 
 say() { printf '[bootstrap] %s\n' "$*" >&2; }
 
-runtime_pkgs=(libvlc5 vlc-plugin-base vlc-plugin-video-output libxcb-icccm4 libxcb-keysyms1
+# libvlc-bin (a Recommends of libvlc5, skipped by --no-install-recommends) keeps libVLC's plugin
+# cache up to date; without it every start loads all ~300 plugins to list them (75 ms vs 9 ms).
+runtime_pkgs=(libvlc5 libvlc-bin vlc-plugin-base vlc-plugin-video-output libxcb-icccm4 libxcb-keysyms1
   libxcb-cursor0 libxcb-image0 libxcb-render-util0 libxcb-randr0 libxcb-shape0 libxcb-xinerama0
   libxkbcommon-x11-0 libxkbcommon0 libegl1 libgl1 libfontconfig1 libdbus-1-3 libglib2.0-0
   fonts-dejavu-core)

@@ -81,6 +81,11 @@ class PlaybackBackend(Protocol):
         """Load media, replacing what was loaded. Raises PlaybackError (within 2 s) when the file
         is missing, empty, unreadable or has no audio/video track. Leaves state LOADED."""
 
+    def prepare(self, path: str | Path) -> None:
+        """A hint that ``path`` is about to be loaded: read what can be read ahead (may be
+        called from the thread that created the backend, before any other call). Never raises
+        for a bad file; :meth:`load` reports it. A file changed in between is read again."""
+
     def play(self) -> None:
         """Start or resume playback."""
 

@@ -233,6 +233,7 @@ class FakeBackend(PlaybackBackend):
         self._released = False
         self.video_window: int | None = None
         self.loaded_paths: list[Path] = []
+        self.prepared_paths: list[Path] = []
 
     def _emit(self, event: BackendEvent) -> None:
         for listener in list(self._listeners):
@@ -290,6 +291,11 @@ class FakeBackend(PlaybackBackend):
     def subscribe(self, listener: Listener) -> None:
         """Call ``listener(event)`` for every event from now on (synchronously)."""
         self._listeners.append(listener)
+
+    def prepare(self, path: str | Path) -> None:
+        """Record the hint (the fake reads files in :meth:`load`, which is instant anyway)."""
+        self._check_alive()
+        self.prepared_paths.append(Path(path))
 
     def load(self, path: str | Path) -> None:
         """Load media, replacing the current one; PlaybackError at once when unplayable."""

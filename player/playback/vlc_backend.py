@@ -138,6 +138,26 @@ def _instance_args(extra_args: Sequence[str], audio_output: str | None, video: b
     return args
 
 
+def _file_key(path: Path) -> tuple[str, int, int]:
+    """What must not change between :meth:`VlcBackend.prepare` and :meth:`VlcBackend.load`."""
+    st = path.stat()
+    return (str(path.resolve()), st.st_size, st.st_mtime_ns)
+
+
+class _Opened:
+    """A parsed ``Media`` that is known to have an audio or video track."""
+
+    __slots__ = ("duration_ms", "has_video", "key", "media")
+
+    def __init__(
+        self, media: Any, key: tuple[str, int, int], has_video: bool, duration_ms: int
+    ) -> None:
+        self.media = media
+        self.key = key
+        self.has_video = has_video
+        self.duration_ms = duration_ms
+
+
 class VlcBackend(PlaybackBackend):
     """:class:`~player.playback.base.PlaybackBackend` on top of one libVLC instance and player.
 
@@ -175,6 +195,7 @@ class VlcBackend(PlaybackBackend):
         self._released = False
         self._attached: list[Any] = []
         self._audio_tap: tuple[Any, ...] = ()  # ctypes callbacks, kept alive while installed
+        self._prepared: _Opened | None = None  # parsed ahead by prepare(), taken by load()
         self._attach_events()
 
     # -- events (libVLC threads) -------------------------------------------------------------
@@ -305,19 +326,17 @@ class VlcBackend(PlaybackBackend):
         with self._lock:
             self._listeners.append(listener)
 
-    def load(self, path: str | Path) -> None:
-        """Load media, replacing the current one; PlaybackError within ~2 s when unplayable."""
-        self._check_alive()
-        path = Path(path)
+    def _open(self, path: Path) -> _Opened:
+        """Check and parse ``path`` (any thread); PlaybackError when it can't be played."""
         if not path.exists():
             raise PlaybackError(f"{path}: file not found")
         if not path.is_file():
             raise PlaybackError(f"{path}: not a file")
         try:
-            size = path.stat().st_size
+            key = _file_key(path)
         except OSError as exc:
             raise PlaybackError(f"{path}: cannot read the file ({exc.strerror})") from None
-        if size == 0:
+        if key[1] == 0:
             raise PlaybackError(f"{path}: the file is empty")
         media = self._new_media(path)
         if media is None:
@@ -333,7 +352,42 @@ class VlcBackend(PlaybackBackend):
         if not has_audio and not has_video:
             media.release()
             raise PlaybackError(f"{path}: no audio or video track (not a media file?)")
-        duration_ms = max(0, int(media.get_duration()))
+        return _Opened(media, key, has_video, max(0, int(media.get_duration())))
+
+    def _take_prepared(self, path: Path) -> _Opened | None:
+        """The media prepare() parsed, if it is ``path`` and the file has not changed since."""
+        with self._lock:
+            prepared, self._prepared = self._prepared, None
+        if prepared is None:
+            return None
+        try:
+            if prepared.key == _file_key(path):
+                return prepared
+        except OSError:
+            pass
+        prepared.media.release()
+        return None
+
+    def prepare(self, path: str | Path) -> None:
+        """Parse ``path`` ahead of a :meth:`load` of the same file, which then only has to
+        hand it to the player. Meant for start-up: called on the thread that created the
+        backend while the window is being built. Problems are left for :meth:`load` to report."""
+        self._check_alive()
+        try:
+            opened = self._open(Path(path))
+        except PlaybackError:
+            return
+        with self._lock:
+            old, self._prepared = self._prepared, opened
+        if old is not None:
+            old.media.release()
+
+    def load(self, path: str | Path) -> None:
+        """Load media, replacing the current one; PlaybackError within ~2 s when unplayable."""
+        self._check_alive()
+        path = Path(path)
+        opened = self._take_prepared(path) or self._open(path)
+        media, has_video, duration_ms = opened.media, opened.has_video, opened.duration_ms
 
         # Replace the old media: stop the player first (from this thread, never a callback).
         self._player.stop()
@@ -542,4 +596,7 @@ class VlcBackend(PlaybackBackend):
         if self._media is not None:
             self._media.release()
             self._media = None
+        prepared, self._prepared = self._prepared, None
+        if prepared is not None:
+            prepared.media.release()
         self._instance.release()

@@ -53,9 +53,14 @@ def validate_args(args: argparse.Namespace) -> int | None:
     return at_ms
 
 
+def _first_media(args: argparse.Namespace) -> Path:
+    """The media the command line opens: MEDIA, or the bundled sample."""
+    return Path(args.media).expanduser() if args.media else sample_media()
+
+
 def open_from_args(window: MainWindow, args: argparse.Namespace, at_ms: int | None) -> None:
     """Open what the command line asks for in ``window`` (the sample when no MEDIA)."""
-    media = Path(args.media) if args.media else sample_media()
+    media = _first_media(args)
     window.open_media(media, transcript=args.transcript, at_ms=at_ms, play=not args.paused)
     if args.rate is not None:
         window.controller.set_rate(args.rate)
@@ -67,8 +72,12 @@ class _BackendStarter:
     """Creates the libVLC backend on a thread, so libVLC's plugin scan (about 0.1 s) overlaps
     the import of Qt and the window's modules instead of adding to the start-up time."""
 
-    def __init__(self, video: bool) -> None:
+    def __init__(
+        self, video: bool, first_media: Path | None = None, audio_output: str | None = None
+    ) -> None:
         self.video = video
+        self.first_media = first_media
+        self.audio_output = audio_output
         self.backend: object = None
         self.error: str | None = None
         self._thread = threading.Thread(target=self._run, name="libvlc-start", daemon=True)
@@ -78,7 +87,12 @@ class _BackendStarter:
         try:
             from player.playback.vlc_backend import VlcBackend
 
-            self.backend = VlcBackend(video=self.video)
+            backend = VlcBackend(video=self.video, audio_output=self.audio_output)
+            self.backend = backend
+            if self.first_media is not None:
+                # Reading the file's header loads libVLC's demuxer plugins (tens of ms on a
+                # fresh start): done here, it overlaps building the window.
+                backend.prepare(self.first_media)
         except Exception as err:  # PlaybackError, or anything python-vlc raises while loading
             self.error = str(err) or type(err).__name__
 
@@ -124,7 +138,7 @@ def run_window(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    starter = _BackendStarter(video=platform in _EMBED)
+    starter = _BackendStarter(video=platform in _EMBED, first_media=_first_media(args))
 
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication

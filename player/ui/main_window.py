@@ -179,6 +179,10 @@ class MainWindow(QMainWindow):
         self._jobs = JobList()
         self._single_key_actions: list[tuple[QAction, ShortcutSpec]] = []
 
+        # The video surface is a native window (libVLC draws into it); without this, Qt makes
+        # every sibling up the tree native too, and each extra X window costs resizes and
+        # flushes on every layout change (about 20 ms more before the first frame).
+        QGuiApplication.setAttribute(Qt.ApplicationAttribute.AA_DontCreateNativeWidgetSiblings)
         self.model = TranscriptModel(self)
         self.tracker = CueTracker(self)
         self._build_media_area()

@@ -98,7 +98,9 @@ class Settings:
             return setting.default
 
     def set(self, setting: Setting[T], value: T) -> None:
-        """Store a setting."""
+        """Store a setting (nothing is written when it already has this value)."""
+        if self._qs.contains(setting.key) and self.get(setting) == value:
+            return  # QSettings would rewrite the whole file (with a lock file) for nothing
         if setting.type in (list, dict):
             self._qs.setValue(setting.key, json.dumps(value))
         elif setting.type is bytes:

@@ -7,6 +7,8 @@ means advancing its simulated clock.
 from __future__ import annotations
 
 import random
+import shutil
+import threading
 import time
 from pathlib import Path
 
@@ -224,6 +226,66 @@ def test_load_second_file_while_playing(backend: PlaybackBackend) -> None:
     _set_test_rate(backend, 8.0)
     backend.play()
     assert wait_until(backend, lambda: backend.state() is PlaybackState.ENDED, timeout_s=3)
+
+
+def test_prepare_on_another_thread_then_load(backend: PlaybackBackend) -> None:
+    """Start-up parses the first file on the thread that made the backend; load takes it."""
+    worker = threading.Thread(target=backend.prepare, args=(TINY_MP4,))
+    worker.start()
+    worker.join()
+    backend.load(TINY_MP4)
+    assert backend.state() is PlaybackState.LOADED
+    assert backend.has_video()
+    assert abs(backend.length_ms() - 3000) <= 100
+    _playing(backend)
+
+
+def test_prepare_then_load_of_another_file(backend: PlaybackBackend) -> None:
+    backend.prepare(TINY_MP4)
+    backend.load(TONE_OGG)
+    assert not backend.has_video()
+    assert abs(backend.length_ms() - 3000) <= 100
+
+
+def test_a_file_changed_after_prepare_is_read_again(
+    backend: PlaybackBackend, tmp_path: Path
+) -> None:
+    path = tmp_path / "clip.ogg"
+    shutil.copy(TONE_OGG, path)
+    backend.prepare(path)
+    shutil.copy(TINY_MP4, path)  # (an MP4 named .ogg: both backends look at the content)
+    backend.load(path)
+    assert backend.has_video()  # what is on disk now, not what was parsed before
+    _playing(backend)
+
+
+@pytest.mark.parametrize("kind", ["missing", "empty", "garbage"])
+def test_prepare_never_raises_and_load_still_refuses(
+    backend: PlaybackBackend, tmp_path: Path, kind: str
+) -> None:
+    path = tmp_path / "bad.mp3"
+    if kind == "empty":
+        path.write_bytes(b"")
+    elif kind == "garbage":
+        path.write_bytes(b"\x00" * 4096)
+    backend.prepare(path)
+    words = {"missing": "not found", "empty": "empty", "garbage": "no audio or video track"}
+    _assert_refused(backend, path, words[kind])
+
+
+def test_a_prepared_file_deleted_before_load_is_refused(
+    backend: PlaybackBackend, tmp_path: Path
+) -> None:
+    path = tmp_path / "gone.ogg"
+    shutil.copy(TONE_OGG, path)
+    backend.prepare(path)
+    path.unlink()
+    _assert_refused(backend, path, "not found")
+
+
+def test_release_after_prepare(backend: PlaybackBackend) -> None:
+    backend.prepare(TONE_OGG)
+    backend.release()
 
 
 def test_release_twice(backend: PlaybackBackend) -> None:

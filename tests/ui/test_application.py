@@ -1,0 +1,59 @@
+"""Start-up plumbing: libVLC started on a thread, the first file read there ahead of load."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from player.cli import window_parser
+from player.playback.base import PlaybackError, PlaybackState
+from player.ui.application import _BackendStarter, _first_media, sample_media
+from tests.conftest import SAMPLE_DIR
+
+pytestmark = pytest.mark.vlc
+
+
+def test_first_media_is_the_argument_or_the_sample() -> None:
+    assert _first_media(window_parser().parse_args([])) == sample_media()
+    assert sample_media().is_file()
+    assert _first_media(window_parser().parse_args(["~/x.mp4"])) == Path.home() / "x.mp4"
+
+
+def test_starter_prepares_the_first_file_and_load_takes_it(require_libvlc: None) -> None:
+    from player.playback.vlc_backend import VlcBackend
+
+    starter = _BackendStarter(video=False, first_media=sample_media(), audio_output="dummy")
+    backend, error = starter.result()
+    assert error is None
+    assert isinstance(backend, VlcBackend)
+    try:
+        assert backend._prepared is not None  # parsed on the starter's thread
+        backend.load(sample_media().resolve())
+        assert backend._prepared is None  # taken, not parsed again
+        assert backend.state() is PlaybackState.LOADED
+        assert backend.has_video()
+        assert backend.length_ms() > 60_000
+    finally:
+        backend.release()
+
+
+def test_starter_with_a_bad_first_file_still_starts(require_libvlc: None, tmp_path: Path) -> None:
+    from player.playback.vlc_backend import VlcBackend
+
+    bad = tmp_path / "bad.mp4"
+    bad.write_bytes(b"\x00" * 2048)
+    starter = _BackendStarter(video=False, first_media=bad, audio_output="dummy")
+    backend, error = starter.result()
+    assert error is None
+    assert isinstance(backend, VlcBackend)
+    try:
+        with pytest.raises(PlaybackError, match="no audio or video track"):
+            backend.load(bad)
+        good = tmp_path / "good.opus"
+        shutil.copy(SAMPLE_DIR / "briefing.opus", good)
+        backend.load(good)
+        assert not backend.has_video()
+    finally:
+        backend.release()
