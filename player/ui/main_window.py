@@ -28,23 +28,14 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QDockWidget,
-    QFileDialog,
     QHBoxLayout,
-    QHeaderView,
-    QListWidget,
     QMainWindow,
     QMenu,
-    QMessageBox,
     QPushButton,
     QSlider,
     QSplitter,
     QStackedWidget,
     QStyle,
-    QTableWidget,
-    QTableWidgetItem,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -64,15 +55,17 @@ from player.playback.base import PlaybackError, PlaybackState
 from player.ui import settings as S
 from player.ui.controller import RATE_STEPS, CueTracker, PlaybackController
 from player.ui.models import TranscriptModel, quote_for
-from player.ui.preferences import PreferencesDialog
 from player.ui.transcript_view import TranscriptPanel
 from player.ui.widgets import AudioView, InfoBar, TimelineSlider, VideoSurface, plain_label
 from player.ui.workers import JobList, start_job
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QDockWidget
+
     from player.core.archive import Archive, ArchiveHit, BriefingRow
     from player.core.search import SearchIndex
     from player.ui.library_panel import LibraryPanel
+    from player.ui.preferences import PreferencesDialog
     from player.ui.search_panel import SearchOutcome, SearchPanel
 
 EMBED_PLATFORMS = frozenset({"xcb", "windows", "cocoa"})
@@ -311,6 +304,8 @@ class MainWindow(QMainWindow):
         """Build the library dock and open the archive (once); None without an archive."""
         if self.library is not None or self.archive_db is None:
             return self.library
+        from PySide6.QtWidgets import QDockWidget
+
         from player.ui.library_panel import LibraryPanel
 
         self.library = LibraryPanel(self.archive_db, self)
@@ -721,6 +716,8 @@ class MainWindow(QMainWindow):
     @Slot()
     def choose_media(self) -> None:
         """File dialog for media."""
+        from PySide6.QtWidgets import QFileDialog
+
         exts = " ".join(f"*{e}" for e in sorted(MEDIA_EXTENSIONS))
         path, _ = QFileDialog.getOpenFileName(
             self, "Open media", "", f"Media files ({exts});;All files (*)"
@@ -731,6 +728,8 @@ class MainWindow(QMainWindow):
     @Slot()
     def choose_transcript(self) -> None:
         """File dialog for a transcript."""
+        from PySide6.QtWidgets import QFileDialog
+
         exts = " ".join(f"*{e}" for e in sorted(TRANSCRIPT_EXTENSIONS))
         path, _ = QFileDialog.getOpenFileName(
             self, "Open transcript", "", f"Transcripts ({exts});;All files (*)"
@@ -1026,6 +1025,14 @@ class MainWindow(QMainWindow):
     @Slot()
     def show_shortcuts(self) -> None:
         """A table of all keyboard shortcuts."""
+        from PySide6.QtWidgets import (
+            QDialog,
+            QDialogButtonBox,
+            QHeaderView,
+            QTableWidget,
+            QTableWidgetItem,
+        )
+
         dialog = QDialog(self)
         dialog.setWindowTitle("Keyboard shortcuts")
         table = QTableWidget(0, 2, dialog)
@@ -1061,6 +1068,8 @@ class MainWindow(QMainWindow):
     @Slot()
     def show_preferences(self) -> None:
         """Edit skip steps, search lead-in, text size and single-key shortcuts."""
+        from player.ui.preferences import PreferencesDialog
+
         dialog = PreferencesDialog(self.settings, self)
         dialog.accepted.connect(lambda: self._apply_preferences(dialog))
         dialog.open()
@@ -1074,6 +1083,8 @@ class MainWindow(QMainWindow):
     @Slot()
     def show_about(self) -> None:
         """Version and a one-line description."""
+        from PySide6.QtWidgets import QMessageBox
+
         box = QMessageBox(self)
         box.setWindowTitle("About Briefing Player")
         box.setTextFormat(Qt.TextFormat.PlainText)
@@ -1088,6 +1099,8 @@ class MainWindow(QMainWindow):
         """List the transcript's load warnings with their line numbers."""
         if self.transcript is None:
             return
+        from PySide6.QtWidgets import QDialog, QDialogButtonBox, QListWidget
+
         dialog = QDialog(self)
         dialog.setWindowTitle("Transcript warnings")
         listing = QListWidget(dialog)

@@ -265,6 +265,9 @@ class TranscriptView(QListView):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        # A viewport made here, not by Qt: the first viewport() call on Qt's own makes PySide
+        # work out its Python type by loading every QWidget subclass (about 10 ms at start-up).
+        self.setViewport(QWidget(self))
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)

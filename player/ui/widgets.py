@@ -195,7 +195,9 @@ class VideoSurface(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_NativeWindow, True)
         self.setAttribute(Qt.WidgetAttribute.WA_DontCreateNativeAncestors, True)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
-        self.setAutoFillBackground(True)
+        self.setAttribute(Qt.WidgetAttribute.WA_PaintOnScreen, True)
+        self.setAttribute(Qt.WidgetAttribute.WA_NoSystemBackground, True)
+        self.setAutoFillBackground(False)
         pal = self.palette()
         pal.setColor(QPalette.ColorRole.Window, QColor("black"))
         self.setPalette(pal)
@@ -207,11 +209,9 @@ class VideoSurface(QWidget):
         """The native window id to hand to libVLC."""
         return int(self.winId())
 
-    def paintEvent(self, event: QPaintEvent) -> None:
-        """Black until libVLC draws."""
-        painter = QPainter(self)
-        painter.fillRect(self.rect(), QColor("black"))
-        painter.end()
+    def paintEngine(self) -> None:  # type: ignore[override]
+        """None: Qt never paints this window (libVLC does)."""
+        return None
 
 
 class AudioView(QWidget):
