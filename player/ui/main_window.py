@@ -232,10 +232,12 @@ class MainWindow(QMainWindow):
     # ----- construction ---------------------------------------------------------------------
 
     def _build_media_area(self) -> None:
-        self.media_stack = QStackedWidget(self)
-        self.audio_view = AudioView(self)
-        self.video_surface: VideoSurface | None = VideoSurface(self) if self.embed_video else None
-        self.media_error = plain_label("", self)
+        # Children are made inside the stack: reparenting the (native) video surface later
+        # would destroy and re-create its window.
+        self.media_stack = stack = QStackedWidget(self)
+        self.audio_view = AudioView(stack)
+        self.video_surface: VideoSurface | None = VideoSurface(stack) if self.embed_video else None
+        self.media_error = plain_label("", stack)
         self.media_error.setWordWrap(True)
         self.media_error.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.media_error.setAccessibleName("Media error")
