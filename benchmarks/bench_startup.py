@@ -17,8 +17,9 @@ then when its condition first holds (checked by a 1 ms timer in the Qt event loo
 Runs alternate bare/app (so drift hits both alike); the figure is the median of 5 runs each and
 the ratio app/bare (target: at most 1.3x). Both depend on libVLC's plugin cache (``plugins.dat``,
 from Debian's ``libvlc-bin``, which the bootstrap installs): without it ``libvlc_new`` loads every
-plugin (about 75 ms here), which the bare script waits for and the program overlaps. Under Xvfb with QT_QPA_PLATFORM=xcb, so video is really
-embedded; the script re-runs itself under ``xvfb-run -a`` when DISPLAY is not set.
+plugin (about 75 ms here), which the bare script waits for and the program overlaps.
+Under Xvfb with QT_QPA_PLATFORM=xcb, so video is really embedded; the script re-runs itself
+under ``xvfb-run -a`` when DISPLAY is not set.
 
 Run: ``.venv/bin/python benchmarks/bench_startup.py [--runs 5] [--importtime]``
 ``--importtime`` also prints the slowest imports of one app start (``python -X importtime``).
@@ -35,6 +36,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
@@ -50,6 +52,24 @@ def _report(t0: float) -> None:
     os._exit(0)  # the figure is printed; shutting down is not part of startup
 
 
+def _watch(parent: Any, t0: float, ready: Callable[[], bool]) -> None:
+    """Check ``ready()`` every millisecond of the event loop; report the first time it holds."""
+    from PySide6.QtCore import Qt, QTimer
+
+    def check() -> None:
+        if ready():
+            _report(t0)
+        if time.time() - t0 > TIMEOUT_S:
+            print("TIMEOUT", flush=True)
+            os._exit(1)
+
+    timer = QTimer(parent)
+    timer.setTimerType(Qt.TimerType.PreciseTimer)
+    timer.setInterval(1)
+    timer.timeout.connect(check)
+    timer.start()
+
+
 def child_app(t0: float, config_dir: str) -> None:
     """The real program, with a watcher on the event loop.
 
@@ -63,28 +83,18 @@ def child_app(t0: float, config_dir: str) -> None:
     sys.path.insert(0, str(REPO))
 
     def install_watcher(window: Any) -> None:
-        from PySide6.QtCore import Qt, QTimer
-
         from player.playback.base import PlaybackState
 
-        def check() -> None:
+        def ready() -> bool:
             handle = window.windowHandle()
-            if (
+            return bool(
                 window.controller.state() is PlaybackState.PLAYING
                 and window.model.rowCount() > 0
                 and handle is not None
                 and handle.isExposed()
-            ):
-                _report(t0)
-            if time.time() - t0 > TIMEOUT_S:
-                print("TIMEOUT", flush=True)
-                os._exit(1)
+            )
 
-        timer = QTimer(window)
-        timer.setTimerType(Qt.TimerType.PreciseTimer)
-        timer.setInterval(1)
-        timer.timeout.connect(check)
-        timer.start()
+        _watch(window, t0, ready)
 
     class Hook:
         """Wraps MainWindow.show once player.ui.main_window has been executed."""
@@ -120,7 +130,6 @@ def child_app(t0: float, config_dir: str) -> None:
 def child_bare(t0: float, media: str) -> None:
     """Baseline: import PySide6 and vlc, show an empty window, play the same media in it."""
     import vlc
-    from PySide6.QtCore import Qt, QTimer
     from PySide6.QtWidgets import QApplication, QWidget
 
     app = QApplication([sys.argv[0]])
@@ -133,19 +142,13 @@ def child_bare(t0: float, media: str) -> None:
     player.set_xwindow(int(window.winId()))
     player.play()
 
-    def check() -> None:
+    def ready() -> bool:
         handle = window.windowHandle()
-        if player.get_state() == vlc.State.Playing and handle is not None and handle.isExposed():
-            _report(t0)
-        if time.time() - t0 > TIMEOUT_S:
-            print("TIMEOUT", flush=True)
-            os._exit(1)
+        return bool(
+            player.get_state() == vlc.State.Playing and handle is not None and handle.isExposed()
+        )
 
-    timer = QTimer(app)
-    timer.setTimerType(Qt.TimerType.PreciseTimer)
-    timer.setInterval(1)
-    timer.timeout.connect(check)
-    timer.start()
+    _watch(app, t0, ready)
     app.exec()
 
 
