@@ -14,7 +14,8 @@ from player.cli import SUBCOMMANDS, run_subcommand, window_parser
 LIBVLC_HELP = (
     "error: libVLC (VLC's media library) could not be loaded: {reason}\n"
     "Install it and try again:\n"
-    "  Debian/Ubuntu: sudo apt-get install libvlc5 vlc-plugin-base vlc-plugin-video-output\n"
+    "  Debian/Ubuntu: sudo apt-get install libvlc5 libvlc-bin vlc-plugin-base"
+    " vlc-plugin-video-output\n"
     "  macOS: install VLC from videolan.org into /Applications\n"
     "  Windows: install the 64-bit VLC from videolan.org"
 )
