@@ -83,8 +83,10 @@ class PlaybackBackend(Protocol):
 
     def prepare(self, path: str | Path) -> None:
         """A hint that ``path`` is about to be loaded: read what can be read ahead (may be
-        called from the thread that created the backend, before any other call). Never raises
-        for a bad file; :meth:`load` reports it. A file changed in between is read again."""
+        called from another thread, e.g. the one that created the backend, while this thread goes
+        on; :meth:`load` and :meth:`release` wait for it). Never raises for a bad file:
+        :meth:`load` reports it. A file changed in between is read again. After
+        :meth:`release` it does nothing."""
 
     def play(self) -> None:
         """Start or resume playback."""

@@ -293,9 +293,10 @@ class FakeBackend(PlaybackBackend):
         self._listeners.append(listener)
 
     def prepare(self, path: str | Path) -> None:
-        """Record the hint (the fake reads files in :meth:`load`, which is instant anyway)."""
-        self._check_alive()
-        self.prepared_paths.append(Path(path))
+        """Record the hint (the fake reads files in :meth:`load`, which is instant anyway);
+        nothing after :meth:`release`."""
+        if not self._released:
+            self.prepared_paths.append(Path(path))
 
     def load(self, path: str | Path) -> None:
         """Load media, replacing the current one; PlaybackError at once when unplayable."""

@@ -195,7 +195,11 @@ class VlcBackend(PlaybackBackend):
         self._released = False
         self._attached: list[Any] = []
         self._audio_tap: tuple[Any, ...] = ()  # ctypes callbacks, kept alive while installed
-        self._prepared: _Opened | None = None  # parsed ahead by prepare(), taken by load()
+        # What prepare() found (parsed media or the error), taken by load(); _idle is clear
+        # while a prepare() is running, so load() and release() wait for it.
+        self._prepared: tuple[tuple[str, int, int], _Opened | PlaybackError] | None = None
+        self._idle = threading.Event()
+        self._idle.set()
         self._attach_events()
 
     # -- events (libVLC threads) -------------------------------------------------------------
@@ -355,32 +359,54 @@ class VlcBackend(PlaybackBackend):
         return _Opened(media, key, has_video, max(0, int(media.get_duration())))
 
     def _take_prepared(self, path: Path) -> _Opened | None:
-        """The media prepare() parsed, if it is ``path`` and the file has not changed since."""
+        """What prepare() made of ``path``, if the file has not changed since: its parsed
+        media, or (raised) its error; None when there is nothing for this file."""
+        self._idle.wait(PARSE_TIMEOUT_MS / 1000 + 1.0)  # a prepare() still running
         with self._lock:
             prepared, self._prepared = self._prepared, None
         if prepared is None:
             return None
+        key, result = prepared
         try:
-            if prepared.key == _file_key(path):
-                return prepared
+            same = key == _file_key(path)
         except OSError:
-            pass
-        prepared.media.release()
+            same = False
+        if same and isinstance(result, PlaybackError):
+            raise result
+        if same:
+            assert isinstance(result, _Opened)
+            return result
+        if isinstance(result, _Opened):
+            result.media.release()
         return None
 
     def prepare(self, path: str | Path) -> None:
         """Parse ``path`` ahead of a :meth:`load` of the same file, which then only has to
-        hand it to the player. Meant for start-up: called on the thread that created the
-        backend while the window is being built. Problems are left for :meth:`load` to report."""
-        self._check_alive()
-        try:
-            opened = self._open(Path(path))
-        except PlaybackError:
-            return
+        hand it to the player (or report the error found here without reading the file again).
+        Meant for start-up, on the thread that created the backend, while the window is built;
+        one prepare() at a time. :meth:`load` and :meth:`release` wait for a prepare() that is
+        still running; after release() it does nothing."""
+        path = Path(path)
         with self._lock:
-            old, self._prepared = self._prepared, opened
-        if old is not None:
-            old.media.release()
+            if self._released:
+                return
+            self._idle.clear()
+        try:
+            try:
+                key = _file_key(path)
+            except OSError:
+                return  # missing or unreadable: load() says so at once
+            result: _Opened | PlaybackError
+            try:
+                result = self._open(path)
+            except PlaybackError as err:
+                result = err
+            with self._lock:
+                old, self._prepared = self._prepared, (key, result)
+            if old is not None and isinstance(old[1], _Opened):
+                old[1].media.release()
+        finally:
+            self._idle.set()
 
     def load(self, path: str | Path) -> None:
         """Load media, replacing the current one; PlaybackError within ~2 s when unplayable."""
@@ -585,9 +611,10 @@ class VlcBackend(PlaybackBackend):
 
     def release(self) -> None:
         """Detach callbacks, then free the player, the media and the instance (idempotent)."""
-        if self._released:
-            return
-        self._released = True
+        with self._lock:  # so that a prepare() either sees this or is waited for below
+            if self._released:
+                return
+            self._released = True
         self._detach_events()
         with self._lock:
             self._listeners.clear()
@@ -596,7 +623,8 @@ class VlcBackend(PlaybackBackend):
         if self._media is not None:
             self._media.release()
             self._media = None
+        self._idle.wait(PARSE_TIMEOUT_MS / 1000 + 1.0)  # never free libVLC under a prepare()
         prepared, self._prepared = self._prepared, None
-        if prepared is not None:
-            prepared.media.release()
+        if prepared is not None and isinstance(prepared[1], _Opened):
+            prepared[1].media.release()
         self._instance.release()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import threading
@@ -69,8 +70,9 @@ def open_from_args(window: MainWindow, args: argparse.Namespace, at_ms: int | No
 
 
 class _BackendStarter:
-    """Creates the libVLC backend on a thread, so libVLC's plugin scan (about 0.1 s) overlaps
-    the import of Qt and the window's modules instead of adding to the start-up time."""
+    """Creates the libVLC backend on a thread, so starting libVLC overlaps the import of Qt and
+    the window's modules instead of adding to the start-up time; then, still on that thread, it
+    reads the first file's header (``prepare``), which ``load`` waits for if it comes first."""
 
     def __init__(
         self, video: bool, first_media: Path | None = None, audio_output: str | None = None
@@ -80,6 +82,7 @@ class _BackendStarter:
         self.audio_output = audio_output
         self.backend: object = None
         self.error: str | None = None
+        self._ready = threading.Event()
         self._thread = threading.Thread(target=self._run, name="libvlc-start", daemon=True)
         self._thread.start()
 
@@ -88,17 +91,21 @@ class _BackendStarter:
             from player.playback.vlc_backend import VlcBackend
 
             backend = VlcBackend(video=self.video, audio_output=self.audio_output)
-            self.backend = backend
-            if self.first_media is not None:
-                # Reading the file's header loads libVLC's demuxer plugins (tens of ms on a
-                # fresh start): done here, it overlaps building the window.
-                backend.prepare(self.first_media)
         except Exception as err:  # PlaybackError, or anything python-vlc raises while loading
             self.error = str(err) or type(err).__name__
+            self._ready.set()
+            return
+        self.backend = backend
+        self._ready.set()
+        if self.first_media is not None:
+            # Reading the header loads libVLC's demuxer plugins (tens of ms on a first start);
+            # here it overlaps building the window.
+            with contextlib.suppress(Exception):  # only a hint: load() reports real problems
+                backend.prepare(self.first_media)
 
     def result(self) -> tuple[object, str | None]:
-        """Wait for the backend; (backend, None) or (None, reason)."""
-        self._thread.join()
+        """Wait for the backend (not for the prepared file); (backend, None) or (None, reason)."""
+        self._ready.wait()
         return self.backend, self.error
 
 

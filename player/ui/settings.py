@@ -97,9 +97,24 @@ class Settings:
         except (TypeError, ValueError):
             return setting.default
 
+    def _stored_as(self, setting: Setting[T], value: T) -> bool:
+        """Whether the file already holds exactly ``value`` (readable, and in the same order)."""
+        if not self._qs.contains(setting.key):
+            return False
+        raw = self._qs.value(setting.key)
+        if setting.type in (list, dict):
+            return isinstance(raw, str) and raw == json.dumps(value)
+        unclear_bool = not isinstance(raw, bool) and str(raw).lower() not in ("true", "false")
+        if setting.type is bool and unclear_bool:
+            return False  # e.g. "maybe": rewrite it, even with the default value
+        try:
+            return self._convert(setting, raw) == value
+        except (TypeError, ValueError):
+            return False
+
     def set(self, setting: Setting[T], value: T) -> None:
-        """Store a setting (nothing is written when it already has this value)."""
-        if self._qs.contains(setting.key) and self.get(setting) == value:
+        """Store a setting (nothing is written when the file already holds this value)."""
+        if self._stored_as(setting, value):
             return  # QSettings would rewrite the whole file (with a lock file) for nothing
         if setting.type in (list, dict):
             self._qs.setValue(setting.key, json.dumps(value))

@@ -267,7 +267,11 @@ class TranscriptView(QListView):
         super().__init__(parent)
         # A viewport made here, not by Qt: the first viewport() call on Qt's own makes PySide
         # work out its Python type by loading every QWidget subclass (about 10 ms at start-up).
-        self.setViewport(QWidget(self))
+        viewport = QWidget(self)
+        viewport.setObjectName("qt_scrollarea_viewport")  # as Qt names its own (style sheets)
+        viewport.setBackgroundRole(QPalette.ColorRole.Base)
+        viewport.setAutoFillBackground(True)
+        self.setViewport(viewport)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)

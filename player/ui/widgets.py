@@ -195,9 +195,7 @@ class VideoSurface(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_NativeWindow, True)
         self.setAttribute(Qt.WidgetAttribute.WA_DontCreateNativeAncestors, True)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
-        self.setAttribute(Qt.WidgetAttribute.WA_PaintOnScreen, True)
-        self.setAttribute(Qt.WidgetAttribute.WA_NoSystemBackground, True)
-        self.setAutoFillBackground(False)
+        self.setAutoFillBackground(True)
         pal = self.palette()
         pal.setColor(QPalette.ColorRole.Window, QColor("black"))
         self.setPalette(pal)
@@ -209,9 +207,11 @@ class VideoSurface(QWidget):
         """The native window id to hand to libVLC."""
         return int(self.winId())
 
-    def paintEngine(self) -> None:  # type: ignore[override]
-        """None: Qt never paints this window (libVLC does)."""
-        return None
+    def paintEvent(self, event: QPaintEvent) -> None:
+        """Black until libVLC draws (and after it stops: its window is gone then)."""
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), Qt.GlobalColor.black)
+        painter.end()
 
 
 class AudioView(QWidget):

@@ -240,6 +240,26 @@ def test_prepare_on_another_thread_then_load(backend: PlaybackBackend) -> None:
     _playing(backend)
 
 
+def test_load_while_prepare_is_still_running(backend: PlaybackBackend) -> None:
+    """load() right after prepare() started elsewhere waits for it and gets a working file."""
+    worker = threading.Thread(target=backend.prepare, args=(TINY_MP4,))
+    worker.start()
+    backend.load(TINY_MP4)
+    worker.join()
+    assert backend.state() is PlaybackState.LOADED
+    assert backend.has_video()
+    _playing(backend)
+
+
+def test_release_while_prepare_is_running(backend: PlaybackBackend) -> None:
+    worker = threading.Thread(target=backend.prepare, args=(LONG_AUDIO,))
+    worker.start()
+    backend.release()
+    worker.join(timeout=5)
+    assert not worker.is_alive()
+    backend.prepare(TONE_OGG)  # a hint after release does nothing
+
+
 def test_prepare_then_load_of_another_file(backend: PlaybackBackend) -> None:
     backend.prepare(TINY_MP4)
     backend.load(TONE_OGG)

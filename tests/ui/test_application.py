@@ -29,9 +29,11 @@ def test_starter_prepares_the_first_file_and_load_takes_it(require_libvlc: None)
     assert error is None
     assert isinstance(backend, VlcBackend)
     try:
+        backend._idle.wait(5)  # the prepare() after the backend was handed out
         assert backend._prepared is not None  # parsed on the starter's thread
+        _key, opened = backend._prepared
         backend.load(sample_media().resolve())
-        assert backend._prepared is None  # taken, not parsed again
+        assert backend._media is opened.media  # taken, not parsed again
         assert backend.state() is PlaybackState.LOADED
         assert backend.has_video()
         assert backend.length_ms() > 60_000

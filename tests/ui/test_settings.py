@@ -77,3 +77,26 @@ def test_resume_positions_remember_and_forget(tmp_path: Path) -> None:
     assert settings.resume_position("/m/a.opus") == 12_345
     settings.set_resume_position("/m/a.opus", None)
     assert settings.resume_position("/m/a.opus") is None
+
+
+def test_an_unreadable_value_is_replaced_even_by_the_default(tmp_path: Path) -> None:
+    path = tmp_path / "cfg" / "settings.ini"
+    path.parent.mkdir()
+    path.write_text("[playback]\nvolume=loud\n[transcript]\nfollow=maybe\n", encoding="utf-8")
+    settings = S.Settings(path)
+    settings.set(S.VOLUME, S.VOLUME.default)
+    settings.set(S.FOLLOW_ENABLED, S.FOLLOW_ENABLED.default)
+    settings.sync()
+    text = path.read_text(encoding="utf-8")
+    assert "loud" not in text and "maybe" not in text
+    assert S.Settings(path).get(S.VOLUME) == S.VOLUME.default
+
+
+def test_saving_a_position_again_makes_it_the_newest(tmp_path: Path) -> None:
+    """Resume positions are evicted oldest first: re-saving one must move it to the end."""
+    settings = _fresh(tmp_path)
+    settings.set_resume_position("/m/a.opus", 10_000)
+    settings.set_resume_position("/m/b.opus", 20_000)
+    settings.set_resume_position("/m/a.opus", 10_000)
+    settings.sync()
+    assert list(_fresh(tmp_path).get(S.RESUME_POSITIONS)) == ["/m/b.opus", "/m/a.opus"]
