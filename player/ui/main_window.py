@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import threading
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,11 +47,12 @@ from player.core.cue_index import CueIndex
 from player.core.sidecar import (
     MEDIA_EXTENSIONS,
     TRANSCRIPT_EXTENSIONS,
+    chapters_for,
     preferred_transcript,
     transcripts_for,
 )
 from player.core.timecode import format_clock
-from player.core.transcript import Transcript, TranscriptError, load_transcript
+from player.core.transcript import Cue, Transcript, TranscriptError, load_transcript
 from player.playback.base import PlaybackError, PlaybackState
 from player.ui import settings as S
 from player.ui.controller import RATE_STEPS, CueTracker, PlaybackController
@@ -171,6 +173,10 @@ class MainWindow(QMainWindow):
         self._load_token = 0
         self._jobs = JobList()
         self._single_key_actions: list[tuple[QAction, ShortcutSpec]] = []
+        self.chapters: tuple[Cue, ...] = ()
+        self._chapter_starts: list[int] = []
+        self._current_chapter = -1
+        self._chapters_token = 0
 
         # The video surface is a native window (libVLC draws into it); without this, Qt makes
         # every sibling up the tree native too, and each extra X window costs resizes and
@@ -268,6 +274,16 @@ class MainWindow(QMainWindow):
             "Previous cue", "Previous cue (P)", sp.SP_MediaSkipBackward
         )
         self.next_cue_button = self._tool("Next cue", "Next cue (N)", sp.SP_MediaSkipForward)
+        self.chapter_button = QToolButton(self)
+        self.chapter_button.setText("Chapters")
+        self.chapter_button.setToolTip(
+            "Chapters: choose one to go there (Alt+PgUp / Alt+PgDown: previous / next)"
+        )
+        self.chapter_button.setAccessibleName("Chapter")
+        self.chapter_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.chapter_button.setAutoRaise(True)
+        self.chapter_button.setMenu(QMenu(self.chapter_button))
+        self.chapter_button.hide()
         self.slider = TimelineSlider(self)
         self.elapsed = plain_label("0:00", self)
         self.elapsed.setAccessibleName("Elapsed time")
@@ -295,6 +311,7 @@ class MainWindow(QMainWindow):
             self.back_button,
             self.fwd_button,
             self.next_cue_button,
+            self.chapter_button,
             self.elapsed,
         ):
             row.addWidget(w)
@@ -393,6 +410,14 @@ class MainWindow(QMainWindow):
         self._action(pb, "Skip &Forward", self.skip_forward, ShortcutSpec(("Alt+Right",), ("L",)))
         self._action(pb, "P&revious Cue", self.previous_cue, ShortcutSpec(("Alt+Up",), ("P",)))
         self._action(pb, "&Next Cue", self.next_cue, ShortcutSpec(("Alt+Down",), ("N",)))
+        self.act_previous_chapter = self._action(
+            pb, "Previous C&hapter", self.previous_chapter, ShortcutSpec(("Alt+PgUp",))
+        )
+        self.act_next_chapter = self._action(
+            pb, "Next Cha&pter", self.next_chapter, ShortcutSpec(("Alt+PgDown",))
+        )
+        self.act_previous_chapter.setEnabled(False)
+        self.act_next_chapter.setEnabled(False)
         pb.addSeparator()
         self._action(
             pb, "S&lower", lambda: c.step_rate(-1), ShortcutSpec(("Ctrl+Shift+Down",), ("[",))
@@ -491,6 +516,7 @@ class MainWindow(QMainWindow):
         self.volume.valueChanged.connect(c.set_volume)
         c.position_changed.connect(self._on_position)
         c.position_changed.connect(self.tracker.update_position)
+        c.position_changed.connect(self._update_chapter)
         c.state_changed.connect(self._on_state)
         c.length_changed.connect(self._on_length)
         c.error_occurred.connect(self._on_media_error)
@@ -553,6 +579,7 @@ class MainWindow(QMainWindow):
             self.open_transcript(transcript)
         else:
             self._open_sidecar(path)
+        self._open_chapters(path)
         if not playable:
             return False
         self.settings.add_recent(str(path))
@@ -785,6 +812,103 @@ class MainWindow(QMainWindow):
         found = index.previous_start_before(self.controller.position_ms(), grace_ms=1000)
         if found is not None:
             self.controller.seek(self.transcript.cues[found].start_ms)
+
+    # ----- chapters -------------------------------------------------------------------------
+
+    def _open_chapters(self, media: Path) -> None:
+        """Read the media's chapters sidecar (``NAME.chapters.vtt``), if any, on a worker."""
+        self._chapters_token += 1
+        token = self._chapters_token
+        self.set_chapters(())
+        try:
+            found = chapters_for(media)
+        except OSError:
+            found = None
+        if found is None:
+            return
+        path = found.path
+        job = start_job(
+            token, lambda: load_transcript(path), self._on_chapters_ready, self._on_chapters_failed
+        )
+        self._jobs.add(job)
+
+    @Slot(int, object)
+    def _on_chapters_ready(self, token: int, loaded: object) -> None:
+        if token == self._chapters_token and isinstance(loaded, Transcript):
+            self.set_chapters(loaded.cues)
+            if loaded.warnings:
+                w = loaded.warnings[0]
+                name = Path(loaded.source or "chapters").name
+                where = f"{name}:{w.line}" if w.line is not None else name
+                self._set_status(f"Chapters: {where}: {w.message}")
+
+    @Slot(int, object)
+    def _on_chapters_failed(self, token: int, err: object) -> None:
+        if token == self._chapters_token:
+            if isinstance(err, TranscriptError):
+                detail = f"{Path(err.path).name}: {err}" if err.path else str(err)
+            else:  # a bug: still one line in the status bar, never a traceback
+                detail = f"unexpected error: {err!r}"
+            self._set_status(f"Chapters not shown: {detail}")
+
+    def set_chapters(self, cues: tuple[Cue, ...] | list[Cue]) -> None:
+        """Show these chapter cues (title = cue text) in the chapter menu; () for none."""
+        chapters = tuple(sorted((c for c in cues if c.text.strip()), key=lambda c: c.start_ms))
+        self.chapters = chapters
+        self._chapter_starts = [c.start_ms for c in chapters]
+        self._current_chapter = -2  # whatever the position, the next update refreshes
+        menu = self.chapter_button.menu()
+        menu.clear()
+        for c in chapters:
+            title = " ".join(c.text.split())
+            action = menu.addAction(f"{format_clock(c.start_ms)}   {title.replace('&', '&&')}")
+            action.setCheckable(True)
+            action.triggered.connect(lambda _checked=False, t=c.start_ms: self.seek_and_play(t))
+        self.chapter_button.setVisible(bool(chapters))
+        self.act_previous_chapter.setEnabled(bool(chapters))
+        self.act_next_chapter.setEnabled(bool(chapters))
+        self._update_chapter(self.controller.position_ms())
+
+    def current_chapter(self) -> int:
+        """Index of the chapter playing now, -1 before the first (or without chapters)."""
+        return bisect_right(self._chapter_starts, self.controller.position_ms()) - 1
+
+    @Slot(int)
+    def _update_chapter(self, t_ms: int) -> None:
+        i = bisect_right(self._chapter_starts, t_ms) - 1
+        if i == self._current_chapter:
+            return
+        self._current_chapter = i
+        actions = self.chapter_button.menu().actions()
+        for j, action in enumerate(actions):
+            action.setChecked(j == i)
+        if i < 0:
+            self.chapter_button.setText("Chapters")
+            self.chapter_button.setAccessibleDescription("")
+            return
+        title = " ".join(self.chapters[i].text.split())
+        metrics = self.chapter_button.fontMetrics()
+        self.chapter_button.setText(
+            metrics.elidedText(title, Qt.TextElideMode.ElideRight, 220).replace("&", "&&")
+        )
+        self.chapter_button.setAccessibleDescription(
+            f"Chapter {i + 1} of {len(self.chapters)}: {title}"
+        )
+
+    @Slot()
+    def next_chapter(self) -> None:
+        """Jump to the start of the next chapter."""
+        i = bisect_right(self._chapter_starts, self.controller.position_ms())
+        if i < len(self._chapter_starts):
+            self.controller.seek(self._chapter_starts[i])
+
+    @Slot()
+    def previous_chapter(self) -> None:
+        """Jump to the current chapter's start, or the previous one when just past a start."""
+        if not self._chapter_starts:
+            return
+        i = bisect_right(self._chapter_starts, self.controller.position_ms() - 1000) - 1
+        self.controller.seek(self._chapter_starts[max(i, 0)])
 
     @Slot()
     def back_to_now(self) -> None:

@@ -1,0 +1,149 @@
+"""Chapters: a ``NAME.chapters.vtt`` sidecar gives a chapter menu, the current chapter's title,
+and previous/next chapter navigation (W3C MAUR CN-9)."""
+
+from __future__ import annotations
+
+import shutil
+from itertools import pairwise
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from player.core.transcript import load_transcript
+from player.playback.base import PlaybackState
+from tests.conftest import SAMPLE_DIR
+from tests.ui.conftest import Harness
+
+SAMPLE_CHAPTERS = SAMPLE_DIR / "briefing.chapters.vtt"
+
+
+def _briefing_with_chapters(tmp_path: Path, chapters: str | None = None) -> Path:
+    media = tmp_path / "talk.opus"
+    shutil.copy(SAMPLE_DIR / "briefing.opus", media)
+    shutil.copy(SAMPLE_DIR / "briefing.vtt", tmp_path / "talk.vtt")
+    if chapters is None:
+        shutil.copy(SAMPLE_CHAPTERS, tmp_path / "talk.chapters.vtt")
+    else:
+        (tmp_path / "talk.chapters.vtt").write_text(chapters, encoding="utf-8")
+    return media
+
+
+def _open_and_wait(harness: Harness, media: Path, **kwargs: object) -> None:
+    harness.open(media, **kwargs)
+    harness.qtbot.waitUntil(lambda: bool(harness.window.chapters), timeout=5000)
+
+
+def test_the_sample_has_four_chapters_at_speaker_turns() -> None:
+    chapters = load_transcript(SAMPLE_CHAPTERS)
+    assert chapters.kind == "chapters"
+    assert [c.text for c in chapters.cues] == [
+        "Opening",
+        "Statement by the Director",
+        "Questions",
+        "Closing",
+    ]
+    cues = load_transcript(SAMPLE_DIR / "briefing.vtt").cues
+    starts = {c.start_ms for c in cues}
+    assert chapters.cues[0].start_ms == 0
+    assert all(c.start_ms in starts for c in chapters.cues[1:])
+    assert all(a.end_ms == b.start_ms for a, b in pairwise(chapters.cues))
+
+
+def test_chapter_menu_lists_the_chapters_and_marks_the_current_one(
+    harness: Harness, tmp_path: Path
+) -> None:
+    w = harness.window
+    _open_and_wait(harness, _briefing_with_chapters(tmp_path), play=False)
+    assert w.chapter_button.isVisible()
+    assert w.act_next_chapter.isEnabled() and w.act_previous_chapter.isEnabled()
+    actions = w.chapter_button.menu().actions()
+    assert [a.text() for a in actions] == [
+        "0:00   Opening",
+        "0:14   Statement by the Director",
+        "0:55   Questions",
+        "1:20   Closing",
+    ]
+    assert w.chapter_button.text() == "Opening"
+    assert [a.isChecked() for a in actions] == [True, False, False, False]
+    harness.controller.seek(30_000)
+    QApplication.processEvents()
+    assert w.chapter_button.text() == "Statement by the Director"
+    assert w.chapter_button.accessibleDescription() == "Chapter 2 of 4: Statement by the Director"
+    assert [a.isChecked() for a in actions] == [False, True, False, False]
+
+
+def test_choosing_a_chapter_goes_there_and_plays(harness: Harness, tmp_path: Path) -> None:
+    w = harness.window
+    _open_and_wait(harness, _briefing_with_chapters(tmp_path), play=False)
+    w.chapter_button.menu().actions()[2].trigger()
+    QApplication.processEvents()
+    assert harness.controller.position_ms() == w.chapters[2].start_ms
+    assert harness.controller.state() is PlaybackState.PLAYING
+    assert w.chapter_button.text() == "Questions"
+
+
+def test_next_and_previous_chapter_keys(harness: Harness, tmp_path: Path) -> None:
+    w = harness.window
+    _open_and_wait(harness, _briefing_with_chapters(tmp_path), play=False)
+    starts = [c.start_ms for c in w.chapters]
+    bot = harness.qtbot
+    w.panel.view.setFocus()
+    harness.controller.seek(20_000)
+    bot.keyClick(w.panel.view, Qt.Key.Key_PageDown, Qt.KeyboardModifier.AltModifier)
+    assert harness.controller.position_ms() == starts[2]
+    # Just past a chapter's start, "previous" goes to the one before; later, to its own start.
+    harness.controller.seek(starts[2] + 500)
+    bot.keyClick(w.panel.view, Qt.Key.Key_PageUp, Qt.KeyboardModifier.AltModifier)
+    assert harness.controller.position_ms() == starts[1]
+    harness.controller.seek(starts[1] + 5000)
+    w.previous_chapter()
+    assert harness.controller.position_ms() == starts[1]
+    w.previous_chapter()
+    w.previous_chapter()
+    assert harness.controller.position_ms() == 0  # nothing before the first: its start
+    harness.controller.seek(starts[-1] + 100)
+    w.next_chapter()  # nothing after the last: stays
+    assert harness.controller.position_ms() == starts[-1] + 100
+
+
+def test_media_without_chapters_hides_the_control(harness: Harness, tmp_path: Path) -> None:
+    w = harness.window
+    _open_and_wait(harness, _briefing_with_chapters(tmp_path), play=False)
+    other = tmp_path / "other"
+    other.mkdir()
+    plain = other / "plain.opus"
+    shutil.copy(SAMPLE_DIR / "briefing.opus", plain)
+    harness.open(plain, play=False)
+    assert w.chapters == ()
+    assert not w.chapter_button.isVisible()
+    assert not w.act_next_chapter.isEnabled()
+    before = harness.controller.position_ms()
+    w.next_chapter()
+    w.previous_chapter()
+    assert harness.controller.position_ms() == before
+
+
+def test_chapter_titles_are_plain_text(harness: Harness, tmp_path: Path) -> None:
+    vtt = (
+        "WEBVTT\n\n00:00:00.000 --> 00:00:30.000\n<b>Q&amp;A</b> & more\n\n"
+        "00:00:30.000 --> 00:01:00.000\n<script>x</script>Second\n"
+    )
+    w = harness.window
+    _open_and_wait(harness, _briefing_with_chapters(tmp_path, vtt), play=False)
+    assert [c.text for c in w.chapters] == ["Q&A & more", "xSecond"]
+    # "&" is doubled for Qt's mnemonics, so the menu shows it as typed.
+    assert w.chapter_button.menu().actions()[0].text() == "0:00   Q&&A && more"
+    assert w.chapter_button.text() == "Q&&A && more"
+
+
+def test_a_broken_chapters_file_is_reported_and_ignored(harness: Harness, tmp_path: Path) -> None:
+    media = _briefing_with_chapters(tmp_path)
+    (tmp_path / "talk.chapters.vtt").write_bytes(b"\x00\x01\x02 not a transcript \xff" * 50)
+    w = harness.window
+    harness.open(media, play=False)
+    harness.qtbot.waitUntil(lambda: "Chapters" in w.status_label.text(), timeout=5000)
+    assert "talk.chapters.vtt" in w.status_label.text()
+    assert w.chapters == ()
+    assert not w.chapter_button.isVisible()
+    assert w.model.rowCount() > 0  # the transcript is shown all the same
