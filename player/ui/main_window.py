@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
 )
 
 from player import __version__
+from player.core.contrast import blend, parse_hex
 from player.core.cue_index import CueIndex
 from player.core.sidecar import (
     MEDIA_EXTENSIONS,
@@ -126,6 +127,15 @@ def _load_with_index(path: str) -> LoadedTranscript:
     with _long_lived_allocations():
         transcript = load_transcript(path)
         return LoadedTranscript(path, transcript, CueIndex(transcript.cues))
+
+
+def _valid_color(value: str) -> str | None:
+    """``value`` if it is a ``#rrggbb`` colour, else None (a hand-edited settings file)."""
+    try:
+        parse_hex(value)
+    except ValueError:
+        return None
+    return value
 
 
 @dataclass(frozen=True)
@@ -227,8 +237,7 @@ class MainWindow(QMainWindow):
         self._connect()
         self._restore_layout()
         self.panel.set_follow_enabled(settings.get(S.FOLLOW_ENABLED))
-        self.panel.set_font_size(settings.get(S.TRANSCRIPT_FONT_PT))
-        self.set_high_contrast(settings.get(S.HIGH_CONTRAST))
+        self.set_high_contrast(settings.get(S.HIGH_CONTRAST))  # also applies the text style
         self.controller.set_volume(settings.get(S.VOLUME))
         self._save_timer = QTimer(self)
         self._save_timer.setInterval(5000)
@@ -1105,17 +1114,20 @@ class MainWindow(QMainWindow):
         current = self.settings.get(S.TRANSCRIPT_FONT_PT) or self.font().pointSize()
         size = 0 if direction == 0 else max(7, min(48, current + 2 * direction))
         self.settings.set(S.TRANSCRIPT_FONT_PT, size)
-        self.panel.set_font_size(size)
+        self.apply_reading_style()
 
-    @Slot(bool)
-    def set_high_contrast(self, enabled: bool) -> None:
-        """White text on black (contrast 21:1) with a yellow current line, for low vision."""
-        self.settings.set(S.HIGH_CONTRAST, enabled)
-        self.act_contrast.setChecked(enabled)
+    def apply_reading_style(self) -> None:
+        """The transcript's and caption view's font, size, line spacing and colours from the
+        settings (high contrast, when on, decides the colours)."""
+        get = self.settings.get
+        family, points = get(S.TRANSCRIPT_FONT_FAMILY), get(S.TRANSCRIPT_FONT_PT)
+        self.panel.set_text_style(family, points, get(S.TRANSCRIPT_LINE_SPACING) / 100)
+        self.audio_view.set_text_style(family, points)
         palette = QPalette(self.palette())
-        if enabled:
-            role = QPalette.ColorRole
-            for r, color in (
+        role = QPalette.ColorRole
+        colors: tuple[tuple[QPalette.ColorRole, str], ...] = ()
+        if get(S.HIGH_CONTRAST):
+            colors = (
                 (role.Base, "#000000"),
                 (role.Window, "#000000"),
                 (role.Text, "#ffffff"),
@@ -1124,12 +1136,32 @@ class MainWindow(QMainWindow):
                 (role.Highlight, "#ffe600"),
                 (role.HighlightedText, "#000000"),
                 (role.PlaceholderText, "#e0e0e0"),
-            ):
-                palette.setColor(r, QColor(color))
+            )
+        else:
+            fg = _valid_color(get(S.TRANSCRIPT_TEXT_COLOR)) or palette.color(role.Text).name()
+            bg = _valid_color(get(S.TRANSCRIPT_BACKGROUND)) or palette.color(role.Base).name()
+            if get(S.TRANSCRIPT_TEXT_COLOR) or get(S.TRANSCRIPT_BACKGROUND):
+                colors = (
+                    (role.Base, bg),
+                    (role.Window, bg),
+                    (role.Text, fg),
+                    (role.WindowText, fg),
+                    (role.AlternateBase, blend(fg, bg, 0.12)),  # the current line's band
+                    (role.PlaceholderText, blend(fg, bg, 0.7)),  # timestamps
+                )
+        for r, color in colors:
+            palette.setColor(r, QColor(color))
         for widget in (self.panel.view, self.audio_view):
             widget.setPalette(palette)
             widget.setAutoFillBackground(True)
         self.panel.view.viewport().update()
+
+    @Slot(bool)
+    def set_high_contrast(self, enabled: bool) -> None:
+        """White text on black (contrast 21:1) with a yellow current line, for low vision."""
+        self.settings.set(S.HIGH_CONTRAST, enabled)
+        self.act_contrast.setChecked(enabled)
+        self.apply_reading_style()
 
     @Slot(bool)
     def set_single_key_shortcuts(self, enabled: bool) -> None:
@@ -1203,7 +1235,7 @@ class MainWindow(QMainWindow):
 
     def _apply_preferences(self, dialog: PreferencesDialog) -> None:
         dialog.apply()
-        self.panel.set_font_size(self.settings.get(S.TRANSCRIPT_FONT_PT))
+        self.apply_reading_style()
         self.set_single_key_shortcuts(self.settings.get(S.SINGLE_KEY_SHORTCUTS))
 
     @Slot()

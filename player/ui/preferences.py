@@ -2,21 +2,37 @@
 
 from __future__ import annotations
 
+from PySide6.QtGui import QColor, QFontDatabase, QIcon, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
+    QColorDialog,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
     QSpinBox,
     QWidget,
 )
 
+from player.core.contrast import AA_NORMAL_TEXT, contrast_ratio, parse_hex
 from player.ui import settings as S
 
 
+def _color_or_empty(value: str) -> str:
+    try:
+        parse_hex(value)
+    except ValueError:
+        return ""
+    return value.lower()
+
+
 class PreferencesDialog(QDialog):
-    """Skip steps, search lead-in, transcript text size and single-key shortcuts."""
+    """Skip steps, search lead-in, the transcript's reading style (font, size, line spacing,
+    text and background colours, with a WCAG contrast check) and single-key shortcuts."""
 
     def __init__(self, settings: S.Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -31,6 +47,40 @@ class PreferencesDialog(QDialog):
         self.font_size.setSuffix(" pt")
         self.font_size.setValue(settings.get(S.TRANSCRIPT_FONT_PT))
         self.font_size.setAccessibleName("Transcript text size")
+        self.font_family = QComboBox(self)
+        self.font_family.setAccessibleName("Transcript font")
+        self.font_family.addItem("Default", "")
+        for family in QFontDatabase.families():
+            self.font_family.addItem(family, family)
+        chosen = self.font_family.findData(settings.get(S.TRANSCRIPT_FONT_FAMILY))
+        self.font_family.setCurrentIndex(max(0, chosen))
+        self.line_spacing = QSpinBox(self)
+        self.line_spacing.setRange(100, 250)
+        self.line_spacing.setSingleStep(10)
+        self.line_spacing.setSuffix(" %")
+        self.line_spacing.setValue(settings.get(S.TRANSCRIPT_LINE_SPACING))
+        self.line_spacing.setAccessibleName("Transcript line spacing")
+        self._text_color = _color_or_empty(settings.get(S.TRANSCRIPT_TEXT_COLOR))
+        self._background = _color_or_empty(settings.get(S.TRANSCRIPT_BACKGROUND))
+        self.text_color_button = QPushButton(self)
+        self.text_color_button.setAccessibleName("Transcript text colour")
+        self.text_color_button.clicked.connect(lambda: self._choose("text"))
+        self.background_button = QPushButton(self)
+        self.background_button.setAccessibleName("Transcript background colour")
+        self.background_button.clicked.connect(lambda: self._choose("background"))
+        self.reset_colors = QPushButton("Use the theme's colours", self)
+        self.reset_colors.clicked.connect(self.use_theme_colors)
+        self.contrast = QLabel(self)
+        self.contrast.setWordWrap(True)
+        self.contrast.setAccessibleName("Contrast of the chosen colours")
+        colors = QWidget(self)
+        row = QHBoxLayout(colors)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.text_color_button)
+        row.addWidget(QLabel("on", self))
+        row.addWidget(self.background_button)
+        row.addWidget(self.reset_colors)
+        row.addStretch(1)
         self.single_keys = QCheckBox("Allow single-key shortcuts (never while typing)", self)
         self.single_keys.setChecked(settings.get(S.SINGLE_KEY_SHORTCUTS))
         form = QFormLayout(self)
@@ -38,7 +88,12 @@ class PreferencesDialog(QDialog):
         form.addRow("Skip &forward by:", self.skip_forward)
         form.addRow("Start search hits &earlier by:", self.lead_in)
         form.addRow("Transcript &text size:", self.font_size)
+        form.addRow("Transcript f&ont:", self.font_family)
+        form.addRow("&Line spacing:", self.line_spacing)
+        form.addRow("&Colours:", colors)
+        form.addRow("", self.contrast)
         form.addRow(self.single_keys)
+        self._show_colors()
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
@@ -56,6 +111,59 @@ class PreferencesDialog(QDialog):
         box.setAccessibleName(name)
         return box
 
+    def _theme(self, role: QPalette.ColorRole) -> str:
+        return str(self.palette().color(role).name())
+
+    def effective_colors(self) -> tuple[str, str]:
+        """(text, background) as they will be shown (the theme's where none is chosen)."""
+        text = self._text_color or self._theme(QPalette.ColorRole.Text)
+        background = self._background or self._theme(QPalette.ColorRole.Base)
+        return text, background
+
+    def set_colors(self, text: str, background: str) -> None:
+        """Choose colours (``#rrggbb``; "" = the theme's)."""
+        self._text_color = _color_or_empty(text)
+        self._background = _color_or_empty(background)
+        self._show_colors()
+
+    def use_theme_colors(self) -> None:
+        """Forget the chosen colours."""
+        self.set_colors("", "")
+
+    def _choose(self, which: str) -> None:
+        text, background = self.effective_colors()
+        current = text if which == "text" else background
+        title = "Transcript text colour" if which == "text" else "Transcript background"
+        color = QColorDialog.getColor(QColor(current), self, title)
+        if not color.isValid():
+            return
+        if which == "text":
+            self.set_colors(color.name(), self._background)
+        else:
+            self.set_colors(self._text_color, color.name())
+
+    def _show_colors(self) -> None:
+        text, background = self.effective_colors()
+        self.text_color_button.setText(f"Text {text}" + ("" if self._text_color else " (theme)"))
+        self.background_button.setText(
+            f"Background {background}" + ("" if self._background else " (theme)")
+        )
+        for button, color in ((self.text_color_button, text), (self.background_button, background)):
+            swatch = QPixmap(14, 14)
+            swatch.fill(QColor(color))
+            button.setIcon(QIcon(swatch))
+        ratio = contrast_ratio(text, background)
+        if ratio < AA_NORMAL_TEXT:
+            self.contrast.setText(
+                f"⚠ Contrast {ratio:.1f}:1 is below the {AA_NORMAL_TEXT:g}:1 that WCAG asks "
+                "for text: hard to read for many people."
+            )
+        else:
+            self.contrast.setText(
+                f"Contrast {ratio:.1f}:1 (WCAG asks for at least {AA_NORMAL_TEXT:g}:1). "
+                "High contrast (View menu), when on, replaces these colours."
+            )
+
     def apply(self) -> None:
         """Write the dialog's values to the settings."""
         s = self._settings
@@ -63,4 +171,8 @@ class PreferencesDialog(QDialog):
         s.set(S.SKIP_FORWARD_MS, round(self.skip_forward.value() * 1000))
         s.set(S.SEARCH_LEAD_IN_MS, round(self.lead_in.value() * 1000))
         s.set(S.TRANSCRIPT_FONT_PT, self.font_size.value())
+        s.set(S.TRANSCRIPT_FONT_FAMILY, str(self.font_family.currentData() or ""))
+        s.set(S.TRANSCRIPT_LINE_SPACING, self.line_spacing.value())
+        s.set(S.TRANSCRIPT_TEXT_COLOR, self._text_color)
+        s.set(S.TRANSCRIPT_BACKGROUND, self._background)
         s.set(S.SINGLE_KEY_SHORTCUTS, self.single_keys.isChecked())

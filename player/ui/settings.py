@@ -45,6 +45,18 @@ TRANSCRIPT_FONT_PT = Setting("transcript/font_pt", int, 0, "Transcript font size
 HIGH_CONTRAST = Setting(
     "transcript/high_contrast", bool, False, "White on black transcript and caption view"
 )
+TRANSCRIPT_FONT_FAMILY = Setting(
+    "transcript/font_family", str, "", "Transcript and caption font family, empty = default"
+)
+TRANSCRIPT_LINE_SPACING = Setting(
+    "transcript/line_spacing_pct", int, 100, "Transcript line spacing in percent (100..250)"
+)
+TRANSCRIPT_TEXT_COLOR = Setting(
+    "transcript/text_color", str, "", "Transcript and caption text colour #rrggbb, empty = theme"
+)
+TRANSCRIPT_BACKGROUND = Setting(
+    "transcript/background", str, "", "Transcript and caption background #rrggbb, empty = theme"
+)
 WINDOW_GEOMETRY = Setting("window/geometry", bytes, b"", "Main window geometry")
 WINDOW_STATE = Setting("window/state", bytes, b"", "Main window toolbars/docks state")
 SPLITTER_STATE = Setting("window/splitter", bytes, b"", "Media/transcript splitter sizes")
@@ -63,6 +75,10 @@ ALL_SETTINGS: tuple[Setting[Any], ...] = (
     SINGLE_KEY_SHORTCUTS,
     TRANSCRIPT_FONT_PT,
     HIGH_CONTRAST,
+    TRANSCRIPT_FONT_FAMILY,
+    TRANSCRIPT_LINE_SPACING,
+    TRANSCRIPT_TEXT_COLOR,
+    TRANSCRIPT_BACKGROUND,
     WINDOW_GEOMETRY,
     WINDOW_STATE,
     SPLITTER_STATE,

@@ -123,6 +123,7 @@ class CueDelegate(QStyledItemDelegate):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._height_cache: dict[tuple[int, int], int] = {}
+        self.line_spacing = 1.0  # line height factor inside a cue (the user's preference)
 
     def clear_cache(self) -> None:
         """Forget measured row heights (after a font, width or model change)."""
@@ -139,7 +140,11 @@ class CueDelegate(QStyledItemDelegate):
 
     @staticmethod
     def _layout(
-        text: str, font: QFont, width: int, formats: list[QTextLayout.FormatRange]
+        text: str,
+        font: QFont,
+        width: int,
+        formats: list[QTextLayout.FormatRange],
+        spacing: float = 1.0,
     ) -> QTextLayout:
         layout = QTextLayout(text.replace("\n", LINE_SEPARATOR), font)
         layout.setCacheEnabled(True)
@@ -153,7 +158,7 @@ class CueDelegate(QStyledItemDelegate):
                 break
             line.setLineWidth(max(20, width))
             line.setPosition(QPoint(0, int(y)).toPointF())
-            y += line.height()
+            y += line.height() * spacing
         layout.endLayout()
         return layout
 
@@ -167,8 +172,11 @@ class CueDelegate(QStyledItemDelegate):
             font = QFont(option.font)
             fm = QFontMetrics(font)
             text_w = width - MARKER_W - self._time_width(fm) - PAD
-            layout = self._layout(cue.text, font, text_w, [])
-            height = int(layout.boundingRect().height()) + 2 * PAD
+            layout = self._layout(cue.text, font, text_w, [], self.line_spacing)
+            lines = layout.lineCount()
+            last = layout.lineAt(lines - 1) if lines else None
+            text_h = last.y() + last.height() if last is not None else fm.height()
+            height = int(text_h + 0.999) + 2 * PAD
             if index.data(Role.SHOW_SPEAKER):
                 height += fm.height() + 2
             cached = self._height_cache[key] = max(height, fm.height() + 2 * PAD)
@@ -246,7 +254,7 @@ class CueDelegate(QStyledItemDelegate):
             index.data(Role.WORD_RANGE),
             palette,
         )
-        layout = self._layout(cue.text, font, width, formats)
+        layout = self._layout(cue.text, font, width, formats, self.line_spacing)
         painter.setPen(text_color)
         layout.draw(painter, QPoint(left, top).toPointF())
         painter.restore()
@@ -403,6 +411,7 @@ class TranscriptPanel(QWidget):
         self.view.setModel(model)
         self.delegate = CueDelegate(self.view)
         self.view.setItemDelegate(self.delegate)
+        self._family = ""
         self._follow_enabled = True
         self._follow_paused = False
         self._holds: set[str] = set()
@@ -585,8 +594,17 @@ class TranscriptPanel(QWidget):
 
     def set_font_size(self, points: int) -> None:
         """Transcript text size in points (0 = application default)."""
+        self.set_text_style(self._family, points, self.delegate.line_spacing)
+
+    def set_text_style(self, family: str, points: int, line_spacing: float) -> None:
+        """Font family ("" = application default), size in points (0 = default) and line
+        spacing (1.0 = single) of the transcript text."""
+        self._family = family
         font = QFont(QApplication.font())
+        if family:
+            font.setFamily(family)
         if points > 0:
             font.setPointSize(points)
+        self.delegate.line_spacing = max(1.0, min(2.5, line_spacing))
         self.view.setFont(font)
         self._relayout()

@@ -229,17 +229,7 @@ class AudioView(QWidget):
             label.setWordWrap(True)
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        f = QFont(self.font())
-        f.setPointSizeF(f.pointSizeF() * 1.3)
-        f.setWeight(QFont.Weight.DemiBold)
-        self.title.setFont(f)
-        f2 = QFont(self.font())
-        f2.setPointSizeF(f2.pointSizeF() * 1.4)
-        f2.setWeight(QFont.Weight.Bold)
-        self.speaker.setFont(f2)
-        f3 = QFont(self.font())
-        f3.setPointSizeF(f3.pointSizeF() * 1.8)
-        self.cue_text.setFont(f3)
+        self.set_text_style("", 0)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addStretch(1)
@@ -247,6 +237,24 @@ class AudioView(QWidget):
         layout.addWidget(self.cue_text)
         layout.addStretch(2)
         self.setMinimumSize(QSize(200, 120))
+
+    def set_text_style(self, family: str, points: int) -> None:
+        """Font family ("" = default) and base size in points (0 = default): the caption is
+        shown at 1.8 times that, the speaker at 1.4 and the title at 1.3."""
+        base = QFont(self.font())
+        if family:
+            base.setFamily(family)
+        if points > 0:
+            base.setPointSize(points)
+        for label, scale, weight in (
+            (self.title, 1.3, QFont.Weight.DemiBold),
+            (self.speaker, 1.4, QFont.Weight.Bold),
+            (self.cue_text, 1.8, QFont.Weight.Normal),
+        ):
+            font = QFont(base)
+            font.setPointSizeF(base.pointSizeF() * scale)
+            font.setWeight(weight)
+            label.setFont(font)
 
     def set_title(self, title: str) -> None:
         """The briefing's title."""

@@ -1,0 +1,44 @@
+"""WCAG contrast arithmetic, checked against published reference values."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from player.core.contrast import blend, contrast_ratio, parse_hex, relative_luminance, to_hex
+
+hex_colors = st.integers(0, 0xFFFFFF).map(lambda v: f"#{v:06x}")
+
+
+def test_reference_values() -> None:
+    assert contrast_ratio("#000000", "#ffffff") == pytest.approx(21.0)
+    assert contrast_ratio("#ffffff", "#ffffff") == pytest.approx(1.0)
+    # WebAIM's checker: #767676 on white is the lightest grey that passes AA (4.54:1).
+    assert contrast_ratio("#767676", "#ffffff") == pytest.approx(4.54, abs=0.01)
+    assert contrast_ratio("#777777", "#ffffff") < 4.5
+    assert relative_luminance("#ff0000") == pytest.approx(0.2126)
+
+
+@given(hex_colors, hex_colors)
+def test_ratio_is_symmetric_and_bounded(a: str, b: str) -> None:
+    ratio = contrast_ratio(a, b)
+    assert 1.0 <= ratio <= 21.0 + 1e-9
+    assert ratio == pytest.approx(contrast_ratio(b, a))
+
+
+@given(hex_colors)
+def test_hex_round_trip(color: str) -> None:
+    assert to_hex(parse_hex(color)) == color
+
+
+def test_blend() -> None:
+    assert blend("#ffffff", "#000000", 0.0) == "#000000"
+    assert blend("#ffffff", "#000000", 1.0) == "#ffffff"
+    assert blend("#ffffff", "#000000", 0.5) == "#808080"
+
+
+@pytest.mark.parametrize("bad", ["", "red", "#fff", "#gggggg", "ffffff", "#1234567"])
+def test_bad_colours_are_refused(bad: str) -> None:
+    with pytest.raises(ValueError, match="not a #rrggbb colour"):
+        parse_hex(bad)

@@ -1,0 +1,90 @@
+"""Reading style (W3C MAUR T-3, CC-9..11): transcript and caption font, size, line spacing and
+colours chosen by the user, with a WCAG contrast check; high contrast overrides the colours."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtGui import QFontDatabase, QPalette
+
+from player.ui import settings as S
+from tests.ui.conftest import Harness, make_harness
+
+
+def _row_height(harness: Harness) -> int:
+    view = harness.window.panel.view
+    return int(view.sizeHintForRow(0))
+
+
+def test_preferences_set_font_spacing_and_colours(harness: Harness, sample_audio: Path) -> None:
+    harness.open(sample_audio, play=False)
+    w = harness.window
+    single = _row_height(harness)
+    family = QFontDatabase.families()[0]
+    w.show_preferences()
+    dialog = w.preferences_dialog
+    dialog.font_family.setCurrentIndex(dialog.font_family.findData(family))
+    dialog.line_spacing.setValue(200)
+    dialog.set_colors("#1a1a1a", "#fdf6e3")
+    assert dialog.contrast.text().startswith("Contrast 16.")
+    dialog.accept()
+    assert harness.settings.get(S.TRANSCRIPT_FONT_FAMILY) == family
+    assert harness.settings.get(S.TRANSCRIPT_LINE_SPACING) == 200
+    assert w.panel.view.font().family() == family
+    assert w.panel.delegate.line_spacing == 2.0
+    assert _row_height(harness) > single  # the first cue has three lines: more room now
+    role = QPalette.ColorRole
+    for widget in (w.panel.view, w.audio_view):
+        assert widget.palette().color(role.Text).name() == "#1a1a1a"
+        assert widget.palette().color(role.Base).name() == "#fdf6e3"
+    assert w.audio_view.cue_text.font().family() == family
+
+
+def test_low_contrast_is_flagged(harness: Harness) -> None:
+    w = harness.window
+    w.show_preferences()
+    dialog = w.preferences_dialog
+    dialog.set_colors("#777777", "#888888")
+    assert dialog.contrast.text().startswith("⚠ Contrast 1.")
+    assert "4.5:1" in dialog.contrast.text()
+    dialog.use_theme_colors()
+    assert "(theme)" in dialog.text_color_button.text()
+    dialog.reject()
+    assert harness.settings.get(S.TRANSCRIPT_TEXT_COLOR) == ""  # cancelled: nothing saved
+
+
+def test_high_contrast_wins_over_chosen_colours(harness: Harness) -> None:
+    w = harness.window
+    harness.settings.set(S.TRANSCRIPT_TEXT_COLOR, "#333333")
+    harness.settings.set(S.TRANSCRIPT_BACKGROUND, "#eeeeee")
+    w.apply_reading_style()
+    role = QPalette.ColorRole
+    assert w.panel.view.palette().color(role.Base).name() == "#eeeeee"
+    w.set_high_contrast(True)
+    assert w.panel.view.palette().color(role.Base).name() == "#000000"
+    assert w.panel.view.palette().color(role.Text).name() == "#ffffff"
+    w.set_high_contrast(False)
+    assert w.panel.view.palette().color(role.Base).name() == "#eeeeee"
+
+
+def test_style_is_restored_and_bad_values_are_ignored(qtbot: object, tmp_path: Path) -> None:
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "settings.ini").write_text(
+        "[transcript]\nline_spacing_pct=150\ntext_color=#abc\nbackground=#102030\n"
+        "font_family=No Such Font Family\n",
+        encoding="utf-8",
+    )
+    h = make_harness(qtbot, config)  # type: ignore[arg-type]
+    try:
+        w = h.window
+        assert w.panel.delegate.line_spacing == 1.5
+        role = QPalette.ColorRole
+        # "#abc" is not #rrggbb: the theme's text colour is kept; the background is used.
+        assert w.panel.view.palette().color(role.Base).name() == "#102030"
+        assert w.panel.view.palette().color(role.Text).name() != "#aabbcc"
+        w.show_preferences()
+        assert w.preferences_dialog.font_family.currentData() == ""  # unknown: "Default"
+        w.preferences_dialog.reject()
+    finally:
+        h.window.close()
