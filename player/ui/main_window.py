@@ -59,7 +59,14 @@ from player.ui import settings as S
 from player.ui.controller import RATE_STEPS, CueTracker, PlaybackController
 from player.ui.models import TranscriptModel, quote_for
 from player.ui.transcript_view import TranscriptPanel
-from player.ui.widgets import AudioView, InfoBar, TimelineSlider, VideoSurface, plain_label
+from player.ui.widgets import (
+    AudioView,
+    CaptionBar,
+    InfoBar,
+    TimelineSlider,
+    VideoSurface,
+    plain_label,
+)
 from player.ui.workers import JobList, start_job
 
 if TYPE_CHECKING:
@@ -214,6 +221,9 @@ class MainWindow(QMainWindow):
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.media_stack, 1)
+        self.caption_bar = CaptionBar(left)
+        self.caption_bar.hide()
+        left_layout.addWidget(self.caption_bar)
         self.splitter.addWidget(left)
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(0, 3)
@@ -238,6 +248,7 @@ class MainWindow(QMainWindow):
         self._restore_layout()
         self.panel.set_follow_enabled(settings.get(S.FOLLOW_ENABLED))
         self.set_high_contrast(settings.get(S.HIGH_CONTRAST))  # also applies the text style
+        self.set_captions(settings.get(S.CAPTIONS))
         self.controller.set_volume(settings.get(S.VOLUME))
         self._save_timer = QTimer(self)
         self._save_timer.setInterval(5000)
@@ -472,6 +483,13 @@ class MainWindow(QMainWindow):
             checkable=True,
         )
         self.act_follow.setChecked(True)
+        self.act_captions = self._action(
+            view,
+            "&Captions Under Video",
+            self.set_captions,
+            ShortcutSpec(("Ctrl+Alt+C",), ("C",)),
+            checkable=True,
+        )
         self.act_library = self._action(
             view, "&Library", self.show_library, ShortcutSpec(("Ctrl+L",)), checkable=True
         )
@@ -597,6 +615,7 @@ class MainWindow(QMainWindow):
             if self.video_surface is not None and self.controller.has_video()
             else self.audio_view
         )
+        self._update_caption_bar()
         if self.video_surface is not None:
             self.controller.set_video_window(self.video_surface.window_id())
         self.media_opened.emit(str(path))
@@ -622,6 +641,7 @@ class MainWindow(QMainWindow):
     def _show_media_error(self, message: str) -> None:
         self.media_error.setText(f"⚠ {message}\n\nThe transcript stays readable and searchable.")
         self.media_stack.setCurrentWidget(self.media_error)
+        self._update_caption_bar()
         self._set_status(message)
 
     def _open_sidecar(self, media: Path) -> None:
@@ -1151,6 +1171,12 @@ class MainWindow(QMainWindow):
                 )
         for r, color in colors:
             palette.setColor(r, QColor(color))
+        # Captions are white on black unless the user chose colours (or high contrast).
+        caption_fg, caption_bg = "#ffffff", "#000000"
+        if colors:
+            caption_fg = palette.color(role.Text).name()
+            caption_bg = palette.color(role.Base).name()
+        self.caption_bar.set_style(family, points, caption_fg, caption_bg)
         for widget in (self.panel.view, self.audio_view):
             widget.setPalette(palette)
             widget.setAutoFillBackground(True)
@@ -1162,6 +1188,21 @@ class MainWindow(QMainWindow):
         self.settings.set(S.HIGH_CONTRAST, enabled)
         self.act_contrast.setChecked(enabled)
         self.apply_reading_style()
+
+    @Slot(bool)
+    def set_captions(self, enabled: bool) -> None:
+        """Show (or hide) the current line as a caption under the video."""
+        self.settings.set(S.CAPTIONS, enabled)
+        self.act_captions.setChecked(enabled)
+        self._update_caption_bar()
+
+    def _update_caption_bar(self) -> None:
+        """Captions show under video only: audio-only media shows the line in its own view."""
+        showing_video = (
+            self.video_surface is not None
+            and self.media_stack.currentWidget() is self.video_surface
+        )
+        self.caption_bar.setVisible(self.settings.get(S.CAPTIONS) and showing_video)
 
     @Slot(bool)
     def set_single_key_shortcuts(self, enabled: bool) -> None:
@@ -1344,8 +1385,10 @@ class MainWindow(QMainWindow):
         if row >= 0 and self.transcript is not None:
             cue = self.transcript.cues[row]
             self.audio_view.set_cue(cue.speaker, cue.text)
+            self.caption_bar.set_caption(cue.speaker, cue.text)
         else:
             self.audio_view.set_cue(None, "")
+            self.caption_bar.set_caption(None, "")
 
     @Slot(bool)
     def _on_following_changed(self, following: bool) -> None:

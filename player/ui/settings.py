@@ -45,6 +45,7 @@ TRANSCRIPT_FONT_PT = Setting("transcript/font_pt", int, 0, "Transcript font size
 HIGH_CONTRAST = Setting(
     "transcript/high_contrast", bool, False, "White on black transcript and caption view"
 )
+CAPTIONS = Setting("video/captions", bool, False, "Show the current line as a caption under video")
 TRANSCRIPT_FONT_FAMILY = Setting(
     "transcript/font_family", str, "", "Transcript and caption font family, empty = default"
 )
@@ -75,6 +76,7 @@ ALL_SETTINGS: tuple[Setting[Any], ...] = (
     SINGLE_KEY_SHORTCUTS,
     TRANSCRIPT_FONT_PT,
     HIGH_CONTRAST,
+    CAPTIONS,
     TRANSCRIPT_FONT_FAMILY,
     TRANSCRIPT_LINE_SPACING,
     TRANSCRIPT_TEXT_COLOR,

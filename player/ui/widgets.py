@@ -1,4 +1,5 @@
-"""Small widgets of the main window: timeline slider, video surface, audio view, info bar.
+"""Small widgets of the main window: timeline slider, video surface, audio view, caption bar,
+info bar.
 
 Every label that can show text from a file (titles, cue text, error messages) is set to
 ``Qt.PlainText`` so nothing from a transcript is ever interpreted as markup.
@@ -7,8 +8,17 @@ Every label that can show text from a file (titles, cue text, error messages) is
 from __future__ import annotations
 
 from PySide6.QtCore import QRect, QSize, Qt, Signal, Slot
-from PySide6.QtGui import QColor, QFont, QMouseEvent, QPainter, QPaintEvent, QPalette
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+)
 from PySide6.QtWidgets import (
+    QApplication,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -264,6 +274,48 @@ class AudioView(QWidget):
         """Show the current cue (empty text between cues)."""
         self.speaker.setText(speaker or "")
         self.cue_text.setText(text)
+
+
+class CaptionBar(QWidget):
+    """The current line as a caption under the video: large plain text, the reading style's
+    font and colours, the speaker's name in front when the cue has one."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.label = plain_label("", self)
+        self.label.setWordWrap(True)
+        self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.label.setAccessibleName("Caption")
+        self.setAutoFillBackground(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 6, 8, 6)
+        layout.addWidget(self.label)
+        self.set_style("", 0, "#ffffff", "#000000")
+
+    def set_caption(self, speaker: str | None, text: str) -> None:
+        """Show a cue's text (empty between cues: the bar keeps its height)."""
+        self.label.setText(f"{speaker}: {text}" if speaker and text else text)
+
+    def set_style(self, family: str, points: int, text_color: str, background: str) -> None:
+        """Font family ("" = default), base size (0 = default; captions are 1.4 times it) and
+        colours (``#rrggbb``)."""
+        font = QFont(QApplication.font())
+        if family:
+            font.setFamily(family)
+        if points > 0:
+            font.setPointSize(points)
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        self.label.setFont(font)
+        # A fixed height (three lines, as captions are written) so the video above does not
+        # jump each time a cue with another number of lines comes up.
+        self.label.setFixedHeight(3 * QFontMetrics(font).lineSpacing())
+        palette = QPalette(self.palette())
+        for role in (QPalette.ColorRole.Window, QPalette.ColorRole.Base):
+            palette.setColor(role, QColor(background))
+        for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text):
+            palette.setColor(role, QColor(text_color))
+        self.setPalette(palette)
+        self.label.setPalette(palette)
 
 
 class InfoBar(QFrame):

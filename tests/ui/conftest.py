@@ -54,12 +54,14 @@ class Harness:
         QApplication.processEvents()
 
 
-def make_harness(qtbot: QtBot, config_dir: Path, archive_db: Path | None = None) -> Harness:
+def make_harness(
+    qtbot: QtBot, config_dir: Path, archive_db: Path | None = None, *, embed_video: bool = False
+) -> Harness:
     wall = [0]
     backend = FakeBackend()
     controller = PlaybackController(backend, now_ms=lambda: wall[0])
     settings = Settings(config_dir / "settings.ini")
-    window = MainWindow(controller, settings, embed_video=False, archive_db=archive_db)
+    window = MainWindow(controller, settings, embed_video=embed_video, archive_db=archive_db)
     qtbot.addWidget(window)
     window.resize(1000, 640)
     window.show()

@@ -1,0 +1,77 @@
+"""Captions under the video: the current line in large plain text, on demand (View menu, C),
+in the reading style's font and colours; audio-only media keeps its own caption view."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from player.ui import settings as S
+from tests.conftest import SAMPLE_DIR
+from tests.ui.conftest import Harness, make_harness
+
+
+@pytest.fixture
+def video_harness(qtbot: QtBot, tmp_path: Path) -> Iterator[Harness]:
+    h = make_harness(qtbot, tmp_path / "config", embed_video=True)
+    yield h
+    h.window.close()
+
+
+def test_captions_follow_the_current_line(video_harness: Harness) -> None:
+    h = video_harness
+    w = h.window
+    h.open(SAMPLE_DIR / "briefing.mp4")
+    assert w.media_stack.currentWidget() is w.video_surface
+    assert not w.caption_bar.isVisible()  # off by default: the transcript is beside the video
+    w.act_captions.trigger()
+    assert w.caption_bar.isVisible()
+    assert h.settings.get(S.CAPTIONS) is True
+    cue = w.transcript.cues[0]  # type: ignore[union-attr]
+    h.advance(cue.start_ms + 100 - h.backend.exact_ms())
+    assert w.caption_bar.label.text() == f"{cue.speaker}: {cue.text}"
+    assert w.caption_bar.label.textFormat() == w.caption_bar.label.textFormat().PlainText
+    w.act_captions.trigger()
+    assert not w.caption_bar.isVisible()
+
+
+def test_audio_only_media_never_shows_the_bar(video_harness: Harness) -> None:
+    h = video_harness
+    h.window.set_captions(True)
+    h.open(SAMPLE_DIR / "briefing.opus")
+    assert h.window.media_stack.currentWidget() is h.window.audio_view
+    assert not h.window.caption_bar.isVisible()
+
+
+def test_caption_style_follows_the_reading_style(video_harness: Harness) -> None:
+    h = video_harness
+    w = h.window
+    w.set_captions(True)
+    h.open(SAMPLE_DIR / "briefing.mp4")
+    bar = w.caption_bar
+    assert bar.palette().color(bar.backgroundRole()).name() == "#000000"
+    h.settings.set(S.TRANSCRIPT_TEXT_COLOR, "#202020")
+    h.settings.set(S.TRANSCRIPT_BACKGROUND, "#ffffcc")
+    h.settings.set(S.TRANSCRIPT_FONT_PT, 20)
+    w.apply_reading_style()
+    assert bar.palette().color(bar.backgroundRole()).name() == "#ffffcc"
+    assert bar.label.palette().color(bar.label.foregroundRole()).name() == "#202020"
+    assert bar.label.font().pointSizeF() == pytest.approx(28.0)
+    w.set_high_contrast(True)
+    assert bar.palette().color(bar.backgroundRole()).name() == "#000000"
+
+
+def test_captions_setting_is_restored(qtbot: QtBot, tmp_path: Path) -> None:
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "settings.ini").write_text("[video]\ncaptions=true\n", encoding="utf-8")
+    h = make_harness(qtbot, config, embed_video=True)
+    try:
+        assert h.window.act_captions.isChecked()
+        h.open(SAMPLE_DIR / "briefing.mp4")
+        assert h.window.caption_bar.isVisible()
+    finally:
+        h.window.close()
