@@ -81,6 +81,7 @@ if TYPE_CHECKING:
 EMBED_PLATFORMS = frozenset({"xcb", "windows", "cocoa"})
 RESUME_MIN_MS = 5000
 ROW_FILTER_CHUNK = 4000
+MAX_CHAPTER_MENU = 200  # a hostile chapters file with 50,000 cues must not build a huge menu
 
 
 @dataclass(frozen=True)
@@ -888,11 +889,16 @@ class MainWindow(QMainWindow):
         self._current_chapter = -2  # whatever the position, the next update refreshes
         menu = self.chapter_button.menu()
         menu.clear()
-        for c in chapters:
+        for c in chapters[:MAX_CHAPTER_MENU]:
             title = " ".join(c.text.split())
             action = menu.addAction(f"{format_clock(c.start_ms)}   {title.replace('&', '&&')}")
             action.setCheckable(True)
             action.triggered.connect(lambda _checked=False, t=c.start_ms: self.seek_and_play(t))
+        if len(chapters) > MAX_CHAPTER_MENU:
+            more = menu.addAction(
+                f"… {len(chapters) - MAX_CHAPTER_MENU} more (Alt+PgUp / Alt+PgDown go through all)"
+            )
+            more.setEnabled(False)
         self.chapter_button.setVisible(bool(chapters))
         self.act_previous_chapter.setEnabled(bool(chapters))
         self.act_next_chapter.setEnabled(bool(chapters))
@@ -908,7 +914,7 @@ class MainWindow(QMainWindow):
         if i == self._current_chapter:
             return
         self._current_chapter = i
-        actions = self.chapter_button.menu().actions()
+        actions = self.chapter_button.menu().actions()[:MAX_CHAPTER_MENU]
         for j, action in enumerate(actions):
             action.setChecked(j == i)
         if i < 0:

@@ -147,3 +147,22 @@ def test_a_broken_chapters_file_is_reported_and_ignored(harness: Harness, tmp_pa
     assert w.chapters == ()
     assert not w.chapter_button.isVisible()
     assert w.model.rowCount() > 0  # the transcript is shown all the same
+
+
+def test_thousands_of_chapters_keep_the_menu_short(harness: Harness, tmp_path: Path) -> None:
+    from player.ui.main_window import MAX_CHAPTER_MENU
+
+    def stamp(ms: int) -> str:
+        return f"00:{ms // 60_000:02d}:{ms // 1000 % 60:02d}.{ms % 1000:03d}"
+
+    blocks = [f"{stamp(i * 25)} --> {stamp(i * 25 + 25)}\nPart {i}\n" for i in range(3000)]
+    w = harness.window
+    _open_and_wait(harness, _briefing_with_chapters(tmp_path, "WEBVTT\n\n" + "\n".join(blocks)))
+    assert len(w.chapters) == 3000
+    actions = w.chapter_button.menu().actions()
+    assert len(actions) == MAX_CHAPTER_MENU + 1
+    assert "2800 more" in actions[-1].text() and not actions[-1].isEnabled()
+    harness.controller.seek(2500 * 25)
+    w.next_chapter()
+    assert harness.controller.position_ms() == 2501 * 25
+    assert w.chapter_button.text() == "Part 2501"
