@@ -689,6 +689,11 @@ class Archive:
             ).fetchall()
         return [Bookmark(*r) for r in rows]
 
+    def set_bookmark_note(self, bookmark_id: int, note: str) -> None:
+        """Replace a bookmark's note."""
+        with self._guard(user=True):
+            self._user.execute("UPDATE bookmarks SET note = ? WHERE id = ?", (note, bookmark_id))
+
     def remove_bookmark(self, bookmark_id: int) -> None:
         """Delete a bookmark by id."""
         with self._guard(user=True):

@@ -74,6 +74,7 @@ if TYPE_CHECKING:
 
     from player.core.archive import Archive, ArchiveHit, BriefingRow
     from player.core.search import SearchIndex
+    from player.ui.bookmarks_panel import BookmarksPanel
     from player.ui.library_panel import LibraryPanel
     from player.ui.preferences import PreferencesDialog
     from player.ui.search_panel import SearchOutcome, SearchPanel
@@ -181,6 +182,8 @@ class MainWindow(QMainWindow):
         self.archive_db = archive_db
         self.library: LibraryPanel | None = None
         self.library_dock: QDockWidget | None = None
+        self.bookmarks: BookmarksPanel | None = None
+        self.bookmarks_dock: QDockWidget | None = None
         self._pending_archive_hit: ArchiveHit | None = None
         self.setWindowTitle("Briefing Player")
         self.setAcceptDrops(True)
@@ -439,6 +442,10 @@ class MainWindow(QMainWindow):
         )
         self.act_previous_chapter.setEnabled(False)
         self.act_next_chapter.setEnabled(False)
+        self.act_add_bookmark = self._action(
+            pb, "Add &Bookmark", self.add_bookmark, ShortcutSpec(("Ctrl+B",), ("B",))
+        )
+        self.act_add_bookmark.setEnabled(self.archive_db is not None)
         pb.addSeparator()
         self._action(
             pb, "S&lower", lambda: c.step_rate(-1), ShortcutSpec(("Ctrl+Shift+Down",), ("[",))
@@ -495,6 +502,14 @@ class MainWindow(QMainWindow):
             view, "&Library", self.show_library, ShortcutSpec(("Ctrl+L",)), checkable=True
         )
         self.act_library.setEnabled(self.archive_db is not None)
+        self.act_bookmarks = self._action(
+            view,
+            "&Bookmarks",
+            self.show_bookmarks,
+            ShortcutSpec(("Ctrl+Shift+B",)),
+            checkable=True,
+        )
+        self.act_bookmarks.setEnabled(self.archive_db is not None)
         self._action(view, "&Back to Now", self.escape, ShortcutSpec(("Ctrl+J", "Esc")))
         view.addSeparator()
         self._action(
@@ -995,6 +1010,66 @@ class MainWindow(QMainWindow):
         self._archive = archive
         if self._search is not None:
             self._search.set_archive(archive)
+        if self.bookmarks is not None:
+            self.bookmarks.set_context(archive, self.controller.media_path)
+
+    # ----- bookmarks -------------------------------------------------------------------------
+
+    def ensure_bookmarks(self) -> BookmarksPanel:
+        """Build the bookmarks dock (once) for the media now open."""
+        if self.bookmarks is None:
+            from PySide6.QtWidgets import QDockWidget
+
+            from player.ui.bookmarks_panel import BookmarksPanel
+
+            self.ensure_library()  # opens the library database, where bookmarks are kept
+            panel = BookmarksPanel(self)
+            dock = QDockWidget("Bookmarks", self)
+            dock.setObjectName("bookmarks")
+            dock.setWidget(panel)
+            self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+            dock.hide()
+            dock.visibilityChanged.connect(self.act_bookmarks.setChecked)
+            panel.seek_requested.connect(self.seek_and_play)
+            panel.message.connect(self._set_status)
+            self.media_opened.connect(lambda path: panel.set_context(self._archive, path))
+            self.bookmarks, self.bookmarks_dock = panel, dock
+            panel.set_context(self._archive, self.controller.media_path)
+        return self.bookmarks
+
+    @Slot(bool)
+    def show_bookmarks(self, visible: bool) -> None:
+        """Show or hide the bookmarks dock."""
+        panel = self.ensure_bookmarks()
+        assert self.bookmarks_dock is not None
+        self.bookmarks_dock.setVisible(visible)
+        if visible:
+            panel.list.setFocus()
+
+    @Slot()
+    def add_bookmark(self) -> None:
+        """Bookmark the current moment, labelled with the line being spoken."""
+        panel = self.ensure_bookmarks()
+        if not panel.available:
+            self._set_status(
+                "No bookmark: open a media file; bookmarks are kept in the library database"
+                + ("" if self._archive is not None else ", which is not open")
+            )
+            return
+        t_ms = self.controller.position_ms()
+        label = ""
+        row = self.tracker.current
+        if row < 0 and self.transcript is not None:  # between lines: the one just spoken
+            starts = [c.start_ms for c in self.transcript.cues]
+            row = bisect_right(starts, t_ms) - 1 if starts == sorted(starts) else -1
+        if row >= 0 and self.transcript is not None:
+            cue = self.transcript.cues[row]
+            text = " / ".join(line.strip() for line in cue.text.split("\n"))
+            label = f"{cue.speaker}: {text}" if cue.speaker else text
+        if panel.add(t_ms, label) is not None:
+            assert self.bookmarks_dock is not None
+            self.bookmarks_dock.show()
+            self._set_status(f"Bookmark added at {format_clock(t_ms)}")
 
     @Slot()
     def escape(self) -> None:

@@ -829,6 +829,8 @@ def test_positions_and_bookmarks(db: Path, lib: Path) -> None:
             (1000, "first"),
             (9000, "second"),
         ]
+        archive.set_bookmark_note(first, "edited ✎")
+        assert [b.note for b in archive.bookmarks(media)] == ["note", "edited ✎"]
         archive.remove_bookmark(first)
         assert len(archive.bookmarks(media)) == 1
         assert archive.briefings()[0].position_ms == 23_456
