@@ -284,7 +284,7 @@ class TranscriptView(QListView):
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setLayoutMode(QListView.LayoutMode.Batched)
-        self.setBatchSize(200)
+        self.setBatchSize(100)
         self.setWordWrap(True)
         self.setUniformItemSizes(False)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)

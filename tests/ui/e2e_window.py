@@ -40,7 +40,14 @@ def main() -> int:
     window.resize(1000, 600)
     window.show()
     rows: list[int] = []
-    window.tracker.current_cue_changed.connect(lambda r: rows.append(r))
+    shown_texts: list[str] = []  # the audio view's large text right after each highlight change
+
+    def on_row(row: int) -> None:
+        rows.append(row)
+        if row >= 0:  # connected after the window's own slot: its text is already updated
+            shown_texts.append(window.audio_view.cue_text.text())
+
+    window.tracker.current_cue_changed.connect(on_row)
     result: dict[str, object] = {"platform": QGuiApplication.platformName(), "embed": embed}
     started = time.monotonic()
 
@@ -63,7 +70,6 @@ def main() -> int:
                     bright += 1
         result["nonblack_fraction"] = bright / max(1, total)
         image.save(str(out.with_suffix(".png")))
-        result["audio_view_text"] = window.audio_view.cue_text.text()
 
     def check_end() -> None:
         if controller.state() in (PlaybackState.ENDED, PlaybackState.ERROR) or (
@@ -71,6 +77,7 @@ def main() -> int:
         ):
             result["state"] = controller.state().value
             result["rows"] = rows
+            result["shown_texts"] = shown_texts
             result["cue_count"] = window.model.rowCount()
             result["seconds"] = time.monotonic() - started
             out.write_text(json.dumps(result))
