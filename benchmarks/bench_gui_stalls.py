@@ -66,6 +66,7 @@ from player.playback.fake import FakeBackend  # noqa: E402
 from player.ui.controller import PlaybackController  # noqa: E402
 from player.ui.main_window import MainWindow  # noqa: E402
 from player.ui.settings import Settings  # noqa: E402
+from player.ui.workers import share_the_gil_fairly  # noqa: E402
 
 SAMPLE_AUDIO = REPO / "resources" / "sample" / "briefing.opus"
 SPEAKERS = [
@@ -388,6 +389,7 @@ def _quiet_qt(mode: QtMsgType, context: QMessageLogContext, message: str) -> Non
 
 
 def main() -> None:
+    share_the_gil_fairly()  # as the program does (player.ui.application.run_window)
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--cues", type=int, default=50_000)
     parser.add_argument("--runs", type=int, default=3)

@@ -153,6 +153,9 @@ def run_window(args: argparse.Namespace) -> int:
     from player.ui.controller import PlaybackController
     from player.ui.main_window import EMBED_PLATFORMS, MainWindow
     from player.ui.settings import Settings
+    from player.ui.workers import share_the_gil_fairly
+
+    share_the_gil_fairly()
 
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication([sys.argv[0]])

@@ -82,16 +82,20 @@ if TYPE_CHECKING:
 EMBED_PLATFORMS = frozenset({"xcb", "windows", "cocoa"})
 RESUME_MIN_MS = 5000
 ROW_FILTER_CHUNK = 4000
+SEARCH_INDEX_DELAY_MS = 100
+SEARCH_INDEX_WITH_LOAD_CUES = 2000  # from this length the search index comes with the parse
 MAX_CHAPTER_MENU = 200  # a hostile chapters file with 50,000 cues must not build a huge menu
 
 
 @dataclass(frozen=True)
 class LoadedTranscript:
-    """A transcript parsed off the GUI thread, with its lookup index."""
+    """A transcript parsed off the GUI thread, with its lookup index (and, for a long one, its
+    search index)."""
 
     path: str
     transcript: Transcript
     index: CueIndex
+    search_index: SearchIndex | None = None
 
 
 _gc_lock = threading.Lock()
@@ -135,7 +139,14 @@ def _search_index(transcript: Transcript) -> SearchIndex:
 def _load_with_index(path: str) -> LoadedTranscript:
     with _long_lived_allocations():
         transcript = load_transcript(path)
-        return LoadedTranscript(path, transcript, CueIndex(transcript.cues))
+        index = CueIndex(transcript.cues)
+    search_index = None
+    if len(transcript.cues) >= SEARCH_INDEX_WITH_LOAD_CUES:
+        # A long transcript gets its search index in this job, before it is shown: built in a
+        # second job it would compete for the GIL with the list's layout of the first rows
+        # (every row height is a Python call), stalling the window for 50-100 ms.
+        search_index = _search_index(transcript)
+    return LoadedTranscript(path, transcript, index, search_index)
 
 
 def _valid_color(value: str) -> str | None:
@@ -721,7 +732,7 @@ class MainWindow(QMainWindow):
     def _on_transcript_ready(self, token: int, loaded: object) -> None:
         if token != self._load_token or not isinstance(loaded, LoadedTranscript):
             return
-        self.set_transcript(loaded.transcript, loaded.path, loaded.index)
+        self.set_transcript(loaded.transcript, loaded.path, loaded.index, loaded.search_index)
 
     @Slot(int, object)
     def _on_transcript_failed(self, token: int, err: object) -> None:
@@ -757,13 +768,12 @@ class MainWindow(QMainWindow):
         else:
             self._search_index = None
             token = self._load_token
-            job = start_job(
-                token,
-                lambda: _search_index(transcript),
-                self._on_search_index_ready,
-                self._on_search_index_failed,
+            # A short transcript's search index is built a moment later, once the window has
+            # painted it (the search module is not needed for the first frame); a worker
+            # holding the GIL would slow every Python call the list makes while it lays out.
+            QTimer.singleShot(
+                SEARCH_INDEX_DELAY_MS, self, lambda: self._build_search_index(token, transcript)
             )
-            self._jobs.add(job)
         self.tracker.update_position(self.controller.position_ms())
         label = f"Transcript — {Path(path).name}"
         if transcript.language:
@@ -969,6 +979,17 @@ class MainWindow(QMainWindow):
         self._search_index = index
         if self._search is not None:
             self._search.set_index(index)
+
+    def _build_search_index(self, token: int, transcript: Transcript) -> None:
+        if token != self._load_token:
+            return  # another transcript was opened meanwhile
+        job = start_job(
+            token,
+            lambda: _search_index(transcript),
+            self._on_search_index_ready,
+            self._on_search_index_failed,
+        )
+        self._jobs.add(job)
 
     @Slot(int, object)
     def _on_search_index_ready(self, token: int, index: object) -> None:

@@ -8,10 +8,22 @@ queued signal on the GUI thread. Each job carries a ``token`` so callers can ign
 from __future__ import annotations
 
 import contextlib
+import sys
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+GIL_SWITCH_INTERVAL_S = 0.001
+"""How long a worker thread may hold the GIL before the GUI thread gets a turn (Python's
+default is 5 ms). Every Python call Qt makes on the GUI thread (delegate, model, paint) waits
+for the GIL; with a worker busy, 1 ms keeps those waits short (measured while a 50,000-cue
+search index is built: the GUI thread gets the GIL every 1.7 ms instead of every 5.7 ms)."""
+
+
+def share_the_gil_fairly() -> None:
+    """Set the interpreter's switch interval for a GUI with worker threads (process-wide)."""
+    sys.setswitchinterval(GIL_SWITCH_INTERVAL_S)
 
 
 class JobSignals(QObject):

@@ -129,3 +129,25 @@ def test_pausing_follow_does_not_widen_the_panel(harness: Harness, tmp_path: Pat
     assert w.panel.back_button.isVisible()
     assert w.panel.status.text() == "Following paused"
     assert w.panel.width() == before
+
+
+def test_a_long_transcript_comes_with_its_search_index(tmp_path: Path) -> None:
+    """Long transcripts get their search index in the parsing job (no second job competing
+    for the GIL with the list's first layout); short ones get it after the first frame."""
+    from player.ui.main_window import SEARCH_INDEX_WITH_LOAD_CUES, _load_with_index
+
+    def write(path: Path, count: int) -> str:
+        blocks = [
+            f"00:{i // 600:02d}:{i // 10 % 60:02d}.{i % 10}00 --> "
+            f"00:{i // 600:02d}:{i // 10 % 60:02d}.{i % 10}90\nline {i}\n"
+            for i in range(count)
+        ]
+        path.write_text("WEBVTT\n\n" + "\n".join(blocks), encoding="utf-8")
+        return str(path)
+
+    long_one = _load_with_index(write(tmp_path / "long.vtt", SEARCH_INDEX_WITH_LOAD_CUES))
+    assert long_one.search_index is not None
+    assert len(long_one.search_index) == SEARCH_INDEX_WITH_LOAD_CUES
+    short_one = _load_with_index(write(tmp_path / "short.vtt", 20))
+    assert short_one.search_index is None
+    assert len(short_one.transcript.cues) == 20
