@@ -72,7 +72,7 @@ class BookmarksPanel(QWidget):
         self.list.delete_pressed.connect(self.remove_current)
         self.edit_button = QPushButton("Edit &note…", self)
         self.edit_button.clicked.connect(self.edit_note)
-        self.remove_button = QPushButton("&Remove", self)
+        self.remove_button = QPushButton("Re&move", self)
         self.remove_button.clicked.connect(self.remove_current)
         self.copy_button = QPushButton("Copy as &quotes", self)
         self.copy_button.clicked.connect(self.copy_quotes)
@@ -117,7 +117,12 @@ class BookmarksPanel(QWidget):
         for button in (self.edit_button, self.remove_button, self.copy_button):
             button.setEnabled(bool(self.items))
         if not self.available:
-            self.list.addItem("Bookmarks are kept in the library database: none is open.")
+            why = (
+                "Open a briefing to see its bookmarks."
+                if self._archive is not None
+                else "Bookmarks are kept in the library database: none is open."
+            )
+            self.list.addItem(why)
             self.list.item(0).setFlags(Qt.ItemFlag.NoItemFlags)
 
     def add(self, position_ms: int, label: str, note: str = "") -> int | None:
@@ -131,8 +136,9 @@ class BookmarksPanel(QWidget):
             self.message.emit(f"Bookmark not saved: {err}")
             return None
         self.reload()
-        row = next(i for i, b in enumerate(self.items) if b.id == new_id)
-        self.list.setCurrentRow(row)
+        row = next((i for i, b in enumerate(self.items) if b.id == new_id), None)
+        if row is not None:
+            self.list.setCurrentRow(row)
         return row
 
     def set_note(self, row: int, note: str) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import heapq
 import threading
 from bisect import bisect_right
 from collections.abc import Iterator
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QByteArray, QLocale, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import (
     QAction,
+    QActionGroup,
     QCloseEvent,
     QColor,
     QDragEnterEvent,
@@ -65,6 +67,7 @@ from player.ui.widgets import (
     InfoBar,
     TimelineSlider,
     VideoSurface,
+    caption_text,
     plain_label,
 )
 from player.ui.workers import JobList, start_job
@@ -449,12 +452,12 @@ class MainWindow(QMainWindow):
             pb, "Previous C&hapter", self.previous_chapter, ShortcutSpec(("Alt+PgUp",))
         )
         self.act_next_chapter = self._action(
-            pb, "Next Cha&pter", self.next_chapter, ShortcutSpec(("Alt+PgDown",))
+            pb, "Ne&xt Chapter", self.next_chapter, ShortcutSpec(("Alt+PgDown",))
         )
         self.act_previous_chapter.setEnabled(False)
         self.act_next_chapter.setEnabled(False)
         self.act_add_bookmark = self._action(
-            pb, "Add &Bookmark", self.add_bookmark, ShortcutSpec(("Ctrl+B",), ("B",))
+            pb, "Add Boo&kmark", self.add_bookmark, ShortcutSpec(("Ctrl+B",), ("B",))
         )
         self.act_add_bookmark.setEnabled(self.archive_db is not None)
         pb.addSeparator()
@@ -464,7 +467,7 @@ class MainWindow(QMainWindow):
         self._action(
             pb, "F&aster", lambda: c.step_rate(1), ShortcutSpec(("Ctrl+Shift+Up",), ("]",))
         )
-        self._action(pb, "Normal &Speed", c.reset_rate, ShortcutSpec(("Ctrl+R",), ("=",)))
+        self._action(pb, "N&ormal Speed", c.reset_rate, ShortcutSpec(("Ctrl+R",), ("=",)))
         pb.addSeparator()
         self._action(
             pb, "Volume &Up", lambda: c.set_volume(c.volume() + 5), ShortcutSpec(("Ctrl+Up",))
@@ -506,7 +509,7 @@ class MainWindow(QMainWindow):
             view,
             "&Captions Under Video",
             self.set_captions,
-            ShortcutSpec(("Ctrl+Alt+C",), ("C",)),
+            ShortcutSpec(("Ctrl+Shift+T",), ("C",)),
             checkable=True,
         )
         self.act_library = self._action(
@@ -515,7 +518,7 @@ class MainWindow(QMainWindow):
         self.act_library.setEnabled(self.archive_db is not None)
         self.act_bookmarks = self._action(
             view,
-            "&Bookmarks",
+            "Boo&kmarks",
             self.show_bookmarks,
             ShortcutSpec(("Ctrl+Shift+B",)),
             checkable=True,
@@ -525,7 +528,7 @@ class MainWindow(QMainWindow):
         view.addSeparator()
         self._action(
             view,
-            "&Larger Text",
+            "La&rger Text",
             lambda: self.change_font_size(1),
             ShortcutSpec(("Ctrl++", "Ctrl+=")),
         )
@@ -627,6 +630,8 @@ class MainWindow(QMainWindow):
         except PlaybackError as err:
             playable = False
             self._show_media_error(str(err))
+        if self.bookmarks is not None:  # the previous file's bookmarks go, whatever happens
+            self.bookmarks.set_context(self._archive, self.controller.media_path)
         # The transcript is independent of whether the media plays.
         if transcript is not None:
             self.language_box.hide()
@@ -705,6 +710,7 @@ class MainWindow(QMainWindow):
             self.open_transcript(path)
 
     def _clear_transcript(self) -> None:
+        self._load_token += 1  # a parse still running for the previous file must not land
         self.transcript = None
         self.transcript_path = None
         self.model.set_cues(())
@@ -775,6 +781,8 @@ class MainWindow(QMainWindow):
                 SEARCH_INDEX_DELAY_MS, self, lambda: self._build_search_index(token, transcript)
             )
         self.tracker.update_position(self.controller.position_ms())
+        longest = heapq.nlargest(20, transcript.cues, key=lambda c: len(c.text))
+        self.caption_bar.fit_to([caption_text(c.speaker, c.text) for c in longest])
         label = f"Transcript — {Path(path).name}"
         if transcript.language:
             label += f" ({transcript.language})"
@@ -914,11 +922,17 @@ class MainWindow(QMainWindow):
         self._current_chapter = -2  # whatever the position, the next update refreshes
         menu = self.chapter_button.menu()
         menu.clear()
+        # One checked at a time; none before the first chapter. Choosing the current chapter
+        # again keeps its mark (a plain checkable action would toggle it off).
+        group = QActionGroup(menu)
+        group.setExclusionPolicy(QActionGroup.ExclusionPolicy.ExclusiveOptional)
         for c in chapters[:MAX_CHAPTER_MENU]:
             title = " ".join(c.text.split())
             action = menu.addAction(f"{format_clock(c.start_ms)}   {title.replace('&', '&&')}")
             action.setCheckable(True)
+            group.addAction(action)
             action.triggered.connect(lambda _checked=False, t=c.start_ms: self.seek_and_play(t))
+            action.triggered.connect(lambda _checked=False, a=action: a.setChecked(True))
         if len(chapters) > MAX_CHAPTER_MENU:
             more = menu.addAction(
                 f"… {len(chapters) - MAX_CHAPTER_MENU} more (Alt+PgUp / Alt+PgDown go through all)"
@@ -968,7 +982,7 @@ class MainWindow(QMainWindow):
         if not self._chapter_starts:
             return
         i = bisect_right(self._chapter_starts, self.controller.position_ms() - 1000) - 1
-        self.controller.seek(self._chapter_starts[max(i, 0)])
+        self.controller.seek(self._chapter_starts[i] if i >= 0 else 0)
 
     @Slot()
     def back_to_now(self) -> None:
@@ -1053,7 +1067,6 @@ class MainWindow(QMainWindow):
             dock.visibilityChanged.connect(self.act_bookmarks.setChecked)
             panel.seek_requested.connect(self.seek_and_play)
             panel.message.connect(self._set_status)
-            self.media_opened.connect(lambda path: panel.set_context(self._archive, path))
             self.bookmarks, self.bookmarks_dock = panel, dock
             panel.set_context(self._archive, self.controller.media_path)
         return self.bookmarks

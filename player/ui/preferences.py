@@ -74,6 +74,7 @@ class PreferencesDialog(QDialog):
         self.contrast.setWordWrap(True)
         self.contrast.setAccessibleName("Contrast of the chosen colours")
         colors = QWidget(self)
+        colors.setFocusProxy(self.text_color_button)  # so the label's Alt+C reaches it
         row = QHBoxLayout(colors)
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.text_color_button)

@@ -24,14 +24,21 @@ class Setting(Generic[T]):
     type: type[T]
     default: T
     description: str
+    bounds: tuple[int, int] | None = None  # for int settings: a stored value is clamped into it
 
 
-SKIP_BACK_MS = Setting("playback/skip_back_ms", int, 5000, "Skip back step (ms)")
-SKIP_FORWARD_MS = Setting("playback/skip_forward_ms", int, 15000, "Skip forward step (ms)")
-SEARCH_LEAD_IN_MS = Setting(
-    "search/lead_in_ms", int, 1000, "How far before a search hit's cue playback starts (ms)"
+SKIP_BACK_MS = Setting("playback/skip_back_ms", int, 5000, "Skip back step (ms)", (500, 600_000))
+SKIP_FORWARD_MS = Setting(
+    "playback/skip_forward_ms", int, 15000, "Skip forward step (ms)", (500, 600_000)
 )
-VOLUME = Setting("playback/volume", int, 80, "Volume 0..100")
+SEARCH_LEAD_IN_MS = Setting(
+    "search/lead_in_ms",
+    int,
+    1000,
+    "How far before a search hit's cue playback starts (ms)",
+    (0, 600_000),
+)
+VOLUME = Setting("playback/volume", int, 80, "Volume 0..100", (0, 100))
 FOLLOW_ENABLED = Setting(
     "transcript/follow", bool, True, "Keep the current cue in view as playback moves"
 )
@@ -41,7 +48,9 @@ SINGLE_KEY_SHORTCUTS = Setting(
     True,
     "Allow single-letter shortcuts (they never act while typing in a text field)",
 )
-TRANSCRIPT_FONT_PT = Setting("transcript/font_pt", int, 0, "Transcript font size, 0 = default")
+TRANSCRIPT_FONT_PT = Setting(
+    "transcript/font_pt", int, 0, "Transcript font size, 0 = default", (0, 96)
+)
 HIGH_CONTRAST = Setting(
     "transcript/high_contrast", bool, False, "White on black transcript and caption view"
 )
@@ -50,7 +59,11 @@ TRANSCRIPT_FONT_FAMILY = Setting(
     "transcript/font_family", str, "", "Transcript and caption font family, empty = default"
 )
 TRANSCRIPT_LINE_SPACING = Setting(
-    "transcript/line_spacing_pct", int, 100, "Transcript line spacing in percent (100..250)"
+    "transcript/line_spacing_pct",
+    int,
+    100,
+    "Transcript line spacing in percent (100..250)",
+    (100, 250),
 )
 TRANSCRIPT_TEXT_COLOR = Setting(
     "transcript/text_color", str, "", "Transcript and caption text colour #rrggbb, empty = theme"
@@ -152,7 +165,11 @@ class Settings:
         if kind is bool:
             value = raw if isinstance(raw, bool) else str(raw).lower() in ("true", "1", "yes")
         elif kind is int:
-            value = int(raw)  # type: ignore[call-overload]
+            number = int(raw)  # type: ignore[call-overload]
+            if setting.bounds is not None:  # a hand-edited file: never a size Qt cannot take
+                low, high = setting.bounds
+                number = max(low, min(high, number))
+            value = number
         elif kind is str:
             value = str(raw)
         elif kind is bytes:

@@ -16,6 +16,7 @@ from PySide6.QtGui import (
     QPainter,
     QPaintEvent,
     QPalette,
+    QResizeEvent,
 )
 from PySide6.QtWidgets import (
     QApplication,
@@ -276,6 +277,14 @@ class AudioView(QWidget):
         self.cue_text.setText(text)
 
 
+CAPTION_MARGIN_X = 8
+
+
+def caption_text(speaker: str | None, text: str) -> str:
+    """A cue as the caption bar shows it: ``Speaker: text`` (just the text without speaker)."""
+    return f"{speaker}: {text}" if speaker and text else text
+
+
 class CaptionBar(QWidget):
     """The current line as a caption under the video: large plain text, the reading style's
     font and colours, the speaker's name in front when the cue has one."""
@@ -287,14 +296,37 @@ class CaptionBar(QWidget):
         self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.label.setAccessibleName("Caption")
         self.setAutoFillBackground(True)
+        self._samples: list[str] = []  # the longest captions to come: the bar makes room
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(8, 6, 8, 6)
+        layout.setContentsMargins(CAPTION_MARGIN_X, 6, CAPTION_MARGIN_X, 6)
         layout.addWidget(self.label)
         self.set_style("", 0, "#ffffff", "#000000")
 
+    def fit_to(self, captions: list[str]) -> None:
+        """Make room for the longest of ``captions`` (as :meth:`set_caption` shows them): the bar
+        keeps one height for the whole transcript, so the video above does not jump from cue to
+        cue; 2 lines at least, 6 at most."""
+        self._samples = sorted(captions, key=len, reverse=True)[:20]
+        self._fit()
+
+    def _fit(self) -> None:
+        metrics = QFontMetrics(self.label.font())
+        width = max(120, self.width() - 2 * CAPTION_MARGIN_X)
+        flags = int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap)
+        need = 2 * metrics.lineSpacing()
+        for text in self._samples:
+            need = max(need, metrics.boundingRect(QRect(0, 0, width, 10**6), flags, text).height())
+        self.label.setFixedHeight(min(need, 6 * metrics.lineSpacing()))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Re-measure at the new width."""
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self._fit()
+
     def set_caption(self, speaker: str | None, text: str) -> None:
         """Show a cue's text (empty between cues: the bar keeps its height)."""
-        self.label.setText(f"{speaker}: {text}" if speaker and text else text)
+        self.label.setText(caption_text(speaker, text))
 
     def set_style(self, family: str, points: int, text_color: str, background: str) -> None:
         """Font family ("" = default), base size (0 = default; captions are 1.4 times it) and
@@ -306,9 +338,7 @@ class CaptionBar(QWidget):
             font.setPointSize(points)
         font.setPointSizeF(font.pointSizeF() * 1.4)
         self.label.setFont(font)
-        # A fixed height (three lines, as captions are written) so the video above does not
-        # jump each time a cue with another number of lines comes up.
-        self.label.setFixedHeight(3 * QFontMetrics(font).lineSpacing())
+        self._fit()
         palette = QPalette(self.palette())
         for role in (QPalette.ColorRole.Window, QPalette.ColorRole.Base):
             palette.setColor(role, QColor(background))

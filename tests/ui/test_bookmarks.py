@@ -138,3 +138,22 @@ def test_without_a_library_bookmarks_are_unavailable(harness: Harness, sample_au
     harness.open(sample_audio, play=False)
     w.add_bookmark()  # e.g. from a stray call: says why, never raises
     assert "library database" in w.status_label.text()
+
+
+def test_after_a_file_that_cannot_play_bookmarks_are_not_added_to_the_previous_one(
+    lib_harness: Harness, tmp_path: Path
+) -> None:
+    h = lib_harness
+    w = h.window
+    a = _media(tmp_path, "a")
+    h.open(a, play=False)
+    h.controller.seek(10_000)
+    w.add_bookmark()
+    broken = tmp_path / "broken.opus"
+    broken.write_bytes(b"")
+    assert not h.open(broken)
+    assert w.bookmarks is not None and w.bookmarks.items == []
+    w.add_bookmark()
+    assert "open a media file" in w.status_label.text()
+    with Archive.open(tmp_path / "archive.sqlite") as archive:
+        assert [b.position_ms for b in archive.bookmarks(a)] == [10_000]

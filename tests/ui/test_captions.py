@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QRect, Qt
 from pytestqt.qtbot import QtBot
 
 from player.ui import settings as S
@@ -62,6 +63,29 @@ def test_caption_style_follows_the_reading_style(video_harness: Harness) -> None
     assert bar.label.font().pointSizeF() == pytest.approx(28.0)
     w.set_high_contrast(True)
     assert bar.palette().color(bar.backgroundRole()).name() == "#000000"
+    assert bar.label.palette().color(bar.label.foregroundRole()).name() == "#ffffff"
+
+
+def test_the_bar_makes_room_for_the_longest_caption(video_harness: Harness) -> None:
+    h = video_harness
+    w = h.window
+    w.set_captions(True)
+    h.open(SAMPLE_DIR / "briefing.mp4")
+    bar = w.caption_bar
+    small = bar.label.height()
+    h.settings.set(S.TRANSCRIPT_FONT_PT, 24)
+    w.apply_reading_style()
+    line = bar.label.fontMetrics().lineSpacing()
+    assert bar.label.height() > small
+    assert 2 * line <= bar.label.height() <= 6 * line
+    cues = w.transcript.cues  # type: ignore[union-attr]
+    longest = max(cues, key=lambda c: len(c.text))
+    flags = int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap)
+    width = bar.width() - 16
+    needed = bar.label.fontMetrics().boundingRect(
+        QRect(0, 0, width, 10**6), flags, f"{longest.speaker}: {longest.text}"
+    )
+    assert bar.label.height() >= min(needed.height(), 6 * line)
 
 
 def test_captions_setting_is_restored(qtbot: QtBot, tmp_path: Path) -> None:

@@ -166,3 +166,30 @@ def test_thousands_of_chapters_keep_the_menu_short(harness: Harness, tmp_path: P
     w.next_chapter()
     assert harness.controller.position_ms() == 2501 * 25
     assert w.chapter_button.text() == "Part 2501"
+
+
+def test_before_the_first_chapter_previous_goes_to_the_start(
+    harness: Harness, tmp_path: Path
+) -> None:
+    vtt = "WEBVTT\n\n00:00:30.000 --> 00:01:00.000\nLate start\n"
+    w = harness.window
+    _open_and_wait(harness, _briefing_with_chapters(tmp_path, vtt), play=False)
+    assert w.chapter_button.text() == "Chapters"  # none playing yet
+    harness.controller.seek(5000)
+    w.previous_chapter()
+    assert harness.controller.position_ms() == 0  # never forward to the first chapter
+    w.next_chapter()
+    assert harness.controller.position_ms() == 30_000
+
+
+def test_choosing_the_current_chapter_again_keeps_its_mark(
+    harness: Harness, tmp_path: Path
+) -> None:
+    w = harness.window
+    _open_and_wait(harness, _briefing_with_chapters(tmp_path), play=False)
+    actions = w.chapter_button.menu().actions()
+    actions[1].trigger()
+    QApplication.processEvents()
+    actions[1].trigger()  # the same chapter again
+    QApplication.processEvents()
+    assert [a.isChecked() for a in actions] == [False, True, False, False]

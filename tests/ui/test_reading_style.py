@@ -47,10 +47,13 @@ def test_low_contrast_is_flagged(harness: Harness) -> None:
     dialog.set_colors("#777777", "#888888")
     assert dialog.contrast.text().startswith("⚠ Contrast 1.")
     assert "4.5:1" in dialog.contrast.text()
-    dialog.use_theme_colors()
-    assert "(theme)" in dialog.text_color_button.text()
     dialog.reject()
     assert harness.settings.get(S.TRANSCRIPT_TEXT_COLOR) == ""  # cancelled: nothing saved
+    w.show_preferences()
+    dialog = w.preferences_dialog
+    dialog.set_colors("#101010", "#f0f0f0")
+    dialog.use_theme_colors()
+    assert "(theme)" in dialog.text_color_button.text()
 
 
 def test_high_contrast_wins_over_chosen_colours(harness: Harness) -> None:
@@ -86,5 +89,27 @@ def test_style_is_restored_and_bad_values_are_ignored(qtbot: object, tmp_path: P
         w.show_preferences()
         assert w.preferences_dialog.font_family.currentData() == ""  # unknown: "Default"
         w.preferences_dialog.reject()
+    finally:
+        h.window.close()
+
+
+def test_out_of_range_numbers_in_the_settings_file_are_clamped(
+    qtbot: object, tmp_path: Path
+) -> None:
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "settings.ini").write_text(
+        "[transcript]\nline_spacing_pct=99999999999999999999\nfont_pt=99999999999999999999\n"
+        "[playback]\nvolume=-5\n",
+        encoding="utf-8",
+    )
+    h = make_harness(qtbot, config)  # type: ignore[arg-type]
+    try:
+        assert h.settings.get(S.TRANSCRIPT_LINE_SPACING) == 250
+        assert h.settings.get(S.TRANSCRIPT_FONT_PT) == 96
+        assert h.settings.get(S.VOLUME) == 0
+        h.window.show_preferences()  # no OverflowError from the spin boxes
+        assert h.window.preferences_dialog.line_spacing.value() == 250
+        h.window.preferences_dialog.reject()
     finally:
         h.window.close()

@@ -13,6 +13,7 @@ from player.cli import window_parser
 from player.ui import settings as S
 from player.ui.application import open_from_args, validate_args
 from player.ui.models import Role
+from tests.conftest import SAMPLE_DIR
 from tests.ui.conftest import Harness
 
 KARAOKE = """WEBVTT
@@ -144,3 +145,39 @@ def test_high_contrast_palette_is_remembered(harness: Harness) -> None:
     assert harness.settings.get(S.HIGH_CONTRAST) is True
     w.set_high_contrast(False)
     assert w.panel.view.palette().color(QPalette.ColorRole.Base).name() != "#000000"
+
+
+def test_a_slow_parse_of_the_previous_file_does_not_land_on_the_next(
+    harness: Harness, tmp_path: Path
+) -> None:
+    """Open a file with a transcript, then at once one without: the first parse, finishing
+    late, must not show its transcript under the second file's name."""
+    import threading
+
+    import player.ui.main_window as mw
+
+    gate = threading.Event()
+    real = mw._load_with_index
+
+    def slow(path: str) -> object:
+        gate.wait(5)
+        return real(path)
+
+    first = tmp_path / "first"
+    first.mkdir()
+    shutil.copy(SAMPLE_DIR / "briefing.opus", first / "a.opus")
+    shutil.copy(SAMPLE_DIR / "briefing.vtt", first / "a.vtt")
+    second = tmp_path / "second"
+    second.mkdir()
+    shutil.copy(SAMPLE_DIR / "briefing.opus", second / "b.opus")
+    mw._load_with_index = slow  # type: ignore[assignment]
+    try:
+        harness.window.open_media(first / "a.opus", play=False)
+        harness.window.open_media(second / "b.opus", play=False)
+        gate.set()
+        harness.qtbot.wait(300)
+        QApplication.processEvents()
+    finally:
+        mw._load_with_index = real
+    assert harness.window.transcript is None
+    assert harness.window.model.rowCount() == 0
