@@ -501,7 +501,7 @@ class MainWindow(QMainWindow):
             view,
             "&Follow Playback",
             self.panel.set_follow_enabled,
-            ShortcutSpec(("Ctrl+Alt+F",), ("F",)),
+            ShortcutSpec(("Ctrl+Shift+F",), ("F",)),
             checkable=True,
         )
         self.act_follow.setChecked(True)
