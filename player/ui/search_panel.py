@@ -401,14 +401,16 @@ class SearchPanel(QWidget):
         self.archive_results.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.archive_results.setMaximumHeight(260)
         self.archive_results.hide()
-        self.speaker_only = QCheckBox("Only their lines in the transcript", self)
+        self.speaker_only = QCheckBox("Only their lines", self)
+        self.speaker_only.setToolTip("Show only this speaker's lines in the transcript")
+        self.speaker_only.setAccessibleName("Only this speaker's lines in the transcript")
         self.speaker_only.setEnabled(False)
         self.status = QLabel("", self)
         self.status.setTextFormat(Qt.TextFormat.PlainText)
         self.status.setAccessibleName("Search status")
         # A long status ("… — wrapped to the first hit") may be clipped, never widen the pane:
         # a wider transcript panel re-measures every row.
-        self.status.setMinimumWidth(1)
+        self.status.setMinimumWidth(self.status.fontMetrics().horizontalAdvance("88888 of 88888"))
         self.results = QListView(self)
         self.results_model = SearchResultsModel(self)
         self.results.setModel(self.results_model)
