@@ -23,6 +23,15 @@ def parse_hex(color: str) -> tuple[int, int, int]:
     return (value >> 16) & 0xFF, (value >> 8) & 0xFF, value & 0xFF
 
 
+def valid_hex(color: str) -> str | None:
+    """``color`` as lower-case ``#rrggbb`` if it is one (e.g. from a settings file), else None."""
+    try:
+        parse_hex(color)
+    except ValueError:
+        return None
+    return color.strip().lower()
+
+
 def to_hex(rgb: tuple[float, float, float]) -> str:
     """(r, g, b) -> ``#rrggbb``."""
     r, g, b = (max(0, min(255, round(c))) for c in rgb)

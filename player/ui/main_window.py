@@ -45,14 +45,14 @@ from PySide6.QtWidgets import (
 )
 
 from player import __version__
-from player.core.contrast import blend, parse_hex
+from player.core.contrast import blend, valid_hex
 from player.core.cue_index import CueIndex
 from player.core.sidecar import (
     MEDIA_EXTENSIONS,
     TRANSCRIPT_EXTENSIONS,
-    chapters_for,
+    SidecarCandidate,
+    find_sidecars,
     preferred_transcript,
-    transcripts_for,
 )
 from player.core.timecode import format_clock
 from player.core.transcript import Cue, Transcript, TranscriptError, load_transcript
@@ -150,15 +150,6 @@ def _load_with_index(path: str) -> LoadedTranscript:
         # (every row height is a Python call), stalling the window for 50-100 ms.
         search_index = _search_index(transcript)
     return LoadedTranscript(path, transcript, index, search_index)
-
-
-def _valid_color(value: str) -> str | None:
-    """``value`` if it is a ``#rrggbb`` colour, else None (a hand-edited settings file)."""
-    try:
-        parse_hex(value)
-    except ValueError:
-        return None
-    return value
 
 
 @dataclass(frozen=True)
@@ -632,13 +623,18 @@ class MainWindow(QMainWindow):
             self._show_media_error(str(err))
         if self.bookmarks is not None:  # the previous file's bookmarks go, whatever happens
             self.bookmarks.set_context(self._archive, self.controller.media_path)
-        # The transcript is independent of whether the media plays.
+        # The transcript is independent of whether the media plays. One look at the folder
+        # finds both the transcripts and the chapters file.
+        try:
+            sidecars = find_sidecars(path)
+        except OSError:
+            sidecars = []
         if transcript is not None:
             self.language_box.hide()
             self.open_transcript(transcript)
         else:
-            self._open_sidecar(path)
-        self._open_chapters(path)
+            self._open_sidecar(path, [c for c in sidecars if c.kind == "transcript"])
+        self._open_chapters(next((c.path for c in sidecars if c.kind == "chapters"), None))
         if not playable:
             return False
         self.settings.add_recent(str(path))
@@ -676,11 +672,7 @@ class MainWindow(QMainWindow):
         self._update_caption_bar()
         self._set_status(message)
 
-    def _open_sidecar(self, media: Path) -> None:
-        try:
-            candidates = transcripts_for(media)
-        except OSError:
-            candidates = []
+    def _open_sidecar(self, media: Path, candidates: list[SidecarCandidate]) -> None:
         self.language_box.clear()
         if len(candidates) > 1:
             for cand in candidates:
@@ -878,18 +870,14 @@ class MainWindow(QMainWindow):
 
     # ----- chapters -------------------------------------------------------------------------
 
-    def _open_chapters(self, media: Path) -> None:
-        """Read the media's chapters sidecar (``NAME.chapters.vtt``), if any, on a worker."""
+    def _open_chapters(self, path: Path | None) -> None:
+        """Read a chapters file (``NAME.chapters.vtt`` beside the media) on a worker; None
+        clears the chapters."""
         self._chapters_token += 1
         token = self._chapters_token
         self.set_chapters(())
-        try:
-            found = chapters_for(media)
-        except OSError:
-            found = None
-        if found is None:
+        if path is None:
             return
-        path = found.path
         job = start_job(
             token, lambda: load_transcript(path), self._on_chapters_ready, self._on_chapters_failed
         )
@@ -942,10 +930,6 @@ class MainWindow(QMainWindow):
         self.act_previous_chapter.setEnabled(bool(chapters))
         self.act_next_chapter.setEnabled(bool(chapters))
         self._update_chapter(self.controller.position_ms())
-
-    def current_chapter(self) -> int:
-        """Index of the chapter playing now, -1 before the first (or without chapters)."""
-        return bisect_right(self._chapter_starts, self.controller.position_ms()) - 1
 
     @Slot(int)
     def _update_chapter(self, t_ms: int) -> None:
@@ -1273,8 +1257,8 @@ class MainWindow(QMainWindow):
                 (role.PlaceholderText, "#e0e0e0"),
             )
         else:
-            fg = _valid_color(get(S.TRANSCRIPT_TEXT_COLOR)) or palette.color(role.Text).name()
-            bg = _valid_color(get(S.TRANSCRIPT_BACKGROUND)) or palette.color(role.Base).name()
+            fg = valid_hex(get(S.TRANSCRIPT_TEXT_COLOR)) or palette.color(role.Text).name()
+            bg = valid_hex(get(S.TRANSCRIPT_BACKGROUND)) or palette.color(role.Base).name()
             if get(S.TRANSCRIPT_TEXT_COLOR) or get(S.TRANSCRIPT_BACKGROUND):
                 colors = (
                     (role.Base, bg),

@@ -18,16 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from player.core.contrast import AA_NORMAL_TEXT, contrast_ratio, parse_hex
+from player.core.contrast import AA_NORMAL_TEXT, contrast_ratio, valid_hex
 from player.ui import settings as S
-
-
-def _color_or_empty(value: str) -> str:
-    try:
-        parse_hex(value)
-    except ValueError:
-        return ""
-    return value.lower()
 
 
 class PreferencesDialog(QDialog):
@@ -60,8 +52,8 @@ class PreferencesDialog(QDialog):
         self.line_spacing.setSuffix(" %")
         self.line_spacing.setValue(settings.get(S.TRANSCRIPT_LINE_SPACING))
         self.line_spacing.setAccessibleName("Transcript line spacing")
-        self._text_color = _color_or_empty(settings.get(S.TRANSCRIPT_TEXT_COLOR))
-        self._background = _color_or_empty(settings.get(S.TRANSCRIPT_BACKGROUND))
+        self._text_color = valid_hex(settings.get(S.TRANSCRIPT_TEXT_COLOR)) or ""
+        self._background = valid_hex(settings.get(S.TRANSCRIPT_BACKGROUND)) or ""
         self.text_color_button = QPushButton(self)
         self.text_color_button.setAccessibleName("Transcript text colour")
         self.text_color_button.clicked.connect(lambda: self._choose("text"))
@@ -123,8 +115,8 @@ class PreferencesDialog(QDialog):
 
     def set_colors(self, text: str, background: str) -> None:
         """Choose colours (``#rrggbb``; "" = the theme's)."""
-        self._text_color = _color_or_empty(text)
-        self._background = _color_or_empty(background)
+        self._text_color = valid_hex(text) or ""
+        self._background = valid_hex(background) or ""
         self._show_colors()
 
     def use_theme_colors(self) -> None:

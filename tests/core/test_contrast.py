@@ -6,7 +6,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from player.core.contrast import blend, contrast_ratio, parse_hex, relative_luminance, to_hex
+from player.core.contrast import (
+    blend,
+    contrast_ratio,
+    parse_hex,
+    relative_luminance,
+    to_hex,
+    valid_hex,
+)
 
 hex_colors = st.integers(0, 0xFFFFFF).map(lambda v: f"#{v:06x}")
 
@@ -42,3 +49,9 @@ def test_blend() -> None:
 def test_bad_colours_are_refused(bad: str) -> None:
     with pytest.raises(ValueError, match="not a #rrggbb colour"):
         parse_hex(bad)
+
+
+def test_valid_hex_normalises_or_refuses() -> None:
+    assert valid_hex(" #ABCDEF ") == "#abcdef"
+    assert valid_hex("#abc") is None
+    assert valid_hex("") is None
