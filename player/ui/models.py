@@ -11,7 +11,7 @@ import enum
 from collections.abc import Mapping
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from player.core.timecode import format_clock, format_timestamp
 from player.core.transcript import Cue
@@ -39,7 +39,16 @@ def quote_for(cue: Cue) -> str:
 
 
 class TranscriptModel(QAbstractListModel):
-    """One row per cue, with the current cue, search matches and the spoken word as roles."""
+    """One row per cue, with the current cue, search matches and the spoken word as roles.
+
+    Signals:
+      repaint_rows(int, int): rows ``first..last`` look different (current cue, spoken word,
+        search marks) but keep their text and height. Sent instead of ``dataChanged``: a
+        QListView answers any ``dataChanged`` by laying out every row again, which on a
+        50,000-cue transcript is 50,000 row-height calls at each cue change.
+    """
+
+    repaint_rows = Signal(int, int)
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -161,7 +170,7 @@ class TranscriptModel(QAbstractListModel):
         self._matches = matches
         if len(old) + len(matches) > 200:
             # One signal for the whole list: the view repaints what is visible.
-            self.dataChanged.emit(self.index(0), self.index(max(0, len(self._cues) - 1)))
+            self.repaint_rows.emit(0, max(0, len(self._cues) - 1))
         else:
             for row in set(old) | set(matches):
                 self._row_changed(row)
@@ -175,5 +184,4 @@ class TranscriptModel(QAbstractListModel):
 
     def _row_changed(self, row: int) -> None:
         if 0 <= row < len(self._cues):
-            idx = self.index(row)
-            self.dataChanged.emit(idx, idx)
+            self.repaint_rows.emit(row, row)

@@ -297,6 +297,20 @@ class TranscriptView(QListView):
         self._programmatic = 0
         self.verticalScrollBar().actionTriggered.connect(self._on_scroll_action)
 
+    @Slot(int, int)
+    def repaint_rows(self, first: int, last: int) -> None:
+        """Repaint rows whose look changed (not their size): only what is on screen is drawn."""
+        model = self.model()
+        if model is None:
+            return
+        if last - first > 50:
+            self.viewport().update()
+            return
+        for row in range(first, last + 1):
+            rect = self.visualRect(model.index(row, 0))
+            if rect.isValid():
+                self.viewport().update(rect)
+
     # Programmatic scrolling/current-index changes are wrapped so they don't count as the user's.
     def follow_to(self, row: int) -> None:
         """Scroll so ``row`` is in view and make it the current item (for screen readers)."""
@@ -409,6 +423,7 @@ class TranscriptPanel(QWidget):
         self._model = model
         self.view = TranscriptView(self)
         self.view.setModel(model)
+        model.repaint_rows.connect(self.view.repaint_rows)
         self.delegate = CueDelegate(self.view)
         self.view.setItemDelegate(self.delegate)
         self._family = ""

@@ -9,9 +9,11 @@ panel.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
 
 from player.core.search import SearchIndex, SearchOptions
 from player.core.transcript import Cue, Transcript
@@ -151,3 +153,46 @@ def test_a_long_transcript_comes_with_its_search_index(tmp_path: Path) -> None:
     short_one = _load_with_index(write(tmp_path / "short.vtt", 20))
     assert short_one.search_index is None
     assert len(short_one.transcript.cues) == 20
+
+
+def test_marking_rows_does_not_lay_out_every_row_again(qtbot: QtBot) -> None:
+    """A QListView answers any dataChanged by laying out all rows again: the current cue, the
+    spoken word and search marks are repainted instead (50,000 row heights per cue change)."""
+    import time
+
+    from player.ui.models import TranscriptModel
+    from player.ui.transcript_view import CueDelegate, TranscriptPanel
+
+    calls = [0]
+
+    class Counting(CueDelegate):
+        def sizeHint(self, option: Any, index: Any) -> Any:
+            calls[0] += 1
+            return super().sizeHint(option, index)
+
+    model = TranscriptModel()
+    panel = TranscriptPanel(model)
+    qtbot.addWidget(panel)
+    panel.delegate = Counting(panel.view)
+    panel.view.setItemDelegate(panel.delegate)
+    panel.resize(420, 500)
+    panel.show()
+    model.set_cues(_cues(5000))
+
+    def settle() -> None:
+        last, quiet_since = -1, time.monotonic()
+        while time.monotonic() - quiet_since < 0.3:
+            QApplication.processEvents()
+            if calls[0] != last:
+                last, quiet_since = calls[0], time.monotonic()
+
+    settle()
+    assert calls[0] >= 5000  # the first layout measured every row
+    calls[0] = 0
+    for row in (10, 11, 12):
+        model.set_current_row(row)
+    model.set_matches({i: [(0, 3)] for i in range(0, 5000, 2)})
+    model.set_active_match(10, 0, 3)
+    model.set_matches({})
+    settle()
+    assert calls[0] < 500, calls[0]
