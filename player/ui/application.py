@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib
 import os
 import sys
 import threading
@@ -109,6 +110,46 @@ class _BackendStarter:
         return self.backend, self.error
 
 
+# Modules the window needs that do not use Qt: imported before PySide6 (see _spare_source_scans).
+QT_FREE_MODULES = (
+    "json",
+    "player.core.contrast",
+    "player.core.cue_index",
+    "player.core.cue_text",
+    "player.core.sidecar",
+    "player.core.srt_parse",
+    "player.core.transcript",
+    "player.core.vtt_parse",
+    "player.playback.base",
+    "player.playback.clock",
+)
+
+
+def _spare_source_scans() -> None:
+    """Spare PySide6 from reading the source of every module imported after it.
+
+    PySide6 looks at each module the first time an import statement names it after PySide6 is
+    loaded, reading the whole source file for the text "PySide6" (to support its opt-in
+    ``from __feature__ import ...``, which this program never uses). That was about 60 modules
+    and 10-20 ms of start-up. The answer is known: the modules loaded so far and the Qt-free
+    parts of this program do not use PySide6 (-1), the ``player.ui`` modules do but select no
+    feature (0), which is what the scan would have recorded. Call it right after the first
+    PySide6 import; with a PySide6 that works differently it does nothing.
+    """
+    feature = sys.modules.get("shibokensupport.feature")
+    table = getattr(feature, "pyside_feature_dict", None)
+    if not isinstance(table, dict):
+        return
+    for name in list(sys.modules):
+        table.setdefault(name, -1)
+    ui_dir = Path(__file__).resolve().parent
+    for entry in os.listdir(ui_dir):
+        if entry.endswith(".py") and entry != "__init__.py":
+            table[f"player.ui.{entry[:-3]}"] = 0
+    table.setdefault("player.playback.vlc_backend", -1)
+    table.setdefault("vlc", -1)
+
+
 def _expected_platform() -> str:
     """The Qt platform plugin that will be used (before Qt is imported)."""
     requested = os.environ.get("QT_QPA_PLATFORM", "").split(":")[0]
@@ -146,8 +187,14 @@ def run_window(args: argparse.Namespace) -> int:
         )
         return 2
     starter = _BackendStarter(video=platform in _EMBED, first_media=_first_media(args))
+    config_dir = Path(args.config_dir) if args.config_dir else default_config_dir()
+    archive_db = Path(args.db) if args.db else default_db_path()
+    for name in QT_FREE_MODULES:
+        importlib.import_module(name)
 
     from PySide6.QtGui import QGuiApplication
+
+    _spare_source_scans()
     from PySide6.QtWidgets import QApplication
 
     from player.ui.controller import PlaybackController
@@ -172,10 +219,8 @@ def run_window(args: argparse.Namespace) -> int:
     if embed != starter.video:  # the platform guess was wrong: start libVLC to match
         backend.release()
         backend = VlcBackend(video=embed)
-    config_dir = Path(args.config_dir) if args.config_dir else default_config_dir()
     settings = Settings(config_dir / "settings.ini")
     controller = PlaybackController(backend)
-    archive_db = Path(args.db) if args.db else default_db_path()
     window = MainWindow(controller, settings, embed_video=embed, archive_db=archive_db)
     window.show()
     open_from_args(window, args, at_ms)

@@ -21,10 +21,7 @@ from PySide6.QtCore import QByteArray, QLocale, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
-    QCloseEvent,
     QColor,
-    QDragEnterEvent,
-    QDropEvent,
     QGuiApplication,
     QKeySequence,
     QPalette,
@@ -38,7 +35,6 @@ from PySide6.QtWidgets import (
     QSlider,
     QSplitter,
     QStackedWidget,
-    QStyle,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -64,6 +60,7 @@ from player.ui.transcript_view import TranscriptPanel
 from player.ui.widgets import (
     AudioView,
     CaptionBar,
+    GlyphButton,
     InfoBar,
     TimelineSlider,
     VideoSurface,
@@ -73,6 +70,7 @@ from player.ui.widgets import (
 from player.ui.workers import JobList, start_job
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
     from PySide6.QtWidgets import QDockWidget
 
     from player.core.archive import Archive, ArchiveHit, BriefingRow
@@ -281,28 +279,28 @@ class MainWindow(QMainWindow):
             self.media_stack.addWidget(self.video_surface)
         self.media_stack.addWidget(self.media_error)
 
-    def _tool(self, text: str, tip: str, icon: QStyle.StandardPixmap | None = None) -> QToolButton:
+    def _tool(self, text: str, tip: str) -> QToolButton:
         button = QToolButton(self)
-        if icon is not None:
-            button.setIcon(self.style().standardIcon(icon))
-        else:
-            button.setText(text)
+        button.setText(text)
         button.setToolTip(tip)
         button.setAccessibleName(text)
         button.setAutoRaise(True)
         return button
 
+    def _glyph_tool(self, text: str, tip: str, glyph: str) -> GlyphButton:
+        button = GlyphButton(glyph, self)
+        button.setToolTip(tip)
+        button.setAccessibleName(text)
+        return button
+
     def _build_transport(self) -> None:
-        sp = QStyle.StandardPixmap
         self.transport = QWidget(self)
-        self.play_button = self._tool("Play", "Play/Pause (Space)", sp.SP_MediaPlay)
-        self.stop_button = self._tool("Stop", "Stop (S)", sp.SP_MediaStop)
-        self.back_button = self._tool("Skip back", "Skip back (J)", sp.SP_MediaSeekBackward)
-        self.fwd_button = self._tool("Skip forward", "Skip forward (L)", sp.SP_MediaSeekForward)
-        self.prev_cue_button = self._tool(
-            "Previous cue", "Previous cue (P)", sp.SP_MediaSkipBackward
-        )
-        self.next_cue_button = self._tool("Next cue", "Next cue (N)", sp.SP_MediaSkipForward)
+        self.play_button = self._glyph_tool("Play", "Play/Pause (Space)", "play")
+        self.stop_button = self._glyph_tool("Stop", "Stop (S)", "stop")
+        self.back_button = self._glyph_tool("Skip back", "Skip back (J)", "seek-back")
+        self.fwd_button = self._glyph_tool("Skip forward", "Skip forward (L)", "seek-forward")
+        self.prev_cue_button = self._glyph_tool("Previous cue", "Previous cue (P)", "previous")
+        self.next_cue_button = self._glyph_tool("Next cue", "Next cue (N)", "next")
         self.chapter_button = QToolButton(self)
         self.chapter_button.setText("Chapters")
         self.chapter_button.setToolTip(
@@ -325,7 +323,7 @@ class MainWindow(QMainWindow):
             self.rate_box.addItem(f"{r:g}×", r)
         self.rate_box.setCurrentIndex(RATE_STEPS.index(1.0))
         self.rate_reset = self._tool("1×", "Normal speed (=)")
-        self.mute_button = self._tool("Mute", "Mute (M)", sp.SP_MediaVolume)
+        self.mute_button = self._glyph_tool("Mute", "Mute (M)", "volume")
         self.mute_button.setCheckable(True)
         self.volume = QSlider(Qt.Orientation.Horizontal, self)
         self.volume.setRange(0, 100)
@@ -384,7 +382,7 @@ class MainWindow(QMainWindow):
         self.status_label = plain_label("", self)
         self.status_label.setAccessibleName("Status")
         bar.addWidget(self.status_label, 1)
-        self.warnings_button = QPushButton("", self)
+        self.warnings_button = QPushButton(self)
         self.warnings_button.setFlat(True)
         self.warnings_button.setAccessibleName("Transcript warnings")
         self.warnings_button.clicked.connect(self.show_warnings)
@@ -406,7 +404,8 @@ class MainWindow(QMainWindow):
         *,
         checkable: bool = False,
     ) -> QAction:
-        action = QAction(text, self)
+        action = QAction(self)  # not QAction(text, self): see widgets.text_button
+        action.setText(text)
         action.setCheckable(checkable)
         action.triggered.connect(slot)
         action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
@@ -1431,11 +1430,8 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _on_state(self, state: PlaybackState) -> None:
-        sp = QStyle.StandardPixmap
         playing = state is PlaybackState.PLAYING
-        self.play_button.setIcon(
-            self.style().standardIcon(sp.SP_MediaPause if playing else sp.SP_MediaPlay)
-        )
+        self.play_button.set_glyph("pause" if playing else "play")
         self.play_button.setAccessibleName("Pause" if playing else "Play")
         if state is PlaybackState.ENDED:
             self._set_status("Finished")
@@ -1473,10 +1469,7 @@ class MainWindow(QMainWindow):
         self.mute_button.blockSignals(True)
         self.mute_button.setChecked(muted)
         self.mute_button.blockSignals(False)
-        sp = QStyle.StandardPixmap
-        self.mute_button.setIcon(
-            self.style().standardIcon(sp.SP_MediaVolumeMuted if muted else sp.SP_MediaVolume)
-        )
+        self.mute_button.set_glyph("muted" if muted else "volume")
         self._set_status("Muted" if muted else "Sound on")
 
     @Slot(int)

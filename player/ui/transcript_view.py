@@ -12,11 +12,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import (
-    QEvent,
     QItemSelectionModel,
     QModelIndex,
-    QObject,
     QPersistentModelIndex,
     QPoint,
     QRect,
@@ -31,15 +31,11 @@ from PySide6.QtGui import (
     QFont,
     QFontMetrics,
     QGuiApplication,
-    QKeyEvent,
     QKeySequence,
-    QMouseEvent,
     QPainter,
     QPalette,
     QResizeEvent,
-    QTextCharFormat,
     QTextLayout,
-    QWheelEvent,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -49,8 +45,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QListView,
     QMenu,
-    QPushButton,
-    QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QToolButton,
@@ -61,12 +55,26 @@ from PySide6.QtWidgets import (
 from player.core.timecode import format_clock
 from player.core.transcript import Cue
 from player.ui.models import Role, TranscriptModel, quote_for
+from player.ui.widgets import text_button
+
+if TYPE_CHECKING:
+    # Only annotations: importing a PySide6 class builds its Python type (and all its enums)
+    # at once, a few ms each at start-up; these are built when their first event arrives.
+    from PySide6.QtGui import QKeyEvent, QMouseEvent, QTextCharFormat, QWheelEvent
 
 _Index = QModelIndex | QPersistentModelIndex
 
 PAD = 6
 MARKER_W = 22
 LINE_SEPARATOR = "\u2028"
+
+
+def _char_format() -> QTextCharFormat:
+    # Imported on first use: most rows need no character format, and the class (with the
+    # enums of QTextFormat) costs about 3 ms to load, which the first frame need not pay.
+    from PySide6.QtGui import QTextCharFormat
+
+    return QTextCharFormat()
 
 
 def _cue_formats(
@@ -85,7 +93,7 @@ def _cue_formats(
         for span in cue.spans:
             length = len(span.text)
             if length and (span.italic or span.bold or span.underline):
-                fmt = QTextCharFormat()
+                fmt = _char_format()
                 if span.italic:
                     fmt.setFontItalic(True)
                 if span.bold:
@@ -97,15 +105,15 @@ def _cue_formats(
                 ranges.append(r)
             offset += length
     if word is not None and word[1] > word[0]:
-        fmt = QTextCharFormat()
+        fmt = _char_format()
         fmt.setFontUnderline(True)
-        fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
+        fmt.setUnderlineStyle(fmt.UnderlineStyle.SingleUnderline)
         fmt.setBackground(palette.color(QPalette.ColorRole.AlternateBase))
         r = QTextLayout.FormatRange()
         r.start, r.length, r.format = word[0], word[1] - word[0], fmt
         ranges.append(r)
     for start, end in matches:
-        fmt = QTextCharFormat()
+        fmt = _char_format()
         is_active = active is not None and (start, end) == tuple(active)
         fmt.setBackground(QColor("#ff9f1c") if is_active else QColor("#ffe066"))
         fmt.setForeground(QColor("#000000"))
@@ -120,10 +128,15 @@ def _cue_formats(
 class CueDelegate(QStyledItemDelegate):
     """Paints a cue row: ``▶ 1:23  Speaker`` / text, with formats applied per character range."""
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
+    def __init__(self, view: QAbstractItemView) -> None:
+        super().__init__(view)
+        self._view = view
         self._height_cache: dict[tuple[int, int], int] = {}
         self.line_spacing = 1.0  # line height factor inside a cue (the user's preference)
+
+    def _is_selected(self, index: _Index) -> bool:
+        selection = self._view.selectionModel()
+        return selection is not None and selection.isSelected(index)
 
     def clear_cache(self) -> None:
         """Forget measured row heights (after a font, width or model change)."""
@@ -189,7 +202,9 @@ class CueDelegate(QStyledItemDelegate):
             return
         palette = option.palette
         is_current = bool(index.data(Role.IS_CURRENT))
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        # The selection model rather than ``option.state``: reading the state builds QStyle's
+        # Python type (its dozen enums, 5-10 ms) during the first frame.
+        selected = self._is_selected(index)
         painter.save()
         rect = option.rect
         if selected:
@@ -270,6 +285,7 @@ class TranscriptView(QListView):
 
     cue_activated = Signal(int)
     user_browsed = Signal()
+    width_changed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -296,6 +312,17 @@ class TranscriptView(QListView):
         )
         self._programmatic = 0
         self.verticalScrollBar().actionTriggered.connect(self._on_scroll_action)
+
+    def resizeEvent(self, e: QResizeEvent) -> None:
+        """The viewport's resizes (QAbstractScrollArea hands them to this handler): emits
+        ``width_changed`` when the width changed, as row heights depend on it.
+
+        An override, not an event filter on the viewport: a filter is a Python call for every
+        event of the list (each paint, each mouse move) and builds a Python type for each new
+        kind of event, 10-20 ms of the first frame."""
+        super().resizeEvent(e)
+        if e.size().width() != e.oldSize().width():
+            self.width_changed.emit()
 
     @Slot(int, int)
     def repaint_rows(self, first: int, last: int) -> None:
@@ -443,7 +470,7 @@ class TranscriptPanel(QWidget):
         self.follow_button.setToolTip("Keep the current cue in view (F)")
         self.follow_button.setAccessibleName("Follow playback")
         self.follow_button.toggled.connect(self.set_follow_enabled)
-        self.back_button = QPushButton("⤓ Back to now", self)
+        self.back_button = text_button("⤓ Back to now", self)
         self.back_button.setToolTip("Scroll back to the cue playing now and follow it (Ctrl+J)")
         self.back_button.setAccessibleName("Back to now")
         self.back_button.clicked.connect(self.back_to_now)
@@ -477,7 +504,10 @@ class TranscriptPanel(QWidget):
         self._relayout_timer.setSingleShot(True)
         self._relayout_timer.setInterval(50)
         self._relayout_timer.timeout.connect(self._relayout)
-        self.view.viewport().installEventFilter(self)
+        # Row heights depend on the width: re-measure after width changes (debounced). A
+        # height-only change (the search bar opening above the list, a taller window) leaves
+        # every row height as it was, so the 50,000-row re-measure is skipped.
+        self.view.width_changed.connect(self._relayout_timer.start)
 
     # ----- follow mode ----------------------------------------------------------------------
 
@@ -578,19 +608,6 @@ class TranscriptPanel(QWidget):
     @Slot()
     def _on_model_reset(self) -> None:
         self.delegate.clear_cache()
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """Row heights depend on the width: re-measure after width changes (debounced).
-
-        A height-only change (the search bar opening above the list, a taller window) leaves
-        every row height as it was, so the 50,000-row re-measure is skipped."""
-        if (
-            watched is self.view.viewport()
-            and isinstance(event, QResizeEvent)
-            and event.size().width() != event.oldSize().width()
-        ):
-            self._relayout_timer.start()
-        return super().eventFilter(watched, event)
 
     @Slot()
     def _relayout(self) -> None:

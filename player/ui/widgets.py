@@ -1,5 +1,5 @@
-"""Small widgets of the main window: timeline slider, video surface, audio view, caption bar,
-info bar.
+"""Small widgets of the main window: transport buttons, timeline slider, video surface, audio
+view, caption bar, info bar.
 
 Every label that can show text from a file (titles, cue text, error messages) is set to
 ``Qt.PlainText`` so nothing from a transcript is ever interpreted as markup.
@@ -7,15 +7,19 @@ Every label that can show text from a file (titles, cue text, error messages) is
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect, QSize, Qt, Signal, Slot
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt, Signal, Slot
 from PySide6.QtGui import (
     QColor,
     QFont,
     QFontMetrics,
-    QMouseEvent,
     QPainter,
+    QPainterPath,
     QPaintEvent,
     QPalette,
+    QPen,
+    QPolygonF,
     QResizeEvent,
 )
 from PySide6.QtWidgets import (
@@ -26,13 +30,26 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSizePolicy,
     QSlider,
-    QStyle,
-    QStyleOptionSlider,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from player.core.timecode import format_clock
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QMouseEvent
+
+
+def text_button(text: str, parent: QWidget | None = None) -> QPushButton:
+    """A push button with a text label.
+
+    Same as ``QPushButton(text, parent)``, which makes PySide6 weigh the (icon, text) overload
+    and so build QIcon's Python type, about 2 ms, in the middle of start-up.
+    """
+    button = QPushButton(parent)
+    button.setText(text)
+    return button
 
 
 def plain_label(text: str = "", parent: QWidget | None = None) -> QLabel:
@@ -41,6 +58,104 @@ def plain_label(text: str = "", parent: QWidget | None = None) -> QLabel:
     label.setTextFormat(Qt.TextFormat.PlainText)
     label.setText(text)
     return label
+
+
+GLYPHS = frozenset(
+    {"play", "pause", "stop", "seek-back", "seek-forward", "previous", "next", "volume", "muted"}
+)
+
+
+def _triangle(left: float, top: float, width: float, height: float, *, right: bool) -> QPolygonF:
+    tip, base = (left + width, left) if right else (left, left + width)
+    mid = top + height / 2
+    return QPolygonF([QPointF(base, top), QPointF(tip, mid), QPointF(base, top + height)])
+
+
+def draw_glyph(painter: QPainter, glyph: str, box: QRectF, color: QColor) -> None:
+    """Draw a transport symbol (one of :data:`GLYPHS`) filling the square ``box``."""
+    x, y, s = box.left(), box.top(), box.width()
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(color)
+    if glyph == "play":
+        painter.drawPolygon(_triangle(x + s * 0.2, y + s * 0.1, s * 0.7, s * 0.8, right=True))
+    elif glyph == "pause":
+        painter.drawRect(QRectF(x + s * 0.18, y + s * 0.12, s * 0.24, s * 0.76))
+        painter.drawRect(QRectF(x + s * 0.58, y + s * 0.12, s * 0.24, s * 0.76))
+    elif glyph == "stop":
+        painter.drawRect(QRectF(x + s * 0.15, y + s * 0.15, s * 0.7, s * 0.7))
+    elif glyph in ("seek-back", "seek-forward"):
+        right = glyph == "seek-forward"
+        for left in (x + s * 0.05, x + s * 0.5):
+            painter.drawPolygon(_triangle(left, y + s * 0.2, s * 0.45, s * 0.6, right=right))
+    elif glyph in ("previous", "next"):
+        right = glyph == "next"
+        bar_x = x + s * 0.72 if right else x + s * 0.12
+        painter.drawRect(QRectF(bar_x, y + s * 0.15, s * 0.16, s * 0.7))
+        left = x + s * 0.12 if right else x + s * 0.28
+        painter.drawPolygon(_triangle(left, y + s * 0.15, s * 0.6, s * 0.7, right=right))
+    elif glyph in ("volume", "muted"):
+        speaker = QPainterPath()
+        speaker.moveTo(x + s * 0.08, y + s * 0.36)
+        speaker.lineTo(x + s * 0.28, y + s * 0.36)
+        speaker.lineTo(x + s * 0.52, y + s * 0.12)
+        speaker.lineTo(x + s * 0.52, y + s * 0.88)
+        speaker.lineTo(x + s * 0.28, y + s * 0.64)
+        speaker.lineTo(x + s * 0.08, y + s * 0.64)
+        speaker.closeSubpath()
+        painter.drawPath(speaker)
+        pen = QPen(color, max(1.0, s * 0.09))
+        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        if glyph == "muted":
+            painter.drawLine(
+                QPointF(x + s * 0.64, y + s * 0.34), QPointF(x + s * 0.92, y + s * 0.66)
+            )
+            painter.drawLine(
+                QPointF(x + s * 0.64, y + s * 0.66), QPointF(x + s * 0.92, y + s * 0.34)
+            )
+        else:
+            for radius in (0.16, 0.32):
+                arc = QRectF(0, 0, s * radius * 2, s * radius * 2)
+                arc.moveCenter(QPointF(x + s * 0.52, y + s * 0.5))
+                painter.drawArc(arc, -50 * 16, 100 * 16)
+    painter.restore()
+
+
+class GlyphButton(QToolButton):
+    """A tool button showing a transport symbol it draws itself in the palette's button-text
+    colour (greyed when disabled), so it follows dark, high-contrast and custom palettes and is
+    sharp at any scale. No icon theme is consulted: the first standard icon cost about 5 ms of
+    start-up on Linux (the theme's folders are searched). The accessible name says what it does.
+    """
+
+    def __init__(self, glyph: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._glyph = glyph
+        self.setAutoRaise(True)
+
+    def glyph(self) -> str:
+        """The symbol drawn (one of :data:`GLYPHS`)."""
+        return self._glyph
+
+    def set_glyph(self, glyph: str) -> None:
+        """Draw another symbol (play <-> pause, volume <-> muted)."""
+        if glyph != self._glyph:
+            self._glyph = glyph
+            self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)  # the button's panel, hover and focus frame; it has no icon
+        group = QPalette.ColorGroup.Active if self.isEnabled() else QPalette.ColorGroup.Disabled
+        color = self.palette().color(group, QPalette.ColorRole.ButtonText)
+        side = float(min(self.iconSize().width(), self.iconSize().height(), self.height() - 4))
+        box = QRectF(0, 0, side, side)
+        box.moveCenter(QRectF(self.rect()).center())
+        painter = QPainter(self)
+        draw_glyph(painter, self._glyph, box, color)
+        painter.end()
 
 
 class TimelineSlider(QSlider):
@@ -90,16 +205,21 @@ class TimelineSlider(QSlider):
             self.blockSignals(False)
             self.setAccessibleDescription(f"{format_clock(t_ms)} of {format_clock(self.maximum())}")
 
-    def _track(self) -> tuple[int, int]:
-        """(x of the value ``minimum()``, pixel span of the range) from the current style."""
+    def _slider_rect(self, part: str) -> QRect:
+        """The groove or the handle, from the current style."""
+        # QStyle is imported when the slider first needs its geometry (a click, search ticks):
+        # building its Python type (a dozen large enums) cost 5-10 ms of the first frame.
+        from PySide6.QtWidgets import QStyle, QStyleOptionSlider
+
         opt = QStyleOptionSlider()
         self.initStyleOption(opt)
-        groove = self.style().subControlRect(
-            QStyle.ComplexControl.CC_Slider, opt, QStyle.SubControl.SC_SliderGroove, self
-        )
-        handle = self.style().subControlRect(
-            QStyle.ComplexControl.CC_Slider, opt, QStyle.SubControl.SC_SliderHandle, self
-        )
+        sc = QStyle.SubControl
+        sub = sc.SC_SliderGroove if part == "groove" else sc.SC_SliderHandle
+        return self.style().subControlRect(QStyle.ComplexControl.CC_Slider, opt, sub, self)
+
+    def _track(self) -> tuple[int, int]:
+        """(x of the value ``minimum()``, pixel span of the range) from the current style."""
+        groove, handle = self._slider_rect("groove"), self._slider_rect("handle")
         return groove.left() + handle.width() // 2, max(1, groove.width() - handle.width())
 
     def _x_for(self, t_ms: int) -> int:
@@ -136,6 +256,8 @@ class TimelineSlider(QSlider):
         return out
 
     def _value_at(self, x: int) -> int:
+        from PySide6.QtWidgets import QStyle
+
         left, span = self._track()
         return QStyle.sliderValueFromPosition(self.minimum(), self.maximum(), x - left, span)
 
@@ -157,12 +279,7 @@ class TimelineSlider(QSlider):
                 self.mark_clicked.emit(mark)
                 ev.accept()
                 return
-            opt = QStyleOptionSlider()
-            self.initStyleOption(opt)
-            handle = self.style().subControlRect(
-                QStyle.ComplexControl.CC_Slider, opt, QStyle.SubControl.SC_SliderHandle, self
-            )
-            if not handle.contains(ev.position().toPoint()):
+            if not self._slider_rect("handle").contains(ev.position().toPoint()):
                 value = self._value_at(x)
                 self.setValue(value)
                 self.seek_requested.emit(value)
@@ -364,7 +481,7 @@ class InfoBar(QFrame):
         self._layout.setContentsMargins(8, 4, 8, 4)
         self._layout.addWidget(self.label, 1)
         self._buttons: list[QPushButton] = []
-        close = QPushButton("✕", self)
+        close = text_button("✕", self)
         close.setAccessibleName("Dismiss")
         close.setFlat(True)
         close.setFixedWidth(28)
@@ -380,7 +497,7 @@ class InfoBar(QFrame):
         self._buttons = []
         self.label.setText(text)
         for label, callback in actions or []:
-            button = QPushButton(label, self)
+            button = text_button(label, self)
             button.clicked.connect(callback)
             button.clicked.connect(self.hide)
             self._layout.insertWidget(self._layout.count() - 1, button)

@@ -1,0 +1,127 @@
+"""What keeps start-up lean (see benchmarks/bench_startup.py): behaviour, not timings.
+
+PySide6 builds the Python type of a Qt class (with every enum of the class) the first time the
+class is named, and reads the source of each module imported after it. The first frame should
+build only the types it needs, and our modules should not be read again.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from PySide6.QtGui import QColor, QImage, QPainter, QPalette
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from player.playback.base import PlaybackState
+from player.ui.application import _spare_source_scans
+from player.ui.widgets import GLYPHS, GlyphButton, draw_glyph
+from tests.ui.conftest import Harness
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_first_frame_builds_no_heavy_types_it_does_not_need(tmp_path: Path) -> None:
+    """The window, shown and painted with a transcript, has not built QStyle, QIcon,
+    QTextCharFormat or the mouse/key event types (5-10 ms, 2, 3 and 2-4 ms to build)."""
+    script = textwrap.dedent(
+        f"""
+        import sys
+        sys.path.insert(0, {str(REPO)!r})
+        from pathlib import Path
+        from PySide6.QtWidgets import QApplication
+        import PySide6.QtGui as G, PySide6.QtWidgets as W
+        from player.playback.fake import FakeBackend
+        from player.ui.controller import PlaybackController
+        from player.ui.main_window import MainWindow
+        from player.ui.settings import Settings
+        app = QApplication([])
+        window = MainWindow(
+            PlaybackController(FakeBackend()),
+            Settings(Path({str(tmp_path)!r}) / "settings.ini"),
+            embed_video=False,
+        )
+        window.show()
+        window.open_media(Path({str(REPO / "resources/sample/briefing.opus")!r}))
+        while window.model.rowCount() == 0:
+            app.processEvents()
+        window.panel.view.grab()
+        window.grab()
+        built = set(vars(W)) | set(vars(G))
+        print(sorted(built & {{"QStyle", "QIcon", "QTextCharFormat", "QMouseEvent", "QKeyEvent",
+                               "QWheelEvent", "QCloseEvent", "QDropEvent"}}))
+        """
+    )
+    env = {"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin"}
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_source_scans_are_spared_for_our_modules(qapp: QApplication) -> None:
+    feature = sys.modules.get("shibokensupport.feature")
+    table = getattr(feature, "pyside_feature_dict", None)
+    assert isinstance(table, dict), "PySide6 changed: _spare_source_scans no longer applies"
+    _spare_source_scans()
+    assert table["player.ui.main_window"] == 0  # uses PySide6, selects no feature
+    assert table["player.ui.search_panel"] == 0  # also the modules not loaded yet
+    assert table["json"] == -1  # loaded before: does not use PySide6
+    assert table["player.core.transcript"] == -1
+
+
+def _ink(button: GlyphButton) -> int:
+    image = button.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
+    ink = button.palette().color(QPalette.ColorRole.ButtonText)
+    count = 0
+    for y in range(image.height()):
+        for x in range(image.width()):
+            if QColor(image.pixel(x, y)) == ink:
+                count += 1
+    return count
+
+
+def test_glyph_buttons_draw_their_symbol_in_the_text_colour(qtbot: QtBot) -> None:
+    button = GlyphButton("play")
+    qtbot.addWidget(button)
+    button.resize(32, 32)
+    palette = button.palette()
+    palette.setColor(QPalette.ColorRole.ButtonText, QColor("#123456"))
+    button.setPalette(palette)
+    play = _ink(button)
+    assert play > 20
+    button.set_glyph("stop")
+    assert button.glyph() == "stop"
+    assert _ink(button) > play  # the square covers more than the triangle
+    for glyph in sorted(GLYPHS):  # every symbol draws something
+        image = QImage(24, 24, QImage.Format.Format_ARGB32)
+        image.fill(0)
+        painter = QPainter(image)
+        from PySide6.QtCore import QRectF
+
+        draw_glyph(painter, glyph, QRectF(0, 0, 24, 24), QColor("#ff0000"))
+        painter.end()
+        assert any(QColor(image.pixel(x, y)).alpha() for x in range(24) for y in range(24)), glyph
+
+
+def test_play_and_mute_buttons_show_the_state(harness: Harness, sample_audio: Path) -> None:
+    w = harness.window
+    assert w.play_button.glyph() == "play"
+    harness.open(sample_audio)
+    harness.controller.play()
+    harness.advance(50)
+    assert harness.controller.state() is PlaybackState.PLAYING
+    assert w.play_button.glyph() == "pause"
+    assert w.play_button.accessibleName() == "Pause"
+    harness.controller.pause()
+    harness.advance(20)
+    assert w.play_button.glyph() == "play"
+    assert w.mute_button.glyph() == "volume"
+    harness.controller.set_muted(True)
+    harness.advance(20)
+    assert w.mute_button.glyph() == "muted"
+    assert w.mute_button.isChecked()
