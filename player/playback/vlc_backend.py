@@ -81,7 +81,7 @@ _unavailable_cache: list[str | None] = []
 _vlc_module: Any = None
 
 
-def _import_vlc() -> Any:
+def import_vlc() -> Any:
     """Import python-vlc, turning its ways of failing (it may call sys.exit) into PlaybackError."""
     global _vlc_module
     if _vlc_module is not None:
@@ -115,7 +115,7 @@ def libvlc_unavailable_reason() -> str | None:
         return _unavailable_cache[0]
     reason: str | None = None
     try:
-        vlc = _import_vlc()
+        vlc = import_vlc()
         instance = vlc.Instance(["--quiet", "--no-lua"])
         if instance is None:
             reason = "libVLC was found but could not start (are its plugins installed?)"
@@ -172,7 +172,7 @@ class VlcBackend(PlaybackBackend):
         audio_output: str | None = None,
         video: bool = True,
     ) -> None:
-        vlc = _import_vlc()
+        vlc = import_vlc()
         self._vlc = vlc
         instance = vlc.Instance(_instance_args(extra_args, audio_output, video))
         if instance is None:

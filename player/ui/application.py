@@ -11,6 +11,7 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from player import gc_pause
 from player.core.timecode import parse_user_time
 from player.paths import default_config_dir, default_db_path
 
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
     from player.ui.main_window import MainWindow
 
 _EMBED = frozenset({"xcb", "windows", "cocoa"})  # = main_window.EMBED_PLATFORMS, without Qt
+START_UP_GC_PAUSE_MS = 1000  # the cycle collector resumes this long after the window is shown
 
 SAMPLE_MEDIA = (
     Path(__file__).resolve().parent.parent.parent / "resources" / "sample" / "briefing.mp4"
@@ -71,9 +73,14 @@ def open_from_args(window: MainWindow, args: argparse.Namespace, at_ms: int | No
 
 
 class _BackendStarter:
-    """Creates the libVLC backend on a thread, so starting libVLC overlaps the import of Qt and
-    the window's modules instead of adding to the start-up time; then, still on that thread, it
-    reads the first file's header (``prepare``), which ``load`` waits for if it comes first."""
+    """Starts libVLC on a thread, so its start-up (and reading the first file's header, which
+    ``load`` waits for if it comes first) overlaps the import of Qt and the window's modules.
+
+    python-vlc itself is imported first, on the calling thread: importing is Python work, which
+    on a second thread only takes turns with the import of Qt for the GIL (measured: the thread
+    then finished late and parsed the first file while the window was being built, slowing it
+    down). What the thread does is libVLC's C code, which runs beside Python.
+    """
 
     def __init__(
         self, video: bool, first_media: Path | None = None, audio_output: str | None = None
@@ -84,6 +91,14 @@ class _BackendStarter:
         self.backend: object = None
         self.error: str | None = None
         self._ready = threading.Event()
+        try:
+            from player.playback.vlc_backend import import_vlc
+
+            import_vlc()
+        except Exception as err:  # PlaybackError, or anything python-vlc raises while loading
+            self.error = str(err) or type(err).__name__
+            self._ready.set()
+            return
         self._thread = threading.Thread(target=self._run, name="libvlc-start", daemon=True)
         self._thread.start()
 
@@ -164,8 +179,6 @@ def _expected_platform() -> str:
 
 def run_window(args: argparse.Namespace) -> int:
     """Build the services, open the window, run the event loop; returns the exit status."""
-    from player.app import LIBVLC_HELP
-
     try:
         at_ms = validate_args(args)
     except ValueError as err:
@@ -186,12 +199,36 @@ def run_window(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    # Start-up builds a few hundred thousand objects that live as long as the program (Qt
+    # types and enums, modules, the window): the cycle collector is paused meanwhile (about 60
+    # collections that free nothing) and they are frozen out of its way afterwards.
+    gc_pause.hold()
+    _start_up_pause[0] = True
+    try:
+        return _start(args, at_ms, platform)
+    finally:
+        _end_start_up_pause()
+
+
+_start_up_pause = [False]  # the start-up's pause of the cycle collector is still held
+
+
+def _end_start_up_pause() -> None:
+    if _start_up_pause[0]:
+        _start_up_pause[0] = False
+        gc_pause.release()
+
+
+def _start(args: argparse.Namespace, at_ms: int | None, platform: str) -> int:
+    from player.app import LIBVLC_HELP
+
     starter = _BackendStarter(video=platform in _EMBED, first_media=_first_media(args))
     config_dir = Path(args.config_dir) if args.config_dir else default_config_dir()
     archive_db = Path(args.db) if args.db else default_db_path()
     for name in QT_FREE_MODULES:
         importlib.import_module(name)
 
+    from PySide6.QtCore import QTimer
     from PySide6.QtGui import QGuiApplication
 
     _spare_source_scans()
@@ -224,4 +261,5 @@ def run_window(args: argparse.Namespace) -> int:
     window = MainWindow(controller, settings, embed_video=embed, archive_db=archive_db)
     window.show()
     open_from_args(window, args, at_ms)
+    QTimer.singleShot(START_UP_GC_PAUSE_MS, _end_start_up_pause)
     return int(app.exec())

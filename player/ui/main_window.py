@@ -8,11 +8,8 @@ parsed on a worker thread and every problem is shown in the window, never raised
 from __future__ import annotations
 
 import contextlib
-import gc
 import heapq
-import threading
 from bisect import bisect_right
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -40,7 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from player import __version__
+from player import __version__, gc_pause
 from player.core.contrast import blend, valid_hex
 from player.core.cue_index import CueIndex
 from player.core.sidecar import (
@@ -99,46 +96,17 @@ class LoadedTranscript:
     search_index: SearchIndex | None = None
 
 
-_gc_lock = threading.Lock()
-_gc_pauses = 0
-
-
-@contextlib.contextmanager
-def _long_lived_allocations() -> Iterator[None]:
-    """Build a big, long-lived object graph (a parsed 50,000-cue transcript) without GC pauses.
-
-    CPython's cycle collector holds the GIL while it scans every tracked object, so a full
-    collection triggered by a worker's allocations froze the GUI thread for 50-100 ms (measured
-    by benchmarks/bench_gui_stalls.py), more with every transcript loaded. The collector is
-    paused while the graph is built, then everything alive is moved to the permanent
-    generation (``gc.freeze``) so later collections no longer scan it. Cues hold no reference
-    cycles: a replaced transcript is still freed by reference counting.
-    """
-    global _gc_pauses
-    with _gc_lock:
-        _gc_pauses += 1
-        gc.disable()
-    try:
-        yield
-    finally:
-        with _gc_lock:
-            _gc_pauses -= 1
-            if _gc_pauses == 0:
-                gc.freeze()
-                gc.enable()
-
-
 def _search_index(transcript: Transcript) -> SearchIndex:
     # Built after the transcript is shown (a second worker job), and imported only then: the
     # search engine and the regex module are not needed for the first frame.
     from player.core.search import SearchIndex
 
-    with _long_lived_allocations():
+    with gc_pause.paused():
         return SearchIndex(transcript.cues)
 
 
 def _load_with_index(path: str) -> LoadedTranscript:
-    with _long_lived_allocations():
+    with gc_pause.paused():
         transcript = load_transcript(path)
         index = CueIndex(transcript.cues)
     search_index = None

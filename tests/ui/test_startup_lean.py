@@ -7,16 +7,21 @@ build only the types it needs, and our modules should not be read again.
 
 from __future__ import annotations
 
+import gc
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
+import pytest
 from PySide6.QtGui import QColor, QImage, QPainter, QPalette
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from player import gc_pause
+from player.cli import window_parser
 from player.playback.base import PlaybackState
+from player.ui import application
 from player.ui.application import _spare_source_scans
 from player.ui.widgets import GLYPHS, GlyphButton, draw_glyph
 from tests.ui.conftest import Harness
@@ -125,3 +130,19 @@ def test_play_and_mute_buttons_show_the_state(harness: Harness, sample_audio: Pa
     harness.advance(20)
     assert w.mute_button.glyph() == "muted"
     assert w.mute_button.isChecked()
+
+
+def test_the_start_up_pause_of_the_collector_always_ends(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DISPLAY", ":99")
+    monkeypatch.setattr(application, "_start", lambda *a: 2)  # e.g. libVLC missing
+    assert application.run_window(window_parser().parse_args([])) == 2
+    assert gc.isenabled() and gc_pause.active_pauses() == 0
+
+    def fail(*a: object) -> int:
+        assert not gc.isenabled()  # paused while starting
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(application, "_start", fail)
+    with pytest.raises(RuntimeError):
+        application.run_window(window_parser().parse_args([]))
+    assert gc.isenabled() and gc_pause.active_pauses() == 0
