@@ -295,12 +295,23 @@ class VlcBackend(PlaybackBackend):
 
     def _parse(self, media: Any, path: Path) -> list[Any]:
         vlc = self._vlc
-        media.parse_with_options(vlc.MediaParseFlag.local, PARSE_TIMEOUT_MS)
-        deadline = time.monotonic() + PARSE_TIMEOUT_MS / 1000 + 0.2
-        status = media.get_parsed_status()
-        while not status and time.monotonic() < deadline:
-            time.sleep(0.005)
+        # Woken by libVLC's "parsed" event rather than polling: a polling thread takes the GIL
+        # from the GUI thread every few ms while the window is being built.
+        parsed = threading.Event()
+        events = media.event_manager()
+        events.event_attach(vlc.EventType.MediaParsedChanged, lambda _event: parsed.set())
+        try:
+            media.parse_with_options(vlc.MediaParseFlag.local, PARSE_TIMEOUT_MS)
+            deadline = time.monotonic() + PARSE_TIMEOUT_MS / 1000 + 0.2
             status = media.get_parsed_status()
+            while not status and time.monotonic() < deadline:
+                # The event may come before this wait or (on some libVLC versions) not at all
+                # for a failure: wait in short slices and look at the status again.
+                parsed.wait(0.05)
+                parsed.clear()
+                status = media.get_parsed_status()
+        finally:
+            events.event_detach(vlc.EventType.MediaParsedChanged)
         if status == vlc.MediaParsedStatus.timeout or not status:
             raise PlaybackError(f"{path}: timed out reading the media file")
         if status == vlc.MediaParsedStatus.failed:
