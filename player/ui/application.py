@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import importlib
 import os
 import sys
 import threading
@@ -125,31 +124,16 @@ class _BackendStarter:
         return self.backend, self.error
 
 
-# Modules the window needs that do not use Qt: imported before PySide6 (see _spare_source_scans).
-QT_FREE_MODULES = (
-    "json",
-    "player.core.contrast",
-    "player.core.cue_index",
-    "player.core.cue_text",
-    "player.core.sidecar",
-    "player.core.srt_parse",
-    "player.core.transcript",
-    "player.core.vtt_parse",
-    "player.playback.base",
-    "player.playback.clock",
-)
-
-
 def _spare_source_scans() -> None:
     """Spare PySide6 from reading the source of every module imported after it.
 
     PySide6 looks at each module the first time an import statement names it after PySide6 is
     loaded, reading the whole source file for the text "PySide6" (to support its opt-in
     ``from __feature__ import ...``, which this program never uses). That was about 60 modules
-    and 10-20 ms of start-up. The answer is known: the modules loaded so far and the Qt-free
-    parts of this program do not use PySide6 (-1), the ``player.ui`` modules do but select no
-    feature (0), which is what the scan would have recorded. Call it right after the first
-    PySide6 import; with a PySide6 that works differently it does nothing.
+    and 10-20 ms of start-up. The answer is known: the modules loaded so far, the standard
+    library and the Qt-free parts of this program do not use PySide6 (-1), the ``player.ui``
+    modules do but select no feature (0), which is what the scan would have recorded. Call it
+    right after the first PySide6 import; with a PySide6 that works differently it does nothing.
     """
     feature = sys.modules.get("shibokensupport.feature")
     table = getattr(feature, "pyside_feature_dict", None)
@@ -157,12 +141,18 @@ def _spare_source_scans() -> None:
         return
     for name in list(sys.modules):
         table.setdefault(name, -1)
-    ui_dir = Path(__file__).resolve().parent
-    for entry in os.listdir(ui_dir):
-        if entry.endswith(".py") and entry != "__init__.py":
-            table[f"player.ui.{entry[:-3]}"] = 0
-    table.setdefault("player.playback.vlc_backend", -1)
-    table.setdefault("vlc", -1)
+    for name in sys.stdlib_module_names:  # the standard library never uses PySide6
+        table.setdefault(name, -1)
+    # Imported later by the transcript parser, settings, the backend, the search index and the
+    # library (submodules are not in ``sys.stdlib_module_names``).
+    later = ("html.entities", "json.decoder", "json.encoder", "json.scanner", "sqlite3.dbapi2")
+    for name in (*later, "vlc", "regex", "regex.regex", "regex._regex_core", "regex._main"):
+        table.setdefault(name, -1)
+    root = Path(__file__).resolve().parent.parent
+    for package, uses_pyside in (("ui", 0), ("core", -1), ("playback", -1), ("commands", -1)):
+        for entry in os.listdir(root / package):
+            if entry.endswith(".py") and entry != "__init__.py":
+                table[f"player.{package}.{entry[:-3]}"] = uses_pyside
 
 
 def _expected_platform() -> str:
@@ -225,8 +215,6 @@ def _start(args: argparse.Namespace, at_ms: int | None, platform: str) -> int:
     starter = _BackendStarter(video=platform in _EMBED, first_media=_first_media(args))
     config_dir = Path(args.config_dir) if args.config_dir else default_config_dir()
     archive_db = Path(args.db) if args.db else default_db_path()
-    for name in QT_FREE_MODULES:
-        importlib.import_module(name)
 
     from PySide6.QtCore import QTimer
     from PySide6.QtGui import QGuiApplication

@@ -299,6 +299,9 @@ class TranscriptView(QListView):
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # Always shown: when it appeared with the first rows, the narrower list re-measured every
+        # row (all 50,000 of a long transcript) and the text re-wrapped under the reader's eyes.
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.setLayoutMode(QListView.LayoutMode.Batched)
         self.setBatchSize(100)
         self.setWordWrap(True)
