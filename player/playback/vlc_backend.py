@@ -298,7 +298,9 @@ class VlcBackend(PlaybackBackend):
         # Woken by libVLC's "parsed" event rather than polling: a polling thread takes the GIL
         # from the GUI thread every few ms while the window is being built.
         parsed = threading.Event()
-        events = media.event_manager()
+        # Not media.event_manager(): python-vlc keeps what that returns for ever (one entry per
+        # file opened); this one lives until the detach below.
+        events = vlc.libvlc_media_event_manager(media)
         events.event_attach(vlc.EventType.MediaParsedChanged, lambda _event: parsed.set())
         try:
             media.parse_with_options(vlc.MediaParseFlag.local, PARSE_TIMEOUT_MS)

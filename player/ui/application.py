@@ -78,7 +78,7 @@ class _BackendStarter:
     python-vlc itself is imported first, on the calling thread: importing is Python work, which
     on a second thread only takes turns with the import of Qt for the GIL (measured: the thread
     then finished late and parsed the first file while the window was being built, slowing it
-    down). What the thread does is libVLC's C code, which runs beside Python.
+    down). What the thread does is mostly libVLC's C code, which runs beside Python.
     """
 
     def __init__(
@@ -130,10 +130,13 @@ def _spare_source_scans() -> None:
     PySide6 looks at each module the first time an import statement names it after PySide6 is
     loaded, reading the whole source file for the text "PySide6" (to support its opt-in
     ``from __feature__ import ...``, which this program never uses). That was about 60 modules
-    and 10-20 ms of start-up. The answer is known: the modules loaded so far, the standard
-    library and the Qt-free parts of this program do not use PySide6 (-1), the ``player.ui``
-    modules do but select no feature (0), which is what the scan would have recorded. Call it
-    right after the first PySide6 import; with a PySide6 that works differently it does nothing.
+    and 10-20 ms of start-up. The entries are filled in instead: 0 ("uses PySide6, no feature
+    selected") for the ``player.ui`` modules, -1 ("leave out of feature switching") for the
+    standard library, the Qt-free packages of this program (tests/core/test_layering.py keeps
+    them so) and whatever is loaded at this point. A -1 on a module that does use PySide6 only
+    matters if some module switches a feature on (``snake_case``), which nothing here does.
+    Call it right after the first PySide6 import; with a PySide6 that works differently it does
+    nothing.
     """
     feature = sys.modules.get("shibokensupport.feature")
     table = getattr(feature, "pyside_feature_dict", None)
@@ -150,9 +153,10 @@ def _spare_source_scans() -> None:
         table.setdefault(name, -1)
     root = Path(__file__).resolve().parent.parent
     for package, uses_pyside in (("ui", 0), ("core", -1), ("playback", -1), ("commands", -1)):
-        for entry in os.listdir(root / package):
-            if entry.endswith(".py") and entry != "__init__.py":
-                table[f"player.{package}.{entry[:-3]}"] = uses_pyside
+        with contextlib.suppress(OSError):  # not a folder (a zipped or frozen build)
+            for entry in os.listdir(root / package):
+                if entry.endswith(".py") and entry != "__init__.py":
+                    table[f"player.{package}.{entry[:-3]}"] = uses_pyside
 
 
 def _expected_platform() -> str:

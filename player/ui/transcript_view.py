@@ -69,12 +69,17 @@ MARKER_W = 22
 LINE_SEPARATOR = "\u2028"
 
 
+_format_class: list[type[QTextCharFormat]] = []
+
+
 def _char_format() -> QTextCharFormat:
     # Imported on first use: most rows need no character format, and the class (with the
     # enums of QTextFormat) costs about 3 ms to load, which the first frame need not pay.
-    from PySide6.QtGui import QTextCharFormat
+    if not _format_class:
+        from PySide6.QtGui import QTextCharFormat
 
-    return QTextCharFormat()
+        _format_class.append(QTextCharFormat)
+    return _format_class[0]()
 
 
 def _cue_formats(

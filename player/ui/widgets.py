@@ -148,8 +148,8 @@ class GlyphButton(QToolButton):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)  # the button's panel, hover and focus frame; it has no icon
-        group = QPalette.ColorGroup.Active if self.isEnabled() else QPalette.ColorGroup.Disabled
-        color = self.palette().color(group, QPalette.ColorRole.ButtonText)
+        # palette() is already set to the Disabled, Inactive or Active colours of this moment.
+        color = self.palette().color(QPalette.ColorRole.ButtonText)
         side = float(min(self.iconSize().width(), self.iconSize().height(), self.height() - 4))
         box = QRectF(0, 0, side, side)
         box.moveCenter(QRectF(self.rect()).center())
@@ -205,21 +205,23 @@ class TimelineSlider(QSlider):
             self.blockSignals(False)
             self.setAccessibleDescription(f"{format_clock(t_ms)} of {format_clock(self.maximum())}")
 
-    def _slider_rect(self, part: str) -> QRect:
-        """The groove or the handle, from the current style."""
+    def _slider_rects(self) -> tuple[QRect, QRect]:
+        """The groove and the handle, from the current style."""
         # QStyle is imported when the slider first needs its geometry (a click, search ticks):
         # building its Python type (a dozen large enums) cost 5-10 ms of the first frame.
         from PySide6.QtWidgets import QStyle, QStyleOptionSlider
 
         opt = QStyleOptionSlider()
         self.initStyleOption(opt)
-        sc = QStyle.SubControl
-        sub = sc.SC_SliderGroove if part == "groove" else sc.SC_SliderHandle
-        return self.style().subControlRect(QStyle.ComplexControl.CC_Slider, opt, sub, self)
+        style, cc, sc = self.style(), QStyle.ComplexControl.CC_Slider, QStyle.SubControl
+        return (
+            style.subControlRect(cc, opt, sc.SC_SliderGroove, self),
+            style.subControlRect(cc, opt, sc.SC_SliderHandle, self),
+        )
 
     def _track(self) -> tuple[int, int]:
         """(x of the value ``minimum()``, pixel span of the range) from the current style."""
-        groove, handle = self._slider_rect("groove"), self._slider_rect("handle")
+        groove, handle = self._slider_rects()
         return groove.left() + handle.width() // 2, max(1, groove.width() - handle.width())
 
     def _x_for(self, t_ms: int) -> int:
@@ -279,7 +281,7 @@ class TimelineSlider(QSlider):
                 self.mark_clicked.emit(mark)
                 ev.accept()
                 return
-            if not self._slider_rect("handle").contains(ev.position().toPoint()):
+            if not self._slider_rects()[1].contains(ev.position().toPoint()):
                 value = self._value_at(x)
                 self.setValue(value)
                 self.seek_requested.emit(value)

@@ -134,6 +134,8 @@ def test_play_and_mute_buttons_show_the_state(harness: Harness, sample_audio: Pa
 
 def test_the_start_up_pause_of_the_collector_always_ends(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DISPLAY", ":99")
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)  # run_window would pick xcb then
+    monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
     monkeypatch.setattr(application, "_start", lambda *a: 2)  # e.g. libVLC missing
     assert application.run_window(window_parser().parse_args([])) == 2
     assert gc.isenabled() and gc_pause.active_pauses() == 0
