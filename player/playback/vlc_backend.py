@@ -105,8 +105,69 @@ def import_vlc() -> Any:
     finally:
         vlc_logger.removeHandler(handler)
         vlc_logger.propagate = propagate
+    _bind_functions(vlc)
     _vlc_module = vlc
     return vlc
+
+
+# The libVLC functions the backend calls (python-vlc's names).
+BOUND_AT_IMPORT = (
+    "libvlc_audio_set_callbacks",
+    "libvlc_audio_set_format",
+    "libvlc_audio_set_mute",
+    "libvlc_audio_set_volume",
+    "libvlc_event_attach",
+    "libvlc_event_detach",
+    "libvlc_media_add_option",
+    "libvlc_media_event_manager",
+    "libvlc_media_get_duration",
+    "libvlc_media_get_parsed_status",
+    "libvlc_media_new_path",
+    "libvlc_media_parse_with_options",
+    "libvlc_media_player_event_manager",
+    "libvlc_media_player_get_time",
+    "libvlc_media_player_new",
+    "libvlc_media_player_play",
+    "libvlc_media_player_release",
+    "libvlc_media_player_set_hwnd",
+    "libvlc_media_player_set_media",
+    "libvlc_media_player_set_nsobject",
+    "libvlc_media_player_set_pause",
+    "libvlc_media_player_set_rate",
+    "libvlc_media_player_set_time",
+    "libvlc_media_player_set_xwindow",
+    "libvlc_media_player_stop",
+    "libvlc_media_release",
+    "libvlc_media_tracks_get",
+    "libvlc_media_tracks_release",
+    "libvlc_release",
+)
+
+
+class _Unconvertible:
+    """An argument ctypes refuses to convert, so a call never reaches libVLC."""
+
+
+def _bind_functions(vlc: Any) -> None:
+    """Have python-vlc look up, now, every libVLC function the backend calls.
+
+    python-vlc finds a C function (``dlsym``) the first time it is called, holding the GIL, and
+    ``dlsym`` waits while another thread is inside ``dlopen``. libVLC loads its plugins (tens of
+    ms for the demuxers and decoders) on its own threads just when the backend first parses or
+    plays, so a first call there held the GIL, and the GUI thread with it, that long. Each
+    wrapper is called with arguments ctypes refuses to convert: the lookup happens, the call to
+    libVLC does not. Only an optimisation: anything unexpected is ignored.
+    """
+    bad = _Unconvertible()
+    for name in BOUND_AT_IMPORT:
+        wrapper = getattr(vlc, name, None)
+        code = getattr(wrapper, "__code__", None)
+        if wrapper is None or code is None or code.co_argcount == 0:
+            continue
+        try:
+            wrapper(*([bad] * code.co_argcount))
+        except Exception:  # ctypes.ArgumentError (expected), or a python-vlc that differs
+            continue
 
 
 def libvlc_unavailable_reason() -> str | None:
