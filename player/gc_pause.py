@@ -43,14 +43,28 @@ def release() -> None:
             gc.enable()
 
 
+class Pause:
+    """One pause of the collector, held from creation until the first :meth:`end`."""
+
+    def __init__(self) -> None:
+        self._held = True
+        hold()
+
+    def end(self) -> None:
+        """Release this pause; later calls do nothing."""
+        if self._held:
+            self._held = False
+            release()
+
+
 @contextlib.contextmanager
 def paused() -> Iterator[None]:
     """The collector is paused inside the ``with`` block (see the module docstring)."""
-    hold()
+    pause = Pause()
     try:
         yield
     finally:
-        release()
+        pause.end()
 
 
 def active_pauses() -> int:

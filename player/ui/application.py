@@ -196,24 +196,16 @@ def run_window(args: argparse.Namespace) -> int:
     # Start-up builds a few hundred thousand objects that live as long as the program (Qt
     # types and enums, modules, the window): the cycle collector is paused meanwhile (about 60
     # collections that free nothing) and they are frozen out of its way afterwards.
-    gc_pause.hold()
-    _start_up_pause[0] = True
+    pause = gc_pause.Pause()
     try:
-        return _start(args, at_ms, platform)
+        return _start(args, at_ms, platform, pause)
     finally:
-        _end_start_up_pause()
+        pause.end()
 
 
-_start_up_pause = [False]  # the start-up's pause of the cycle collector is still held
-
-
-def _end_start_up_pause() -> None:
-    if _start_up_pause[0]:
-        _start_up_pause[0] = False
-        gc_pause.release()
-
-
-def _start(args: argparse.Namespace, at_ms: int | None, platform: str) -> int:
+def _start(
+    args: argparse.Namespace, at_ms: int | None, platform: str, gc_paused: gc_pause.Pause
+) -> int:
     from player.app import LIBVLC_HELP
 
     starter = _BackendStarter(video=platform in _EMBED, first_media=_first_media(args))
@@ -253,5 +245,5 @@ def _start(args: argparse.Namespace, at_ms: int | None, platform: str) -> int:
     window = MainWindow(controller, settings, embed_video=embed, archive_db=archive_db)
     window.show()
     open_from_args(window, args, at_ms)
-    QTimer.singleShot(START_UP_GC_PAUSE_MS, _end_start_up_pause)
+    QTimer.singleShot(START_UP_GC_PAUSE_MS, gc_paused.end)
     return int(app.exec())

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
@@ -69,17 +70,17 @@ MARKER_W = 22
 LINE_SEPARATOR = "\u2028"
 
 
-_format_class: list[type[QTextCharFormat]] = []
+@functools.cache
+def _char_format_class() -> type[QTextCharFormat]:
+    # Imported on first use: most rows need no character format, and the class (with the
+    # enums of QTextFormat) costs about 3 ms to load, which the first frame need not pay.
+    from PySide6.QtGui import QTextCharFormat
+
+    return QTextCharFormat
 
 
 def _char_format() -> QTextCharFormat:
-    # Imported on first use: most rows need no character format, and the class (with the
-    # enums of QTextFormat) costs about 3 ms to load, which the first frame need not pay.
-    if not _format_class:
-        from PySide6.QtGui import QTextCharFormat
-
-        _format_class.append(QTextCharFormat)
-    return _format_class[0]()
+    return _char_format_class()()
 
 
 def _cue_formats(

@@ -39,3 +39,14 @@ def test_pauses_from_several_threads() -> None:
     for t in threads:
         t.join()
     assert gc.isenabled() and gc_pause.active_pauses() == 0
+
+
+def test_a_pause_ends_once() -> None:
+    pause = gc_pause.Pause()
+    other = gc_pause.Pause()
+    assert gc_pause.active_pauses() == 2
+    pause.end()
+    pause.end()  # a second end does not release the other pause
+    assert gc_pause.active_pauses() == 1 and not gc.isenabled()
+    other.end()
+    assert gc_pause.active_pauses() == 0 and gc.isenabled()
