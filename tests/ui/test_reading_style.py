@@ -11,6 +11,14 @@ from player.ui import settings as S
 from tests.ui.conftest import Harness, make_harness
 
 
+def _harness_with_settings(qtbot: object, tmp_path: Path, ini: str) -> Harness:
+    """A window started over a settings file with this text (the user edited it by hand)."""
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "settings.ini").write_text(ini, encoding="utf-8")
+    return make_harness(qtbot, config)  # type: ignore[arg-type]
+
+
 def _row_height(harness: Harness) -> int:
     view = harness.window.panel.view
     return int(view.sizeHintForRow(0))
@@ -71,14 +79,12 @@ def test_high_contrast_wins_over_chosen_colours(harness: Harness) -> None:
 
 
 def test_style_is_restored_and_bad_values_are_ignored(qtbot: object, tmp_path: Path) -> None:
-    config = tmp_path / "config"
-    config.mkdir()
-    (config / "settings.ini").write_text(
+    h = _harness_with_settings(
+        qtbot,
+        tmp_path,
         "[transcript]\nline_spacing_pct=150\ntext_color=#abc\nbackground=#102030\n"
         "font_family=No Such Font Family\n",
-        encoding="utf-8",
     )
-    h = make_harness(qtbot, config)  # type: ignore[arg-type]
     try:
         w = h.window
         assert w.panel.delegate.line_spacing == 1.5
@@ -96,14 +102,12 @@ def test_style_is_restored_and_bad_values_are_ignored(qtbot: object, tmp_path: P
 def test_out_of_range_numbers_in_the_settings_file_are_clamped(
     qtbot: object, tmp_path: Path
 ) -> None:
-    config = tmp_path / "config"
-    config.mkdir()
-    (config / "settings.ini").write_text(
+    h = _harness_with_settings(
+        qtbot,
+        tmp_path,
         "[transcript]\nline_spacing_pct=99999999999999999999\nfont_pt=99999999999999999999\n"
         "[playback]\nvolume=-5\n",
-        encoding="utf-8",
     )
-    h = make_harness(qtbot, config)  # type: ignore[arg-type]
     try:
         assert h.settings.get(S.TRANSCRIPT_LINE_SPACING) == 250
         assert h.settings.get(S.TRANSCRIPT_FONT_PT) == 96
