@@ -10,9 +10,8 @@ from __future__ import annotations
 import contextlib
 import heapq
 from bisect import bisect_right
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from PySide6.QtCore import QByteArray, QLocale, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import (
@@ -85,14 +84,13 @@ SEARCH_INDEX_WITH_LOAD_CUES = 2000  # from this length the search index comes wi
 MAX_CHAPTER_MENU = 200  # a hostile chapters file with 50,000 cues must not build a huge menu
 
 
-@dataclass(frozen=True)
-class LoadedTranscript:
+class LoadedTranscript(NamedTuple):
     """A transcript parsed off the GUI thread, with its lookup index (and, for a long one, its
     search index)."""
 
     path: str
     transcript: Transcript
-    index: CueIndex
+    cue_index: CueIndex
     search_index: SearchIndex | None = None
 
 
@@ -118,10 +116,12 @@ def _load_with_index(path: str) -> LoadedTranscript:
     return LoadedTranscript(path, transcript, index, search_index)
 
 
-@dataclass(frozen=True)
-class ShortcutSpec:
+class ShortcutSpec(NamedTuple):
     """An action's keys: ``keys`` always work; ``single_keys`` only when single-key shortcuts
-    are enabled (and never while typing in a text field — QLineEdit overrides them)."""
+    are enabled (and never while typing in a text field — QLineEdit overrides them).
+
+    Named tuples rather than frozen dataclasses for the window's own records: defining a
+    dataclass compiles its methods (0.4-0.6 ms each at start-up)."""
 
     keys: tuple[str, ...]
     single_keys: tuple[str, ...] = ()
@@ -697,7 +697,7 @@ class MainWindow(QMainWindow):
     def _on_transcript_ready(self, token: int, loaded: object) -> None:
         if token != self._load_token or not isinstance(loaded, LoadedTranscript):
             return
-        self.set_transcript(loaded.transcript, loaded.path, loaded.index, loaded.search_index)
+        self.set_transcript(loaded.transcript, loaded.path, loaded.cue_index, loaded.search_index)
 
     @Slot(int, object)
     def _on_transcript_failed(self, token: int, err: object) -> None:
