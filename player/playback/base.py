@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import Any, NamedTuple, Protocol, TypeVar, runtime_checkable
 
 MIN_RATE = 0.5
 MAX_RATE = 2.5
@@ -33,34 +32,57 @@ class PlaybackState(enum.Enum):
     ERROR = "error"  # the loaded media failed; see the ErrorOccurred event
 
 
-@dataclass(frozen=True, slots=True)
-class TimeChanged:
+_EventT = TypeVar("_EventT", bound=tuple[Any, ...])
+
+
+def _event(cls: type[_EventT]) -> type[_EventT]:
+    """Typed equality for an event (an immutable named tuple): events of different kinds never
+    compare equal, as plain tuples would (``TimeChanged(5) == LengthChanged(5)``).
+
+    Named tuples rather than frozen dataclasses: defining a dataclass compiles its methods,
+    about 0.4 ms a class, paid by every start before the window can be built.
+    """
+
+    def __eq__(self: tuple[Any, ...], other: object) -> bool:
+        return type(self) is type(other) and tuple.__eq__(self, other)
+
+    def __ne__(self: tuple[Any, ...], other: object) -> bool:
+        return not __eq__(self, other)
+
+    setattr(cls, "__eq__", __eq__)  # noqa: B010
+    setattr(cls, "__ne__", __ne__)  # noqa: B010
+    setattr(cls, "__hash__", tuple.__hash__)  # noqa: B010
+    return cls
+
+
+@_event
+class TimeChanged(NamedTuple):
     """The backend reported a new playback position (milliseconds, raw, step-wise)."""
 
     t_ms: int
 
 
-@dataclass(frozen=True, slots=True)
-class StateChanged:
+@_event
+class StateChanged(NamedTuple):
     """The backend's state changed."""
 
     state: PlaybackState
 
 
-@dataclass(frozen=True, slots=True)
-class LengthChanged:
+@_event
+class LengthChanged(NamedTuple):
     """The media's duration became known (milliseconds)."""
 
     length_ms: int
 
 
-@dataclass(frozen=True, slots=True)
-class MediaEnded:
+@_event
+class MediaEnded(NamedTuple):
     """Playback reached the end of the media."""
 
 
-@dataclass(frozen=True, slots=True)
-class ErrorOccurred:
+@_event
+class ErrorOccurred(NamedTuple):
     """The media failed while loading or playing; ``message`` is for the user."""
 
     message: str

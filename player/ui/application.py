@@ -278,7 +278,8 @@ def _start(
 
     starter = _BackendStarter(video=platform in _EMBED, first_media=_first_media(args))
     config_dir = Path(args.config_dir) if args.config_dir else default_config_dir()
-    archive_db = Path(args.db) if args.db else default_db_path()
+    # The default database is looked up only when the archive is first used (see MainWindow).
+    archive_db = Path(args.db) if args.db else default_db_path
 
     from PySide6.QtCore import QTimer
     from PySide6.QtGui import QGuiApplication

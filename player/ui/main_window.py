@@ -66,6 +66,8 @@ from player.ui.widgets import (
 from player.ui.workers import JobList, start_job
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
     from PySide6.QtWidgets import QDockWidget
 
@@ -144,13 +146,17 @@ class MainWindow(QMainWindow):
         settings: S.Settings,
         *,
         embed_video: bool,
-        archive_db: Path | None = None,
+        archive_db: Path | Callable[[], Path] | None = None,
     ) -> None:
         super().__init__()
         self.controller = controller
         self.settings = settings
         self.embed_video = embed_video
-        self.archive_db = archive_db
+        # The archive database; a callable (the default location) is asked the first time the
+        # archive is needed: finding the user's data folder imports platformdirs (about 3 ms),
+        # which the first frame need not wait for.
+        self._archive_db = archive_db
+        self._has_archive = archive_db is not None
         self.library: LibraryPanel | None = None
         self.library_dock: QDockWidget | None = None
         self.bookmarks: BookmarksPanel | None = None
@@ -214,7 +220,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self._build_status_bar()
-        if archive_db is not None:
+        if self._has_archive:
             # The library (and its database) is built just after the window appears: it is
             # not needed for the first frame, and importing it costs start-up time.
             QTimer.singleShot(300, self.ensure_library)
@@ -313,6 +319,13 @@ class MainWindow(QMainWindow):
         row.addWidget(self.slider, 1)
         for tail in (self.remaining, self.rate_box, self.rate_reset, self.mute_button, self.volume):
             row.addWidget(tail)
+
+    @property
+    def archive_db(self) -> Path | None:
+        """The archive database's path (None: this window has no archive)."""
+        if callable(self._archive_db):
+            self._archive_db = self._archive_db()
+        return self._archive_db
 
     def ensure_library(self) -> LibraryPanel | None:
         """Build the library dock and open the archive (once); None without an archive."""
@@ -417,7 +430,7 @@ class MainWindow(QMainWindow):
         self.act_add_bookmark = self._action(
             pb, "Add Boo&kmark", self.add_bookmark, ShortcutSpec(("Ctrl+B",), ("B",))
         )
-        self.act_add_bookmark.setEnabled(self.archive_db is not None)
+        self.act_add_bookmark.setEnabled(self._has_archive)
         pb.addSeparator()
         self._action(
             pb, "S&lower", lambda: c.step_rate(-1), ShortcutSpec(("Ctrl+Shift+Down",), ("[",))
@@ -473,7 +486,7 @@ class MainWindow(QMainWindow):
         self.act_library = self._action(
             view, "&Library", self.show_library, ShortcutSpec(("Ctrl+L",)), checkable=True
         )
-        self.act_library.setEnabled(self.archive_db is not None)
+        self.act_library.setEnabled(self._has_archive)
         self.act_bookmarks = self._action(
             view,
             "Boo&kmarks",
@@ -481,7 +494,7 @@ class MainWindow(QMainWindow):
             ShortcutSpec(("Ctrl+Shift+B",)),
             checkable=True,
         )
-        self.act_bookmarks.setEnabled(self.archive_db is not None)
+        self.act_bookmarks.setEnabled(self._has_archive)
         self._action(view, "&Back to Now", self.escape, ShortcutSpec(("Ctrl+J", "Esc")))
         view.addSeparator()
         self._action(
