@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 from player.core.timecode import format_clock
 
 if TYPE_CHECKING:
-    from PySide6.QtGui import QMouseEvent
+    from PySide6.QtGui import QMouseEvent, QShowEvent
 
 
 def text_button(text: str, parent: QWidget | None = None) -> QPushButton:
@@ -416,6 +416,7 @@ class CaptionBar(QWidget):
         self.label.setAccessibleName("Caption")
         self.setAutoFillBackground(True)
         self._samples: list[str] = []  # the longest captions to come: the bar makes room
+        self._fit_pending = False  # measured while hidden (captions off): when next shown
         layout = QVBoxLayout(self)
         layout.setContentsMargins(CAPTION_MARGIN_X, 6, CAPTION_MARGIN_X, 6)
         layout.addWidget(self.label)
@@ -429,6 +430,10 @@ class CaptionBar(QWidget):
         self._fit()
 
     def _fit(self) -> None:
+        if self.isHidden():  # captions off (the default): measure when they are turned on
+            self._fit_pending = True
+            return
+        self._fit_pending = False
         metrics = QFontMetrics(self.label.font())
         width = max(120, self.width() - 2 * CAPTION_MARGIN_X)
         flags = int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap)
@@ -441,6 +446,12 @@ class CaptionBar(QWidget):
         """Re-measure at the new width."""
         super().resizeEvent(event)
         if event.size().width() != event.oldSize().width():
+            self._fit()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Measure what changed while the bar was hidden."""
+        super().showEvent(event)
+        if self._fit_pending:
             self._fit()
 
     def set_caption(self, speaker: str | None, text: str) -> None:

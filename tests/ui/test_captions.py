@@ -99,3 +99,24 @@ def test_captions_setting_is_restored(qtbot: QtBot, tmp_path: Path) -> None:
         assert h.window.caption_bar.isVisible()
     finally:
         h.window.close()
+
+
+def test_captions_turned_on_after_the_transcript_are_measured_then(video_harness: Harness) -> None:
+    """While hidden (the default) the bar does not measure captions; shown, it does."""
+    h = video_harness
+    w = h.window
+    h.settings.set(S.TRANSCRIPT_FONT_PT, 24)
+    w.apply_reading_style()
+    h.open(SAMPLE_DIR / "briefing.mp4")
+    bar = w.caption_bar
+    assert bar.isHidden() and bar._fit_pending
+    w.set_captions(True)
+    assert not bar._fit_pending
+    line = bar.label.fontMetrics().lineSpacing()
+    cues = w.transcript.cues  # type: ignore[union-attr]
+    longest = max(cues, key=lambda c: len(c.text))
+    flags = int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap)
+    needed = bar.label.fontMetrics().boundingRect(
+        QRect(0, 0, bar.width() - 16, 10**6), flags, f"{longest.speaker}: {longest.text}"
+    )
+    assert min(needed.height(), 6 * line) <= bar.label.height() <= 6 * line
