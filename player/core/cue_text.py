@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from html import unescape
 
 from player.core.transcript import Span, WordTiming
 from player.core.vtt_parse import timestamp_ms
@@ -76,6 +75,17 @@ def _style_of(stack: list[tuple[str, tuple[str, ...], str]]) -> _Style:
             if cls not in classes:
                 classes.append(cls)
     return (italic, bold, underline, tuple(classes), voice)
+
+
+def unescape(text: str) -> str:
+    """Decode HTML character references (``&amp;``, ``&eacute;``, ``&#x2014;``...).
+
+    ``html`` is imported on first use: its table of 2,231 named references takes 1-2 ms to
+    build, which transcripts without a single ``&`` (the usual case) need not pay.
+    """
+    from html import unescape as html_unescape
+
+    return html_unescape(text)
 
 
 def parse_cue_text(raw: str, start_ms: int = 0, end_ms: int | None = None) -> ParsedCueText:

@@ -163,10 +163,10 @@ def parse_transcript_text(
 
 
 def _detect_format(text: str, lines: list[str]) -> TranscriptFormat | None:
-    from player.core.srt_parse import looks_like_sbv, looks_like_srt
-
     if text.startswith("WEBVTT"):
         return "vtt"
+    from player.core.srt_parse import looks_like_sbv, looks_like_srt  # not needed for WebVTT
+
     if looks_like_srt(lines):
         return "srt"
     if looks_like_sbv(lines):
@@ -204,7 +204,6 @@ def _build(
     warnings: list[TranscriptWarning],
 ) -> Transcript:
     from player.core.cue_text import parse_cue_text
-    from player.core.srt_parse import parse_sbv, parse_srt
     from player.core.vtt_parse import RawCue, VttSignatureError, parse_vtt
 
     if not text:
@@ -238,8 +237,12 @@ def _build(
         header, header_fields = parsed.header, parsed.header_fields
         notes, styles = tuple(parsed.notes), tuple(parsed.styles)
     elif fmt == "srt":
+        from player.core.srt_parse import parse_srt
+
         raw_cues, raw_warnings = parse_srt(lines)
     else:
+        from player.core.srt_parse import parse_sbv
+
         raw_cues, raw_warnings = parse_sbv(lines)
     if not raw_cues and fmt != "vtt":
         first_line = raw_warnings[0][0] if raw_warnings else None
