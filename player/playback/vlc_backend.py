@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import ctypes
 import logging
+import os
 import sys
 import threading
 import time
@@ -80,6 +81,31 @@ AudioTapFlush = Callable[[], None]
 _unavailable_cache: list[str | None] = []
 _vlc_module: Any = None
 
+LINUX_LIBVLC = "libvlc.so.5"
+"""libVLC 3's library on Linux, by its soname."""
+
+
+def _name_libvlc_for_python_vlc() -> bool:
+    """On Linux, tell python-vlc where libVLC is when the dynamic loader finds it by its soname.
+
+    Without ``PYTHON_VLC_LIB_PATH`` python-vlc asks ``ctypes.util.find_library``, which runs
+    ``ldconfig -p`` in a child process (a fork of the whole process, 1-2 ms of start-up) to find
+    the same file. The variable is set only while the process has a single thread (changing the
+    environment is not safe while another thread may read it) and is removed again after the
+    import; returns whether it was set. When the library does not load this way, python-vlc
+    searches (and reports a failure) as it always does.
+    """
+    if not sys.platform.startswith("linux") or "PYTHON_VLC_LIB_PATH" in os.environ:
+        return False
+    try:
+        if len(os.listdir("/proc/self/task")) != 1:
+            return False
+        ctypes.CDLL(LINUX_LIBVLC)
+    except OSError:
+        return False
+    os.environ["PYTHON_VLC_LIB_PATH"] = LINUX_LIBVLC
+    return True
+
 
 def import_vlc() -> Any:
     """Import python-vlc, turning its ways of failing (it may call sys.exit) into PlaybackError."""
@@ -97,12 +123,15 @@ def import_vlc() -> Any:
     vlc_logger.addHandler(handler)
     propagate = vlc_logger.propagate
     vlc_logger.propagate = False  # python-vlc logs its failure; we report it ourselves
+    named = _name_libvlc_for_python_vlc()
     try:
         import vlc
     except (ImportError, OSError, NotImplementedError, AttributeError, SystemExit) as exc:
         detail = "; ".join(r.getMessage() for r in records) or str(exc) or type(exc).__name__
         raise PlaybackError(f"python-vlc could not load the libVLC library ({detail})") from None
     finally:
+        if named:
+            del os.environ["PYTHON_VLC_LIB_PATH"]
         vlc_logger.removeHandler(handler)
         vlc_logger.propagate = propagate
     _bind_functions(vlc)
