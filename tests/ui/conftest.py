@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,7 +55,11 @@ class Harness:
 
 
 def make_harness(
-    qtbot: QtBot, config_dir: Path, archive_db: Path | None = None, *, embed_video: bool = False
+    qtbot: QtBot,
+    config_dir: Path,
+    archive_db: Path | Callable[[], Path] | None = None,
+    *,
+    embed_video: bool = False,
 ) -> Harness:
     wall = [0]
     backend = FakeBackend()

@@ -110,3 +110,24 @@ def test_positions_show_in_the_library(qtbot: QtBot, tmp_path: Path) -> None:
     positions = [library.proxy.index(r, 4).data() for r in range(library.proxy.rowCount())]
     assert "0:20" in positions
     h.window.close()
+
+
+def test_the_default_archive_path_is_looked_up_when_the_archive_is_first_used(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """The window's default archive (platformdirs' data folder) is asked for after the first
+    frame, when the library is built, not while the window is made."""
+    _folder, db = _library(tmp_path)
+    asked: list[Path] = []
+
+    def default_db() -> Path:
+        asked.append(db)
+        return db
+
+    h = make_harness(qtbot, tmp_path / "cfg", archive_db=default_db)
+    assert asked == []
+    assert h.window.act_library.isEnabled() and h.window.act_add_bookmark.isEnabled()
+    qtbot.waitUntil(lambda: h.window.library is not None, timeout=5000)
+    assert asked == [db]
+    assert h.window.archive_db == db
+    assert asked == [db]  # asked once
