@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication
 
 from player.core.transcript import load_transcript
 from player.playback.base import PlaybackState
+from player.ui.main_window import CHAPTERS_DELAY_MS
 from tests.conftest import SAMPLE_DIR
 from tests.ui.conftest import Harness
 
@@ -193,3 +194,22 @@ def test_choosing_the_current_chapter_again_keeps_its_mark(
     actions[1].trigger()  # the same chapter again
     QApplication.processEvents()
     assert [a.isChecked() for a in actions] == [False, True, False, False]
+
+
+def test_chapters_are_read_a_moment_after_the_media_opens(harness: Harness, tmp_path: Path) -> None:
+    """Not during the first frame; and a file opened meanwhile drops the older file's read."""
+    w = harness.window
+    media = _briefing_with_chapters(tmp_path)
+    w.open_media(media, play=False)
+    assert w.chapters == ()
+    harness.qtbot.waitUntil(lambda: bool(w.chapters), timeout=5000)
+    other = tmp_path / "other"
+    other.mkdir()
+    plain = other / "plain.opus"
+    shutil.copy(SAMPLE_DIR / "briefing.opus", plain)
+    w.open_media(media, play=False)  # chapters to be read again ...
+    w.open_media(plain, play=False)  # ... but this file, opened at once, has none
+    harness.qtbot.wait(CHAPTERS_DELAY_MS + 300)
+    harness.wait_transcript()
+    assert w.chapters == ()
+    assert not w.chapter_button.isVisible()
