@@ -29,88 +29,72 @@ from tests.ui.conftest import Harness
 REPO = Path(__file__).resolve().parents[2]
 
 
-def test_the_window_imports_no_shared_library_past_the_preloaded_ones(tmp_path: Path) -> None:
-    """After Qt and ``PRELOADED_EXTENSIONS``, building and showing the window with the sample
-    (its transcript parsed) imports no module that loads a shared library: such an import would
-    wait for libVLC loading its demuxer (see ``_BackendStarter``)."""
-    script = textwrap.dedent(
-        f"""
-        import importlib, importlib.machinery, sys
-        sys.path.insert(0, {str(REPO)!r})
-        from pathlib import Path
-        from PySide6.QtWidgets import QApplication
-        from player.ui.application import PRELOADED_EXTENSIONS
-        app = QApplication([])
-        for name in PRELOADED_EXTENSIONS:
-            importlib.import_module(name)
-        suffixes = tuple(importlib.machinery.EXTENSION_SUFFIXES)
-        def extensions():
-            return {{name for name, module in list(sys.modules.items())
-                     if str(getattr(module, "__file__", "") or "").endswith(suffixes)}}
-        before = extensions()
-        from player.playback.fake import FakeBackend
-        from player.ui.controller import PlaybackController
-        from player.ui.main_window import MainWindow
-        from player.ui.settings import Settings
-        from player.ui.workers import share_the_gil_fairly
-        window = MainWindow(
-            PlaybackController(FakeBackend()),
-            Settings(Path({str(tmp_path)!r}) / "settings.ini"),
-            embed_video=False,
+def _window_script_output(tmp_path: Path, media: str, *, before: str, after: str) -> str:
+    """In a fresh offscreen process: ``before``, then the window (fake backend) opening
+    ``media`` (a sample file) until its transcript has rows, painted; then ``after``. Returns
+    the last line printed."""
+    script = (
+        f"import sys\nsys.path.insert(0, {str(REPO)!r})\nfrom pathlib import Path\n"
+        "from PySide6.QtWidgets import QApplication\napp = QApplication([])\n"
+        + textwrap.dedent(before)
+        + textwrap.dedent(
+            f"""
+            from player.playback.fake import FakeBackend
+            from player.ui.controller import PlaybackController
+            from player.ui.main_window import MainWindow
+            from player.ui.settings import Settings
+            window = MainWindow(
+                PlaybackController(FakeBackend()),
+                Settings(Path({str(tmp_path)!r}) / "settings.ini"),
+                embed_video=False,
+            )
+            window.show()
+            window.open_media(Path({str(REPO / "resources" / "sample" / media)!r}))
+            while window.model.rowCount() == 0:
+                app.processEvents()
+            window.panel.view.grab()
+            window.grab()
+            """
         )
-        window.show()
-        window.open_media(Path({str(REPO / "resources/sample/briefing.mp4")!r}))
-        while window.model.rowCount() == 0:
-            app.processEvents()
-        window.grab()
-        print(sorted(extensions() - before))
-        """
+        + textwrap.dedent(after)
     )
     env = {"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin"}
     out = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=60
     )
     assert out.returncode == 0, out.stderr[-2000:]
-    assert out.stdout.strip().splitlines()[-1] == "[]"
+    return out.stdout.strip().splitlines()[-1]
+
+
+def test_the_window_imports_no_shared_library_past_the_preloaded_ones(tmp_path: Path) -> None:
+    """After Qt and ``PRELOADED_EXTENSIONS``, building and showing the window with the sample
+    (its transcript parsed) imports no module that loads a shared library: such an import would
+    wait for libVLC loading its demuxer (see ``_BackendStarter``)."""
+    before = """
+        import importlib, importlib.machinery
+        from player.ui.application import PRELOADED_EXTENSIONS
+        for name in PRELOADED_EXTENSIONS:
+            importlib.import_module(name)
+        suffixes = tuple(importlib.machinery.EXTENSION_SUFFIXES)
+        def extensions():
+            return {name for name, module in list(sys.modules.items())
+                    if str(getattr(module, "__file__", "") or "").endswith(suffixes)}
+        loaded = extensions()
+        """
+    after = "print(sorted(extensions() - loaded))\n"
+    assert _window_script_output(tmp_path, "briefing.mp4", before=before, after=after) == "[]"
 
 
 def test_first_frame_builds_no_heavy_types_it_does_not_need(tmp_path: Path) -> None:
     """The window, shown and painted with a transcript, has not built QStyle, QIcon,
     QTextCharFormat or the mouse/key event types (5-10 ms, 2, 3 and 2-4 ms to build)."""
-    script = textwrap.dedent(
-        f"""
-        import sys
-        sys.path.insert(0, {str(REPO)!r})
-        from pathlib import Path
-        from PySide6.QtWidgets import QApplication
-        import PySide6.QtGui as G, PySide6.QtWidgets as W
-        from player.playback.fake import FakeBackend
-        from player.ui.controller import PlaybackController
-        from player.ui.main_window import MainWindow
-        from player.ui.settings import Settings
-        app = QApplication([])
-        window = MainWindow(
-            PlaybackController(FakeBackend()),
-            Settings(Path({str(tmp_path)!r}) / "settings.ini"),
-            embed_video=False,
-        )
-        window.show()
-        window.open_media(Path({str(REPO / "resources/sample/briefing.opus")!r}))
-        while window.model.rowCount() == 0:
-            app.processEvents()
-        window.panel.view.grab()
-        window.grab()
+    before = "import PySide6.QtGui as G, PySide6.QtWidgets as W\n"
+    after = """
         built = set(vars(W)) | set(vars(G))
-        print(sorted(built & {{"QStyle", "QIcon", "QTextCharFormat", "QMouseEvent", "QKeyEvent",
-                               "QWheelEvent", "QCloseEvent", "QDropEvent"}}))
+        print(sorted(built & {"QStyle", "QIcon", "QTextCharFormat", "QMouseEvent", "QKeyEvent",
+                              "QWheelEvent", "QCloseEvent", "QDropEvent"}))
         """
-    )
-    env = {"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin"}
-    out = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=60
-    )
-    assert out.returncode == 0, out.stderr[-2000:]
-    assert out.stdout.strip().splitlines()[-1] == "[]"
+    assert _window_script_output(tmp_path, "briefing.opus", before=before, after=after) == "[]"
 
 
 def test_source_scans_are_spared_for_our_modules(qapp: QApplication) -> None:
