@@ -11,6 +11,7 @@ from PySide6.QtCore import QRect, Qt
 from pytestqt.qtbot import QtBot
 
 from player.ui import settings as S
+from player.ui.main_window import MainWindow
 from tests.conftest import SAMPLE_DIR
 from tests.ui.conftest import Harness, make_harness
 
@@ -47,6 +48,18 @@ def test_audio_only_media_never_shows_the_bar(video_harness: Harness) -> None:
     assert not h.window.caption_bar.isVisible()
 
 
+def _longest_caption_height(w: MainWindow) -> int:
+    """The height the caption bar's label needs for the transcript's longest caption."""
+    bar = w.caption_bar
+    cues = w.transcript.cues  # type: ignore[union-attr]
+    longest = max(cues, key=lambda c: len(c.text))
+    flags = int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap)
+    needed = bar.label.fontMetrics().boundingRect(
+        QRect(0, 0, bar.width() - 16, 10**6), flags, f"{longest.speaker}: {longest.text}"
+    )
+    return needed.height()
+
+
 def test_caption_style_follows_the_reading_style(video_harness: Harness) -> None:
     h = video_harness
     w = h.window
@@ -78,14 +91,7 @@ def test_the_bar_makes_room_for_the_longest_caption(video_harness: Harness) -> N
     line = bar.label.fontMetrics().lineSpacing()
     assert bar.label.height() > small
     assert 2 * line <= bar.label.height() <= 6 * line
-    cues = w.transcript.cues  # type: ignore[union-attr]
-    longest = max(cues, key=lambda c: len(c.text))
-    flags = int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap)
-    width = bar.width() - 16
-    needed = bar.label.fontMetrics().boundingRect(
-        QRect(0, 0, width, 10**6), flags, f"{longest.speaker}: {longest.text}"
-    )
-    assert bar.label.height() >= min(needed.height(), 6 * line)
+    assert bar.label.height() >= min(_longest_caption_height(w), 6 * line)
 
 
 def test_captions_setting_is_restored(qtbot: QtBot, tmp_path: Path) -> None:
@@ -113,10 +119,4 @@ def test_captions_turned_on_after_the_transcript_are_measured_then(video_harness
     w.set_captions(True)
     assert not bar._fit_pending
     line = bar.label.fontMetrics().lineSpacing()
-    cues = w.transcript.cues  # type: ignore[union-attr]
-    longest = max(cues, key=lambda c: len(c.text))
-    flags = int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap)
-    needed = bar.label.fontMetrics().boundingRect(
-        QRect(0, 0, bar.width() - 16, 10**6), flags, f"{longest.speaker}: {longest.text}"
-    )
-    assert min(needed.height(), 6 * line) <= bar.label.height() <= 6 * line
+    assert min(_longest_caption_height(w), 6 * line) <= bar.label.height() <= 6 * line
