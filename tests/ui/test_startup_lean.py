@@ -165,6 +165,8 @@ def test_the_start_up_pause_of_the_collector_always_ends(monkeypatch: pytest.Mon
     monkeypatch.setenv("DISPLAY", ":99")
     monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)  # run_window would pick xcb then
     monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
+    # Set here so that run_window leaves it alone (and the test leaves the environment as it was).
+    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/test-bus")
     monkeypatch.setattr(application, "_start", lambda *a: 2)  # e.g. libVLC missing
     assert application.run_window(window_parser().parse_args([])) == 2
     assert gc.isenabled() and gc_pause.active_pauses() == 0
