@@ -29,8 +29,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from player.core.archive import Archive
-from player.core.timecode import format_timestamp
+from player.core.archive.library import Archive
+from player.core.timeline.timecode import format_timestamp
 
 _COMMON_TEXT = (
     "the of and to a in that is it for on was with he as you at be this have from or one had by "

@@ -23,8 +23,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from player.core.cue_index import CueIndex
-from player.core.transcript import Cue
+from player.core.model import Cue
+from player.core.timeline.cue_index import CueIndex
 
 HOSTILE_200K = Path(__file__).resolve().parents[2] / "shared/corpus/hostile/04_200k_tiny_cues.vtt"
 
@@ -145,7 +145,7 @@ def measure(name: str, make: Callable[[], list[Cue]], queries: int, rounds: int)
 def measure_hostile(queries: int, rounds: int) -> None:
     print(f"\n== hostile corpus: {HOSTILE_200K.name} ==")
     try:
-        from player.core.transcript import load_transcript
+        from player.core.formats.load import load_transcript
 
         loads = []
         transcript = None

@@ -60,13 +60,13 @@ from PySide6.QtGui import QWheelEvent  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from player.core.timecode import format_timestamp  # noqa: E402
-from player.core.transcript import Cue  # noqa: E402
+from player.core.model import Cue  # noqa: E402
+from player.core.timeline.timecode import format_timestamp  # noqa: E402
 from player.playback.fake import FakeBackend  # noqa: E402
 from player.ui.controller import PlaybackController  # noqa: E402
-from player.ui.main_window import MainWindow  # noqa: E402
+from player.ui.jobs import share_the_gil_fairly  # noqa: E402
 from player.ui.settings import Settings  # noqa: E402
-from player.ui.workers import share_the_gil_fairly  # noqa: E402
+from player.ui.window import MainWindow  # noqa: E402
 
 SAMPLE_AUDIO = REPO / "resources" / "sample" / "briefing.opus"
 SPEAKERS = [
@@ -420,7 +420,7 @@ def main() -> None:
             )
             for i in range(args.runs)
         ]
-        from player.core.transcript import load_transcript
+        from player.core.formats.load import load_transcript
 
         cues = load_transcript(folder / "long.vtt").cues
         base = baseline(cues, args.runs)

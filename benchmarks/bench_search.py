@@ -20,8 +20,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from player.core.search import SearchIndex, SearchOptions, snippet
-from player.core.transcript import Cue
+from player.core.model import Cue
+from player.core.text.search import SearchIndex, SearchOptions, snippet
 
 PAGE = 50
 

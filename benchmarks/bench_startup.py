@@ -4,7 +4,7 @@ Each measurement is a fresh ``python`` process launched by this script, which pa
 time (``time.time()`` just before spawning) in argv; the child prints the seconds elapsed since
 then when its condition first holds (checked by a 1 ms timer in the Qt event loop):
 
-* ``app``: the real program: ``player.app.main([])`` (no argument: the bundled sample video,
+* ``app``: the real program: ``player.app.main.main([])`` (no argument: the bundled sample video,
   its sidecar transcript, playing). The only addition is a watcher timer, installed by an import
   hook when the program shows its window (nothing of Qt is imported before the program runs, so
   its own start order is what is measured). Condition: the controller reports PLAYING, the
@@ -97,10 +97,10 @@ def child_app(t0: float, config_dir: str) -> None:
         _watch(window, t0, ready)
 
     class Hook:
-        """Wraps MainWindow.show once player.ui.main_window has been executed."""
+        """Wraps MainWindow.show once player.ui.window has been executed."""
 
         def find_spec(self, name: str, path: Any, target: Any = None) -> Any:
-            if name != "player.ui.main_window":
+            if name != "player.ui.window":
                 return None
             sys.meta_path.remove(self)
             spec = importlib.machinery.PathFinder.find_spec(name, path)
@@ -122,7 +122,7 @@ def child_app(t0: float, config_dir: str) -> None:
             return spec
 
     sys.meta_path.insert(0, Hook())
-    from player.app import main
+    from player.app.main import main
 
     sys.exit(main(["--config-dir", config_dir]))
 

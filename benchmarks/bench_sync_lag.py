@@ -56,8 +56,9 @@ sys.path.insert(0, str(REPO))
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, Qt, QTimer  # noqa: E402
 
-from player.core.cue_index import CueIndex  # noqa: E402
-from player.core.transcript import Cue, load_transcript  # noqa: E402
+from player.core.formats.load import load_transcript  # noqa: E402
+from player.core.model import Cue  # noqa: E402
+from player.core.timeline.cue_index import CueIndex  # noqa: E402
 from player.playback.base import TimeChanged  # noqa: E402
 from player.playback.vlc_backend import AUDIO_TAP_RATE_HZ, VlcBackend  # noqa: E402
 from player.ui.controller import CueTracker, PlaybackController  # noqa: E402

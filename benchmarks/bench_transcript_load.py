@@ -21,8 +21,8 @@ import webvtt
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from player.core.timecode import format_timestamp  # noqa: E402
-from player.core.transcript import load_transcript  # noqa: E402
+from player.core.formats.load import load_transcript  # noqa: E402
+from player.core.timeline.timecode import format_timestamp  # noqa: E402
 
 TINY = REPO.parent / "shared" / "corpus" / "hostile" / "04_200k_tiny_cues.vtt"
 SPEAKERS = ["Press Secretary", "Reporter", "Minister of Finance", "Chair"]

@@ -2,6 +2,6 @@
 
 import sys
 
-from player.app import main
+from player.app.main import main
 
 sys.exit(main())

@@ -1,1 +1,1 @@
-"""Qt user interface. The only package (besides ``player.app``) that imports PySide6."""
+"""Qt user interface. The only package (besides ``player.app.main``) that imports PySide6."""

@@ -1,4 +1,4 @@
-"""Start the Qt application and the main window (called by ``player.app.main``)."""
+"""Start the Qt application and the main window (called by ``player.app.main.main``)."""
 
 from __future__ import annotations
 
@@ -11,14 +11,14 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from player import gc_pause
-from player.core.timecode import parse_user_time
-from player.paths import default_config_dir, default_db_path
+from player.app import gc_pause
+from player.app.paths import default_config_dir, default_db_path
+from player.core.timeline.timecode import parse_user_time
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from player.ui.main_window import MainWindow
+    from player.ui.window import MainWindow
 
 _EMBED = frozenset({"xcb", "windows", "cocoa"})  # = main_window.EMBED_PLATFORMS, without Qt
 START_UP_GC_PAUSE_MS = 1000  # the cycle collector resumes this long after the window is shown
@@ -274,7 +274,7 @@ def run_window(args: argparse.Namespace) -> int:
 def _start(
     args: argparse.Namespace, at_ms: int | None, platform: str, gc_paused: gc_pause.Pause
 ) -> int:
-    from player.app import LIBVLC_HELP
+    from player.app.main import LIBVLC_HELP
 
     starter = _BackendStarter(video=platform in _EMBED, first_media=_first_media(args))
     config_dir = Path(args.config_dir) if args.config_dir else default_config_dir()
@@ -296,9 +296,9 @@ def _start(
     starter.read_first_media()  # Qt's libraries are loaded: libVLC may load its demuxer
 
     from player.ui.controller import PlaybackController
-    from player.ui.main_window import EMBED_PLATFORMS, MainWindow
+    from player.ui.jobs import share_the_gil_fairly
     from player.ui.settings import Settings
-    from player.ui.workers import share_the_gil_fairly
+    from player.ui.window import EMBED_PLATFORMS, MainWindow
 
     share_the_gil_fairly()
     embed = QGuiApplication.platformName() in EMBED_PLATFORMS

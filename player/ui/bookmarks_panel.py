@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from player.core.archive import Archive, ArchiveError, Bookmark
-from player.core.timecode import format_clock, format_timestamp
+from player.core.archive.library import Archive, ArchiveError, Bookmark
+from player.core.timeline.timecode import format_clock, format_timestamp
 
 
 class _List(QListWidget):

@@ -16,8 +16,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 
-from player.core.cue_index import CueIndex
-from player.core.transcript import Cue
+from player.core.model import Cue
+from player.core.timeline.cue_index import CueIndex
 from player.playback.base import (
     MAX_RATE,
     MIN_RATE,

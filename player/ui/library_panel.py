@@ -37,9 +37,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from player.core.archive import Archive, ArchiveError, BriefingRow, ScanProgress, ScanSummary
-from player.core.timecode import format_clock
-from player.ui.workers import JobList, start_job
+from player.core.archive.library import (
+    Archive,
+    ArchiveError,
+    BriefingRow,
+    ScanProgress,
+    ScanSummary,
+)
+from player.core.timeline.timecode import format_clock
+from player.ui.jobs import JobList, start_job
 
 _Index = QModelIndex | QPersistentModelIndex
 

@@ -13,8 +13,8 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
-from player.core.timecode import format_clock, format_timestamp
-from player.core.transcript import Cue
+from player.core.model import Cue
+from player.core.timeline.timecode import format_clock, format_timestamp
 
 _Index = QModelIndex | QPersistentModelIndex
 

@@ -1,9 +1,9 @@
 """Search inside the open briefing: search-as-you-type box, options, hit list and "N of M".
 
-The panel owns no playback logic: it runs :class:`~player.core.search.SearchIndex` searches on a
-worker thread (so a slow regular expression or a very common word never freezes the window),
-shows the hits, and tells the window which hit the user chose. The window seeks, highlights
-the match in the transcript and draws ticks on the timeline.
+The panel owns no playback logic: it runs :class:`~player.core.text.search.SearchIndex`
+searches on a worker thread (so a slow regular expression or a very common word never freezes
+the window), shows the hits, and tells the window which hit the user chose. The window seeks,
+highlights the match in the transcript and draws ticks on the timeline.
 """
 
 from __future__ import annotations
@@ -57,7 +57,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from player.core.search import (
+from player.core.model import Cue
+from player.core.text.search import (
     SearchError,
     SearchIndex,
     SearchOptions,
@@ -65,12 +66,11 @@ from player.core.search import (
     next_hit_index,
     snippet,
 )
-from player.core.timecode import format_clock
-from player.core.transcript import Cue
-from player.ui.workers import JobList, start_job
+from player.core.timeline.timecode import format_clock
+from player.ui.jobs import JobList, start_job
 
 if TYPE_CHECKING:
-    from player.core.archive import Archive, ArchiveHit
+    from player.core.archive.library import Archive, ArchiveHit
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -683,7 +683,7 @@ class SearchPanel(QWidget):
             return
         self._show(None)
         self._show_archive(None)
-        from player.core.archive import ArchiveError
+        from player.core.archive.library import ArchiveError
 
         if isinstance(err, (SearchError, ArchiveError)):
             message = str(err)

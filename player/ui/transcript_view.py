@@ -53,8 +53,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from player.core.timecode import format_clock
-from player.core.transcript import Cue
+from player.core.model import Cue
+from player.core.timeline.timecode import format_clock
 from player.ui.models import Role, TranscriptModel, quote_for
 from player.ui.widgets import text_button
 

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from player.core.timecode import format_clock
+from player.core.timeline.timecode import format_clock
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QMouseEvent, QShowEvent

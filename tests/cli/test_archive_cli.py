@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from player.cli import run_subcommand
-from player.commands import archive as archive_cmd
-from player.core.archive import Archive, ScanProgress
+from player.cli import archive as archive_cmd
+from player.cli.dispatch import run_subcommand
+from player.core.archive.library import Archive, ScanProgress
 from tests.conftest import REPO
 from tests.core.test_archive import CLIMATE, make_briefing, numbered_cues
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from player.app import main
-from player.commands import search as search_cmd
+from player.app.main import main
+from player.cli import search as search_cmd
 
 BRIEFING = """WEBVTT
 
@@ -197,9 +197,9 @@ def test_no_file_searches_the_archive(monkeypatch: pytest.MonkeyPatch) -> None:
         seen.append(args)
         return 1
 
-    fake = types.ModuleType("player.commands.archive")
+    fake = types.ModuleType("player.cli.archive")
     fake.search_archive = search_archive  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "player.commands.archive", fake)
+    monkeypatch.setitem(sys.modules, "player.cli.archive", fake)
     parser = argparse.ArgumentParser()
     search_cmd.add_parser(parser.add_subparsers())
     args = parser.parse_args(["search", "--word", "--limit", "5", "--db", "/x.db", "tax"])

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from player.app import main
+from player.app.main import main
 from tests.conftest import REPO, SHARED
 
 HOSTILE = SHARED / "corpus" / "hostile"

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from player.core import archive as archive_mod
-from player.core.archive import (
+from player.core.archive import library as archive_mod
+from player.core.archive.library import (
     INDEX_MIGRATIONS,
     USER_MIGRATIONS,
     Archive,
@@ -25,7 +25,7 @@ from player.core.archive import (
     ScanProgress,
     user_db_path_for,
 )
-from player.core.timecode import format_timestamp
+from player.core.timeline.timecode import format_timestamp
 from tests.conftest import REPO
 
 CueSpec = tuple[int, int, str | None, str]

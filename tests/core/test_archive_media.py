@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from player.core.media_probe import MediaInfo, probe_media
+from player.core.media.probe import MediaInfo, probe_media
 
 SINE = ["-f", "lavfi", "-i", "sine=d=3.5"]
 CASES = {

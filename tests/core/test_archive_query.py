@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from player.core.archive_query import QueryError, compile_query
+from player.core.archive.query import QueryError, compile_query
 
 
 @pytest.mark.parametrize(
@@ -70,7 +70,7 @@ def test_catastrophic_regex_over_the_archive_is_bounded(tmp_path: Path) -> None:
     """A pattern that backtracks catastrophically stops at the deadline with a clear error."""
     import time
 
-    from player.core.archive import Archive, ArchiveError
+    from player.core.archive.library import Archive, ArchiveError
 
     folder = tmp_path / "lib"
     folder.mkdir()

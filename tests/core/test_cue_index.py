@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from player.core.cue_index import CueIndex
-from player.core.transcript import Cue
+from player.core.model import Cue
+from player.core.timeline.cue_index import CueIndex
 
 
 def cue(start_ms: int, end_ms: int, text: str = "") -> Cue:

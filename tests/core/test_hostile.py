@@ -9,15 +9,10 @@ from typing import Any
 
 import pytest
 
-from player.core.encoding import decode_transcript_bytes
-from player.core.transcript import (
-    MAX_TIME_MS,
-    Transcript,
-    TranscriptError,
-    WordTiming,
-    load_transcript,
-)
-from player.core.vtt_parse import VttSignatureError, parse_vtt
+from player.core.formats.encoding import decode_transcript_bytes
+from player.core.formats.load import load_transcript
+from player.core.formats.webvtt import VttSignatureError, parse_vtt
+from player.core.model import MAX_TIME_MS, Transcript, TranscriptError, WordTiming
 from tests.conftest import SHARED
 
 HOSTILE = SHARED / "corpus" / "hostile"

@@ -25,7 +25,7 @@ from typing import Any
 import pytest
 import webvtt
 
-from player.core.cue_text import parse_vtt_timestamp
+from player.core.formats.cue_text import parse_vtt_timestamp
 from tests.conftest import REPO, SAMPLE_DIR
 
 TEST_MEDIA_DIR = REPO / "tests" / "data" / "media"

@@ -1,4 +1,4 @@
-"""Tests for player.core.search: matching rules, offsets, limits, hostile patterns, snippets."""
+"""Tests for player.core.text.search: matching rules, offsets, limits, hostile patterns."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from player.core.search import (
+from player.core.model import Cue
+from player.core.text.search import (
     Hit,
     SearchError,
     SearchIndex,
@@ -19,7 +20,6 @@ from player.core.search import (
     next_hit_index,
     snippet,
 )
-from player.core.transcript import Cue
 
 
 def cue(text: str, *speakers: str, start_ms: int = 0) -> Cue:

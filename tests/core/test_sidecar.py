@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from player.core.sidecar import (
+from player.core.media.sidecar import (
     MEDIA_EXTENSIONS,
     TRANSCRIPT_EXTENSIONS,
     SidecarCandidate,

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from player.core.timecode import format_clock, format_timestamp, parse_user_time
+from player.core.timeline.timecode import format_clock, format_timestamp, parse_user_time
 
 
 @pytest.mark.parametrize(

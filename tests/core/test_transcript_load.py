@@ -9,13 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from player.core.transcript import (
-    Transcript,
-    TranscriptError,
-    load_transcript,
-    parse_transcript_bytes,
-    parse_transcript_text,
-)
+from player.core.formats.load import load_transcript, parse_transcript_bytes, parse_transcript_text
+from player.core.model import Transcript, TranscriptError
 
 VTT = "WEBVTT\n\n1\n00:00:01.000 --> 00:00:02.500\n<v Ann>Caf\u00e9 &amp; more\n\n"
 

@@ -12,10 +12,11 @@ from typing import Any
 
 import pytest
 
-from player.core.cue_text import parse_cue_text
-from player.core.encoding import decode_transcript_bytes
-from player.core.transcript import TranscriptError, parse_transcript_bytes
-from player.core.vtt_parse import VttSignatureError, parse_vtt
+from player.core.formats.cue_text import parse_cue_text
+from player.core.formats.encoding import decode_transcript_bytes
+from player.core.formats.load import parse_transcript_bytes
+from player.core.formats.webvtt import VttSignatureError, parse_vtt
+from player.core.model import TranscriptError
 from tests.conftest import SHARED
 
 WPT = SHARED / "corpus" / "webvtt-wpt"

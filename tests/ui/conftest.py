@@ -12,8 +12,8 @@ from pytestqt.qtbot import QtBot
 
 from player.playback.fake import FakeBackend
 from player.ui.controller import PlaybackController
-from player.ui.main_window import MainWindow
 from player.ui.settings import Settings
+from player.ui.window import MainWindow
 from tests.conftest import SAMPLE_DIR
 
 

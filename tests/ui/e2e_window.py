@@ -24,8 +24,8 @@ from PySide6.QtWidgets import QApplication
 from player.playback.base import PlaybackState
 from player.playback.vlc_backend import VlcBackend
 from player.ui.controller import PlaybackController
-from player.ui.main_window import EMBED_PLATFORMS, MainWindow
 from player.ui.settings import Settings
+from player.ui.window import EMBED_PLATFORMS, MainWindow
 
 TEST_RATE = 4.0
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from player.cli import window_parser
+from player.cli.dispatch import window_parser
 from player.playback.base import PlaybackError, PlaybackState
 from player.ui.application import _BackendStarter, _first_media, sample_media
 from tests.conftest import SAMPLE_DIR

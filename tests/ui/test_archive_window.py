@@ -9,7 +9,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from player.core.archive import Archive
+from player.core.archive.library import Archive
 from player.ui.models import Role
 from player.ui.search_panel import SCOPE_ALL
 from tests.conftest import SAMPLE_DIR

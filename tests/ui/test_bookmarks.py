@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from player.core.archive import Archive
+from player.core.archive.library import Archive
 from player.playback.base import PlaybackState
 from tests.conftest import SAMPLE_DIR
 from tests.ui.conftest import Harness, make_harness

@@ -11,7 +11,7 @@ from PySide6.QtCore import QRect, Qt
 from pytestqt.qtbot import QtBot
 
 from player.ui import settings as S
-from player.ui.main_window import MainWindow
+from player.ui.window import MainWindow
 from tests.conftest import SAMPLE_DIR
 from tests.ui.conftest import Harness, make_harness
 

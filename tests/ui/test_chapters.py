@@ -10,9 +10,9 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from player.core.transcript import load_transcript
+from player.core.formats.load import load_transcript
 from player.playback.base import PlaybackState
-from player.ui.main_window import CHAPTERS_DELAY_MS
+from player.ui.window import CHAPTERS_DELAY_MS
 from tests.conftest import SAMPLE_DIR
 from tests.ui.conftest import Harness
 
@@ -151,7 +151,7 @@ def test_a_broken_chapters_file_is_reported_and_ignored(harness: Harness, tmp_pa
 
 
 def test_thousands_of_chapters_keep_the_menu_short(harness: Harness, tmp_path: Path) -> None:
-    from player.ui.main_window import MAX_CHAPTER_MENU
+    from player.ui.window import MAX_CHAPTER_MENU
 
     def stamp(ms: int) -> str:
         return f"00:{ms // 60_000:02d}:{ms // 1000 % 60:02d}.{ms % 1000:03d}"

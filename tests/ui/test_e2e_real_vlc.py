@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from player.core.transcript import load_transcript
+from player.core.formats.load import load_transcript
 from player.playback.vlc_backend import libvlc_unavailable_reason
 from tests.conftest import REPO, SAMPLE_DIR
 

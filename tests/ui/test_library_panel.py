@@ -9,7 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from player.core.archive import Archive, BriefingRow
+from player.core.archive.library import Archive, BriefingRow
 from player.ui.library_panel import LibraryPanel
 from tests.conftest import SAMPLE_DIR
 

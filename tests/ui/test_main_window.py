@@ -11,7 +11,7 @@ from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QAbstractSlider, QApplication, QLineEdit, QListWidget
 from pytestqt.qtbot import QtBot
 
-from player.core.transcript import load_transcript
+from player.core.formats.load import load_transcript
 from player.playback.base import PlaybackState
 from player.ui.settings import FOLLOW_ENABLED
 from tests.ui.conftest import Harness, make_harness

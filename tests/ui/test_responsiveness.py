@@ -15,8 +15,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from player.core.search import SearchIndex, SearchOptions
-from player.core.transcript import Cue, Transcript
+from player.core.model import Cue, Transcript
+from player.core.text.search import SearchIndex, SearchOptions
 from player.ui.search_panel import HitMatches, SearchResultsModel, run_search
 from player.ui.widgets import TimelineSlider
 from tests.ui.conftest import Harness
@@ -136,7 +136,7 @@ def test_pausing_follow_does_not_widen_the_panel(harness: Harness, tmp_path: Pat
 def test_a_long_transcript_comes_with_its_search_index(tmp_path: Path) -> None:
     """Long transcripts get their search index in the parsing job (no second job competing
     for the GIL with the list's first layout); short ones get it after the first frame."""
-    from player.ui.main_window import SEARCH_INDEX_WITH_LOAD_CUES, _load_with_index
+    from player.ui.window import SEARCH_INDEX_WITH_LOAD_CUES, _load_with_index
 
     def write(path: Path, count: int) -> str:
         blocks = [

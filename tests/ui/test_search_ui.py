@@ -10,7 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from player.core.transcript import load_transcript
+from player.core.formats.load import load_transcript
 from player.ui.models import Role
 from tests.ui.conftest import Harness
 

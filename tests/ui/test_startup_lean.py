@@ -18,8 +18,8 @@ from PySide6.QtGui import QColor, QImage, QPainter, QPalette
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from player import gc_pause
-from player.cli import window_parser
+from player.app import gc_pause
+from player.cli.dispatch import window_parser
 from player.playback.base import PlaybackState
 from player.ui import application
 from player.ui.application import _spare_source_scans
@@ -41,7 +41,7 @@ def _window_script_output(tmp_path: Path, media: str, *, before: str, after: str
             f"""
             from player.playback.fake import FakeBackend
             from player.ui.controller import PlaybackController
-            from player.ui.main_window import MainWindow
+            from player.ui.window import MainWindow
             from player.ui.settings import Settings
             window = MainWindow(
                 PlaybackController(FakeBackend()),
@@ -102,10 +102,10 @@ def test_source_scans_are_spared_for_our_modules(qapp: QApplication) -> None:
     table = getattr(feature, "pyside_feature_dict", None)
     assert isinstance(table, dict), "PySide6 changed: _spare_source_scans no longer applies"
     _spare_source_scans()
-    assert table["player.ui.main_window"] == 0  # uses PySide6, selects no feature
+    assert table["player.ui.window"] == 0  # uses PySide6, selects no feature
     assert table["player.ui.search_panel"] == 0  # also the modules not loaded yet
     assert table["json"] == -1  # loaded before: does not use PySide6
-    assert table["player.core.transcript"] == -1
+    assert table["player.core.formats.load"] == -1
 
 
 def _ink(button: GlyphButton) -> int:

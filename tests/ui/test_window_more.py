@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from player.cli import window_parser
+from player.cli.dispatch import window_parser
 from player.ui import settings as S
 from player.ui.application import open_from_args, validate_args
 from player.ui.models import Role
@@ -154,7 +154,7 @@ def test_a_slow_parse_of_the_previous_file_does_not_land_on_the_next(
     late, must not show its transcript under the second file's name."""
     import threading
 
-    import player.ui.main_window as mw
+    import player.ui.window as mw
 
     gate = threading.Event()
     real = mw._load_with_index

@@ -36,21 +36,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from player import __version__, gc_pause
+from player import __version__
+from player.app import gc_pause
 from player.core.contrast import blend, valid_hex
-from player.core.cue_index import CueIndex
-from player.core.sidecar import (
+from player.core.formats.load import load_transcript
+from player.core.media.sidecar import (
     MEDIA_EXTENSIONS,
     TRANSCRIPT_EXTENSIONS,
     SidecarCandidate,
     find_sidecars,
     preferred_transcript,
 )
-from player.core.timecode import format_clock
-from player.core.transcript import Cue, Transcript, TranscriptError, load_transcript
+from player.core.model import Cue, Transcript, TranscriptError
+from player.core.timeline.cue_index import CueIndex
+from player.core.timeline.timecode import format_clock
 from player.playback.base import PlaybackError, PlaybackState
 from player.ui import settings as S
 from player.ui.controller import RATE_STEPS, CueTracker, PlaybackController
+from player.ui.jobs import JobList, start_job
 from player.ui.models import TranscriptModel, quote_for
 from player.ui.transcript_view import TranscriptPanel
 from player.ui.widgets import (
@@ -63,7 +66,6 @@ from player.ui.widgets import (
     caption_text,
     plain_label,
 )
-from player.ui.workers import JobList, start_job
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -71,8 +73,8 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
     from PySide6.QtWidgets import QDockWidget
 
-    from player.core.archive import Archive, ArchiveHit, BriefingRow
-    from player.core.search import SearchIndex
+    from player.core.archive.library import Archive, ArchiveHit, BriefingRow
+    from player.core.text.search import SearchIndex
     from player.ui.bookmarks_panel import BookmarksPanel
     from player.ui.library_panel import LibraryPanel
     from player.ui.preferences import PreferencesDialog
@@ -100,7 +102,7 @@ class LoadedTranscript(NamedTuple):
 def _search_index(transcript: Transcript) -> SearchIndex:
     # Built after the transcript is shown (a second worker job), and imported only then: the
     # search engine and the regex module are not needed for the first frame.
-    from player.core.search import SearchIndex
+    from player.core.text.search import SearchIndex
 
     with gc_pause.paused():
         return SearchIndex(transcript.cues)
@@ -1516,7 +1518,7 @@ class MainWindow(QMainWindow):
             return
         if archive is not None:
             # The library shows "last position"; the settings file stays the main copy.
-            from player.core.archive import ArchiveError
+            from player.core.archive.library import ArchiveError
 
             with contextlib.suppress(ArchiveError):
                 archive.set_position(path, remembered)

@@ -1,4 +1,4 @@
-"""Transcript model (frozen dataclasses, integer milliseconds) and loading.
+"""Loading transcripts into the model (``player.core.model``).
 
 ``load_transcript`` / ``parse_transcript_bytes`` / ``parse_transcript_text`` read WebVTT, SubRip
 and SBV (format detected from the content), decode leniently (``encoding``), follow the W3C
@@ -11,20 +11,20 @@ else.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from itertools import pairwise
 from operator import attrgetter
 from pathlib import Path
 from typing import Literal
 
-from player.core.encoding import decode_transcript_bytes, normalize_newlines
-
-TranscriptFormat = Literal["vtt", "srt", "sbv"]
-
-
-MAX_TIME_MS = 3_600_000 * 1_000_000
-"""Times beyond a million hours are clamped to this (and reported): downstream code, Qt and JSON
-need numbers of a sane size."""
+from player.core.formats.encoding import decode_transcript_bytes, normalize_newlines
+from player.core.model import (
+    MAX_TIME_MS,
+    Cue,
+    Transcript,
+    TranscriptError,
+    TranscriptFormat,
+    TranscriptWarning,
+)
 
 _DAY_MS = 24 * 3_600_000
 _EXTENSION_FORMATS: dict[str, TranscriptFormat] = {".vtt": "vtt", ".srt": "srt", ".sbv": "sbv"}
@@ -36,92 +36,6 @@ _MACHINE = re.compile(
     re.IGNORECASE,
 )
 _BINARY_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\ufffd]")
-
-
-class TranscriptError(Exception):
-    """Nothing usable could be read from a transcript. ``str(err)`` is a one-line reason."""
-
-    def __init__(self, message: str, *, path: str | None = None, line: int | None = None) -> None:
-        self.message = message
-        self.path = path
-        self.line = line
-        where = f" (line {line})" if line is not None else ""
-        super().__init__(f"{message}{where}")
-
-
-@dataclass(frozen=True, slots=True)
-class TranscriptWarning:
-    """A block that was skipped or repaired while loading; ``line`` is 1-based or None."""
-
-    line: int | None
-    message: str
-
-
-@dataclass(frozen=True, slots=True)
-class Span:
-    """A run of cue text with uniform styling; safe structured form, never markup."""
-
-    text: str
-    italic: bool = False
-    bold: bool = False
-    underline: bool = False
-    classes: tuple[str, ...] = ()
-    voice: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class WordTiming:
-    """An inline timestamp: from ``start_ms`` on, the text from ``char_offset`` of Cue.text."""
-
-    start_ms: int
-    char_offset: int
-
-
-@dataclass(frozen=True, slots=True)
-class Cue:
-    """One cue. ``text`` is plain (tags stripped, entities decoded, ``\\n`` between lines)."""
-
-    id: str | None
-    start_ms: int
-    end_ms: int
-    text: str
-    speakers: tuple[str, ...] = ()
-    spans: tuple[Span, ...] = ()
-    word_timings: tuple[WordTiming, ...] = ()
-    settings: str = ""
-    line: int | None = None
-
-    @property
-    def speaker(self) -> str | None:
-        """All voices of the cue joined with ", ", or None."""
-        return ", ".join(self.speakers) if self.speakers else None
-
-
-@dataclass(frozen=True, slots=True)
-class Transcript:
-    """A loaded transcript: cues sorted by start (stable), plus metadata and load warnings."""
-
-    cues: tuple[Cue, ...]
-    format: TranscriptFormat = "vtt"
-    warnings: tuple[TranscriptWarning, ...] = ()
-    header: str = ""
-    language: str | None = None
-    notes: tuple[str, ...] = ()
-    styles: tuple[str, ...] = ()
-    source: str | None = None
-    encoding: str = "utf-8"
-    kind: Literal["transcript", "chapters"] = "transcript"
-    machine_generated: bool = False
-    extra: dict[str, str] = field(default_factory=dict, compare=False)
-
-    @property
-    def speakers(self) -> tuple[str, ...]:
-        """Distinct speakers in order of first appearance."""
-        seen: dict[str, None] = {}
-        for cue in self.cues:
-            for name in cue.speakers:
-                seen.setdefault(name, None)
-        return tuple(seen)
 
 
 def load_transcript(path: str | Path) -> Transcript:
@@ -165,7 +79,7 @@ def parse_transcript_text(
 def _detect_format(text: str, lines: list[str]) -> TranscriptFormat | None:
     if text.startswith("WEBVTT"):
         return "vtt"
-    from player.core.srt_parse import looks_like_sbv, looks_like_srt  # not needed for WebVTT
+    from player.core.formats.subrip import looks_like_sbv, looks_like_srt  # not needed for WebVTT
 
     if looks_like_srt(lines):
         return "srt"
@@ -182,7 +96,7 @@ def _not_a_transcript(text: str, source: str | None, hint: TranscriptFormat | No
         raise TranscriptError("binary data, not a transcript", path=source)
     first = text.split("\n", 1)[0].strip()
     if hint == "vtt" or first.upper().startswith(("WEBVTT", "\ufeffWEBVTT")):
-        from player.core.vtt_parse import VttSignatureError, check_signature
+        from player.core.formats.webvtt import VttSignatureError, check_signature
 
         try:
             check_signature(text)
@@ -203,8 +117,8 @@ def _build(
     encoding: str,
     warnings: list[TranscriptWarning],
 ) -> Transcript:
-    from player.core.cue_text import parse_cue_text
-    from player.core.vtt_parse import RawCue, VttSignatureError, parse_vtt
+    from player.core.formats.cue_text import parse_cue_text
+    from player.core.formats.webvtt import RawCue, VttSignatureError, parse_vtt
 
     if not text:
         raise TranscriptError("empty file", path=source)
@@ -237,11 +151,11 @@ def _build(
         header, header_fields = parsed.header, parsed.header_fields
         notes, styles = tuple(parsed.notes), tuple(parsed.styles)
     elif fmt == "srt":
-        from player.core.srt_parse import parse_srt
+        from player.core.formats.subrip import parse_srt
 
         raw_cues, raw_warnings = parse_srt(lines)
     else:
-        from player.core.srt_parse import parse_sbv
+        from player.core.formats.subrip import parse_sbv
 
         raw_cues, raw_warnings = parse_sbv(lines)
     if not raw_cues and fmt != "vtt":

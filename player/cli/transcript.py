@@ -14,8 +14,9 @@ import json
 import sys
 from typing import Any, TextIO
 
-from player.core.timecode import format_timestamp
-from player.core.transcript import Transcript, TranscriptError, load_transcript
+from player.core.formats.load import load_transcript
+from player.core.model import Transcript, TranscriptError
+from player.core.timeline.timecode import format_timestamp
 
 __all__ = ["add_parser", "format_text_lines", "run", "transcript_to_json"]
 

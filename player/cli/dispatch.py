@@ -21,9 +21,9 @@ class CliError(Exception):
 
 
 def _subcommand_parser() -> argparse.ArgumentParser:
-    from player.commands import archive as archive_cmd
-    from player.commands import search as search_cmd
-    from player.commands import transcript as transcript_cmd
+    from player.cli import archive as archive_cmd
+    from player.cli import search as search_cmd
+    from player.cli import transcript as transcript_cmd
 
     parser = argparse.ArgumentParser(prog="briefing-player")
     parser.add_argument("--version", action="version", version=f"briefing-player {__version__}")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from player.cli import SUBCOMMANDS, run_subcommand, window_parser
+from player.cli.dispatch import SUBCOMMANDS, run_subcommand, window_parser
 
 LIBVLC_HELP = (
     "error: libVLC (VLC's media library) could not be loaded: {reason}\n"

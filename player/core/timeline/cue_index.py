@@ -25,7 +25,7 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 
-from player.core.transcript import Cue
+from player.core.model import Cue
 
 __all__ = ["CueIndex"]
 

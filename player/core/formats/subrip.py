@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from player.core.vtt_parse import RawCue
+from player.core.formats.webvtt import RawCue
 
 __all__ = ["looks_like_sbv", "looks_like_srt", "parse_sbv", "parse_srt"]
 

@@ -53,7 +53,7 @@ from dataclasses import dataclass
 
 import regex
 
-from player.core.transcript import Cue
+from player.core.model import Cue
 
 __all__ = [
     "DEFAULT_REGEX_DEADLINE_S",

@@ -27,9 +27,9 @@ import time
 from pathlib import Path
 from typing import Any, TextIO
 
-from player.core.archive import Archive, ArchiveError, ArchiveHit, BriefingRow, ScanProgress
-from player.core.timecode import format_clock, format_timestamp
-from player.paths import default_db_path
+from player.app.paths import default_db_path
+from player.core.archive.library import Archive, ArchiveError, ArchiveHit, BriefingRow, ScanProgress
+from player.core.timeline.timecode import format_clock, format_timestamp
 
 _SORT_KEYS = ("date", "title", "duration", "path", "language", "position", "indexed")
 

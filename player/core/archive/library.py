@@ -65,13 +65,14 @@ from typing import Any, Literal
 
 import regex as _regex
 
-from player.core import sidecar
-from player.core.archive_query import QueryError, compile_query
-from player.core.media_probe import probe_media
-from player.core.search import Hit
-from player.core.search import fold as _fold
-from player.core.search import snippet as _snippet
-from player.core.transcript import Transcript, TranscriptWarning, load_transcript
+from player.core.archive.query import QueryError, compile_query
+from player.core.formats.load import load_transcript
+from player.core.media import sidecar
+from player.core.media.probe import probe_media
+from player.core.model import Transcript, TranscriptWarning
+from player.core.text.search import Hit
+from player.core.text.search import fold as _fold
+from player.core.text.search import snippet as _snippet
 
 __all__ = [
     "INDEX_MIGRATIONS",

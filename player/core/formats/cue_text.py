@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from player.core.transcript import Span, WordTiming
-from player.core.vtt_parse import timestamp_ms
+from player.core.formats.webvtt import timestamp_ms
+from player.core.model import Span, WordTiming
 
 __all__ = ["ParsedCueText", "parse_cue_text", "parse_vtt_timestamp"]
 

@@ -8,10 +8,10 @@ once), in file order then transcript order::
 
 (``Speaker: `` left out when the cue has none; line breaks in the text shown as `` / ``). With
 ``--json`` each line is an object ``{"file", "start", "end", "speaker", "text"}`` with times in
-seconds. Matching follows ``player.core.search``. Exit status: 0 when something matched, 1 when
+seconds. Matching follows ``player.core.text.search``. Exit status: 0 when something matched, 1 when
 nothing did, 2 on an error (unreadable file, no transcript for a media file, bad or too slow
 regular expression), each error reported on one ``error: ...`` line; the other files are still
-searched. With no FILE the archive is searched (``player.commands.archive.search_archive``).
+searched. With no FILE the archive is searched (``player.cli.archive.search_archive``).
 """
 
 from __future__ import annotations
@@ -23,9 +23,9 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from player.core.search import SearchError, SearchIndex, SearchOptions, check_query
-from player.core.timecode import format_timestamp
-from player.core.transcript import Cue, TranscriptError
+from player.core.model import Cue, TranscriptError
+from player.core.text.search import SearchError, SearchIndex, SearchOptions, check_query
+from player.core.timeline.timecode import format_timestamp
 
 #: Time budget for one file's regular-expression search before it is reported as too slow.
 REGEX_DEADLINE_PER_FILE_S = 5.0
@@ -81,7 +81,7 @@ def options_from_args(args: argparse.Namespace) -> SearchOptions:
 def run(args: argparse.Namespace) -> int:
     """Run the search; returns the exit status (0 found, 1 not found, 2 error)."""
     if not args.files:
-        from player.commands.archive import search_archive
+        from player.cli.archive import search_archive
 
         status: int = search_archive(args)
         return status
@@ -140,13 +140,13 @@ class _FileProblem(Exception):
 
 
 def _load_cues(path: Path) -> tuple[Cue, ...]:
-    from player.core.sidecar import (
+    from player.core.formats.load import load_transcript
+    from player.core.media.sidecar import (
         TRANSCRIPT_EXTENSIONS,
         is_media_file,
         preferred_transcript,
         transcripts_for,
     )
-    from player.core.transcript import load_transcript
 
     if not path.exists():
         raise _FileProblem("no such file")
