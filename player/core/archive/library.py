@@ -169,7 +169,6 @@ _DATE_IN_NAME = re.compile(
 _HASH_SAMPLE = 4 * 1024 * 1024
 REGEX_DEADLINE_S = 2.0
 """Time budget for one archive-wide regular-expression search (seconds)."""
-_CHAPTERS_NAME = re.compile(r"\.chapters(?:\.[^.]+)?\.[^.]+$", re.IGNORECASE)
 
 OrderBy = Literal["title", "date", "duration", "path", "language", "position", "indexed"]
 
@@ -1414,7 +1413,7 @@ def _pair(
     for folder, names in transcripts_by_dir.items():
         for name in names:
             path = os.path.join(folder, name)
-            if path in claimed or _CHAPTERS_NAME.search(name):
+            if path in claimed or sidecar.is_chapters_name(name):
                 continue
             tail = os.path.splitext(name)[0].rpartition(".")[2]
             language = sidecar.normalize_language_tag(tail) if "." in name[:-4] else None

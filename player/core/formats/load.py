@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Literal
 
 from player.core.formats.encoding import decode_transcript_bytes, normalize_newlines
+from player.core.media.sidecar import is_chapters_name
 from player.core.model import (
     MAX_TIME_MS,
     Cue,
@@ -212,7 +213,7 @@ def _build(
     warnings.extend(found)
     language = _field(header_fields, "language")
     kind: Literal["transcript", "chapters"] = "transcript"
-    if (source is not None and source.lower().endswith(".chapters.vtt")) or (
+    if (source is not None and is_chapters_name(Path(source).name)) or (
         (_field(header_fields, "kind") or "").lower() == "chapters"
     ):
         kind = "chapters"

@@ -29,6 +29,7 @@ __all__ = [
     "SidecarCandidate",
     "chapters_for",
     "find_sidecars",
+    "is_chapters_name",
     "is_media_file",
     "normalize_language_tag",
     "preferred_transcript",
@@ -107,6 +108,14 @@ _NOT_LANGUAGES = frozenset(
         "idx",
     ]
 )
+
+
+def is_chapters_name(name: str) -> bool:
+    """Whether a file name marks a chapters file: ``talk.chapters.vtt``, ``talk.chapters.en.vtt``
+    or ``talk.en.chapters.vtt`` (ignoring case). The one chapters rule of the program: the sidecar
+    finder, the transcript loader and the archive's scanner all ask this."""
+    parts = name.casefold().split(".")[1:-1]  # between the stem and the extension
+    return _CHAPTERS in parts[-2:]
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,12 +255,9 @@ def _consider(
     middle = stem[len(stem_key) + 1 :]
     parts = middle.split(".") if middle else []
     kind: SidecarKind = "transcript"
-    if parts and parts[-1].casefold() == _CHAPTERS:
+    if is_chapters_name(name) and _CHAPTERS in parts:
         kind = "chapters"
-        parts.pop()
-    elif parts and parts[0].casefold() == _CHAPTERS:
-        kind = "chapters"  # stem.chapters.en.vtt
-        parts.pop(0)
+        parts.remove(_CHAPTERS)  # stem.chapters.vtt, stem.chapters.en.vtt, stem.en.chapters.vtt
     language: str | None = None
     if len(parts) == 1:
         language = normalize_language_tag(parts[0])
