@@ -153,13 +153,19 @@ def test_invalid_regex_is_a_search_error_with_position(index: SearchIndex) -> No
     assert index.search("(abc", SearchOptions()).hits == ()
 
 
+# Unbounded, these patterns backtrack for minutes (over 60 s measured); a stopped search returns
+# within its deadline plus scheduling. Generous for a loaded two-core machine (3.4 s was seen
+# against a 1.5 s limit): what is checked is that the search is STOPPED (``timed_out``).
+STOPPED_WITHIN_S = 10.0
+
+
 def test_catastrophic_regex_returns_quickly() -> None:
     index = SearchIndex([cue("a" * 30 + "!"), cue("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!")])
     for pattern in (r"(a+)+$", r"(a|aa)+$", r"(a|a)+$"):
         started = time.perf_counter()
         result = index.search(pattern, SearchOptions(regex=True), deadline_s=0.3)
         elapsed = time.perf_counter() - started
-        assert elapsed < 1.0, pattern
+        assert elapsed < STOPPED_WITHIN_S, pattern
         assert result.hits == ()
     # (a|a)+$ really backtracks exponentially here: the limit is what stopped it.
     assert index.search(r"(a|a)+$", SearchOptions(regex=True), deadline_s=0.2).timed_out
@@ -169,7 +175,7 @@ def test_regex_has_a_default_time_limit() -> None:
     index = SearchIndex([cue("a" * 40 + "!")])
     started = time.perf_counter()
     result = index.search(r"(a|aa)+$", SearchOptions(regex=True))
-    assert time.perf_counter() - started < 1.5
+    assert time.perf_counter() - started < STOPPED_WITHIN_S
     assert result.timed_out and result.hits == ()
 
 
@@ -404,5 +410,5 @@ def test_catastrophic_regex_without_anchors_times_out_in_the_prescan() -> None:
     index = SearchIndex([cue("a" * 40 + "!") for _ in range(3)])
     started = time.perf_counter()
     result = index.search(r"(a|a)+b", SearchOptions(regex=True), deadline_s=0.2)
-    assert time.perf_counter() - started < 1.0
+    assert time.perf_counter() - started < STOPPED_WITHIN_S
     assert result.timed_out and result.hits == ()
