@@ -1,9 +1,10 @@
 """A deterministic playback backend for tests: no threads, no libVLC, time moves by ``advance()``.
 
 It decides whether a file is playable the way the real backend does, from the real file: a
-missing or empty file, or bytes that are not a known container (checked by magic bytes), raise
-:class:`~player.playback.base.PlaybackError`. The duration comes from the ``durations`` mapping or
-is read cheaply from the container (Ogg, MP4, WAV, FLAC, CBR MP3), else 60 s.
+missing or empty file, or bytes that are not a known container, raise
+:class:`~player.playback.base.PlaybackError`. The container, duration and tracks come from the
+program's one media probe (:func:`player.core.media.probe.probe_media`), so the fake and the
+archive agree on every file; the ``durations`` mapping overrides the duration.
 
 Like libVLC it reports the position in steps (``step_ms``, default 250 ms of media time), so the
 interpolating clock and the UI can be tested against realistic input.
@@ -11,10 +12,11 @@ interpolating clock and the UI can be tested against realistic input.
 
 from __future__ import annotations
 
-import struct
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
+from player.core.media.probe import probe_media
 from player.playback.base import (
     MAX_RATE,
     MIN_RATE,
@@ -31,178 +33,49 @@ from player.playback.base import (
 )
 
 DEFAULT_DURATION_MS = 60_000
-_HEAD_BYTES = 64 * 1024
-_TAIL_BYTES = 64 * 1024
+"""The length of a recognised file whose duration the probe cannot tell (e.g. Matroska)."""
 
 
-class MediaInfo:
-    """What the fake learned from a file: container kind, duration (ms, 0 unknown), video."""
+@dataclass(frozen=True, slots=True)
+class LoadedMedia:
+    """What the fake plays: the duration in ms (0: ends at once) and whether there is video."""
 
-    __slots__ = ("duration_ms", "has_video", "kind")
-
-    def __init__(self, kind: str, duration_ms: int, has_video: bool) -> None:
-        self.kind = kind
-        self.duration_ms = duration_ms
-        self.has_video = has_video
+    duration_ms: int
+    has_video: bool
 
 
-def _ogg_duration_ms(head: bytes, tail: bytes) -> int | None:
-    """Last page's granule position over the stream's sample rate (Vorbis/Opus); 0 when no
-    audio page survived (a truncated file), None when the codec is not known here."""
-    if b"OpusHead" in head[:200]:
-        i = head.index(b"OpusHead")
-        pre_skip = struct.unpack_from("<H", head, i + 10)[0]
-        rate, offset = 48_000, pre_skip
-    elif b"\x01vorbis" in head[:200]:
-        i = head.index(b"\x01vorbis")
-        rate, offset = struct.unpack_from("<I", head, i + 12)[0], 0
-    else:
-        return None
-    pos = tail.rfind(b"OggS")
-    while pos >= 0:
-        if pos + 14 <= len(tail):
-            granule = struct.unpack_from("<q", tail, pos + 6)[0]
-            if granule > 0 and rate > 0:
-                return max(0, int(granule - offset) * 1000 // int(rate))
-        pos = tail.rfind(b"OggS", 0, pos)
-    return 0
+def probe(path: Path, durations: Mapping[str, int] | None = None) -> LoadedMedia:
+    """What the fake will play from ``path``; PlaybackError (with the path) when unplayable.
 
-
-def _mp4_present_fraction(head: bytes, size: int) -> float:
-    """Which fraction of the top-level boxes' declared bytes the file really holds (<1 when
-    truncated); only boxes whose headers lie in ``head`` can be walked."""
-    pos, declared = 0, 0
-    while pos + 8 <= len(head):
-        box_size = struct.unpack_from(">I", head, pos)[0]
-        if box_size == 1 and pos + 16 <= len(head):
-            box_size = struct.unpack_from(">Q", head, pos + 8)[0]
-        if box_size < 8:
-            break
-        declared = pos + box_size
-        pos += box_size
-    if declared <= size or declared == 0:
-        return 1.0
-    return size / declared
-
-
-def _mp4_info(data: bytes) -> tuple[int, bool, bool]:
-    """(duration_ms from mvhd, has a 'vide' handler, has a 'moov' box)."""
-    has_moov = b"moov" in data
-    duration_ms = 0
-    i = data.find(b"mvhd")
-    if i >= 0 and i + 32 <= len(data):
-        version = data[i + 4]
-        if version == 1:
-            timescale, duration = struct.unpack_from(">IQ", data, i + 4 + 4 + 16)
-        else:
-            timescale, duration = struct.unpack_from(">II", data, i + 4 + 4 + 8)
-        if timescale:
-            duration_ms = duration * 1000 // timescale
-    has_video = b"hdlrvide" in data or b"vide" in _hdlr_types(data)
-    return duration_ms, has_video, has_moov
-
-
-def _hdlr_types(data: bytes) -> bytes:
-    types = b""
-    i = data.find(b"hdlr")
-    while i >= 0:
-        types += data[i + 12 : i + 16]
-        i = data.find(b"hdlr", i + 4)
-    return types
-
-
-_MP3_BITRATES_KBPS = (0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 0)
-
-
-def _mp3_info(data: bytes, size: int) -> tuple[bool, int]:
-    """(looks like MP3, CBR duration estimate in ms or 0)."""
-    start = 0
-    if data[:3] == b"ID3" and len(data) >= 10:
-        s = data[6:10]
-        start = 10 + ((s[0] & 0x7F) << 21 | (s[1] & 0x7F) << 14 | (s[2] & 0x7F) << 7 | s[3] & 0x7F)
-        if start + 4 > len(data):
-            return True, 0
-    header = data[start : start + 4]
-    if len(header) < 4 or header[0] != 0xFF or header[1] & 0xE0 != 0xE0:
-        return data[:3] == b"ID3", 0
-    bitrate_index = header[2] >> 4
-    if (header[2] >> 2) & 3 == 3 or bitrate_index in (0, 15):
-        return data[:3] == b"ID3", 0
-    is_mpeg1_layer3 = (header[1] >> 3) & 3 == 3 and (header[1] >> 1) & 3 == 1
-    if not is_mpeg1_layer3:
-        return True, 0
-    sample_rate = (44_100, 48_000, 32_000)[(header[2] >> 2) & 3]
-    for tag in (b"Xing", b"Info"):  # LAME/Xing header: exact frame count (1152 samples each)
-        i = data.find(tag, start, start + 64)
-        if i >= 0 and i + 12 <= len(data) and data[i + 7] & 1:
-            frames = int.from_bytes(data[i + 8 : i + 12], "big")
-            ms = frames * 1152 * 1000 // sample_rate
-            if data[i + 7] & 2 and i + 16 <= len(data):  # stream bytes: truncated files end early
-                total = int.from_bytes(data[i + 12 : i + 16], "big")
-                if total > size - start > 0:
-                    ms = ms * (size - start) // total
-            return True, ms
-    kbps = _MP3_BITRATES_KBPS[bitrate_index]
-    return True, (size - start) * 8 // kbps
-
-
-def probe(path: Path, durations: Mapping[str, int] | None = None) -> MediaInfo:
-    """Recognise a media file by its magic bytes; PlaybackError (with the path) when unplayable."""
+    The duration: ``durations[str(path)]`` or ``durations[path.name]``, else the probe's; 0 for a
+    recognised but damaged file (libVLC plays it and ends at once); ``DEFAULT_DURATION_MS`` when
+    the probe has no reader for the container.
+    """
     if not path.exists():
         raise PlaybackError(f"{path}: file not found")
     if not path.is_file():
         raise PlaybackError(f"{path}: not a file")
     try:
         size = path.stat().st_size
-        with path.open("rb") as f:
-            head = f.read(_HEAD_BYTES)
-            f.seek(max(0, size - _TAIL_BYTES))
-            tail = f.read()
+        with path.open("rb"):  # the probe never raises: an unreadable file is found here
+            pass
     except OSError as exc:
         raise PlaybackError(f"{path}: cannot read the file ({exc.strerror})") from None
     if size == 0:
         raise PlaybackError(f"{path}: the file is empty")
-
-    kind, duration_ms, has_video = "", 0, False
-    if head[:4] == b"OggS":
-        kind = "ogg"
-        ogg_ms = _ogg_duration_ms(head, tail)
-        if ogg_ms == 0:
-            return MediaInfo(kind, 0, False)  # headers only: plays and ends at once, as libVLC
-        duration_ms = ogg_ms or 0
-        has_video = b"\x80theora" in head[:4096]
-    elif head[4:8] == b"ftyp":
-        whole = head if size <= _HEAD_BYTES else head + tail
-        duration_ms, has_video, has_moov = _mp4_info(whole)
-        duration_ms = int(duration_ms * _mp4_present_fraction(head, size))
-        if has_moov:
-            kind = "mp4"
-    elif head[:4] == b"RIFF" and head[8:12] == b"WAVE":
-        kind = "wav"
-        byte_rate = struct.unpack_from("<I", head, 28)[0] if len(head) >= 32 else 0
-        i = head.find(b"data")
-        if byte_rate and i >= 0:
-            duration_ms = struct.unpack_from("<I", head, i + 4)[0] * 1000 // byte_rate
-    elif head[:4] == b"\x1a\x45\xdf\xa3":
-        kind = "mkv"
-        has_video = any(codec in head for codec in (b"V_VP8", b"V_VP9", b"V_AV1", b"V_MPEG"))
-    elif head[:4] == b"fLaC":
-        kind = "flac"
-        if len(head) >= 26:
-            packed = int.from_bytes(head[18:26], "big")
-            rate, samples = packed >> 44, packed & ((1 << 36) - 1)
-            duration_ms = samples * 1000 // rate if rate else 0
-    else:
-        is_mp3, duration_ms = _mp3_info(head, size)
-        kind = "mp3" if is_mp3 else ""
-    if not kind:
+    info = probe_media(path)
+    if info.container is None or (info.has_audio is False and info.has_video is False):
         raise PlaybackError(f"{path}: no audio or video track (not a media file?)")
-
+    override = None
     if durations is not None:
         override = durations.get(str(path), durations.get(path.name))
-        if override is not None:
-            duration_ms = override
-    return MediaInfo(kind, duration_ms or DEFAULT_DURATION_MS, has_video)
+    if override is not None:
+        duration_ms = override
+    elif info.duration_ms is not None:
+        duration_ms = info.duration_ms
+    else:
+        duration_ms = 0 if info.damaged else DEFAULT_DURATION_MS
+    return LoadedMedia(duration_ms, bool(info.has_video))
 
 
 class FakeBackend(PlaybackBackend):
@@ -223,7 +96,7 @@ class FakeBackend(PlaybackBackend):
         self._listeners: list[Listener] = []
         self._state = PlaybackState.IDLE
         self._path: Path | None = None
-        self._info: MediaInfo | None = None
+        self._info: LoadedMedia | None = None
         self._exact_ms = 0.0  # true media position
         self._reported_ms = 0  # what the "player" last reported (step-wise)
         self._next_report_ms = step_ms

@@ -1,334 +1,238 @@
-"""Cheap, pure-Python reading of duration and title from media container headers.
+"""The one media probe: duration, title, date and tracks from a media file's headers (mutagen).
 
-Used by the archive scan, which must stay fast and must not load libVLC. Reads at most a few
-hundred KiB per file. Supported: WAV (RIFF), Ogg (Vorbis, Opus), FLAC, MP4/M4A/MOV (``mvhd`` and
-the ``©nam`` tag), MP3 (ID3v2 ``TIT2`` title; duration from a Xing/Info/VBRI header or, for
-constant bit rate, from the first frame's bit rate). Anything else, or anything unexpected,
-gives ``None`` values: this is a best-effort hint, never an error.
+Used by the archive scan (fast, no libVLC) and by the fake playback backend, so both agree on
+every file. Container parsing is mutagen's; this module only bounds it and turns its answer into
+a :class:`MediaInfo`. :func:`probe_media` never raises: what cannot be read is ``None``.
+
+Bounded work on hostile files: mutagen reads through :class:`_BoundedReader`, which never asks
+the operating system for more bytes than the file holds (a WAV chunk claiming 4 GB in a 100-byte
+file reads 100 bytes instead of allocating 4 GB), refuses any single read over
+``MAX_READ_BYTES`` and stops a probe after ``READ_BUDGET_BYTES`` in all.
 """
 
 from __future__ import annotations
 
+import logging
+import math
 import os
-import struct
-from collections.abc import Callable
+import re
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
-__all__ = ["MediaInfo", "probe_media"]
+import mutagen
+from mutagen.mp4 import Atoms  # type: ignore[attr-defined]  # its box reader, not in __all__
 
-_TAIL_BYTES = 256 * 1024
+__all__ = ["MAX_READ_BYTES", "READ_BUDGET_BYTES", "MediaInfo", "probe_media"]
+
+_log = logging.getLogger(__name__)
+
+MAX_READ_BYTES = 32 * 1024 * 1024
+"""The largest single read a probe makes (an embedded cover picture fits; a 4 GB claim does not)."""
+READ_BUDGET_BYTES = 64 * 1024 * 1024
+"""The most one probe reads in all (headers are small; a scan of a damaged file is cut short)."""
 
 
 @dataclass(frozen=True, slots=True)
 class MediaInfo:
-    """What the headers told us; each field is None when unknown."""
+    """What a media file's headers say; each field is None when unknown.
+
+    ``duration_ms`` is how long the file plays: the length its headers declare, shortened in
+    proportion when the file holds fewer bytes than they declare (a cut-off download).
+    ``container`` names the container ("mp3", "mp4", "ogg", "wav", "flac", "matroska"...) when
+    the file is recognised as media at all; ``damaged`` is True when it was recognised but its
+    headers could not be read.
+    """
 
     duration_ms: int | None = None
     title: str | None = None
+    date: str | None = None
+    has_audio: bool | None = None
+    has_video: bool | None = None
+    container: str | None = None
+    damaged: bool = False
 
 
-def probe_media(path: str) -> MediaInfo:
-    """Read duration and title from ``path``'s container headers (never raises)."""
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(64)
-            if len(head) < 12:
-                return MediaInfo()
-            if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
-                return _probe_wav(fh)
-            if head[:4] == b"OggS":
-                return _probe_ogg(fh)
-            if head[:4] == b"fLaC":
-                return _probe_flac(fh)
-            if head[4:8] == b"ftyp":
-                return _probe_mp4(fh)
-            if head[:3] == b"ID3" or (head[0] == 0xFF and head[1] & 0xE0 == 0xE0):
-                return _probe_mp3(fh)
-    except (OSError, ValueError, struct.error, IndexError, ZeroDivisionError):
-        return MediaInfo()
-    return MediaInfo()
-
-
-def _size(fh: BinaryIO) -> int:
-    return os.fstat(fh.fileno()).st_size
-
-
-# --- WAV ----------------------------------------------------------------------------------------
-
-
-def _probe_wav(fh: BinaryIO) -> MediaInfo:
-    fh.seek(12)
-    byte_rate = 0
-    while True:
-        header = fh.read(8)
-        if len(header) < 8:
-            return MediaInfo()
-        chunk_id, chunk_size = header[:4], struct.unpack("<I", header[4:])[0]
-        if chunk_id == b"fmt ":
-            fmt = fh.read(chunk_size)
-            byte_rate = struct.unpack("<I", fmt[8:12])[0]
-            if chunk_size % 2:
-                fh.seek(1, os.SEEK_CUR)
-            continue
-        if chunk_id == b"data":
-            if not byte_rate:
-                return MediaInfo()
-            data_size = min(chunk_size, _size(fh) - fh.tell())
-            return MediaInfo(duration_ms=data_size * 1000 // byte_rate)
-        fh.seek(chunk_size + (chunk_size % 2), os.SEEK_CUR)
-
-
-# --- Ogg ----------------------------------------------------------------------------------------
-
-
-def _ogg_packets_start(fh: BinaryIO, max_bytes: int = 128 * 1024) -> bytes:
-    """Concatenated payload of the first pages (enough for the identification/comment headers)."""
-    fh.seek(0)
-    data = fh.read(max_bytes)
-    out = bytearray()
-    pos = 0
-    while pos + 27 <= len(data) and data[pos : pos + 4] == b"OggS":
-        n_segments = data[pos + 26]
-        table = data[pos + 27 : pos + 27 + n_segments]
-        body_start = pos + 27 + n_segments
-        body_len = sum(table)
-        out += data[body_start : body_start + body_len]
-        pos = body_start + body_len
-    return bytes(out)
-
-
-def _vorbis_comment_title(block: bytes, offset: int) -> str | None:
-    vendor_len = struct.unpack("<I", block[offset : offset + 4])[0]
-    pos = offset + 4 + vendor_len
-    count = struct.unpack("<I", block[pos : pos + 4])[0]
-    pos += 4
-    for _ in range(min(count, 1000)):
-        length = struct.unpack("<I", block[pos : pos + 4])[0]
-        entry = block[pos + 4 : pos + 4 + length].decode("utf-8", "replace")
-        pos += 4 + length
-        key, _, value = entry.partition("=")
-        if key.upper() == "TITLE" and value.strip():
-            return value.strip()
-    return None
-
-
-def _probe_ogg(fh: BinaryIO) -> MediaInfo:
-    start = _ogg_packets_start(fh)
-    title: str | None = None
-    if start.startswith(b"OpusHead"):
-        rate = 48000
-        pre_skip = struct.unpack("<H", start[10:12])[0]
-        tags = start.find(b"OpusTags")
-        if tags >= 0:
-            title = _safe_title(lambda: _vorbis_comment_title(start, tags + 8))
-    elif start[1:7] == b"vorbis" and start[0] == 1:
-        rate = struct.unpack("<I", start[12:16])[0]
-        pre_skip = 0
-        comment = start.find(b"\x03vorbis")
-        if comment >= 0:
-            title = _safe_title(lambda: _vorbis_comment_title(start, comment + 7))
-    else:
-        return MediaInfo()
-    size = _size(fh)
-    fh.seek(max(0, size - _TAIL_BYTES))
-    tail = fh.read()
-    last = tail.rfind(b"OggS")
-    while last >= 0:
-        granule = struct.unpack("<q", tail[last + 6 : last + 14])[0]
-        if granule >= 0 and rate:
-            return MediaInfo(duration_ms=max(0, granule - pre_skip) * 1000 // rate, title=title)
-        last = tail.rfind(b"OggS", 0, last)
-    return MediaInfo(title=title)
-
-
-# --- FLAC ---------------------------------------------------------------------------------------
-
-
-def _probe_flac(fh: BinaryIO) -> MediaInfo:
-    fh.seek(4)
-    duration: int | None = None
-    title: str | None = None
-    for _ in range(64):
-        header = fh.read(4)
-        if len(header) < 4:
-            break
-        last, kind = header[0] & 0x80, header[0] & 0x7F
-        length = int.from_bytes(header[1:4], "big")
-        block = fh.read(length)
-        if kind == 0 and len(block) >= 18:
-            packed = int.from_bytes(block[10:18], "big")
-            rate = packed >> 44
-            total = packed & ((1 << 36) - 1)
-            if rate and total:
-                duration = total * 1000 // rate
-        elif kind == 4:
-            title = _safe_title(lambda b=block: _vorbis_comment_title(b, 0))  # type: ignore[misc]
-        if last:
-            break
-    return MediaInfo(duration_ms=duration, title=title)
-
-
-# --- MP4 ----------------------------------------------------------------------------------------
-
-
-def _iter_boxes(data: bytes, start: int, end: int) -> list[tuple[bytes, int, int]]:
-    boxes = []
-    pos = start
-    while pos + 8 <= end:
-        size, kind = struct.unpack(">I4s", data[pos : pos + 8])
-        header = 8
-        if size == 1:
-            size = struct.unpack(">Q", data[pos + 8 : pos + 16])[0]
-            header = 16
-        elif size == 0:
-            size = end - pos
-        if size < header:
-            break
-        boxes.append((kind, pos + header, min(pos + size, end)))
-        pos += size
-    return boxes
-
-
-def _probe_mp4(fh: BinaryIO) -> MediaInfo:
-    size = _size(fh)
-    pos = 0
-    moov: bytes | None = None
-    while pos + 8 <= size:
-        fh.seek(pos)
-        header = fh.read(16)
-        box_size, kind = struct.unpack(">I4s", header[:8])
-        if box_size == 1:
-            box_size = struct.unpack(">Q", header[8:16])[0]
-        elif box_size == 0:
-            box_size = size - pos
-        if box_size < 8:
-            break
-        if kind == b"moov":
-            if box_size > 64 * 1024 * 1024:
-                return MediaInfo()
-            fh.seek(pos)
-            moov = fh.read(box_size)
-            break
-        pos += box_size
-    if moov is None:
-        return MediaInfo()
-    duration: int | None = None
-    title: str | None = None
-    top = _iter_boxes(moov, 8, len(moov))
-    for kind, begin, end in top:
-        if kind == b"mvhd":
-            version = moov[begin]
-            if version == 1:
-                timescale, dur = struct.unpack(">IQ", moov[begin + 20 : begin + 32])
-            else:
-                timescale, dur = struct.unpack(">II", moov[begin + 12 : begin + 20])
-            if timescale and dur not in (0, 0xFFFFFFFF, 0xFFFFFFFFFFFFFFFF):
-                duration = dur * 1000 // timescale
-        elif kind == b"udta":
-            title = _mp4_title(moov, begin, end)
-    return MediaInfo(duration_ms=duration, title=title)
-
-
-def _mp4_title(data: bytes, begin: int, end: int) -> str | None:
-    for kind, b, e in _iter_boxes(data, begin, end):
-        if kind == b"meta":
-            for kind2, b2, e2 in _iter_boxes(data, b + 4, e):  # meta is a full box
-                if kind2 == b"ilst":
-                    for kind3, b3, e3 in _iter_boxes(data, b2, e2):
-                        if kind3 == b"\xa9nam":
-                            for kind4, b4, e4 in _iter_boxes(data, b3, e3):
-                                if kind4 == b"data":
-                                    text = data[b4 + 8 : e4].decode("utf-8", "replace").strip()
-                                    return text or None
-    return None
-
-
-# --- MP3 ----------------------------------------------------------------------------------------
-
-_MP3_BITRATES = {
-    # (version_is_mpeg1, layer) -> kbit/s table indexed by the 4-bit field
-    (True, 3): (0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320),
-    (False, 3): (0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160),
+# mutagen's reader class -> container name; the audio-only ones are also in _AUDIO_ONLY.
+_CONTAINERS = {
+    "MP3": "mp3",
+    "EasyMP3": "mp3",
+    "MP4": "mp4",
+    "EasyMP4": "mp4",
+    "OggVorbis": "ogg",
+    "OggOpus": "ogg",
+    "OggFLAC": "ogg",
+    "OggSpeex": "ogg",
+    "OggTheora": "ogg",
+    "FLAC": "flac",
+    "WAVE": "wav",
+    "AIFF": "aiff",
+    "ASF": "asf",
 }
-_MP3_RATES = {3: (44100, 48000, 32000), 2: (22050, 24000, 16000), 0: (11025, 12000, 8000)}
+_AUDIO_ONLY = frozenset(
+    [
+        "MP3",
+        "EasyMP3",
+        "OggVorbis",
+        "OggOpus",
+        "OggFLAC",
+        "OggSpeex",
+        "FLAC",
+        "WAVE",
+        "AIFF",
+        "TrueAudio",
+        "EasyTrueAudio",
+        "WavPack",
+        "Musepack",
+        "MonkeysAudio",
+        "OptimFROG",
+        "AAC",
+        "AC3",
+        "TAK",
+        "DSF",
+        "DSDIFF",
+    ]
+)
+# Formats whose bit rate is exact (constant, or from the encoder's frame count), so the file's
+# size bounds how long it can play.
+_EXACT_BITRATE = frozenset({"MP3", "EasyMP3", "WAVE", "AIFF"})
+_TITLE_KEYS = ("title", "TIT2", "Title")
+_DATE_KEYS = ("date", "TDRC", "TYER", "WM/Year", "year")
+_DATE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
 
 
-def _id3_title(tag: bytes) -> str | None:
-    version = tag[3]
-    pos = 10
-    end = len(tag)
-    while pos + 10 <= end:
-        frame_id = tag[pos : pos + 4]
-        if frame_id[:1] == b"\x00":
-            break
-        raw = tag[pos + 4 : pos + 8]
-        if version >= 4:
-            length = (raw[0] << 21) | (raw[1] << 14) | (raw[2] << 7) | raw[3]
-        else:
-            length = struct.unpack(">I", raw)[0]
-        body = tag[pos + 10 : pos + 10 + length]
-        pos += 10 + length
-        if frame_id == b"TIT2" and body:
-            encoding = {0: "latin-1", 1: "utf-16", 2: "utf-16-be", 3: "utf-8"}.get(body[0])
-            if encoding is None:
-                return None
-            text = body[1:].decode(encoding, "replace").strip("\x00").strip()
-            return text or None
+def probe_media(path: str | os.PathLike[str]) -> MediaInfo:
+    """Read duration, tags and tracks from ``path``'s headers (never raises)."""
+    name = os.fspath(path)
+    try:
+        with open(name, "rb") as raw:
+            size = os.fstat(raw.fileno()).st_size
+            container = _sniff(raw.read(16))
+            raw.seek(0)
+            reader = _BoundedReader(raw, size, name)
+            try:
+                loaded = mutagen.File(reader, easy=True)
+                if loaded is None or getattr(loaded.info, "sketchy", False):
+                    return MediaInfo(container=container)
+                return _describe(loaded, reader, size, container)
+            except Exception as err:  # mutagen on hostile bytes: MutagenError and worse
+                _log.debug("%s: headers not readable: %s: %s", name, type(err).__name__, err)
+                return MediaInfo(container=container, damaged=container is not None)
+    except OSError as err:
+        _log.debug("%s: cannot open: %s", name, err)
+        return MediaInfo()
+
+
+def _sniff(head: bytes) -> str | None:
+    """The container by its magic bytes, for files mutagen cannot read (or has no reader for)."""
+    if head[:4] == b"OggS":
+        return "ogg"
+    if head[:4] == b"fLaC":
+        return "flac"
+    if head[4:8] == b"ftyp":
+        return "mp4"
+    if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
+        return "wav"
+    if head[:4] == b"\x1a\x45\xdf\xa3":
+        return "matroska"
+    if head[:3] == b"ID3" or (len(head) > 1 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0):
+        return "mp3"
     return None
 
 
-def _probe_mp3(fh: BinaryIO) -> MediaInfo:
-    fh.seek(0)
-    head = fh.read(10)
-    offset = 0
-    title: str | None = None
-    if head[:3] == b"ID3":
-        tag_size = (head[6] << 21) | (head[7] << 14) | (head[8] << 7) | head[9]
-        fh.seek(0)
-        tag = fh.read(10 + min(tag_size, 256 * 1024))
-        if head[3] in (3, 4):
-            title = _safe_title(lambda: _id3_title(tag))
-        offset = 10 + tag_size
-    fh.seek(offset)
-    block = fh.read(4096)
-    sync = 0
-    while sync + 4 <= len(block) and not (block[sync] == 0xFF and block[sync + 1] & 0xE0 == 0xE0):
-        sync += 1
-    if sync + 4 > len(block):
-        return MediaInfo(title=title)
-    b1, b2, b3 = block[sync + 1], block[sync + 2], block[sync + 3]
-    version_bits = (b1 >> 3) & 3
-    layer_bits = (b1 >> 1) & 3
-    if version_bits == 1 or layer_bits != 1:  # only MPEG audio layer III
-        return MediaInfo(title=title)
-    mpeg1 = version_bits == 3
-    bitrate_index = b2 >> 4
-    rate_index = (b2 >> 2) & 3
-    if bitrate_index in (0, 15) or rate_index == 3:
-        return MediaInfo(title=title)
-    bitrate = _MP3_BITRATES[(mpeg1, 3)][bitrate_index] * 1000
-    sample_rate = _MP3_RATES[version_bits][rate_index]
-    samples_per_frame = 1152 if mpeg1 else 576
-    mono = (b3 >> 6) == 3
-    side_info = (17 if mono else 32) if mpeg1 else (9 if mono else 17)
-    xing = sync + 4 + side_info
-    tag_id = block[xing : xing + 4]
-    if tag_id in (b"Xing", b"Info"):
-        flags = struct.unpack(">I", block[xing + 4 : xing + 8])[0]
-        if flags & 1:
-            frames = struct.unpack(">I", block[xing + 8 : xing + 12])[0]
-            return MediaInfo(frames * samples_per_frame * 1000 // sample_rate, title)
-    vbri = sync + 4 + 32
-    if block[vbri : vbri + 4] == b"VBRI":
-        frames = struct.unpack(">I", block[vbri + 14 : vbri + 18])[0]
-        return MediaInfo(frames * samples_per_frame * 1000 // sample_rate, title)
-    audio_bytes = _size(fh) - offset - sync
-    return MediaInfo(max(0, audio_bytes) * 8 * 1000 // bitrate, title)
+def _describe(loaded: Any, reader: _BoundedReader, size: int, sniffed: str | None) -> MediaInfo:
+    kind = type(loaded).__name__
+    length = getattr(loaded.info, "length", None)
+    duration_ms: int | None = None
+    if isinstance(length, int | float) and math.isfinite(length) and length > 0:
+        duration_ms = round(length * 1000)
+    has_audio: bool | None = None
+    has_video: bool | None = None
+    if kind in _AUDIO_ONLY:
+        has_audio, has_video = True, False
+    elif kind == "OggTheora":
+        has_video = True
+    if kind in _EXACT_BITRATE and duration_ms is not None:
+        bitrate = getattr(loaded.info, "bitrate", 0)
+        if isinstance(bitrate, int) and bitrate > 0:
+            duration_ms = min(duration_ms, size * 8000 // bitrate)
+    if kind in ("MP4", "EasyMP4"):
+        has_audio, has_video, extent = _mp4_tracks(reader)
+        if duration_ms is not None and extent > size:
+            duration_ms = duration_ms * size // extent
+    tags = loaded.tags
+    date = _tag(tags, _DATE_KEYS)
+    match = _DATE.match(date) if date else None
+    return MediaInfo(
+        duration_ms=duration_ms,
+        title=_tag(tags, _TITLE_KEYS),
+        date=match.group(0) if match else None,
+        has_audio=has_audio,
+        has_video=has_video,
+        container=_CONTAINERS.get(kind, sniffed or kind.lower()),
+    )
 
 
-def _safe_title(read: Callable[[], str | None]) -> str | None:
+def _mp4_tracks(reader: _BoundedReader) -> tuple[bool | None, bool | None, int]:
+    """(has a sound track, has a video track, bytes the top-level boxes declare), read with
+    mutagen's box reader; (None, None, 0) when the boxes cannot be walked."""
     try:
-        return read()
-    except (ValueError, struct.error, IndexError, UnicodeError):
+        reader.seek(0)
+        atoms = Atoms(reader)
+        extent = max((int(a.offset) + int(a.length) for a in atoms.atoms), default=0)
+        handlers: set[bytes] = set()
+        for trak in atoms[b"moov"].findall(b"trak"):
+            try:
+                ok, data = trak[b"mdia", b"hdlr"].read(reader)
+            except KeyError:
+                continue
+            if ok:
+                handlers.add(bytes(data[8:12]))  # full box header, pre_defined, handler_type
+    except Exception as err:  # a damaged box tree: mutagen's AtomError, KeyError and worse
+        _log.debug("mp4 tracks not readable: %s: %s", type(err).__name__, err)
+        return None, None, 0
+    return b"soun" in handlers, b"vide" in handlers, extent
+
+
+def _tag(tags: Any, keys: tuple[str, ...]) -> str | None:
+    """The first non-empty value under any of ``keys`` as one line of text, or None."""
+    if tags is None:
         return None
+    for key in keys:
+        try:
+            value = tags[key]
+        except (KeyError, ValueError, TypeError):
+            continue
+        value = getattr(value, "text", value)  # ID3 frames keep their values in .text
+        if isinstance(value, list | tuple):
+            value = value[0] if value else None
+        text = " ".join(str(value).split()) if value is not None else ""
+        if text:
+            return text
+    return None
+
+
+class _BoundedReader:
+    """A read-only file for mutagen whose reads are clamped to the file's size and budgeted."""
+
+    def __init__(self, raw: BinaryIO, size: int, name: str) -> None:
+        self._raw = raw
+        self._size = size
+        self._spent = 0
+        self.name = name  # mutagen weighs the extension when guessing the format
+
+    def read(self, n: int | None = -1) -> bytes:
+        """Up to ``n`` bytes (all that is left when ``n`` is negative); OSError over budget."""
+        left = max(0, self._size - self._raw.tell())
+        n = left if n is None or n < 0 else min(n, left)
+        if n > MAX_READ_BYTES or self._spent + n > READ_BUDGET_BYTES:
+            raise OSError(f"probe read limit reached ({n} bytes asked, {self._spent} read)")
+        self._spent += n
+        return self._raw.read(n)
+
+    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
+        """Move like a file."""
+        return self._raw.seek(offset, whence)
+
+    def tell(self) -> int:
+        """The position like a file."""
+        return self._raw.tell()
