@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from player.core.model import Cue, TranscriptError
+from player.core.text.quote import format_hit_line, one_line
 from player.core.text.search import SearchError, SearchIndex, SearchOptions, check_query
-from player.core.timeline.timecode import format_timestamp
 
 #: Time budget for one file's regular-expression search before it is reported as too slow.
 REGEX_DEADLINE_PER_FILE_S = 5.0
@@ -173,12 +173,8 @@ def _load_cues(path: Path) -> tuple[Cue, ...]:
     return transcript.cues
 
 
-def _cue_text(cue: Cue) -> str:
-    return " / ".join(line.strip() for line in cue.text.splitlines() if line.strip())
-
-
 def _format(name: str, cue: Cue, *, as_json: bool) -> str:
-    text = _cue_text(cue)
+    text = one_line(cue.text)
     if as_json:
         record = {
             "file": name,
@@ -188,10 +184,7 @@ def _format(name: str, cue: Cue, *, as_json: bool) -> str:
             "text": text,
         }
         return json.dumps(record, ensure_ascii=False)
-    said = f"{cue.speaker}: {text}" if cue.speaker else text
-    # Tabs and stray line breaks would break the one-line, three-column format.
-    said = said.replace("\t", " ").replace("\r", " ").replace("\n", " / ")
-    return f"{name}\t{format_timestamp(cue.start_ms)}\t{said}"
+    return format_hit_line(name, cue.start_ms, cue.text, cue.speaker)
 
 
 def _error(message: str) -> None:

@@ -16,7 +16,7 @@ from typing import Any, TextIO
 
 from player.core.formats.load import load_transcript
 from player.core.model import Transcript, TranscriptError
-from player.core.timeline.timecode import format_timestamp
+from player.core.text.quote import quote_cue
 
 __all__ = ["add_parser", "format_text_lines", "run", "transcript_to_json"]
 
@@ -44,13 +44,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 def format_text_lines(transcript: Transcript) -> list[str]:
     """One ``[HH:MM:SS.mmm] Speaker: text`` line per cue."""
-    lines = []
-    for cue in transcript.cues:
-        text = " / ".join(cue.text.split("\n"))
-        speaker = cue.speaker
-        who = f"{speaker}: " if speaker else ""
-        lines.append(f"[{format_timestamp(cue.start_ms)}] {who}{text}")
-    return lines
+    return [quote_cue(cue) for cue in transcript.cues]
 
 
 def _seconds(t_ms: int) -> float:

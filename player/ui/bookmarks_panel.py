@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
 )
 
 from player.core.archive.library import Archive, ArchiveError, Bookmark
-from player.core.timeline.timecode import format_clock, format_timestamp
+from player.core.text.quote import format_quote
+from player.core.timeline.timecode import format_clock
 
 
 class _List(QListWidget):
@@ -186,10 +187,7 @@ class BookmarksPanel(QWidget):
         name = Path(self._media).name if self._media else ""
         lines = [f"{name}:"] if name else []
         for b in self.items:
-            line = f"[{format_timestamp(b.position_ms)}] {b.label}".rstrip()
-            if b.note:
-                line += f" — {' '.join(b.note.split())}"
-            lines.append(line)
+            lines.append(format_quote(b.position_ms, b.label, note=b.note))
         return "\n".join(lines)
 
     @Slot()

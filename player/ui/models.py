@@ -14,6 +14,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from player.core.model import Cue
+from player.core.text.quote import quote_cue
 from player.core.timeline.timecode import format_clock, format_timestamp
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -33,9 +34,7 @@ class Role(enum.IntEnum):
 
 def quote_for(cue: Cue) -> str:
     """A cue as a quotable line: ``[HH:MM:SS.mmm] Speaker: text`` (lines joined by " / ")."""
-    text = " / ".join(line.strip() for line in cue.text.split("\n"))
-    speaker = f"{cue.speaker}: " if cue.speaker else ""
-    return f"[{format_timestamp(cue.start_ms)}] {speaker}{text}"
+    return quote_cue(cue)
 
 
 class TranscriptModel(QAbstractListModel):
