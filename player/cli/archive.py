@@ -29,7 +29,8 @@ from typing import Any, TextIO
 
 from player.app.paths import default_db_path
 from player.core.archive.library import Archive, ArchiveError, ArchiveHit, BriefingRow, ScanProgress
-from player.core.timeline.timecode import format_clock, format_timestamp
+from player.core.text.quote import format_hit_line, one_line
+from player.core.timeline.timecode import format_clock
 
 _SORT_KEYS = ("date", "title", "duration", "path", "language", "position", "indexed")
 
@@ -234,7 +235,7 @@ def run_library(args: argparse.Namespace) -> int:
 
 
 def _hit_line(hit: ArchiveHit, *, as_json: bool) -> str:
-    text = " / ".join(line.strip() for line in hit.text.splitlines() if line.strip())
+    text = one_line(hit.text)
     name = hit.briefing.path
     if as_json:
         return json.dumps(
@@ -247,9 +248,7 @@ def _hit_line(hit: ArchiveHit, *, as_json: bool) -> str:
             },
             ensure_ascii=False,
         )
-    said = f"{hit.speaker}: {text}" if hit.speaker else text
-    said = said.replace("\t", " ").replace("\r", " ").replace("\n", " / ")
-    return f"{name}\t{format_timestamp(hit.start_ms)}\t{said}"
+    return format_hit_line(name, hit.start_ms, hit.text, hit.speaker)
 
 
 def search_archive(args: argparse.Namespace) -> int:
