@@ -56,25 +56,31 @@ class ParsedCueText:
 
 _Style = tuple[bool, bool, bool, tuple[str, ...], str | None]
 _PLAIN: _Style = (False, False, False, (), None)
+# Classes kept per span: plenty for real styling, bounded for a file that nests thousands of tags.
+_MAX_CLASSES = 32
 
 
-def _style_of(stack: list[tuple[str, tuple[str, ...], str]]) -> _Style:
-    italic = bold = underline = False
-    classes: list[str] = []
-    voice: str | None = None
-    for name, node_classes, annotation in stack:
-        if name == "i":
-            italic = True
-        elif name == "b":
-            bold = True
-        elif name == "u":
-            underline = True
-        elif name == "v":
-            voice = annotation or None
-        for cls in node_classes:
-            if cls not in classes:
-                classes.append(cls)
-    return (italic, bold, underline, tuple(classes), voice)
+def _inner_style(
+    outer: _Style, name: str, node_classes: tuple[str, ...], annotation: str
+) -> _Style:
+    """The style inside a new ``name`` node: the enclosing style plus the node's own.
+
+    Computed once per start tag from the enclosing node's style, so deeply nested tags stay
+    linear (recomputing from the whole stack took 21 s for 16,000 nested tags).
+    """
+    italic, bold, underline, classes, voice = outer
+    if name == "i":
+        italic = True
+    elif name == "b":
+        bold = True
+    elif name == "u":
+        underline = True
+    elif name == "v":
+        voice = annotation or None
+    if node_classes and len(classes) < _MAX_CLASSES:
+        added = tuple(c for c in dict.fromkeys(node_classes) if c not in classes)
+        classes = (classes + added)[:_MAX_CLASSES]
+    return (italic, bold, underline, classes, voice)
 
 
 def unescape(text: str) -> str:
@@ -102,7 +108,7 @@ def parse_cue_text(raw: str, start_ms: int = 0, end_ms: int | None = None) -> Pa
     speakers: list[str] = []
     timings: list[WordTiming] = []
     ignored = 0
-    stack: list[tuple[str, tuple[str, ...], str]] = []
+    stack: list[tuple[str, _Style]] = []  # open nodes: name and the style inside them
     style = _PLAIN
     length = 0
     last_ms = start_ms
@@ -129,7 +135,7 @@ def parse_cue_text(raw: str, start_ms: int = 0, end_ms: int | None = None) -> Pa
                 del stack[-2:]
             else:
                 continue
-            style = _style_of(stack)
+            style = stack[-1][1] if stack else _PLAIN
         elif "0" <= first <= "9":
             t_ms = parse_vtt_timestamp(part)
             if t_ms is None:
@@ -151,10 +157,10 @@ def parse_cue_text(raw: str, start_ms: int = 0, end_ms: int | None = None) -> Pa
                 continue
             classes = tuple(c for c in class_text.split(".") if c and _SAFE_CLASS.match(c))
             note = _WS_RUN.sub(" ", annotation).strip(" ") if annotation else ""
-            stack.append((name, classes, note))
+            style = _inner_style(style, name, classes, note)
+            stack.append((name, style))
             if name == "v" and note and note not in speakers:
                 speakers.append(note)
-            style = _style_of(stack)
     spans = tuple(
         Span(text, italic=s[0], bold=s[1], underline=s[2], classes=s[3], voice=s[4])
         for text, s in runs
