@@ -31,6 +31,7 @@ __all__ = [
     "find_sidecars",
     "is_chapters_name",
     "is_media_file",
+    "language_of_name",
     "normalize_language_tag",
     "preferred_transcript",
     "transcripts_for",
@@ -116,6 +117,14 @@ def is_chapters_name(name: str) -> bool:
     finder, the transcript loader and the archive's scanner all ask this."""
     parts = name.casefold().split(".")[1:-1]  # between the stem and the extension
     return _CHAPTERS in parts[-2:]
+
+
+def language_of_name(name: str) -> str | None:
+    """The language tag a transcript's file name carries in its last part before the extension
+    (``talk.en.vtt`` -> ``en``, ``talk.chapters.pt_BR.vtt`` -> ``pt-BR``), or None (``talk.vtt``,
+    ``talk.final.vtt``). For transcripts found without their media, whose stem is not known."""
+    parts = [p for p in name.split(".")[1:-1] if p.casefold() != _CHAPTERS]
+    return normalize_language_tag(parts[-1]) if parts else None
 
 
 @dataclass(frozen=True, slots=True)
