@@ -3,26 +3,33 @@
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import signal
 import socket
 import sqlite3
+import struct
 import subprocess
 import sys
 import threading
 import time
+import wave
 from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
-from player.core.archive import library as archive_mod
+from player.core.archive import scanner as scanner_mod
+from player.core.archive import schema
+from player.core.archive.index_store import IndexStore
 from player.core.archive.library import (
     INDEX_MIGRATIONS,
     USER_MIGRATIONS,
     Archive,
     ArchiveError,
+    ArchiveHit,
     ScanProgress,
+    UserStore,
     user_db_path_for,
 )
 from player.core.timeline.timecode import format_timestamp
@@ -114,7 +121,7 @@ def test_new_archive_has_current_schema_wal_and_separate_user_file(db: Path) -> 
     assert db.exists() and user_db_path_for(db).exists()
     conn = sqlite3.connect(db)
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert conn.execute("PRAGMA application_id").fetchone()[0] == archive_mod.INDEX_APP_ID
+    assert conn.execute("PRAGMA application_id").fetchone()[0] == schema.INDEX_APP_ID
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert {"briefings", "cues", "cues_fts"} <= tables
     assert "positions" not in tables  # user data never lives in the index
@@ -131,8 +138,8 @@ def test_new_archive_has_current_schema_wal_and_separate_user_file(db: Path) -> 
 def test_migration_from_version_1_keeps_rows(db: Path, lib: Path) -> None:
     db.parent.mkdir(parents=True)
     conn = sqlite3.connect(db)
-    conn.execute(f"PRAGMA application_id = {archive_mod.INDEX_APP_ID}")
-    for statement in archive_mod._split_sql(INDEX_MIGRATIONS[0]):
+    conn.execute(f"PRAGMA application_id = {schema.INDEX_APP_ID}")
+    for statement in schema.split_sql(INDEX_MIGRATIONS[0]):
         conn.execute(statement)
     conn.execute(
         "INSERT INTO briefings(path, folder, has_media, size, mtime_ns, content_hash, title, "
@@ -240,10 +247,17 @@ def test_scan_lists_briefings_with_metadata(db: Path, lib: Path) -> None:
 
 def test_duration_and_title_from_real_media_headers(db: Path, lib: Path) -> None:
     wav = lib / "tone.wav"
-    subprocess.run(
-        ["sox", "-n", "-r", "8000", "-c", "1", str(wav), "synth", "2.5", "sine", "440"],
-        check=True,
-    )
+    rate = 8000
+    with wave.open(str(wav), "wb") as out:  # 2.5 s of a 440 Hz sine, 16-bit mono
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes(
+            b"".join(
+                struct.pack("<h", int(12000 * math.sin(2 * math.pi * 440 * i / rate)))
+                for i in range(rate * 5 // 2)
+            )
+        )
     (lib / "tone.vtt").write_text(vtt_text(CLIMATE), encoding="utf-8")
     with open_scanned(db, lib) as archive:
         (row,) = archive.briefings()
@@ -412,7 +426,7 @@ def test_unreadable_folder_is_reported_and_its_briefings_kept(
                     raise PermissionError(13, "Permission denied", str(path))
                 return real_scandir(path)
 
-            monkeypatch.setattr(archive_mod.os, "scandir", scandir)
+            monkeypatch.setattr(os, "scandir", scandir)
         summary = archive.scan()
     finally:
         locked.chmod(0o755)
@@ -452,13 +466,13 @@ def test_vanishing_transcript_while_loading(
     db: Path, lib: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     make_briefing(lib, "x", CLIMATE)
-    real = archive_mod.load_transcript
+    real = scanner_mod.load_transcript
 
     def load(path: str) -> object:
         os.unlink(path)
         return real(path)
 
-    monkeypatch.setattr(archive_mod, "load_transcript", load)
+    monkeypatch.setattr(scanner_mod, "load_transcript", load)
     archive = Archive.open(db)
     archive.add_folder(lib)
     summary = archive.scan()
@@ -654,7 +668,7 @@ def searchable(db: Path, lib: Path) -> Archive:
     archive.close()
 
 
-def texts(hits: Sequence[archive_mod.ArchiveHit]) -> list[str]:
+def texts(hits: Sequence[ArchiveHit]) -> list[str]:
     return [h.text for h in hits]
 
 
@@ -862,7 +876,7 @@ def test_read_only_index_is_not_called_damaged(db: Path, lib: Path) -> None:
     open_scanned(db, lib).close()
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     user = sqlite3.connect(user_db_path_for(db), isolation_level=None, check_same_thread=False)
-    archive = Archive(db, user_db_path_for(db), conn, user, ())
+    archive = Archive(IndexStore(db, conn), UserStore(user_db_path_for(db), user))
     assert archive.search("climate")  # reading works
     with pytest.raises(ArchiveError) as info:
         archive.remove_folder(lib)

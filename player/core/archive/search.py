@@ -1,0 +1,268 @@
+"""Searching the archive: FTS5 queries and regular expressions over every indexed cue.
+
+Queries take the FTS5 vocabulary compiled by ``query.compile_query``; hits come **grouped by
+briefing** (briefings in the order they were indexed) **and in time order within a briefing**:
+this is FTS5's natural rowid order, so the first page of a query that matches a million cues is
+as fast as one that matches ten. ``snippet`` holds plain ``(before, match, after)`` strings and
+``matches`` the character offsets of every match in ``text``; never markup.
+
+Every read holds the index store's lock (one thread at a time on its connection); ``iter_search``
+holds it per batch only, so a long listing never blocks a scan or the GUI thread for long.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import regex as _regex
+
+from player.core.archive.index_store import MARK_END, MARK_START, IndexStore
+from player.core.archive.listing import briefings_by_id
+from player.core.archive.query import QueryError, compile_query
+from player.core.archive.records import ArchiveError, ArchiveHit, BriefingRow
+from player.core.archive.user_store import UserStore
+from player.core.text.search import Hit, fold, snippet
+
+__all__ = ["REGEX_DEADLINE_S", "ArchiveSearch"]
+
+REGEX_DEADLINE_S = 2.0
+"""Time budget for one archive-wide regular-expression search (seconds)."""
+
+_HIT_SELECT = (
+    "SELECT c.id, c.briefing_id, c.idx, c.start_ms, c.end_ms, c.speaker, c.text, "
+    f"highlight(cues_fts, 0, '{MARK_START}', '{MARK_END}') "
+    "FROM cues_fts JOIN cues c ON c.id = cues_fts.rowid"
+)
+
+
+def speaker_is(speaker: str | None, wanted: str) -> bool:
+    """Whether one of the cue's speakers (``"A, B"``) is ``wanted`` (folded, spaces collapsed)."""
+    if not speaker:
+        return False
+    return any(" ".join(fold(name).split()) == wanted for name in speaker.split(", "))
+
+
+def has_case(text: str, literal: str) -> bool:
+    """Whether ``literal`` occurs in ``text`` with the same case (accents and spacing ignored)."""
+    haystack = " ".join(fold(text, casefold=False).split())
+    return " ".join(fold(literal, casefold=False).split()) in haystack
+
+
+def marked_spans(marked: str) -> tuple[tuple[int, int], ...]:
+    """The ``(start, end)`` offsets of the matches ``highlight()`` marked in a cue's text."""
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    start = -1
+    for ch in marked:
+        if ch == MARK_START:
+            start = pos
+        elif ch == MARK_END:
+            if start >= 0 and pos > start:
+                spans.append((start, pos))
+            start = -1
+        else:
+            pos += 1
+    return tuple(spans)
+
+
+def _wanted_speaker(speaker: str | None) -> str | None:
+    return fold(" ".join(speaker.split())) if speaker is not None and speaker.strip() else None
+
+
+class ArchiveSearch:
+    """Search over one index (for hits' briefings and positions it reads both stores)."""
+
+    def __init__(self, index: IndexStore, user: UserStore) -> None:
+        self._index = index
+        self._user = user
+        with index.guard() as conn:
+            conn.create_function("bp_speaker_is", 2, speaker_is, deterministic=True)
+            conn.create_function("bp_has_case", 2, has_case, deterministic=True)
+
+    def search(
+        self,
+        query: str,
+        *,
+        speaker: str | None = None,
+        limit: int | None = 50,
+        offset: int = 0,
+        case_sensitive: bool = False,
+    ) -> list[ArchiveHit]:
+        """One page of hits, in archive order (see the module docstring)."""
+        where, params = self._filter(query, speaker, case_sensitive)
+        sql = f"{_HIT_SELECT} WHERE {' AND '.join(where)} ORDER BY cues_fts.rowid LIMIT ? OFFSET ?"
+        params += [-1 if limit is None else max(0, int(limit)), max(0, int(offset))]
+        with self._index.guard() as conn:
+            rows = conn.execute(sql, params).fetchall()
+            return self._hits(rows, {})
+
+    def iter_search(
+        self, query: str, *, speaker: str | None, case_sensitive: bool, batch: int
+    ) -> Iterator[ArchiveHit]:
+        """Every hit of ``search``, in the same order, read lazily ``batch`` rows at a time."""
+        where, params = self._filter(query, speaker, case_sensitive)
+        sql = (
+            f"{_HIT_SELECT} WHERE {' AND '.join(where)} AND cues_fts.rowid > ? "
+            "ORDER BY cues_fts.rowid LIMIT ?"
+        )
+        last = 0
+        briefs: dict[int, BriefingRow] = {}
+        while True:
+            with self._index.guard() as conn:
+                rows = conn.execute(sql, [*params, last, batch]).fetchall()
+                if not rows:
+                    return
+                last = int(rows[-1][0])
+                hits = self._hits(rows, briefs)
+            yield from hits
+            if len(rows) < batch:
+                return
+
+    def count(self, query: str, *, speaker: str | None = None) -> int:
+        """How many cues match (a full pass over the matches)."""
+        expression, _ = self._match_expression(query, speaker)
+        wanted = _wanted_speaker(speaker)
+        if wanted is None:
+            sql = "SELECT count(*) FROM cues_fts WHERE cues_fts MATCH ?"
+            params: list[Any] = [expression]
+        else:
+            sql = (
+                "SELECT count(*) FROM cues_fts JOIN cues c ON c.id = cues_fts.rowid "
+                "WHERE cues_fts MATCH ? AND bp_speaker_is(c.speaker, ?)"
+            )
+            params = [expression, wanted]
+        with self._index.guard() as conn:
+            return int(conn.execute(sql, params).fetchone()[0])
+
+    def search_regex(
+        self,
+        pattern: str,
+        *,
+        speaker: str | None,
+        case_sensitive: bool,
+        limit: int | None,
+        offset: int,
+        deadline_s: float,
+    ) -> list[ArchiveHit]:
+        """Cues whose text matches a regular expression (a full scan; archive order), within
+        ``deadline_s`` seconds in all (ArchiveError past it, or for an invalid pattern)."""
+        try:
+            compiled = _regex.compile(
+                pattern, _regex.V0 | (0 if case_sensitive else _regex.IGNORECASE)
+            )
+        except _regex.error as err:
+            raise ArchiveError(f"invalid regular expression {pattern!r}: {err}") from None
+        stop = None if limit is None else max(0, offset) + max(0, limit)
+        deadline = time.monotonic() + deadline_s
+        with self._index.guard():
+            try:
+                found = self._regex_rows(compiled, _wanted_speaker(speaker), stop, deadline)
+            except TimeoutError:
+                raise ArchiveError(
+                    f"the regular expression {pattern!r} took longer than {deadline_s:g} s; "
+                    "simplify it (nested repeats like (a+)+ are very slow)"
+                ) from None
+            found = found[max(0, offset) :]
+            briefs = briefings_by_id(self._index, self._user, (int(r[0]) for r in found), {})
+        return [
+            ArchiveHit(
+                briefing=briefs[int(bid)],
+                cue_idx=int(idx),
+                start_ms=int(start_ms),
+                end_ms=int(end_ms),
+                speaker=spk,
+                text=text,
+                snippet=snippet(text, Hit(int(idx), spans[0][0], spans[0][1])),
+                matches=spans,
+            )
+            for bid, idx, start_ms, end_ms, spk, text, spans in found
+        ]
+
+    # -- the parts -------------------------------------------------------------------------------
+
+    def _regex_rows(
+        self, compiled: Any, wanted: str | None, stop: int | None, deadline: float
+    ) -> list[tuple[Any, ...]]:
+        """Cue rows (with their match spans) that ``compiled`` matches, up to ``stop`` of them;
+        TimeoutError past ``deadline``. The caller holds the index lock."""
+        found: list[tuple[Any, ...]] = []
+        with self._index.guard() as conn:
+            cur = conn.execute(
+                "SELECT briefing_id, idx, start_ms, end_ms, speaker, text FROM cues ORDER BY id"
+            )
+            try:
+                for row in cur:
+                    if wanted is not None and not speaker_is(row[4], wanted):
+                        continue
+                    remaining = deadline - time.monotonic()
+                    if remaining <= 0:
+                        raise TimeoutError
+                    spans = tuple(
+                        (m.start(), m.end())
+                        for m in compiled.finditer(row[5], concurrent=True, timeout=remaining)
+                        if m.end() > m.start()
+                    )
+                    if spans:
+                        found.append((*row, spans))
+                        if stop is not None and len(found) >= stop:
+                            break
+            finally:
+                cur.close()
+        return found
+
+    def _match_expression(self, query: str, speaker: str | None) -> tuple[str, tuple[str, ...]]:
+        try:
+            compiled = compile_query(query)
+        except QueryError as err:
+            raise ArchiveError(str(err)) from None
+        expression = f"text : ({compiled.expression})"
+        if speaker is not None and speaker.strip():
+            words = " ".join(speaker.split())
+            if not re.search(r"\w", words):
+                raise ArchiveError(f"the speaker name {speaker!r} has no letters or digits")
+            quoted = '"' + words.replace('"', '""') + '"'
+            expression = f"({expression}) AND (speaker : {quoted})"
+        return expression, compiled.literals
+
+    def _filter(
+        self, query: str, speaker: str | None, case_sensitive: bool
+    ) -> tuple[list[str], list[Any]]:
+        """The WHERE terms and parameters for a query over ``_HIT_SELECT``."""
+        expression, literals = self._match_expression(query, speaker)
+        where = ["cues_fts MATCH ?"]
+        params: list[Any] = [expression]
+        wanted = _wanted_speaker(speaker)
+        if wanted is not None:
+            where.append("bp_speaker_is(c.speaker, ?)")
+            params.append(wanted)
+        if case_sensitive:
+            for literal in literals:
+                where.append("bp_has_case(c.text, ?)")
+                params.append(literal)
+        return where, params
+
+    def _hits(
+        self, rows: Sequence[Sequence[Any]], briefs: dict[int, BriefingRow]
+    ) -> list[ArchiveHit]:
+        """ArchiveHits for rows of ``_HIT_SELECT``; ``briefs`` caches BriefingRows by id."""
+        briefings_by_id(self._index, self._user, (int(r[1]) for r in rows), briefs)
+        hits = []
+        for _cid, bid, idx, start_ms, end_ms, spk, text, marked in rows:
+            matches = marked_spans(marked)
+            first = matches[0] if matches else (0, 0)
+            hits.append(
+                ArchiveHit(
+                    briefing=briefs[int(bid)],
+                    cue_idx=int(idx),
+                    start_ms=int(start_ms),
+                    end_ms=int(end_ms),
+                    speaker=spk,
+                    text=text,
+                    snippet=snippet(text, Hit(int(idx), first[0], first[1])),
+                    matches=matches,
+                )
+            )
+        return hits
