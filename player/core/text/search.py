@@ -1,4 +1,4 @@
-"""Transcript search: matching rules, text normalisation, hits and snippets.
+"""Transcript search: matching rules, hits and snippets (folding: :mod:`player.core.text.fold`).
 
 Matching rules (the same in the window and in ``briefing-player search``):
 
@@ -46,7 +46,6 @@ from __future__ import annotations
 
 import re
 import time
-import unicodedata
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -54,6 +53,7 @@ from dataclasses import dataclass
 import regex
 
 from player.core.model import Cue
+from player.core.text.fold import SEPARATOR, fold, fold_with_offsets
 
 __all__ = [
     "DEFAULT_REGEX_DEADLINE_S",
@@ -71,9 +71,8 @@ __all__ = [
 #: Time limit for a regular-expression search when the caller gives no ``deadline_s``.
 DEFAULT_REGEX_DEADLINE_S = 0.75
 
-_SEP = "\x00"  # between cues in the joined text: neither whitespace nor a word character
+_SEP = SEPARATOR  # between cues in the joined text: neither whitespace nor a word character
 _QUOTES = '"“”„'
-_PUNCT_FOLD = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "“": '"', "”": '"', _SEP: " "})
 _CUES_PER_CHUNK = 4096  # plain searches check the clock and max_hits after each chunk of cues
 
 
@@ -190,54 +189,7 @@ class SearchResult:
         return self._cue_indices
 
 
-# --- folding ------------------------------------------------------------------------------------
-
-
-class _FoldTable(dict[int, str]):
-    """``str.translate`` table that folds each character on first sight and remembers it."""
-
-    def __init__(self, casefold: bool) -> None:
-        super().__init__()
-        self._casefold = casefold
-        # Characters that fold to anything but exactly one character (shift offsets).
-        self.irregular: set[str] = set()
-
-    def __missing__(self, code: int) -> str:
-        ch = chr(code)
-        out = ch.casefold() if self._casefold else ch
-        out = unicodedata.normalize("NFKD", out)
-        out = "".join(c for c in out if not unicodedata.combining(c))
-        out = out.translate(_PUNCT_FOLD)
-        if len(out) != 1:
-            self.irregular.add(ch)
-        self[code] = out
-        return out
-
-
-_FULL_FOLD = _FoldTable(casefold=True)
-_ACCENT_FOLD = _FoldTable(casefold=False)
-
-
-def fold(text: str, *, casefold: bool = True) -> str:
-    """Normalise text for matching: accents stripped, curly quotes straightened, and casefolded
-    unless ``casefold`` is False."""
-    if text.isascii():
-        out = text.lower() if casefold else text
-        return out.replace(_SEP, " ") if _SEP in out else out
-    return text.translate(_FULL_FOLD if casefold else _ACCENT_FOLD)
-
-
-def _fold_with_map(text: str, table: _FoldTable) -> tuple[str, tuple[int, ...] | None]:
-    """Fold ``text``; also return, when offsets shift, the source offset of each folded
-    character plus a final ``len(text)`` sentinel (None when folding is one-to-one)."""
-    folded = fold(text, casefold=table is _FULL_FOLD)
-    if text.isascii() or (len(folded) == len(text) and table.irregular.isdisjoint(text)):
-        return folded, None
-    src: list[int] = []
-    for i, ch in enumerate(text):
-        src.extend([i] * len(table[ord(ch)]))
-    src.append(len(text))
-    return folded, tuple(src)
+# --- the joined, folded text ------------------------------------------------------------------
 
 
 class _Haystack:
@@ -245,13 +197,13 @@ class _Haystack:
 
     __slots__ = ("maps", "starts", "text")
 
-    def __init__(self, texts: Sequence[str], table: _FoldTable) -> None:
+    def __init__(self, texts: Sequence[str], *, casefold: bool) -> None:
         parts: list[str] = []
         self.starts: list[int] = []
         self.maps: dict[int, tuple[int, ...]] = {}
         pos = 0
         for i, text in enumerate(texts):
-            folded, offsets = _fold_with_map(text, table)
+            folded, offsets = fold_with_offsets(text, casefold=casefold)
             if offsets is not None:
                 self.maps[i] = offsets
             parts.append(folded)
@@ -372,8 +324,8 @@ class SearchIndex:
     def __init__(self, cues: Iterable[Cue]) -> None:
         self._cues: tuple[Cue, ...] = tuple(cues)
         texts = [cue.text for cue in self._cues]
-        self._folded = _Haystack(texts, _FULL_FOLD)
-        self._accent_folded = _Haystack(texts, _ACCENT_FOLD)
+        self._folded = _Haystack(texts, casefold=True)
+        self._accent_folded = _Haystack(texts, casefold=False)
         by_speaker: dict[str, list[int]] = {}
         names: dict[str, str] = {}
         for i, cue in enumerate(self._cues):
