@@ -48,9 +48,14 @@ def test_the_finder_and_the_loader_agree(tmp_path: Path, name: str) -> None:
         assert name in ("talk.chaptersx.vtt", "talk.chapters.en.extra.vtt")
 
 
-def test_a_header_can_mark_chapters_the_name_does_not(tmp_path: Path) -> None:
+def test_a_header_marks_chapters_where_the_finder_sees_only_a_name(tmp_path: Path) -> None:
+    """The one place they differ, on purpose: the finder goes by names (it reads no file), the
+    loader also honours a ``Kind: chapters`` header line."""
+    media = tmp_path / "talk.mp3"
+    media.write_bytes(b"ID3")
     path = tmp_path / "talk.vtt"
     path.write_text("WEBVTT\nKind: chapters\n\n00:00.000 --> 01:00.000\nIntro\n", encoding="utf-8")
+    assert [(c.path, c.kind) for c in find_sidecars(media)] == [(path, "transcript")]
     assert load_transcript(path).kind == "chapters"
 
 
