@@ -10,9 +10,7 @@ from pathlib import Path
 import pytest
 
 from player.app.main import main
-from tests.conftest import REPO, SHARED
-
-HOSTILE = SHARED / "corpus" / "hostile"
+from tests.conftest import REPO
 
 
 def _write(tmp_path: Path, name: str, text: str) -> Path:
@@ -37,20 +35,35 @@ def test_default_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert err == ""
 
 
-def test_warnings_go_to_stderr(capsys: pytest.CaptureFixture[str]) -> None:
-    path = HOSTILE / "10_negative_and_malformed_timestamps.vtt"
+def test_warnings_go_to_stderr(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = _write(
+        tmp_path,
+        "bad-times.vtt",
+        "WEBVTT\n\nneg\n-00:00:01.000 --> 00:00:02.000\nnegative start\n\n"
+        "comma\n00:00:01,000 --> 00:00:02,000\nSubRip comma\n\n"
+        "sixty\n00:00:60.000 --> 00:01:00.000\nsixty seconds\n\n"
+        "ok\n00:00:03.000 --> 00:00:04.000 line:-1\nthe only valid cue\n",
+    )
     assert main(["transcript", str(path)]) == 0
     out, err = capsys.readouterr()
-    assert out.splitlines() == ["[00:00:03.000] the only valid cue (line:-1 is a valid setting)"]
+    assert out.splitlines() == ["[00:00:03.000] the only valid cue"]
     lines = err.splitlines()
-    assert len(lines) == 8
+    assert len(lines) == 3
     assert lines[0] == (
         f"warning: {path}:4: cue dropped: invalid cue timings '-00:00:01.000 --> 00:00:02.000'"
     )
+    assert lines[2].startswith(f"warning: {path}:12: cue dropped")
 
 
-def test_json_output(capsys: pytest.CaptureFixture[str]) -> None:
-    path = HOSTILE / "12_voice_spans.vtt"
+def test_json_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = _write(
+        tmp_path,
+        "voices.vtt",
+        "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v Ana Ruiz>Good morning</v>\n\n"
+        "00:00:02.000 --> 00:00:03.000\n<v>nobody</v>\n\n"
+        "00:00:03.000 --> 00:00:04.000\n<v Ana><i>Laughs</i>\nstill Ana\n\n"
+        "00:00:04.000 --> 00:00:05.000\n<v A>outer <v B>inner</v></v>\n",
+    )
     assert main(["transcript", str(path), "--json"]) == 0
     out, err = capsys.readouterr()
     assert err == ""
@@ -60,16 +73,19 @@ def test_json_output(capsys: pytest.CaptureFixture[str]) -> None:
         "id": None,
         "start": 1.0,
         "end": 2.0,
-        "speaker": "Roger Bingham",
-        "text": "We are in New York City",
+        "speaker": "Ana Ruiz",
+        "text": "Good morning",
     }
-    assert doc["cues"][4]["text"] == "Laughs\nsecond line still in the voice"
-    assert doc["cues"][5]["speaker"] == "A, B"
-    assert doc["cues"][3]["speaker"] is None
+    assert doc["cues"][2]["text"] == "Laughs\nstill Ana"
+    assert doc["cues"][3]["speaker"] == "A, B"
+    assert doc["cues"][1]["speaker"] is None
 
 
-def test_json_srt_with_warnings(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["transcript", "--json", str(HOSTILE / "18_srt_renamed.vtt")]) == 0
+def test_json_srt_with_warnings(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "renamed.vtt"
+    path.write_bytes(b"1\r\n00:00:01,000 --> 00:00:02,000\r\nOne\r\n\r\n2\r\n00:00:03,000 -->")
+    path.write_bytes(path.read_bytes() + b" 00:00:04,000\r\nTwo\r\n")
+    assert main(["transcript", "--json", str(path)]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert doc["format"] == "srt"
     assert [c["id"] for c in doc["cues"]] == ["1", "2"]

@@ -1,5 +1,11 @@
 """The hostile transcript corpus (../shared/corpus/hostile): every file gives cues plus
-line-numbered warnings, or one clean TranscriptError, quickly; cue text is inert data."""
+line-numbered warnings, or one clean TranscriptError, quickly; cue text is inert data.
+
+An extra check: the corpus lives outside the repository; this module is skipped, saying why,
+when it is absent, except under CI=true (see ``tests/conftest.py``). The suite's own cases in
+``test_hostile_cases.py`` (hand-written files and the seeded generator ``tests/corpus/hostile.py``)
+cover the same families; ``OWN_CASES`` names the test that covers each file.
+"""
 
 from __future__ import annotations
 
@@ -13,12 +19,45 @@ from player.core.formats.encoding import decode_transcript_bytes
 from player.core.formats.load import load_transcript
 from player.core.formats.webvtt import VttSignatureError, parse_vtt
 from player.core.model import MAX_TIME_MS, Transcript, TranscriptError, WordTiming
-from tests.conftest import SHARED
+from tests.conftest import SHARED, require_shared_corpus, shared_corpus
+from tests.core import test_hostile_cases, test_webvtt_cases
 
-HOSTILE = SHARED / "corpus" / "hostile"
-SPEC: dict[str, Any] = json.loads((HOSTILE / "expected_spec.json").read_text(encoding="utf-8"))[
-    "files"
-]
+CORPUS = shared_corpus("hostile")  # skips this module when absent (not under CI=true)
+HOSTILE = CORPUS or SHARED / "corpus" / "hostile"
+SPEC: dict[str, Any] = (
+    json.loads((CORPUS / "expected_spec.json").read_text(encoding="utf-8"))["files"]
+    if CORPUS is not None
+    else {}
+)
+
+# Every file of the corpus, and the suite's own test that covers its family.
+OWN_CASES = {
+    "01_cp1252_text.vtt": "test_cp1252_is_decoded_and_reported",
+    "02_utf16le_bom.vtt": "test_utf16_with_a_bom_is_transcoded",
+    "03_huge_single_cue.vtt": "test_huge_single_cue_is_linear",
+    "04_200k_tiny_cues.vtt": "test_200k_tiny_cues",
+    "05_overlapping.vtt": "test_overlapping_and_duplicate_cues_are_all_kept_in_stable_order",
+    "06_out_of_order.vtt": "test_cues_out_of_order_are_sorted_and_reported",
+    "07_zero_length.vtt": "test_zero_length_and_backwards_cues_are_kept_and_reported",
+    "08_end_before_start.vtt": "test_zero_length_and_backwards_cues_are_kept_and_reported",
+    "09_over_24h.vtt": "test_hours_past_a_day_are_kept_and_absurd_ones_clamped",
+    "10_negative_and_malformed_timestamps.vtt": "test_raw_cues_settings_and_reported_lines",
+    "11_html_injection.vtt": "test_markup_injection_is_plain_text",
+    "12_voice_spans.vtt": "test_voice_spans",
+    "13_class_and_style_tags.vtt": "test_misnested_and_unclosed_tags_follow_the_tree_rules",
+    "14_karaoke_timestamps.vtt": "test_backwards_and_outside_timestamps_are_counted_and_left_out",
+    "15_rtl_arabic.vtt": "test_bidi_controls_language_and_rtl_text_are_kept_as_data",
+    "16_cjk.vtt": "test_cjk_text_and_non_ascii_spaces_or_digits_in_timings",
+    "17_emoji_combining.vtt": "test_emoji_combining_marks_and_unicode_separators_are_kept",
+    "18_srt_renamed.vtt": "test_srt_named_vtt",
+    "19_empty.vtt": "test_unusable_files_give_one_clean_error",
+    "20_header_only.vtt": "test_header_only_file_has_no_cues_and_no_error",
+    "21_missing_blank_lines.vtt": "test_missing_blank_lines_follow_the_spec_and_are_reported",
+    "22_crlf.vtt": "test_raw_cues_settings_and_reported_lines",
+    "23_cr_only.vtt": "test_raw_cues_settings_and_reported_lines",
+    "24_trailing_garbage.vtt": "test_trailing_garbage_keeps_the_good_cues_and_is_reported",
+    "25_truncated_mid_cue.vtt": "test_truncated_download_keeps_its_cues_and_says_so",
+}
 
 # Files where the player is deliberately more lenient than the bare spec (README allows it).
 LENIENT = {
@@ -29,15 +68,26 @@ LENIENT = {
 
 
 def _load(name: str) -> Transcript:
-    return load_transcript(HOSTILE / name)
+    return load_transcript(require_shared_corpus(CORPUS, "hostile") / name)
 
 
 def _warned_lines(transcript: Transcript) -> set[int | None]:
     return {w.line for w in transcript.warnings}
 
 
+def test_shared_corpus_is_present() -> None:
+    require_shared_corpus(CORPUS, "hostile")
+
+
 def test_every_file_is_covered() -> None:
-    assert {p.name for p in HOSTILE.glob("*.vtt")} == set(SPEC)
+    assert {p.name for p in require_shared_corpus(CORPUS, "hostile").glob("*.vtt")} == set(SPEC)
+
+
+def test_every_file_has_an_own_case() -> None:
+    require_shared_corpus(CORPUS, "hostile")
+    assert set(OWN_CASES) == set(SPEC)
+    own = {*vars(test_hostile_cases), *vars(test_webvtt_cases)}
+    assert {name for name in OWN_CASES.values() if name not in own} == set()
 
 
 @pytest.mark.parametrize("name", sorted(SPEC))
@@ -50,7 +100,7 @@ def test_matches_spec_or_errors_cleanly(name: str) -> None:
         assert "\n" not in str(info.value) and str(info.value)
         return
     transcript = _load(name)
-    assert time.perf_counter() - began < 10
+    assert time.perf_counter() - began < 30  # generous: a loaded two-core machine
     if name in LENIENT:
         assert transcript.cues
         assert transcript.warnings, "a lenient repair must be reported"
@@ -89,7 +139,7 @@ def test_utf16_is_transcoded_with_a_warning() -> None:
 def test_huge_cue_is_linear() -> None:
     began = time.perf_counter()
     t = _load("03_huge_single_cue.vtt")
-    assert time.perf_counter() - began < 2.0
+    assert time.perf_counter() - began < 10.0  # generous: quadratic would take minutes
     assert [c.id for c in t.cues] == ["huge", None]
     assert t.cues[0].text.startswith("briefing briefing")
     assert "<" not in t.cues[0].text  # the unclosed "<" run is a tag to the end, per spec
@@ -99,7 +149,7 @@ def test_huge_cue_is_linear() -> None:
 def test_200k_tiny_cues() -> None:
     began = time.perf_counter()
     t = _load("04_200k_tiny_cues.vtt")
-    assert time.perf_counter() - began < 8.0
+    assert time.perf_counter() - began < 30.0  # generous: a loaded two-core machine
     assert len(t.cues) == 200_000
     assert t.warnings == ()
     assert all(a.start_ms <= b.start_ms for a, b in zip(t.cues, t.cues[1:], strict=False))
