@@ -9,7 +9,9 @@ in a temporary directory, then prints:
 * for a common word, a rare word, a phrase, a prefix and an AND query: p50/p95 latency of
   ``Archive.search(query, limit=50)`` (first page of 50 hits with snippets; target p95 < 50 ms),
   beside the same first page fetched with ``LIKE '%word%'`` over the same ``cues`` table
-  (the baseline), and the ratio baseline / FTS5.
+  (the baseline), and the ratio baseline / FTS5;
+* removing the library folder: total seconds and the longest chunk (``remove_folder`` works
+  in chunks so that searches are answered in between; the longest chunk is the longest wait).
 
 Usage: ``python benchmarks/bench_archive.py [--briefings N] [--cues N] [--runs N] [--keep]``
 """
@@ -17,6 +19,7 @@ Usage: ``python benchmarks/bench_archive.py [--briefings N] [--cues N] [--runs N
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import random
 import shutil
@@ -118,6 +121,23 @@ def _db_size(db: Path) -> int:
     )
 
 
+def _bench_remove(archive: Archive, lib: Path) -> None:
+    """Time ``remove_folder`` on the whole library, and the longest step between two progress
+    reports: the longest the index is held in one go, so the longest a search waits meanwhile."""
+    marks: list[float] = []
+    t0 = time.perf_counter()
+    removed = archive.remove_folder(
+        lib, progress=lambda _done, _total: marks.append(time.perf_counter())
+    )
+    total_s = time.perf_counter() - t0
+    steps = [b - a for a, b in itertools.pairwise(marks)]
+    longest = max(steps, default=total_s)
+    print(
+        f"remove the library folder: {removed:,} briefings in {total_s:.1f} s, "
+        f"{len(steps)} chunks; longest chunk {longest * 1000:.0f} ms (a search waits at most that)"
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--briefings", type=int, default=2000)
@@ -215,8 +235,9 @@ def main() -> int:
                 f"  {label:10} FTS5 {n_fts:>7,} hits {fts_s * 1000:>8.1f}ms   "
                 f"LIKE {n_like:>7,} hits {like_s * 1000:>8.1f}ms   ratio {like_s / fts_s:>6.1f}x"
             )
-        archive.close()
         like.close()
+        _bench_remove(archive, lib)
+        archive.close()
     finally:
         if not args.keep and not args.dir:
             shutil.rmtree(work, ignore_errors=True)

@@ -20,7 +20,6 @@ from player.core.archive.library import (
     UserStore,
 )
 from player.core.archive.schema import user_db_path_for
-from player.core.archive.walk import split_language
 from tests.core.test_archive import CLIMATE, consistent, make_briefing, numbered_cues, vtt_text
 
 WAIT_S = 30  # generous: a loaded two-core machine
@@ -104,30 +103,30 @@ def test_damaged_user_file_is_reported_by_the_store(tmp_path: Path) -> None:
 # --- removing a folder in chunks ----------------------------------------------------------------
 
 
+@pytest.mark.parametrize(
+    ("briefings", "cues", "budget", "steps"),
+    [
+        (12, 10, 25, [0, 2, 4, 6, 8, 10, 12]),  # two briefings a chunk
+        (3, 40, 10, [0, 1, 2, 3]),  # a briefing bigger than the budget is a chunk of its own
+    ],
+)
 def test_remove_folder_reports_progress_in_chunks(
-    db: Path, lib: Path, monkeypatch: pytest.MonkeyPatch
+    db: Path,
+    lib: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    briefings: int,
+    cues: int,
+    budget: int,
+    steps: list[int],
 ) -> None:
-    archive = scanned(db, lib, 12, 10, "chunky")
-    monkeypatch.setattr(library_mod, "REMOVE_CHUNK_CUES", 25)  # two briefings a chunk
+    archive = scanned(db, lib, briefings, cues, "chunky")
+    monkeypatch.setattr(library_mod, "REMOVE_CHUNK_CUES", budget)
     calls: list[tuple[int, int]] = []
     removed = archive.remove_folder(lib, progress=lambda done, total: calls.append((done, total)))
-    assert removed == 12
-    assert calls[0] == (0, 12) and calls[-1] == (12, 12)
-    assert [done for done, _ in calls] == [0, 2, 4, 6, 8, 10, 12]
-    assert all(total == 12 for _, total in calls)
+    assert removed == briefings
+    assert calls == [(done, briefings) for done in steps]
     assert archive.folders() == [] and archive.briefings() == [] and archive.cue_count() == 0
     consistent(archive)
-    archive.close()
-
-
-def test_one_big_briefing_is_a_chunk_of_its_own(
-    db: Path, lib: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    archive = scanned(db, lib, 3, 40, "big")
-    monkeypatch.setattr(library_mod, "REMOVE_CHUNK_CUES", 10)  # less than one briefing
-    calls: list[tuple[int, int]] = []
-    assert archive.remove_folder(lib, progress=lambda d, t: calls.append((d, t))) == 3
-    assert calls == [(0, 3), (1, 3), (2, 3), (3, 3)]
     archive.close()
 
 
@@ -321,14 +320,6 @@ def test_walk_pairs_by_the_sidecar_rules(db: Path, lib: Path) -> None:
             "lone.final",
         )
         assert archive.search("intro") == [] and archive.search("part") == []
-
-
-def test_split_language() -> None:
-    assert split_language("talk.pt_br") == ("talk", "pt-BR")
-    assert split_language("talk.en-US") == ("talk", "en-US")
-    assert split_language("talk.final") == ("talk.final", None)
-    assert split_language("talk") == ("talk", None)
-    assert split_language(".en") == (".en", None)
 
 
 # --- the log ------------------------------------------------------------------------------------

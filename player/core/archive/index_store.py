@@ -16,7 +16,7 @@ import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from pathlib import Path
 
 from player.core.archive.records import ArchiveError, now_iso
@@ -26,6 +26,7 @@ from player.core.model import Cue, TranscriptWarning
 __all__ = [
     "MARK_END",
     "MARK_START",
+    "FileStamps",
     "FolderMember",
     "IndexStore",
     "IndexedBriefing",
@@ -48,19 +49,25 @@ def clean_cue_text(text: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class KnownBriefing:
-    """What the index remembers of a briefing, to tell whether its files changed."""
+class FileStamps:
+    """Sizes and modification times of a briefing's files: equal stamps mean unchanged files.
+    ``transcript_path`` is None for media without a transcript (its size and time then too)."""
 
-    id: int
-    folder: str
     size: int
     mtime_ns: int
     transcript_path: str | None
     transcript_size: int | None
     transcript_mtime_ns: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class KnownBriefing:
+    """What the index remembers of a briefing, to tell whether its files changed. No row id or
+    cue range: those may be stale by the time a scan writes (writers look them up again)."""
+
+    folder: str
+    stamps: FileStamps
     content_hash: str
-    first_cue_id: int | None
-    cue_count: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,11 +87,7 @@ class IndexedBriefing:
     path: str
     folder: str
     has_media: bool
-    size: int
-    mtime_ns: int
-    transcript_path: str | None
-    transcript_size: int | None
-    transcript_mtime_ns: int | None
+    stamps: FileStamps
     content_hash: str
     title: str
     date: str
@@ -105,11 +108,7 @@ class IndexedBriefing:
         return (
             self.folder,
             int(self.has_media),
-            self.size,
-            self.mtime_ns,
-            self.transcript_path,
-            self.transcript_size,
-            self.transcript_mtime_ns,
+            *astuple(self.stamps),
             self.content_hash,
             self.title,
             self.date,
@@ -230,10 +229,10 @@ class IndexStore:
         """Every indexed briefing by path, as the scanner compares it with the disk."""
         with self.guard() as conn:
             return {
-                str(r[0]): KnownBriefing(*r[1:])
+                str(r[0]): KnownBriefing(str(r[1]), FileStamps(*r[2:7]), str(r[7]))
                 for r in conn.execute(
-                    "SELECT path, id, folder, size, mtime_ns, transcript_path, transcript_size, "
-                    "transcript_mtime_ns, content_hash, first_cue_id, cue_count FROM briefings"
+                    "SELECT path, folder, size, mtime_ns, transcript_path, transcript_size, "
+                    "transcript_mtime_ns, content_hash FROM briefings"
                 )
             }
 
@@ -278,21 +277,14 @@ class IndexStore:
                     self._insert_cues(conn, bid, entry.cues)
         return bid
 
-    def remember_stats(
-        self,
-        path: str,
-        size: int,
-        mtime_ns: int,
-        transcript_size: int | None,
-        transcript_mtime_ns: int | None,
-    ) -> None:
+    def remember_stats(self, path: str, stamps: FileStamps) -> None:
         """Record new sizes and times of files whose content did not change (touched files),
         so the next scan skips them without hashing."""
         with self.guard() as conn, transaction(conn):
             conn.execute(
-                "UPDATE briefings SET size = ?, mtime_ns = ?, transcript_size = ?, "
-                "transcript_mtime_ns = ? WHERE path = ?",
-                (size, mtime_ns, transcript_size, transcript_mtime_ns, path),
+                "UPDATE briefings SET size = ?, mtime_ns = ?, transcript_path = ?, "
+                "transcript_size = ?, transcript_mtime_ns = ? WHERE path = ?",
+                (*astuple(stamps), path),
             )
 
     def delete(self, path: str) -> None:

@@ -14,7 +14,7 @@ from player.core.archive.index_store import IndexStore
 from player.core.archive.records import ArchiveError, BriefingRow, OrderBy, media_key
 from player.core.archive.user_store import UserStore
 from player.core.model import TranscriptWarning
-from player.core.text.search import fold
+from player.core.text.fold import fold
 
 __all__ = ["COLUMNS", "briefing_by_key", "briefings_by_id", "list_briefings", "row_to_briefing"]
 

@@ -31,10 +31,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from player.core.archive.index_store import IndexedBriefing, IndexStore, KnownBriefing
+from player.core.archive.index_store import (
+    FileStamps,
+    IndexedBriefing,
+    IndexStore,
+    KnownBriefing,
+)
 from player.core.archive.records import ScanProgress, ScanSummary, is_under
-from player.core.archive.walk import FoundBriefing, split_language, vanished, walk
+from player.core.archive.walk import FoundBriefing, vanished, walk
 from player.core.formats.load import load_transcript
+from player.core.media import sidecar
 from player.core.media.probe import probe_media
 from player.core.model import Transcript
 
@@ -76,24 +82,11 @@ class _Tally:
 
 @dataclass(frozen=True, slots=True)
 class _FileFacts:
-    """Sizes and times of a briefing's files, as ``os.stat`` saw them just now."""
+    """A briefing's files as ``os.stat`` saw them just now (``mtime`` dates a briefing whose
+    name carries no date)."""
 
-    size: int
-    mtime_ns: int
+    stamps: FileStamps
     mtime: float
-    transcript: str | None
-    transcript_size: int | None
-    transcript_mtime_ns: int | None
-
-    def unchanged_since(self, old: KnownBriefing) -> bool:
-        """Whether the index already holds these very files (then nothing is read)."""
-        return (
-            old.size == self.size
-            and old.mtime_ns == self.mtime_ns
-            and old.transcript_path == self.transcript
-            and old.transcript_size == self.transcript_size
-            and old.transcript_mtime_ns == self.transcript_mtime_ns
-        )
 
 
 class _FolderClosed(Exception):
@@ -199,13 +192,13 @@ class Scanner:
         files = _stat_files(item, tally)
         if files is None:
             return False
-        if old is not None and files.unchanged_since(old):
+        stamps = files.stamps
+        if old is not None and old.stamps == stamps:
             tally.seen += 1
             return True
+        transcript = stamps.transcript_path
         try:
-            digest = _content_hash(
-                item.path, files.transcript if files.transcript != item.path else None
-            )
+            digest = _content_hash(item.path, transcript if transcript != item.path else None)
         except OSError as err:
             tally.skip(item.path, vanished(err))
             return False
@@ -213,18 +206,12 @@ class Scanner:
         if (
             old is not None
             and old.content_hash == digest
-            and old.transcript_path == files.transcript
+            and old.stamps.transcript_path == transcript
         ):
             # Touched, not changed: remember the new stats so the next scan skips it cheaply.
-            self._index.remember_stats(
-                item.path,
-                files.size,
-                files.mtime_ns,
-                files.transcript_size,
-                files.transcript_mtime_ns,
-            )
+            self._index.remember_stats(item.path, stamps)
             return True
-        loaded, error = _load(files.transcript, item.path, tally)
+        loaded, error = _load(transcript, item.path, tally)
         entry = _describe(item, files, digest, loaded, error)
         if self._index.write(entry) is None:
             raise _FolderClosed
@@ -260,9 +247,8 @@ def _stat_files(item: FoundBriefing, tally: _Tally) -> _FileFacts | None:
             t_size, t_mtime = t_st.st_size, t_st.st_mtime_ns
         except OSError:
             transcript = None  # vanished: index the media alone, the next scan catches up
-    return _FileFacts(
-        media_st.st_size, media_st.st_mtime_ns, media_st.st_mtime, transcript, t_size, t_mtime
-    )
+    stamps = FileStamps(media_st.st_size, media_st.st_mtime_ns, transcript, t_size, t_mtime)
+    return _FileFacts(stamps, media_st.st_mtime)
 
 
 def _content_hash(media: str, transcript: str | None) -> str:
@@ -328,9 +314,7 @@ def _describe(
 ) -> IndexedBriefing:
     """Everything the index keeps about one briefing, from its files and parsed transcript."""
     info = probe_media(item.path) if item.has_media else None
-    title = (info.title if info is not None else None) or split_language(
-        os.path.splitext(os.path.basename(item.path))[0]
-    )[0]
+    title = (info.title if info is not None else None) or _title_from_name(item.path)
     date, from_name = _date_for(item.path, files.mtime)
     duration = info.duration_ms if info is not None else None
     if duration is None and not item.has_media and loaded is not None and loaded.cues:
@@ -339,11 +323,7 @@ def _describe(
         path=item.path,
         folder=item.folder,
         has_media=item.has_media,
-        size=files.size,
-        mtime_ns=files.mtime_ns,
-        transcript_path=files.transcript,
-        transcript_size=files.transcript_size,
-        transcript_mtime_ns=files.transcript_mtime_ns,
+        stamps=files.stamps,
         content_hash=digest,
         title=title,
         date=date,
@@ -356,6 +336,13 @@ def _describe(
         machine_generated=loaded.machine_generated if loaded is not None else False,
         cues=loaded.cues if loaded is not None else (),
     )
+
+
+def _title_from_name(path: str) -> str:
+    """The file name without its extension and language tag: ``talk.pt_BR.vtt`` -> ``talk``."""
+    name = os.path.basename(path)
+    stem = os.path.splitext(name)[0]
+    return stem.rpartition(".")[0] if sidecar.language_of_name(name) is not None else stem
 
 
 def _date_for(path: str, mtime: float) -> tuple[str, bool]:

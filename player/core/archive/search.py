@@ -24,7 +24,8 @@ from player.core.archive.listing import briefings_by_id
 from player.core.archive.query import QueryError, compile_query
 from player.core.archive.records import ArchiveError, ArchiveHit, BriefingRow
 from player.core.archive.user_store import UserStore
-from player.core.text.search import Hit, fold, snippet
+from player.core.text.fold import fold
+from player.core.text.search import Hit, snippet
 
 __all__ = ["REGEX_DEADLINE_S", "ArchiveSearch"]
 
@@ -66,6 +67,24 @@ def marked_spans(marked: str) -> tuple[tuple[int, int], ...]:
         else:
             pos += 1
     return tuple(spans)
+
+
+def _hit(
+    briefing: BriefingRow, cue: Sequence[Any], matches: tuple[tuple[int, int], ...]
+) -> ArchiveHit:
+    """An ArchiveHit for ``cue`` = ``(idx, start_ms, end_ms, speaker, text)`` and its matches."""
+    idx, start_ms, end_ms, speaker, text = cue
+    first = matches[0] if matches else (0, 0)
+    return ArchiveHit(
+        briefing=briefing,
+        cue_idx=int(idx),
+        start_ms=int(start_ms),
+        end_ms=int(end_ms),
+        speaker=speaker,
+        text=text,
+        snippet=snippet(text, Hit(int(idx), first[0], first[1])),
+        matches=matches,
+    )
 
 
 def _wanted_speaker(speaker: str | None) -> str | None:
@@ -167,19 +186,7 @@ class ArchiveSearch:
                 ) from None
             found = found[max(0, offset) :]
             briefs = briefings_by_id(self._index, self._user, (int(r[0]) for r in found), {})
-        return [
-            ArchiveHit(
-                briefing=briefs[int(bid)],
-                cue_idx=int(idx),
-                start_ms=int(start_ms),
-                end_ms=int(end_ms),
-                speaker=spk,
-                text=text,
-                snippet=snippet(text, Hit(int(idx), spans[0][0], spans[0][1])),
-                matches=spans,
-            )
-            for bid, idx, start_ms, end_ms, spk, text, spans in found
-        ]
+        return [_hit(briefs[int(r[0])], r[1:6], r[6]) for r in found]
 
     # -- the parts -------------------------------------------------------------------------------
 
@@ -249,20 +256,4 @@ class ArchiveSearch:
     ) -> list[ArchiveHit]:
         """ArchiveHits for rows of ``_HIT_SELECT``; ``briefs`` caches BriefingRows by id."""
         briefings_by_id(self._index, self._user, (int(r[1]) for r in rows), briefs)
-        hits = []
-        for _cid, bid, idx, start_ms, end_ms, spk, text, marked in rows:
-            matches = marked_spans(marked)
-            first = matches[0] if matches else (0, 0)
-            hits.append(
-                ArchiveHit(
-                    briefing=briefs[int(bid)],
-                    cue_idx=int(idx),
-                    start_ms=int(start_ms),
-                    end_ms=int(end_ms),
-                    speaker=spk,
-                    text=text,
-                    snippet=snippet(text, Hit(int(idx), first[0], first[1])),
-                    matches=matches,
-                )
-            )
-        return hits
+        return [_hit(briefs[int(r[1])], r[2:7], marked_spans(r[7])) for r in rows]

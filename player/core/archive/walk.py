@@ -22,7 +22,7 @@ from pathlib import Path
 from player.core.archive.records import ScanProgress
 from player.core.media import sidecar
 
-__all__ = ["FoundBriefing", "Listing", "Skip", "split_language", "vanished", "walk"]
+__all__ = ["FoundBriefing", "Listing", "Skip", "vanished", "walk"]
 
 Skip = Callable[[str, str, int], None]
 """Reports ``(path, reason, logging level)`` of what the walk could not list or use."""
@@ -56,17 +56,6 @@ def vanished(err: OSError) -> str:
     if isinstance(err, FileNotFoundError):
         return "vanished during the scan"
     return f"cannot read: {err.strerror or err}"
-
-
-def split_language(stem: str) -> tuple[str, str | None]:
-    """A file stem without a trailing language tag, and that tag, normalised:
-    ``talk.pt_br`` -> ``("talk", "pt-BR")``; ``talk.final`` -> ``("talk.final", None)``."""
-    base, dot, tail = stem.rpartition(".")
-    if dot and base:
-        tag = sidecar.normalize_language_tag(tail)
-        if tag is not None:
-            return base, tag
-    return stem, None
 
 
 def walk(
@@ -223,7 +212,6 @@ def _pair(root: str, listing: Listing, preferred_languages: Sequence[str]) -> li
             path = os.path.join(folder, name)
             if path in claimed or sidecar.is_chapters_name(name):
                 continue
-            _stem, language = split_language(os.path.splitext(name)[0])
-            found.append(FoundBriefing(path, root, False, path, language))
+            found.append(FoundBriefing(path, root, False, path, sidecar.language_of_name(name)))
     found.sort(key=lambda f: f.path)
     return found
