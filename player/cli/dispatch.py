@@ -2,18 +2,22 @@
 
 ``briefing-player [MEDIA] [options]`` opens the window; ``briefing-player SUBCOMMAND ...`` runs a
 subcommand (``transcript``, ``search``, ``index``, ``library``) without Qt. Nothing here imports
-PySide6 or vlc, so ``--help`` and ``--version`` are instant and work without either.
+PySide6 or vlc, so ``--help`` and ``--version`` are instant and work without either. The window
+and every subcommand take ``--verbose`` and ``--log-dir`` (``player.app.logs`` acts on them).
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from collections.abc import Sequence
 
 from player import __version__
 
 SUBCOMMANDS = ("transcript", "search", "index", "library")
+
+log = logging.getLogger(__name__)
 
 
 class CliError(Exception):
@@ -31,7 +35,22 @@ def _subcommand_parser() -> argparse.ArgumentParser:
     transcript_cmd.add_parser(sub)
     search_cmd.add_parser(sub)
     archive_cmd.add_parser(sub)
+    for command_parser in sub.choices.values():
+        add_logging_options(command_parser)
     return parser
+
+
+def add_logging_options(parser: argparse.ArgumentParser) -> None:
+    """``--verbose`` and ``--log-dir``, which the window and every subcommand take."""
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", help="log details, and copy the log to stderr"
+    )
+    parser.add_argument(
+        "--log-dir",
+        metavar="DIR",
+        help="folder of the log file briefing-player.log (default: the user log folder, "
+        "~/.local/state/briefing-player/log on Linux)",
+    )
 
 
 def window_parser() -> argparse.ArgumentParser:
@@ -62,11 +81,15 @@ def window_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--config-dir", metavar="DIR", help="settings folder (default: the user config dir)"
     )
+    add_logging_options(parser)
+    # For tests of an installed program: close the window, with exit status 0, once playback
+    # has reached MS (status 3 if it has not within a minute).
+    parser.add_argument("--exit-after-playing", type=int, metavar="MS", help=argparse.SUPPRESS)
     return parser
 
 
-def run_subcommand(argv: Sequence[str]) -> int:
-    """Run a window-less subcommand; returns the exit status."""
+def parse_subcommand(argv: Sequence[str]) -> argparse.Namespace:
+    """Parse a subcommand's command line (``argv[0]`` is the subcommand); exits on a usage error."""
     parser = _subcommand_parser()
     args, extra = parser.parse_known_args(list(argv))
     # argparse stops filling a trailing FILE... positional at the first option, so
@@ -79,12 +102,26 @@ def run_subcommand(argv: Sequence[str]) -> int:
         args.files.extend(extra)
     elif extra:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    return args
+
+
+def run_command(args: argparse.Namespace) -> int:
+    """Run a parsed subcommand; returns the exit status."""
+    log.info("subcommand %s", args.command)
     try:
         status: int = args.func(args)
     except CliError as err:
+        log.info("%s: error: %s", args.command, err)
         print(f"error: {err}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
+        log.info("%s: interrupted", args.command)
         print("interrupted", file=sys.stderr)
         return 130
+    log.info("%s: exit status %d", args.command, status)
     return status
+
+
+def run_subcommand(argv: Sequence[str]) -> int:
+    """Parse and run a window-less subcommand; returns the exit status."""
+    return run_command(parse_subcommand(argv))

@@ -81,34 +81,15 @@ AudioTapFlush = Callable[[], None]
 _unavailable_cache: list[str | None] = []
 _vlc_module: Any = None
 
-LINUX_LIBVLC = "libvlc.so.5"
-"""libVLC 3's library on Linux, by its soname."""
 
+def import_vlc(*, libvlc_path: str | None = None, bind_functions: bool = True) -> Any:
+    """Import python-vlc, turning its ways of failing (it may call sys.exit) into PlaybackError.
 
-def _name_libvlc_for_python_vlc() -> bool:
-    """On Linux, tell python-vlc where libVLC is when the dynamic loader finds it by its soname.
-
-    Without ``PYTHON_VLC_LIB_PATH`` python-vlc asks ``ctypes.util.find_library``, which runs
-    ``ldconfig -p`` in a child process (a fork of the whole process, 1-2 ms of start-up) to find
-    the same file. The variable is set only while the process has a single thread (changing the
-    environment is not safe while another thread may read it) and is removed again after the
-    import; returns whether it was set. When the library does not load this way, python-vlc
-    searches (and reports a failure) as it always does.
+    ``libvlc_path``: where libVLC is, handed to python-vlc (``PYTHON_VLC_LIB_PATH``, set for the
+    import only) so that it does not search; the caller makes sure no other thread reads the
+    environment meanwhile (see ``player.app.startup_tweaks``). ``bind_functions``: see
+    :func:`_bind_functions`. Both only matter on the first call, which imports.
     """
-    if not sys.platform.startswith("linux") or "PYTHON_VLC_LIB_PATH" in os.environ:
-        return False
-    try:
-        if len(os.listdir("/proc/self/task")) != 1:
-            return False
-        ctypes.CDLL(LINUX_LIBVLC)
-    except OSError:
-        return False
-    os.environ["PYTHON_VLC_LIB_PATH"] = LINUX_LIBVLC
-    return True
-
-
-def import_vlc() -> Any:
-    """Import python-vlc, turning its ways of failing (it may call sys.exit) into PlaybackError."""
     global _vlc_module
     if _vlc_module is not None:
         return _vlc_module
@@ -123,7 +104,9 @@ def import_vlc() -> Any:
     vlc_logger.addHandler(handler)
     propagate = vlc_logger.propagate
     vlc_logger.propagate = False  # python-vlc logs its failure; we report it ourselves
-    named = _name_libvlc_for_python_vlc()
+    named = libvlc_path is not None and "PYTHON_VLC_LIB_PATH" not in os.environ
+    if named:
+        os.environ["PYTHON_VLC_LIB_PATH"] = str(libvlc_path)
     try:
         import vlc
     except (ImportError, OSError, NotImplementedError, AttributeError, SystemExit) as exc:
@@ -134,7 +117,8 @@ def import_vlc() -> Any:
             del os.environ["PYTHON_VLC_LIB_PATH"]
         vlc_logger.removeHandler(handler)
         vlc_logger.propagate = propagate
-    _bind_functions(vlc)
+    if bind_functions:
+        _bind_functions(vlc)
     _vlc_module = vlc
     return vlc
 

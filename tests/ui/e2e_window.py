@@ -1,13 +1,14 @@
-"""End-to-end run of the real window with the real libVLC on a real X display (Xvfb).
+"""End-to-end run of the program's own composition with the real libVLC on a real X display.
 
 Run as a subprocess by ``test_e2e_real_vlc.py`` (Qt's platform is per process, and the rest of
 the suite runs offscreen, where libVLC must not embed video):
 
     python -m tests.ui.e2e_window MEDIA CONFIG_DIR OUT_JSON
 
-It opens MEDIA in the main window, plays it at 4x (a test-only rate), records every change of
-the highlighted row, grabs the screen over the video surface after a few seconds, waits for the
-end and writes what it saw to OUT_JSON.
+It builds the window with ``player.app.compose.build_app`` (as the program does; libVLC with a
+silent audio output), opens MEDIA as the command line would, plays it at 4x (a test-only rate),
+records every change of the highlighted row, grabs the screen over the video surface after a few
+seconds, waits for the end and writes what it saw to OUT_JSON.
 """
 
 from __future__ import annotations
@@ -21,24 +22,31 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
-from player.playback.base import PlaybackState
+from player.app.compose import build_app
+from player.cli.dispatch import window_parser
+from player.playback.base import PlaybackBackend, PlaybackState
 from player.playback.vlc_backend import VlcBackend
-from player.ui.controller import PlaybackController
-from player.ui.settings import Settings
-from player.ui.window import EMBED_PLATFORMS, MainWindow
+from player.ui.window import EMBED_PLATFORMS
 
 TEST_RATE = 4.0
 
 
 def main() -> int:
     media, config_dir, out = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
-    app = QApplication([sys.argv[0]])
+    QApplication([sys.argv[0]])
+    backends: list[VlcBackend] = []
+
+    def silent_vlc(video: bool) -> PlaybackBackend:
+        backends.append(VlcBackend(video=video, audio_output="dummy"))
+        return backends[-1]
+
+    args = window_parser().parse_args(
+        [str(media), "--paused", "--config-dir", str(config_dir), "--db", str(config_dir / "db")]
+    )
+    app = build_app(args, silent_vlc)
+    window, controller = app.window, app.controller
     embed = QGuiApplication.platformName() in EMBED_PLATFORMS
-    backend = VlcBackend(video=embed, audio_output="dummy")
-    controller = PlaybackController(backend)
-    window = MainWindow(controller, Settings(config_dir / "settings.ini"), embed_video=embed)
     window.resize(1000, 600)
-    window.show()
     rows: list[int] = []
     shown_texts: list[str] = []  # the audio view's large text right after each highlight change
 
@@ -56,6 +64,7 @@ def main() -> int:
         shown = window.media_stack.currentWidget()
         result["shown"] = type(shown).__name__
         target = surface if surface is not None and shown is surface else shown
+        assert target is not None
         origin = target.mapToGlobal(target.rect().topLeft())
         screen = QGuiApplication.primaryScreen()
         image = screen.grabWindow(
@@ -82,19 +91,20 @@ def main() -> int:
             result["seconds"] = time.monotonic() - started
             out.write_text(json.dumps(result))
             window.close()
-            app.quit()
+            app.qt.quit()
 
-    def start() -> None:
-        window.open_media(media, play=True)
-        backend._set_test_rate(TEST_RATE)
+    def play_fast() -> None:
+        backends[-1]._set_test_rate(TEST_RATE)
         controller._clock.set_rate(TEST_RATE)
+        controller.play()
 
-    QTimer.singleShot(100, start)
+    app.start()  # shows the window and opens MEDIA, paused (--paused)
+    QTimer.singleShot(100, play_fast)
     QTimer.singleShot(3000, grab)
     poll = QTimer()
     poll.timeout.connect(check_end)
     poll.start(200)
-    return int(app.exec())
+    return app.exec()
 
 
 if __name__ == "__main__":

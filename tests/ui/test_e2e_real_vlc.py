@@ -1,5 +1,6 @@
-"""The real window with the real libVLC on Xvfb: highlights go through the cues in order, and
-video pixels reach the screen (QScreen.grabWindow; QWidget.grab never contains video)."""
+"""The program's composition (``player.app.compose.build_app``) with the real libVLC on Xvfb:
+highlights go through the cues in order, and video pixels reach the screen (QScreen.grabWindow;
+QWidget.grab never contains video). ``tests/app/test_main.py`` runs the whole program too."""
 
 from __future__ import annotations
 

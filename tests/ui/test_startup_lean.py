@@ -18,11 +18,10 @@ from PySide6.QtGui import QColor, QImage, QPainter, QPalette
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from player.app import gc_pause
+from player.app import gc_pause, main
+from player.app.startup_tweaks import spare_source_scans
 from player.cli.dispatch import window_parser
 from player.playback.base import PlaybackState
-from player.ui import application
-from player.ui.application import _spare_source_scans
 from player.ui.widgets import GLYPHS, GlyphButton, draw_glyph
 from tests.ui.conftest import Harness
 
@@ -32,14 +31,17 @@ REPO = Path(__file__).resolve().parents[2]
 def _window_script_output(tmp_path: Path, media: str, *, before: str, after: str) -> str:
     """In a fresh offscreen process: ``before``, then the window (fake backend) opening
     ``media`` (a sample file) until its transcript has rows, painted; then ``after``. Returns
-    the last line printed."""
+    the last line printed. The fake stands in for libVLC: what it imports to read the file (the
+    media probe, mutagen) is imported before ``before``, as it is not the window's."""
+    sample = REPO / "resources" / "sample" / media
     script = (
         f"import sys\nsys.path.insert(0, {str(REPO)!r})\nfrom pathlib import Path\n"
         "from PySide6.QtWidgets import QApplication\napp = QApplication([])\n"
+        "from player.playback.fake import FakeBackend\n"
+        f"FakeBackend().load(Path({str(sample)!r}))\n"
         + textwrap.dedent(before)
         + textwrap.dedent(
             f"""
-            from player.playback.fake import FakeBackend
             from player.ui.controller import PlaybackController
             from player.ui.window import MainWindow
             from player.ui.settings import Settings
@@ -49,7 +51,7 @@ def _window_script_output(tmp_path: Path, media: str, *, before: str, after: str
                 embed_video=False,
             )
             window.show()
-            window.open_media(Path({str(REPO / "resources" / "sample" / media)!r}))
+            window.open_media(Path({str(sample)!r}))
             while window.model.rowCount() == 0:
                 app.processEvents()
             window.panel.view.grab()
@@ -69,10 +71,10 @@ def _window_script_output(tmp_path: Path, media: str, *, before: str, after: str
 def test_the_window_imports_no_shared_library_past_the_preloaded_ones(tmp_path: Path) -> None:
     """After Qt and ``PRELOADED_EXTENSIONS``, building and showing the window with the sample
     (its transcript parsed) imports no module that loads a shared library: such an import would
-    wait for libVLC loading its demuxer (see ``_BackendStarter``)."""
+    wait for libVLC loading its demuxer (see ``player.app.startup_tweaks.EarlyBackend``)."""
     before = """
         import importlib, importlib.machinery
-        from player.ui.application import PRELOADED_EXTENSIONS
+        from player.app.startup_tweaks import PRELOADED_EXTENSIONS
         for name in PRELOADED_EXTENSIONS:
             importlib.import_module(name)
         suffixes = tuple(importlib.machinery.EXTENSION_SUFFIXES)
@@ -100,8 +102,8 @@ def test_first_frame_builds_no_heavy_types_it_does_not_need(tmp_path: Path) -> N
 def test_source_scans_are_spared_for_our_modules(qapp: QApplication) -> None:
     feature = sys.modules.get("shibokensupport.feature")
     table = getattr(feature, "pyside_feature_dict", None)
-    assert isinstance(table, dict), "PySide6 changed: _spare_source_scans no longer applies"
-    _spare_source_scans()
+    assert isinstance(table, dict), "PySide6 changed: spare_source_scans no longer applies"
+    spare_source_scans()
     assert table["player.ui.window"] == 0  # uses PySide6, selects no feature
     assert table["player.ui.search_panel"] == 0  # also the modules not loaded yet
     assert table["json"] == -1  # loaded before: does not use PySide6
@@ -165,17 +167,23 @@ def test_the_start_up_pause_of_the_collector_always_ends(monkeypatch: pytest.Mon
     monkeypatch.setenv("DISPLAY", ":99")
     monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)  # run_window would pick xcb then
     monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
+    monkeypatch.delenv("BRIEFING_PLAYER_NO_STARTUP_TWEAKS", raising=False)
     # Set here so that run_window leaves it alone (and the test leaves the environment as it was).
     monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/test-bus")
-    monkeypatch.setattr(application, "_start", lambda *a: 2)  # e.g. libVLC missing
-    assert application.run_window(window_parser().parse_args([])) == 2
+
+    def paused_and_libvlc_missing(*a: object) -> int:
+        assert not gc.isenabled()  # paused while starting
+        return 2
+
+    monkeypatch.setattr(main, "_start", paused_and_libvlc_missing)
+    assert main.run_window(window_parser().parse_args([])) == 2
     assert gc.isenabled() and gc_pause.active_pauses() == 0
 
     def fail(*a: object) -> int:
         assert not gc.isenabled()  # paused while starting
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(application, "_start", fail)
+    monkeypatch.setattr(main, "_start", fail)
     with pytest.raises(RuntimeError):
-        application.run_window(window_parser().parse_args([]))
+        main.run_window(window_parser().parse_args([]))
     assert gc.isenabled() and gc_pause.active_pauses() == 0

@@ -1,0 +1,156 @@
+"""Logging (player.app.logs): a private rotating file, tracebacks in it, ``--verbose`` on stderr."""
+
+from __future__ import annotations
+
+import logging
+import stat
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from player.app import logs
+from player.app.main import main
+from tests.conftest import REPO, SAMPLE_DIR
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_a_subcommand_logs_to_a_private_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    log_dir = tmp_path / "state" / "log"
+    assert main(["transcript", str(SAMPLE_DIR / "briefing.vtt"), "--log-dir", str(log_dir)]) == 0
+    assert "Ana Ruiz" in capsys.readouterr().out
+    log_file = log_dir / logs.LOG_FILE_NAME
+    assert _mode(log_dir) == 0o700
+    assert _mode(log_file) == 0o600
+    text = log_file.read_text(encoding="utf-8")
+    assert "subcommand transcript" in text
+    assert "transcript: exit status 0" in text
+
+
+def test_the_default_log_folder_is_in_the_user_state_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not sys.platform.startswith("linux"):
+        pytest.skip("XDG folders: Linux")
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg"))
+    assert main(["transcript", str(SAMPLE_DIR / "briefing.vtt")]) == 0
+    log_file = tmp_path / "xdg" / "briefing-player" / "log" / logs.LOG_FILE_NAME
+    assert "subcommand transcript" in log_file.read_text(encoding="utf-8")
+
+
+def test_an_existing_log_file_is_made_private(tmp_path: Path) -> None:
+    log_file = tmp_path / logs.LOG_FILE_NAME
+    log_file.write_text("old\n", encoding="utf-8")
+    log_file.chmod(0o644)
+    with logs.logging_to(tmp_path) as path:
+        assert path == log_file
+        logging.getLogger("player.test").warning("new")
+    assert _mode(log_file) == 0o600
+    assert log_file.read_text(encoding="utf-8").startswith("old\n")
+
+
+def test_tracebacks_land_in_the_log_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    log = logging.getLogger("player.test")
+    # Python's own handler (which logging_to calls after logging) would print it, and pytest's
+    # would turn it into a failure: this one is expected.
+    monkeypatch.setattr(threading, "excepthook", lambda args: None)
+
+    def worker() -> None:
+        raise RuntimeError("boom in a worker")
+
+    with logs.logging_to(tmp_path) as log_file:
+        assert log_file is not None
+        try:
+            raise ValueError("caught and logged")
+        except ValueError:
+            log.exception("a job failed")
+        thread = threading.Thread(target=worker, name="worker-1")
+        thread.start()
+        thread.join()
+        log.debug("not in the file without --verbose")
+    text = log_file.read_text(encoding="utf-8")
+    assert "ERROR    MainThread player.test: a job failed" in text
+    assert "ValueError: caught and logged" in text
+    assert "CRITICAL worker-1 player.app.logs: uncaught exception" in text
+    assert 'raise RuntimeError("boom in a worker")' in text  # the whole traceback
+    assert "not in the file" not in text
+
+
+def test_an_exception_escaping_main_is_logged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from player.app import main as main_module
+
+    def crash(args: object) -> int:
+        raise RuntimeError("unexpected")
+
+    monkeypatch.setattr(main_module, "run_command", crash)
+    with pytest.raises(RuntimeError):
+        main(["library", "--log-dir", str(tmp_path)])
+    text = (tmp_path / logs.LOG_FILE_NAME).read_text(encoding="utf-8")
+    assert "uncaught exception" in text and "RuntimeError: unexpected" in text
+
+
+def test_logging_is_put_back_as_it_was(tmp_path: Path) -> None:
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    hooks = (sys.excepthook, threading.excepthook)
+    with logs.logging_to(tmp_path, verbose=True):
+        assert len(root.handlers) == len(handlers) + 2  # the file and stderr
+        assert root.level == logging.DEBUG
+        assert (sys.excepthook, threading.excepthook) != hooks
+    assert root.handlers == handlers and root.level == level
+    assert (sys.excepthook, threading.excepthook) == hooks
+
+
+def test_the_file_rotates_and_stays_private(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(logs, "MAX_BYTES", 2000)
+    with logs.logging_to(tmp_path):
+        for i in range(200):
+            logging.getLogger("player.test").info("line %d of a long session", i)
+    files = sorted(p.name for p in tmp_path.iterdir())
+    assert files == [f"{logs.LOG_FILE_NAME}{suffix}" for suffix in ("", ".1", ".2", ".3")]
+    assert {_mode(tmp_path / name) for name in files} == {0o600}
+    assert all((tmp_path / name).stat().st_size <= 2000 for name in files)
+
+
+def test_without_a_log_folder_the_program_goes_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    not_a_folder = tmp_path / "file"
+    not_a_folder.write_text("", encoding="utf-8")
+    args = ["transcript", str(SAMPLE_DIR / "briefing.vtt"), "--log-dir", str(not_a_folder / "x")]
+    assert main(args) == 0
+    captured = capsys.readouterr()
+    assert "Ana Ruiz" in captured.out
+    assert "no log file" in captured.err
+
+
+def _transcript_command(*options: str) -> subprocess.CompletedProcess[str]:
+    command = ["-m", "player", "transcript", str(SAMPLE_DIR / "briefing.vtt"), *options]
+    return subprocess.run(
+        [sys.executable, *command],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_verbose_copies_the_log_to_stderr(tmp_path: Path) -> None:
+    proc = _transcript_command("--verbose", "--log-dir", str(tmp_path))
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "INFO     player.cli.dispatch: subcommand transcript" in proc.stderr
+    assert "subcommand transcript" in (tmp_path / logs.LOG_FILE_NAME).read_text(encoding="utf-8")
+    quiet = _transcript_command("--log-dir", str(tmp_path))
+    assert quiet.returncode == 0 and quiet.stderr == ""
