@@ -120,9 +120,8 @@ class App:
         self.window.show()
         open_from_args(self.window, self.args, self.at_ms)
         tweaks.after_first_frame(self._set_icon)
-        exit_after_ms = getattr(self.args, "exit_after_playing", None)
-        if exit_after_ms is not None:
-            self._exit_after_playing(exit_after_ms)
+        if self.args.exit_after_playing is not None:
+            self._exit_after_playing(self.args.exit_after_playing)
 
     def exec(self) -> int:
         """Run the event loop until the window closes; returns the exit status."""

@@ -46,7 +46,7 @@ import logging
 import os
 import sys
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, MutableMapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -70,9 +70,6 @@ LINUX_LIBVLC = "libvlc.so.5"
 PRELOADED_EXTENSIONS = ("_heapq", "array", "_json")
 """Modules the window's modules import that load a shared library (trick 7)."""
 
-BackendFactory = Callable[[bool], "PlaybackBackend"]
-"""= ``player.app.compose.BackendFactory`` (which imports Qt)."""
-
 log = logging.getLogger(__name__)
 
 
@@ -89,7 +86,7 @@ class StartupTweaks:
 
     # -- before any thread starts -------------------------------------------------------------
 
-    def skip_futile_dbus_autolaunch(self, environ: dict[str, str] | os._Environ[str]) -> None:
+    def skip_futile_dbus_autolaunch(self, environ: MutableMapping[str, str]) -> None:
         """Trick 2: set ``DBUS_SESSION_BUS_ADDRESS`` when no session bus can be reached (see
         :func:`session_bus_address`). Call it before any thread starts."""
         if not self.enabled:
@@ -118,7 +115,7 @@ class StartupTweaks:
         import_vlc(libvlc_path=libvlc_by_soname(), bind_functions=True)
 
     def start_backend_early(
-        self, factory: BackendFactory, *, video: bool, first_media: Path | None
+        self, factory: Callable[[bool], PlaybackBackend], *, video: bool, first_media: Path | None
     ) -> EarlyBackend | None:
         """Trick 5 (and 6): start making the backend now, on a thread (``video``: the guess of
         whether video will be embedded); None when the tricks are off."""
@@ -213,7 +210,9 @@ class EarlyBackend:
     application object made. Measured against reading it at once: 7-30 ms sooner to "playing".
     """
 
-    def __init__(self, factory: BackendFactory, *, video: bool, first_media: Path | None) -> None:
+    def __init__(
+        self, factory: Callable[[bool], PlaybackBackend], *, video: bool, first_media: Path | None
+    ) -> None:
         self._factory = factory
         self.video = video
         self.first_media = first_media

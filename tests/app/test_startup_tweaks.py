@@ -30,6 +30,20 @@ ON = StartupTweaks(enabled=True)
 OFF = StartupTweaks(enabled=False)
 
 
+def _python(script: str, *options: str) -> str:
+    """What ``script`` prints, run in a fresh interpreter in the checkout."""
+    out = subprocess.run(
+        [sys.executable, *options, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        cwd=REPO,
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    return out.stdout
+
+
 def test_one_environment_variable_switches_them_all_off() -> None:
     assert StartupTweaks.from_environment({}).enabled
     assert StartupTweaks.from_environment({SWITCH: ""}).enabled
@@ -119,16 +133,7 @@ def _import_vlc_in_a_fresh_process(enabled: bool) -> list[str]:
         print(vlc.dll._name, bool(searched), "PYTHON_VLC_LIB_PATH" in os.environ, bound)
         """
     )
-    out = subprocess.run(
-        [sys.executable, "-c", script],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-        cwd=REPO,
-    )
-    assert out.returncode == 0, out.stderr[-2000:]
-    return out.stdout.split()
+    return _python(script).split()
 
 
 def test_python_vlc_is_pointed_at_libvlc_without_a_search(require_libvlc: None) -> None:
@@ -262,16 +267,7 @@ def test_preloaded_extensions_are_imported_only_when_on() -> None:
         print(loaded())
         """
     )
-    out = subprocess.run(
-        [sys.executable, "-S", "-c", script],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-        cwd=REPO,
-    )
-    assert out.returncode == 0, out.stderr[-2000:]
-    off, on = out.stdout.splitlines()
+    off, on = _python(script, "-S").splitlines()  # -S: no site, fewer modules loaded
     assert on == str(list(PRELOADED_EXTENSIONS))
     assert off != on
 
