@@ -17,6 +17,7 @@ Failures name the file and line to look at.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -362,3 +363,55 @@ def test_every_public_module_and_class_has_a_docstring() -> None:
             if undocumented and _public(node.name):
                 missing.append(f"{m.rel}:{node.lineno}: class {node.name}")
     assert missing == []
+
+
+# ---------------------------------------------------------------------------------------------
+# Tools: every program a test runs is installed by the README's test command
+
+# The Debian package of each program the tests run (``packaging/bootstrap.sh test`` installs it).
+TOOL_PACKAGES = {
+    "ffmpeg": "ffmpeg",
+    "xvfb-run": "xvfb",
+    "xauth": "xauth",
+    "sox": "sox",
+    "espeak-ng": "espeak-ng",
+}
+_RUNNERS = frozenset({"run", "Popen", "check_output", "check_call", "call"})
+
+
+def _tools_run_by_tests() -> dict[str, str]:
+    """Program name -> where a test runs it: ``subprocess.*(["prog", ...])``, ``which("prog")``."""
+    found = {"xvfb-run": "packaging/bootstrap.sh (the test command runs pytest under it)"}
+    for path in sorted((REPO / "tests").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call) or not node.args:
+                continue
+            name = getattr(node.func, "attr", getattr(node.func, "id", ""))
+            first = node.args[0]
+            if name in _RUNNERS and isinstance(first, ast.List | ast.Tuple) and first.elts:
+                first = first.elts[0]
+            elif name != "which":
+                continue
+            if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                found.setdefault(first.value, f"{path.relative_to(REPO)}:{node.lineno}")
+    return found
+
+
+def _bootstrap_packages() -> set[str]:
+    script = (REPO / "packaging" / "bootstrap.sh").read_text(encoding="utf-8")
+    packages: set[str] = set()
+    for group in ("runtime_pkgs", "test_pkgs"):
+        match = re.search(rf"^{group}=\(([^)]*)\)", script, re.MULTILINE)
+        assert match, f"packaging/bootstrap.sh has no {group}=(...)"
+        packages |= set(match.group(1).split())
+    return packages
+
+
+def test_every_program_a_test_runs_is_installed_by_the_set_up() -> None:
+    tools = _tools_run_by_tests()
+    assert "ffmpeg" in tools  # the scan sees the tests' subprocess calls
+    unknown = {tool: where for tool, where in tools.items() if tool not in TOOL_PACKAGES}
+    assert unknown == {}, "add the program's Debian package to TOOL_PACKAGES and bootstrap.sh"
+    installed = _bootstrap_packages()
+    missing = {t: TOOL_PACKAGES[t] for t in tools if TOOL_PACKAGES[t] not in installed}
+    assert missing == {}, f"not installed by packaging/bootstrap.sh test: {missing} ({tools})"
