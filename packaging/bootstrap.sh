@@ -45,11 +45,21 @@ if command -v dpkg-query >/dev/null 2>&1; then
   done
   if [ ${#missing[@]} -gt 0 ]; then
     sudo=""
-    if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+    if [ "$(id -u)" -ne 0 ]; then
+      if ! command -v sudo >/dev/null 2>&1; then
+        say "these Debian packages are missing: ${missing[*]}"
+        say "run as root or install sudo; or install them by hand, as root:"
+        say "  apt-get update && apt-get install -y --no-install-recommends ${missing[*]}"
+        exit 2
+      fi
+      sudo="sudo "
+    fi
     say "installing Debian packages: ${missing[*]}"
-    say "(running: $sudo apt-get update && $sudo apt-get install -y --no-install-recommends ...)"
-    $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    say "(running: ${sudo}apt-get update && ${sudo}apt-get install -y --no-install-recommends ...)"
+    # apt's own progress is shown: the first set-up downloads for 20-35 s. "env" carries the
+    # variable through sudo, which would otherwise drop it.
+    ${sudo}apt-get update
+    ${sudo}env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
   fi
 else
   say "not a Debian/Ubuntu system: install VLC (libVLC) and Python >= 3.11 yourself (see README)"
@@ -76,7 +86,10 @@ if current "$stamp" || { [ -z "$extras" ] && current .venv/.installed-test; }; t
 else
   say "installing briefing-player${extras} into .venv (pip)"
   .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip >/dev/null
-  .venv/bin/python -m pip install -q --disable-pip-version-check -e ".${extras}"
+  # setuptools reports every editable install with an "Editable installation." notice (a block
+  # of asterisks about folders named like the package): information only, filtered out here.
+  PYTHONWARNINGS="ignore:Editable installation" \
+    .venv/bin/python -m pip install -q --disable-pip-version-check -e ".${extras}"
   echo "$sig" >"$stamp"
 fi
 # An editable install leaves the program uncompiled; compile it now, as a wheel install would,
