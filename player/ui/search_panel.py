@@ -8,37 +8,10 @@ highlights the match in the transcript and draws ticks on the timeline.
 
 from __future__ import annotations
 
-from bisect import bisect_left
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import (
-    QAbstractListModel,
-    QEvent,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    QPoint,
-    QRect,
-    QSize,
-    Qt,
-    QTimer,
-    Signal,
-    Slot,
-)
-from PySide6.QtGui import (
-    QAccessible,
-    QAccessibleAnnouncementEvent,
-    QColor,
-    QFont,
-    QFontMetrics,
-    QKeyEvent,
-    QPainter,
-    QPalette,
-    QTextCharFormat,
-    QTextLayout,
-)
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -47,9 +20,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListView,
-    QStyle,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
     QToolButton,
     QTreeWidget,
     QTreeWidgetItem,
@@ -57,253 +27,30 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from player.core.model import Cue
 from player.core.text.search import (
     SearchError,
     SearchIndex,
     SearchOptions,
     SearchResult,
     next_hit_index,
-    snippet,
 )
 from player.core.timeline.timecode import format_clock
 from player.ui.jobs import JobList, start_job
+from player.ui.search_results import (
+    ArchiveOutcome,
+    SearchOutcome,
+    SearchResultsModel,
+    SnippetDelegate,
+    run_archive_search,
+    run_search,
+)
 
 if TYPE_CHECKING:
-    from player.core.archive.library import Archive, ArchiveHit
-
-_Index = QModelIndex | QPersistentModelIndex
+    from player.core.archive.library import Archive
 
 DEBOUNCE_MS = 150
-MAX_HITS = 50_000
-ARCHIVE_LIMIT = 500
 SCOPE_HERE = "here"
 SCOPE_ALL = "all"
-
-
-class HitMatches(Mapping[int, list[tuple[int, int]]]):
-    """Cue index -> match ranges ``(start, end)`` in that cue's text, worked out on demand.
-
-    A common word over a long briefing has tens of thousands of hits; resolving every one up
-    front (to highlight rows the user may never scroll to) took longer than the search itself.
-    Keys are the cues with hits; a row's ranges are found by bisecting the (transcript-ordered)
-    hits, so a lookup resolves O(log n + hits in the row) hits, and is cached.
-    """
-
-    def __init__(self, result: SearchResult) -> None:
-        self._result = result
-        self._rows = result.cue_indices
-        self._cache: dict[int, list[tuple[int, int]]] = {}
-
-    def __len__(self) -> int:
-        return len(self._rows)
-
-    def __iter__(self) -> Iterator[int]:
-        return iter(self._rows)
-
-    def __contains__(self, row: object) -> bool:
-        if not isinstance(row, int):
-            return False
-        i = bisect_left(self._rows, row)
-        return i < len(self._rows) and self._rows[i] == row
-
-    def __getitem__(self, row: int) -> list[tuple[int, int]]:
-        cached = self._cache.get(row)
-        if cached is not None:
-            return cached
-        if row not in self:
-            raise KeyError(row)
-        result = self._result
-        lo, hi = 0, len(result)
-        while lo < hi:  # first hit in this row
-            mid = (lo + hi) // 2
-            if result.hit(mid).cue_index < row:
-                lo = mid + 1
-            else:
-                hi = mid
-        ranges: list[tuple[int, int]] = []
-        while lo < len(result):
-            hit = result.hit(lo)
-            if hit.cue_index != row:
-                break
-            ranges.append((hit.start, hit.end))
-            lo += 1
-        self._cache[row] = ranges
-        return ranges
-
-
-@dataclass(frozen=True)
-class SearchOutcome:
-    """What a worker-thread search hands back: the result plus what the views need."""
-
-    query: str
-    options: SearchOptions
-    result: SearchResult
-    matches: Mapping[int, list[tuple[int, int]]]  # cue index -> match ranges (highlighting)
-    tick_ms: list[int]  # cue start of every cue with a hit (timeline ticks)
-
-
-@dataclass(frozen=True)
-class ArchiveOutcome:
-    """Hits from the whole archive (grouped by briefing for display), plus the total count."""
-
-    query: str
-    hits: list[ArchiveHit]
-    total: int
-
-
-def run_archive_search(archive: Archive, query: str, options: SearchOptions) -> ArchiveOutcome:
-    """Search every indexed briefing (runs on a worker thread)."""
-    if options.regex:
-        hits = archive.search_regex(
-            query,
-            speaker=options.speaker,
-            case_sensitive=options.case_sensitive,
-            limit=ARCHIVE_LIMIT,
-        )
-        return ArchiveOutcome(query, hits, len(hits))
-    hits = archive.search(
-        query, speaker=options.speaker, case_sensitive=options.case_sensitive, limit=ARCHIVE_LIMIT
-    )
-    total = len(hits)
-    if total >= ARCHIVE_LIMIT:
-        total = archive.count(query, speaker=options.speaker)
-    return ArchiveOutcome(query, hits, total)
-
-
-def run_search(index: SearchIndex, query: str, options: SearchOptions) -> SearchOutcome:
-    """Search and prepare highlights and ticks (runs on a worker thread)."""
-    result = index.search(query, options, max_hits=MAX_HITS)
-    cues = index.cues
-    ticks = [cues[i].start_ms for i in result.cue_indices]
-    return SearchOutcome(query, options, result, HitMatches(result), ticks)
-
-
-class SearchResultsModel(QAbstractListModel):
-    """One row per hit: timestamp, speaker and the text around the match (plain strings).
-
-    Rows are handed to the view a page at a time (``canFetchMore``/``fetchMore``, which the
-    view calls when the user scrolls to the end): laying out a list of 50,000 hits at once
-    cost the GUI thread about 90 ms, mostly in calls back into this model.
-    ``ensure_row`` loads up to a given hit (stepping with F3 past the loaded rows).
-    """
-
-    HIT_ROLE = int(Qt.ItemDataRole.UserRole) + 1
-    SNIPPET_ROLE = HIT_ROLE + 1
-    PAGE = 500
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._cues: tuple[Cue, ...] = ()
-        self._result = SearchResult()
-        self._loaded = 0
-
-    def set_result(self, cues: tuple[Cue, ...], result: SearchResult) -> None:
-        """Show a new result (its first page of rows)."""
-        self.beginResetModel()
-        self._cues = cues
-        self._result = result
-        self._loaded = min(len(result), self.PAGE)
-        self.endResetModel()
-
-    @property
-    def result(self) -> SearchResult:
-        """The result shown."""
-        return self._result
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        """Number of hits loaded into the list so far."""
-        return 0 if parent.isValid() else self._loaded
-
-    def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:  # noqa: B008
-        """More hits than rows loaded."""
-        return not parent.isValid() and self._loaded < len(self._result)
-
-    def fetchMore(self, parent: _Index = QModelIndex()) -> None:  # noqa: B008
-        """Load the next page of hits."""
-        if not parent.isValid():
-            self.ensure_row(self._loaded + self.PAGE - 1)
-
-    def ensure_row(self, row: int) -> None:
-        """Make sure hit ``row`` (0-based) has a row in the list."""
-        target = min(len(self._result), row + 1)
-        if target > self._loaded:
-            self.beginInsertRows(QModelIndex(), self._loaded, target - 1)
-            self._loaded = target
-            self.endInsertRows()
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        """Plain text for display and screen readers; structured parts for the delegate."""
-        if not index.isValid() or not 0 <= index.row() < len(self._result):
-            return None
-        hit = self._result.hit(index.row())
-        cue = self._cues[hit.cue_index]
-        if role == self.HIT_ROLE:
-            return hit
-        if role == self.SNIPPET_ROLE:
-            return (format_clock(cue.start_ms), cue.speaker or "", *snippet(cue.text, hit))
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            before, match, after = snippet(cue.text, hit)
-            speaker = f"{cue.speaker}: " if cue.speaker else ""
-            return f"{format_clock(cue.start_ms)} {speaker}{before}{match}{after}"
-        return None
-
-
-class SnippetDelegate(QStyledItemDelegate):
-    """Draws ``time  Speaker: before MATCH after`` with the match emphasised (not as HTML)."""
-
-    def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:
-        """One line per hit."""
-        return QSize(option.rect.width(), option.fontMetrics.height() + 8)
-
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
-        """Paint one hit row."""
-        parts = index.data(SearchResultsModel.SNIPPET_ROLE)
-        if parts is None:  # e.g. a briefing header in the "All briefings" tree
-            super().paint(painter, option, index)
-            return
-        time_text, speaker, before, match, after = parts
-        painter.save()
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        palette = option.palette
-        if selected:
-            painter.fillRect(option.rect, palette.color(QPalette.ColorRole.Highlight))
-        color = palette.color(
-            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
-        )
-        fm = QFontMetrics(option.font)
-        x = option.rect.left() + 4
-        y = option.rect.top() + 4
-        painter.setPen(color)
-        time_w = fm.horizontalAdvance("00:00:00") + 6
-        painter.drawText(QRect(x, y, time_w, fm.height()), 0, time_text)
-        prefix = f"{speaker}: " if speaker else ""
-        # Keep the match in view: shorten the text before it from the left when the row is narrow.
-        room = option.rect.width() - time_w - 8 - fm.horizontalAdvance(prefix + match) - 40
-        if fm.horizontalAdvance(before) > room:
-            before = fm.elidedText(before, Qt.TextElideMode.ElideLeft, max(room, 0))
-        text = f"{prefix}{before}{match}{after}"
-        layout = QTextLayout(text, option.font)
-        bold = QTextCharFormat()
-        bold.setFontWeight(QFont.Weight.Bold)
-        speaker_range = QTextLayout.FormatRange()
-        speaker_range.start, speaker_range.length, speaker_range.format = 0, len(prefix), bold
-        hl = QTextCharFormat()
-        hl.setFontWeight(QFont.Weight.Bold)
-        hl.setBackground(QColor("#ffe066"))
-        hl.setForeground(QColor("#000000"))
-        match_range = QTextLayout.FormatRange()
-        match_range.start = len(prefix) + len(before)
-        match_range.length = len(match)
-        match_range.format = hl
-        layout.setFormats([speaker_range, match_range])
-        layout.beginLayout()
-        line = layout.createLine()
-        line.setLineWidth(max(10, option.rect.width() - time_w - 8))
-        layout.endLayout()
-        painter.setClipRect(option.rect)
-        layout.draw(painter, QPoint(x + time_w, y).toPointF())
-        painter.restore()
 
 
 class _QueryEdit(QLineEdit):
@@ -355,6 +102,7 @@ class SearchPanel(QWidget):
         self._current: int | None = None
         self._token = 0
         self._jobs = JobList()
+        self._pending = 0  # searches started whose result has not come back (stale ones too)
         self._go_to_first = False
         self._archive: Archive | None = None
         self._archive_outcome: ArchiveOutcome | None = None
@@ -537,6 +285,11 @@ class SearchPanel(QWidget):
         """The last search outcome shown."""
         return self._outcome
 
+    def is_searching(self) -> bool:
+        """Whether a search has been started whose result has not come back yet (including
+        one that will be dropped because a newer search replaced it)."""
+        return self._pending > 0
+
     @property
     def current_hit(self) -> int | None:
         """The hit the user is on (0-based), or None."""
@@ -563,9 +316,11 @@ class SearchPanel(QWidget):
             token, lambda: run_search(index, query, options), self._on_done, self._on_failed
         )
         self._jobs.add(job)
+        self._pending += 1
 
     @Slot(int, object)
     def _on_done(self, token: int, outcome: object) -> None:
+        self._pending -= 1
         if token != self._token or not isinstance(outcome, SearchOutcome):
             return
         self._show(outcome)
@@ -598,9 +353,11 @@ class SearchPanel(QWidget):
             self._on_failed,
         )
         self._jobs.add(job)
+        self._pending += 1
 
     @Slot(int, object)
     def _on_archive_done(self, token: int, outcome: object) -> None:
+        self._pending -= 1
         if token != self._token or not isinstance(outcome, ArchiveOutcome):
             return
         self._show_archive(outcome)
@@ -679,6 +436,7 @@ class SearchPanel(QWidget):
 
     @Slot(int, object)
     def _on_failed(self, token: int, err: object) -> None:
+        self._pending -= 1
         if token != self._token:
             return
         self._show(None)

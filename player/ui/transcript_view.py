@@ -1,43 +1,20 @@
 """The transcript panel: a list of cues that follows playback without fighting the user.
 
-* ``CueDelegate`` paints each row — timestamp, speaker name where the speaker changes, and the
-  cue text laid out with explicit character formats (italic/bold/underline spans, search matches,
-  the spoken word). Text is never parsed as HTML.
 * ``TranscriptView`` is the ``QListView``; it reports user intent (scrolling, selecting, keyboard
-  navigation) and activation (click or Enter on a row).
+  navigation) and activation (click or Enter on a row). Its rows are drawn by
+  :class:`~player.ui.cue_delegate.CueDelegate`.
 * ``TranscriptPanel`` adds follow mode: it scrolls to the current cue while following, pauses
   following when the user scrolls/selects/searches, shows a "Back to now" button, and has an
-  explicit Follow toggle.
+  explicit Follow toggle. It also shows the transcript's title and hides rows for a filter.
 """
 
 from __future__ import annotations
 
-import functools
+import contextlib
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import (
-    QItemSelectionModel,
-    QModelIndex,
-    QPersistentModelIndex,
-    QPoint,
-    QRect,
-    QSize,
-    Qt,
-    QTimer,
-    Signal,
-    Slot,
-)
-from PySide6.QtGui import (
-    QColor,
-    QFont,
-    QFontMetrics,
-    QGuiApplication,
-    QKeySequence,
-    QPainter,
-    QPalette,
-    QResizeEvent,
-    QTextLayout,
-)
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QFont, QGuiApplication, QKeySequence, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractSlider,
@@ -46,239 +23,23 @@ from PySide6.QtWidgets import (
     QLabel,
     QListView,
     QMenu,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from player.core.model import Cue
-from player.core.timeline.timecode import format_clock
-from player.ui.models import Role, TranscriptModel, quote_for
+from player.ui.cue_delegate import CueDelegate
+from player.ui.models import TranscriptModel, quote_for
 from player.ui.widgets import text_button
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     # Only annotations: importing a PySide6 class builds its Python type (and all its enums)
     # at once, a few ms each at start-up; these are built when their first event arrives.
-    from PySide6.QtGui import QKeyEvent, QMouseEvent, QTextCharFormat, QWheelEvent
+    from PySide6.QtGui import QKeyEvent, QMouseEvent, QWheelEvent
 
-_Index = QModelIndex | QPersistentModelIndex
-
-PAD = 6
-MARKER_W = 22
-LINE_SEPARATOR = "\u2028"
-
-
-@functools.cache
-def _char_format_class() -> type[QTextCharFormat]:
-    # Imported on first use: most rows need no character format, and the class (with the
-    # enums of QTextFormat) costs about 3 ms to load, which the first frame need not pay.
-    from PySide6.QtGui import QTextCharFormat
-
-    return QTextCharFormat
-
-
-def _char_format() -> QTextCharFormat:
-    return _char_format_class()()
-
-
-def _cue_formats(
-    cue: Cue,
-    base: QFont,
-    matches: list[tuple[int, int]],
-    active: tuple[int, int] | None,
-    word: tuple[int, int] | None,
-    palette: QPalette,
-) -> list[QTextLayout.FormatRange]:
-    """Character formats for a cue's text: styled spans, the spoken word, search matches."""
-    ranges: list[QTextLayout.FormatRange] = []
-    text_len = len(cue.text)
-    if cue.spans and sum(len(s.text) for s in cue.spans) == text_len:
-        offset = 0
-        for span in cue.spans:
-            length = len(span.text)
-            if length and (span.italic or span.bold or span.underline):
-                fmt = _char_format()
-                if span.italic:
-                    fmt.setFontItalic(True)
-                if span.bold:
-                    fmt.setFontWeight(QFont.Weight.Bold)
-                if span.underline:
-                    fmt.setFontUnderline(True)
-                r = QTextLayout.FormatRange()
-                r.start, r.length, r.format = offset, length, fmt
-                ranges.append(r)
-            offset += length
-    if word is not None and word[1] > word[0]:
-        fmt = _char_format()
-        fmt.setFontUnderline(True)
-        fmt.setUnderlineStyle(fmt.UnderlineStyle.SingleUnderline)
-        fmt.setBackground(palette.color(QPalette.ColorRole.AlternateBase))
-        r = QTextLayout.FormatRange()
-        r.start, r.length, r.format = word[0], word[1] - word[0], fmt
-        ranges.append(r)
-    for start, end in matches:
-        fmt = _char_format()
-        is_active = active is not None and (start, end) == tuple(active)
-        fmt.setBackground(QColor("#ff9f1c") if is_active else QColor("#ffe066"))
-        fmt.setForeground(QColor("#000000"))
-        if is_active:
-            fmt.setFontUnderline(True)
-        r = QTextLayout.FormatRange()
-        r.start, r.length, r.format = start, max(0, end - start), fmt
-        ranges.append(r)
-    return ranges
-
-
-class CueDelegate(QStyledItemDelegate):
-    """Paints a cue row: ``▶ 1:23  Speaker`` / text, with formats applied per character range."""
-
-    def __init__(self, view: QAbstractItemView) -> None:
-        super().__init__(view)
-        self._view = view
-        self._height_cache: dict[tuple[int, int], int] = {}
-        self.line_spacing = 1.0  # line height factor inside a cue (the user's preference)
-
-    def _is_selected(self, index: _Index) -> bool:
-        selection = self._view.selectionModel()
-        return selection is not None and selection.isSelected(index)
-
-    def clear_cache(self) -> None:
-        """Forget measured row heights (after a font, width or model change)."""
-        self._height_cache.clear()
-
-    @staticmethod
-    def _time_width(fm: QFontMetrics) -> int:
-        return fm.horizontalAdvance("00:00:00") + PAD
-
-    def _text_rect(self, option: QStyleOptionViewItem) -> QRect:
-        fm = option.fontMetrics
-        left = option.rect.left() + MARKER_W + self._time_width(fm)
-        return QRect(left, option.rect.top() + PAD, option.rect.right() - left - PAD, 0)
-
-    @staticmethod
-    def _layout(
-        text: str,
-        font: QFont,
-        width: int,
-        formats: list[QTextLayout.FormatRange],
-        spacing: float = 1.0,
-    ) -> QTextLayout:
-        layout = QTextLayout(text.replace("\n", LINE_SEPARATOR), font)
-        layout.setCacheEnabled(True)
-        if formats:
-            layout.setFormats(formats)
-        layout.beginLayout()
-        y = 0.0
-        while True:
-            line = layout.createLine()
-            if not line.isValid():
-                break
-            line.setLineWidth(max(20, width))
-            line.setPosition(QPoint(0, int(y)).toPointF())
-            y += line.height() * spacing
-        layout.endLayout()
-        return layout
-
-    def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:
-        """Row height from the laid-out text (cached per row and width)."""
-        width = option.rect.width() if option.rect.width() > 0 else 400
-        key = (index.row(), width)
-        cached = self._height_cache.get(key)
-        if cached is None:
-            cue: Cue = index.data(Role.CUE)
-            font = QFont(option.font)
-            fm = QFontMetrics(font)
-            text_w = width - MARKER_W - self._time_width(fm) - PAD
-            layout = self._layout(cue.text, font, text_w, [], self.line_spacing)
-            lines = layout.lineCount()
-            last = layout.lineAt(lines - 1) if lines else None
-            text_h = last.y() + last.height() if last is not None else fm.height()
-            height = int(text_h + 0.999) + 2 * PAD
-            if index.data(Role.SHOW_SPEAKER):
-                height += fm.height() + 2
-            cached = self._height_cache[key] = max(height, fm.height() + 2 * PAD)
-        return QSize(width, cached)
-
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
-        """Draw the row with the current cue marked by weight, a marker and a background."""
-        cue: Cue = index.data(Role.CUE)
-        if cue is None:
-            return
-        palette = option.palette
-        is_current = bool(index.data(Role.IS_CURRENT))
-        # The selection model rather than ``option.state``: reading the state builds QStyle's
-        # Python type (its dozen enums, 5-10 ms) during the first frame.
-        selected = self._is_selected(index)
-        painter.save()
-        rect = option.rect
-        if selected:
-            painter.fillRect(rect, palette.color(QPalette.ColorRole.Highlight))
-        elif is_current:
-            painter.fillRect(rect, palette.color(QPalette.ColorRole.AlternateBase))
-        text_color = palette.color(
-            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
-        )
-        font = QFont(option.font)
-        if is_current:
-            font.setWeight(QFont.Weight.Bold)
-            # A solid bar and a triangle: the current line is not marked by colour alone.
-            painter.fillRect(
-                QRect(rect.left(), rect.top(), 4, rect.height()),
-                palette.color(
-                    QPalette.ColorRole.Highlight
-                    if not selected
-                    else QPalette.ColorRole.HighlightedText
-                ),
-            )
-        fm = QFontMetrics(option.font)
-        top = rect.top() + PAD
-        painter.setPen(text_color)
-        if is_current:
-            painter.setFont(font)
-            painter.drawText(
-                QRect(rect.left() + 5, top, MARKER_W - 6, fm.height()),
-                Qt.AlignmentFlag.AlignCenter,
-                "▶",
-            )
-        time_font = QFont(option.font)
-        painter.setFont(time_font)
-        dim = QColor(text_color)
-        if not selected:
-            dim = palette.color(QPalette.ColorRole.PlaceholderText)
-        painter.setPen(dim)
-        painter.drawText(
-            QRect(rect.left() + MARKER_W, top, self._time_width(fm), fm.height()),
-            int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop),
-            format_clock(cue.start_ms),
-        )
-        left = rect.left() + MARKER_W + self._time_width(fm)
-        width = rect.right() - left - PAD
-        if index.data(Role.SHOW_SPEAKER) and cue.speaker:
-            sfont = QFont(option.font)
-            sfont.setWeight(QFont.Weight.Bold)
-            painter.setFont(sfont)
-            painter.setPen(text_color)
-            sfm = QFontMetrics(sfont)
-            painter.drawText(
-                QRect(left, top, width, sfm.height()),
-                int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop),
-                sfm.elidedText(cue.speaker, Qt.TextElideMode.ElideRight, width),
-            )
-            top += fm.height() + 2
-        formats = _cue_formats(
-            cue,
-            font,
-            index.data(Role.MATCHES) or [],
-            index.data(Role.ACTIVE_MATCH),
-            index.data(Role.WORD_RANGE),
-            palette,
-        )
-        layout = self._layout(cue.text, font, width, formats, self.line_spacing)
-        painter.setPen(text_color)
-        layout.draw(painter, QPoint(left, top).toPointF())
-        painter.restore()
+ROW_FILTER_CHUNK = 4000  # rows hidden or shown per turn of the event loop
 
 
 class TranscriptView(QListView):
@@ -354,8 +115,7 @@ class TranscriptView(QListView):
         if model is None or not 0 <= row < model.rowCount():
             return
         index = model.index(row, 0)
-        self._programmatic += 1
-        try:
+        with self._by_program():
             sel = self.selectionModel()
             if sel is not None:
                 # The current item (not the selection) follows playback, so screen readers
@@ -365,6 +125,29 @@ class TranscriptView(QListView):
             view_h = self.viewport().height()
             if rect.top() < view_h * 0.15 or rect.bottom() > view_h * 0.75:
                 self.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+
+    def reveal_row(self, row: int) -> None:
+        """Make ``row`` the current item in the middle of the view (a search hit, an archive
+        hit): not the user's browsing, so following is left as it is."""
+        model = self.model()
+        if model is None or not 0 <= row < model.rowCount():
+            return
+        index = model.index(row, 0)
+        with self._by_program():
+            self.setCurrentIndex(index)
+            self.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+
+    def keep_at_top(self, index: QModelIndex) -> None:
+        """Scroll ``index`` to the top of the view (after row heights changed under it)."""
+        with self._by_program():
+            self.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtTop)
+
+    @contextlib.contextmanager
+    def _by_program(self) -> Iterator[None]:
+        # Scrolling done here, not by the user: scroll actions meanwhile do not pause following.
+        self._programmatic += 1
+        try:
+            yield
         finally:
             self._programmatic -= 1
 
@@ -449,10 +232,12 @@ class TranscriptPanel(QWidget):
     Signals:
       seek_requested(int): the user chose a cue; payload is its start in ms.
       following_changed(bool): whether the panel is following playback now.
+      follow_enabled_changed(bool): the Follow toggle was switched (by the user or a command).
     """
 
     seek_requested = Signal(int)
     following_changed = Signal(bool)
+    follow_enabled_changed = Signal(bool)
 
     def __init__(self, model: TranscriptModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -466,8 +251,12 @@ class TranscriptPanel(QWidget):
         self._follow_enabled = True
         self._follow_paused = False
         self._holds: set[str] = set()
+        self._title = "Transcript"
+        self._filter_note = ""
+        self._hidden_rows: set[int] = set()
+        self._filter_token = 0
 
-        self.header = QLabel("Transcript", self)
+        self.header = QLabel(self._title, self)
         self.header.setTextFormat(Qt.TextFormat.PlainText)
         font = self.header.font()
         font.setWeight(QFont.Weight.Bold)
@@ -479,6 +268,7 @@ class TranscriptPanel(QWidget):
         self.follow_button.setToolTip("Keep the current cue in view (F)")
         self.follow_button.setAccessibleName("Follow playback")
         self.follow_button.toggled.connect(self.set_follow_enabled)
+        self.follow_button.toggled.connect(self.follow_enabled_changed)
         self.back_button = text_button("⤓ Back to now", self)
         self.back_button.setToolTip("Scroll back to the cue playing now and follow it (Ctrl+J)")
         self.back_button.setAccessibleName("Back to now")
@@ -597,14 +387,53 @@ class TranscriptPanel(QWidget):
 
     def show_row(self, row: int) -> None:
         """Scroll to a row without changing follow state (used for search hits)."""
-        if 0 <= row < self._model.rowCount():
-            index = self._model.index(row, 0)
-            self.view._programmatic += 1
-            try:
-                self.view.setCurrentIndex(index)
-                self.view.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
-            finally:
-                self.view._programmatic -= 1
+        self.view.reveal_row(row)
+
+    # ----- title, filter, look -----------------------------------------------------------------
+
+    def set_title(self, title: str) -> None:
+        """The line above the list (what is shown: "Transcript — talk.vtt (en)", "Loading…")."""
+        self._title = title
+        self._show_header()
+
+    def title(self) -> str:
+        """The title set by :meth:`set_title` (without the filter's note)."""
+        return self._title
+
+    def set_speaker_filter(self, name: str, hidden_rows: set[int]) -> None:
+        """Show only ``name``'s lines: hide ``hidden_rows`` and show every other row ("" and an
+        empty set show everyone again).
+
+        Rows are hidden in chunks between events, so a 200,000-cue transcript does not freeze
+        the window while its rows are filtered. A new transcript (a model reset) clears it.
+        """
+        self._filter_note = f" — only {name}" if name else ""
+        self._show_header()
+        changes = sorted(hidden_rows ^ self._hidden_rows)
+        self._hidden_rows = set(hidden_rows)
+        self._filter_token += 1
+        self._hide_rows(self._filter_token, changes, 0)
+
+    def _hide_rows(self, token: int, rows: list[int], start: int) -> None:
+        if token != self._filter_token:
+            return  # the filter changed again; a newer pass is running
+        end = min(len(rows), start + ROW_FILTER_CHUNK)
+        hidden = self._hidden_rows
+        for row in rows[start:end]:
+            self.view.setRowHidden(row, row in hidden)
+        if end < len(rows):
+            QTimer.singleShot(0, self, lambda: self._hide_rows(token, rows, end))
+        else:
+            self.delegate.clear_cache()
+
+    def _show_header(self) -> None:
+        self.header.setText(self._title + self._filter_note)
+
+    def set_palette(self, palette: QPalette) -> None:
+        """Colours of the list (the reading style)."""
+        self.view.setPalette(palette)
+        self.view.setAutoFillBackground(True)
+        self.view.viewport().update()
 
     @Slot(int)
     def _on_activated(self, row: int) -> None:
@@ -616,6 +445,11 @@ class TranscriptPanel(QWidget):
 
     @Slot()
     def _on_model_reset(self) -> None:
+        # A reset shows every row again: the speaker filter is gone with the old rows.
+        self._hidden_rows = set()
+        self._filter_token += 1
+        self._filter_note = ""
+        self._show_header()
         self.delegate.clear_cache()
 
     @Slot()
@@ -627,11 +461,11 @@ class TranscriptPanel(QWidget):
         if self.is_following():
             self.view.follow_to(self._model.current_row)
         elif anchor.isValid():
-            self.view._programmatic += 1
-            try:
-                self.view.scrollTo(anchor, QAbstractItemView.ScrollHint.PositionAtTop)
-            finally:
-                self.view._programmatic -= 1
+            self.view.keep_at_top(anchor)
+
+    def relayout_pending(self) -> bool:
+        """Whether the rows are to be measured again (after a width change, debounced)."""
+        return self._relayout_timer.isActive()
 
     def set_font_size(self, points: int) -> None:
         """Transcript text size in points (0 = application default)."""

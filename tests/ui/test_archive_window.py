@@ -44,16 +44,16 @@ def _library(tmp_path: Path) -> tuple[Path, Path]:
 
 def _harness(qtbot: QtBot, tmp_path: Path, db: Path) -> Harness:
     h = make_harness(qtbot, tmp_path / "cfg", archive_db=db)
-    assert h.window.library is None  # built just after the window appears, not before
-    qtbot.waitUntil(lambda: h.window.library is not None, timeout=5000)
-    qtbot.waitUntil(lambda: h.window.library.archive is not None, timeout=5000)  # type: ignore[union-attr]
+    assert h.window.docks.library is None  # built just after the window appears, not before
+    qtbot.waitUntil(lambda: h.window.docks.library is not None, timeout=5000)
+    qtbot.waitUntil(lambda: h.window.docks.library.archive is not None, timeout=5000)  # type: ignore[union-attr]
     return h
 
 
 def test_library_opens_a_briefing(qtbot: QtBot, tmp_path: Path) -> None:
     folder, db = _library(tmp_path)
     h = _harness(qtbot, tmp_path, db)
-    library = h.window.library
+    library = h.window.docks.library
     assert library is not None
     assert library.proxy.rowCount() == 2
     library.filter.setText("harbour")
@@ -104,7 +104,7 @@ def test_positions_show_in_the_library(qtbot: QtBot, tmp_path: Path) -> None:
     h.open(folder / "2024-05-01 coasts.opus")
     h.advance(20000, step_ms=50)
     h.window.save_position()
-    library = h.window.library
+    library = h.window.docks.library
     assert library is not None
     library.refresh()
     positions = [library.proxy.index(r, 4).data() for r in range(library.proxy.rowCount())]
@@ -126,8 +126,9 @@ def test_the_default_archive_path_is_looked_up_when_the_archive_is_first_used(
 
     h = make_harness(qtbot, tmp_path / "cfg", archive_db=default_db)
     assert asked == []
-    assert h.window.act_library.isEnabled() and h.window.act_add_bookmark.isEnabled()
-    qtbot.waitUntil(lambda: h.window.library is not None, timeout=5000)
+    actions = h.window.menu_actions
+    assert actions.act_library.isEnabled() and actions.act_add_bookmark.isEnabled()
+    qtbot.waitUntil(lambda: h.window.docks.library is not None, timeout=5000)
     assert asked == [db]
-    assert h.window.archive_db == db
+    assert h.window.docks.archive_db == db
     assert asked == [db]  # asked once

@@ -48,9 +48,9 @@ def test_add_bookmarks_with_the_spoken_line_and_go_back(
     h.qtbot.keyClick(w.panel.view, Qt.Key.Key_B)  # single key
     h.controller.seek(cues[1].start_ms + 300)
     h.qtbot.keyClick(w.panel.view, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier)
-    panel = w.bookmarks
-    assert panel is not None and w.bookmarks_dock is not None
-    assert w.bookmarks_dock.isVisible()
+    panel = w.docks.bookmarks
+    assert panel is not None and w.docks.bookmarks_dock is not None
+    assert w.docks.bookmarks_dock.isVisible()
     assert w.status_label.text() == "Bookmark added at 0:05"
     # Listed by time, labelled with the speaker and the line.
     assert [b.position_ms for b in panel.items] == [cues[1].start_ms + 300, cues[4].start_ms + 200]
@@ -72,10 +72,10 @@ def test_notes_remove_and_copy_as_quotes(lib_harness: Harness, tmp_path: Path) -
     w = h.window
     h.open(_media(tmp_path), play=False)
     h.controller.seek(21_500)  # just before a line starts: labelled with the one before
-    w.add_bookmark()
+    w.docks.add_bookmark()
     h.controller.seek(61_000)
-    w.add_bookmark()
-    panel = w.bookmarks
+    w.docks.add_bookmark()
+    panel = w.docks.bookmarks
     assert panel is not None
     panel.set_note(0, "  check the figure\nwith the ministry  ")
     assert panel.items[0].note == "check the figure\nwith the ministry"
@@ -98,18 +98,18 @@ def test_bookmarks_belong_to_their_file_and_survive_a_restart(qtbot: QtBot, tmp_
     h = make_harness(qtbot, tmp_path / "config", archive_db=db)
     h.open(a, play=False)
     h.controller.seek(10_000)
-    h.window.add_bookmark()
+    h.window.docks.add_bookmark()
     h.open(b, play=False)
-    assert h.window.bookmarks is not None and h.window.bookmarks.items == []
+    assert h.window.docks.bookmarks is not None and h.window.docks.bookmarks.items == []
     h.window.close()
     with Archive.open(db) as archive:  # the index can be rebuilt: bookmarks are user data
         assert [x.position_ms for x in archive.bookmarks(a)] == [10_000]
     h2 = make_harness(qtbot, tmp_path / "config2", archive_db=db)
     try:
         h2.open(a, play=False)
-        h2.window.show_bookmarks(True)
-        assert h2.window.bookmarks is not None
-        assert [x.position_ms for x in h2.window.bookmarks.items] == [10_000]
+        h2.window.docks.show_bookmarks(True)
+        assert h2.window.docks.bookmarks is not None
+        assert [x.position_ms for x in h2.window.docks.bookmarks.items] == [10_000]
     finally:
         h2.window.close()
 
@@ -125,8 +125,8 @@ def test_label_text_is_plain(lib_harness: Harness, tmp_path: Path) -> None:
     h.open(media, play=False)
     h.controller.seek(2000)
     h.window.tracker.update_position(2000)
-    h.window.add_bookmark()
-    panel = h.window.bookmarks
+    h.window.docks.add_bookmark()
+    panel = h.window.docks.bookmarks
     assert panel is not None
     assert panel.items[0].label == "Eve: <b>bold?</b> no"
     assert panel.list.item(0).text().endswith("Eve: <b>bold?</b> no")
@@ -134,9 +134,9 @@ def test_label_text_is_plain(lib_harness: Harness, tmp_path: Path) -> None:
 
 def test_without_a_library_bookmarks_are_unavailable(harness: Harness, sample_audio: Path) -> None:
     w = harness.window
-    assert not w.act_add_bookmark.isEnabled()
+    assert not w.menu_actions.act_add_bookmark.isEnabled()
     harness.open(sample_audio, play=False)
-    w.add_bookmark()  # e.g. from a stray call: says why, never raises
+    w.docks.add_bookmark()  # e.g. from a stray call: says why, never raises
     assert "library database" in w.status_label.text()
 
 
@@ -148,12 +148,12 @@ def test_after_a_file_that_cannot_play_bookmarks_are_not_added_to_the_previous_o
     a = _media(tmp_path, "a")
     h.open(a, play=False)
     h.controller.seek(10_000)
-    w.add_bookmark()
+    w.docks.add_bookmark()
     broken = tmp_path / "broken.opus"
     broken.write_bytes(b"")
     assert not h.open(broken)
-    assert w.bookmarks is not None and w.bookmarks.items == []
-    w.add_bookmark()
+    assert w.docks.bookmarks is not None and w.docks.bookmarks.items == []
+    w.docks.add_bookmark()
     assert "open a media file" in w.status_label.text()
     with Archive.open(tmp_path / "archive.sqlite") as archive:
         assert [b.position_ms for b in archive.bookmarks(a)] == [10_000]

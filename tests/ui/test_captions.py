@@ -29,20 +29,20 @@ def test_captions_follow_the_current_line(video_harness: Harness) -> None:
     h.open(SAMPLE_DIR / "briefing.mp4")
     assert w.media_stack.currentWidget() is w.video_surface
     assert not w.caption_bar.isVisible()  # off by default: the transcript is beside the video
-    w.act_captions.trigger()
+    w.menu_actions.act_captions.trigger()
     assert w.caption_bar.isVisible()
     assert h.settings.get(S.CAPTIONS) is True
     cue = w.transcript.cues[0]  # type: ignore[union-attr]
     h.advance(cue.start_ms + 100 - h.backend.exact_ms())
     assert w.caption_bar.label.text() == f"{cue.speaker}: {cue.text}"
     assert w.caption_bar.label.textFormat() == w.caption_bar.label.textFormat().PlainText
-    w.act_captions.trigger()
+    w.menu_actions.act_captions.trigger()
     assert not w.caption_bar.isVisible()
 
 
 def test_audio_only_media_never_shows_the_bar(video_harness: Harness) -> None:
     h = video_harness
-    h.window.set_captions(True)
+    h.window.reading_style.set_captions(True)
     h.open(SAMPLE_DIR / "briefing.opus")
     assert h.window.media_stack.currentWidget() is h.window.audio_view
     assert not h.window.caption_bar.isVisible()
@@ -63,18 +63,18 @@ def _longest_caption_height(w: MainWindow) -> int:
 def test_caption_style_follows_the_reading_style(video_harness: Harness) -> None:
     h = video_harness
     w = h.window
-    w.set_captions(True)
+    w.reading_style.set_captions(True)
     h.open(SAMPLE_DIR / "briefing.mp4")
     bar = w.caption_bar
     assert bar.palette().color(bar.backgroundRole()).name() == "#000000"
     h.settings.set(S.TRANSCRIPT_TEXT_COLOR, "#202020")
     h.settings.set(S.TRANSCRIPT_BACKGROUND, "#ffffcc")
     h.settings.set(S.TRANSCRIPT_FONT_PT, 20)
-    w.apply_reading_style()
+    w.reading_style.apply()
     assert bar.palette().color(bar.backgroundRole()).name() == "#ffffcc"
     assert bar.label.palette().color(bar.label.foregroundRole()).name() == "#202020"
     assert bar.label.font().pointSizeF() == pytest.approx(28.0)
-    w.set_high_contrast(True)
+    w.reading_style.set_high_contrast(True)
     assert bar.palette().color(bar.backgroundRole()).name() == "#000000"
     assert bar.label.palette().color(bar.label.foregroundRole()).name() == "#ffffff"
 
@@ -82,12 +82,12 @@ def test_caption_style_follows_the_reading_style(video_harness: Harness) -> None
 def test_the_bar_makes_room_for_the_longest_caption(video_harness: Harness) -> None:
     h = video_harness
     w = h.window
-    w.set_captions(True)
+    w.reading_style.set_captions(True)
     h.open(SAMPLE_DIR / "briefing.mp4")
     bar = w.caption_bar
     small = bar.label.height()
     h.settings.set(S.TRANSCRIPT_FONT_PT, 24)
-    w.apply_reading_style()
+    w.reading_style.apply()
     line = bar.label.fontMetrics().lineSpacing()
     assert bar.label.height() > small
     assert 2 * line <= bar.label.height() <= 6 * line
@@ -100,7 +100,7 @@ def test_captions_setting_is_restored(qtbot: QtBot, tmp_path: Path) -> None:
     (config / "settings.ini").write_text("[video]\ncaptions=true\n", encoding="utf-8")
     h = make_harness(qtbot, config, embed_video=True)
     try:
-        assert h.window.act_captions.isChecked()
+        assert h.window.menu_actions.act_captions.isChecked()
         h.open(SAMPLE_DIR / "briefing.mp4")
         assert h.window.caption_bar.isVisible()
     finally:
@@ -112,11 +112,11 @@ def test_captions_turned_on_after_the_transcript_are_measured_then(video_harness
     h = video_harness
     w = h.window
     h.settings.set(S.TRANSCRIPT_FONT_PT, 24)
-    w.apply_reading_style()
+    w.reading_style.apply()
     h.open(SAMPLE_DIR / "briefing.mp4")
     bar = w.caption_bar
     assert bar.isHidden() and bar._fit_pending
-    w.set_captions(True)
+    w.reading_style.set_captions(True)
     assert not bar._fit_pending
     line = bar.label.fontMetrics().lineSpacing()
     assert min(_longest_caption_height(w), 6 * line) <= bar.label.height() <= 6 * line

@@ -135,7 +135,7 @@ def test_shortcuts_and_speed_steps(harness: Harness, sample_audio: Path) -> None
     for expected in (1.25, 1.5, 1.75, 2.0, 2.25, 2.5, 2.5):
         bot.keyClick(w.panel.view, Qt.Key.Key_BracketRight)
         assert harness.controller.rate() == expected
-    assert w.rate_box.currentData() == 2.5
+    assert w.transport.rate_box.currentData() == 2.5
     bot.keyClick(w.panel.view, Qt.Key.Key_Equal)
     assert harness.controller.rate() == 1.0
     for expected in (0.75, 0.5, 0.5):
@@ -175,7 +175,7 @@ def test_single_keys_do_not_fire_while_typing(harness: Harness, sample_audio: Pa
 
 def test_single_key_shortcuts_can_be_turned_off(harness: Harness, sample_audio: Path) -> None:
     harness.open(sample_audio, play=False)
-    harness.window.set_single_key_shortcuts(False)
+    harness.window.menu_actions.set_single_key_shortcuts(False)
     harness.window.panel.view.setFocus()
     harness.qtbot.keyClick(harness.window.panel.view, Qt.Key.Key_M)
     assert not harness.controller.is_muted()
@@ -266,7 +266,8 @@ def test_warnings_counted_and_listed(harness: Harness, tmp_path: Path, sample_au
     assert w.warnings_button.isVisible()
     assert "1 transcript warning" in w.warnings_button.text()
     w.show_warnings()
-    listing = w.warnings_dialog.findChild(QListWidget)
+    assert w.dialogs.warnings_dialog is not None
+    listing = w.dialogs.warnings_dialog.findChild(QListWidget)
     assert "warn.vtt:6" in listing.item(0).text()
 
 
@@ -316,7 +317,7 @@ def test_copy_quote(harness: Harness, sample_audio: Path) -> None:
 
 def test_slider_click_seeks(harness: Harness, sample_audio: Path) -> None:
     harness.open(sample_audio, play=False)
-    slider = harness.window.slider
+    slider = harness.window.transport.slider
     assert slider.maximum() > 60000
     harness.qtbot.mouseClick(
         slider, Qt.MouseButton.LeftButton, pos=QPoint(slider.width() // 2, slider.height() // 2)

@@ -29,8 +29,8 @@ def test_preferences_set_font_spacing_and_colours(harness: Harness, sample_audio
     w = harness.window
     single = _row_height(harness)
     family = QFontDatabase.families()[0]
-    w.show_preferences()
-    dialog = w.preferences_dialog
+    w.dialogs.show_preferences()
+    dialog = w.dialogs.preferences_dialog
     dialog.font_family.setCurrentIndex(dialog.font_family.findData(family))
     dialog.line_spacing.setValue(200)
     dialog.set_colors("#1a1a1a", "#fdf6e3")
@@ -50,15 +50,15 @@ def test_preferences_set_font_spacing_and_colours(harness: Harness, sample_audio
 
 def test_low_contrast_is_flagged(harness: Harness) -> None:
     w = harness.window
-    w.show_preferences()
-    dialog = w.preferences_dialog
+    w.dialogs.show_preferences()
+    dialog = w.dialogs.preferences_dialog
     dialog.set_colors("#777777", "#888888")
     assert dialog.contrast.text().startswith("⚠ Contrast 1.")
     assert "4.5:1" in dialog.contrast.text()
     dialog.reject()
     assert harness.settings.get(S.TRANSCRIPT_TEXT_COLOR) == ""  # cancelled: nothing saved
-    w.show_preferences()
-    dialog = w.preferences_dialog
+    w.dialogs.show_preferences()
+    dialog = w.dialogs.preferences_dialog
     dialog.set_colors("#101010", "#f0f0f0")
     dialog.use_theme_colors()
     assert "(theme)" in dialog.text_color_button.text()
@@ -68,13 +68,13 @@ def test_high_contrast_wins_over_chosen_colours(harness: Harness) -> None:
     w = harness.window
     harness.settings.set(S.TRANSCRIPT_TEXT_COLOR, "#333333")
     harness.settings.set(S.TRANSCRIPT_BACKGROUND, "#eeeeee")
-    w.apply_reading_style()
+    w.reading_style.apply()
     role = QPalette.ColorRole
     assert w.panel.view.palette().color(role.Base).name() == "#eeeeee"
-    w.set_high_contrast(True)
+    w.reading_style.set_high_contrast(True)
     assert w.panel.view.palette().color(role.Base).name() == "#000000"
     assert w.panel.view.palette().color(role.Text).name() == "#ffffff"
-    w.set_high_contrast(False)
+    w.reading_style.set_high_contrast(False)
     assert w.panel.view.palette().color(role.Base).name() == "#eeeeee"
 
 
@@ -92,9 +92,9 @@ def test_style_is_restored_and_bad_values_are_ignored(qtbot: object, tmp_path: P
         # "#abc" is not #rrggbb: the theme's text colour is kept; the background is used.
         assert w.panel.view.palette().color(role.Base).name() == "#102030"
         assert w.panel.view.palette().color(role.Text).name() != "#aabbcc"
-        w.show_preferences()
-        assert w.preferences_dialog.font_family.currentData() == ""  # unknown: "Default"
-        w.preferences_dialog.reject()
+        w.dialogs.show_preferences()
+        assert w.dialogs.preferences_dialog.font_family.currentData() == ""  # unknown: "Default"
+        w.dialogs.preferences_dialog.reject()
     finally:
         h.window.close()
 
@@ -112,8 +112,8 @@ def test_out_of_range_numbers_in_the_settings_file_are_clamped(
         assert h.settings.get(S.TRANSCRIPT_LINE_SPACING) == 250
         assert h.settings.get(S.TRANSCRIPT_FONT_PT) == 96
         assert h.settings.get(S.VOLUME) == 0
-        h.window.show_preferences()  # no OverflowError from the spin boxes
-        assert h.window.preferences_dialog.line_spacing.value() == 250
-        h.window.preferences_dialog.reject()
+        h.window.dialogs.show_preferences()  # no OverflowError from the spin boxes
+        assert h.window.dialogs.preferences_dialog.line_spacing.value() == 250
+        h.window.dialogs.preferences_dialog.reject()
     finally:
         h.window.close()

@@ -17,7 +17,7 @@ from pytestqt.qtbot import QtBot
 
 from player.core.model import Cue, Transcript
 from player.core.text.search import SearchIndex, SearchOptions
-from player.ui.search_panel import HitMatches, SearchResultsModel, run_search
+from player.ui.search_results import HitMatches, SearchResultsModel, run_search
 from player.ui.widgets import TimelineSlider
 from tests.ui.conftest import Harness
 
@@ -99,7 +99,8 @@ def test_many_ticks_collapse_to_pixels_and_stay_clickable(qapp: QApplication) ->
 def test_height_only_resize_keeps_measured_rows(harness: Harness, tmp_path: Path) -> None:
     w = harness.window
     w.set_transcript(Transcript(cues=_cues(500)), str(tmp_path / "t.vtt"))
-    harness.qtbot.wait(120)  # the debounced relayout after the first show
+    # The debounced relayout after the first show.
+    harness.qtbot.waitUntil(lambda: not w.panel.relayout_pending(), timeout=3000)
     delegate = w.panel.delegate
     cleared: list[int] = []
     original = delegate.clear_cache
@@ -112,8 +113,9 @@ def test_height_only_resize_keeps_measured_rows(harness: Harness, tmp_path: Path
     viewport = w.panel.view.viewport()
     height, width = viewport.height(), viewport.width()
     w.resize(w.width(), w.height() - 120)  # e.g. a bar opening above the list
-    harness.qtbot.wait(150)
-    assert viewport.height() < height and viewport.width() == width
+    harness.qtbot.waitUntil(lambda: viewport.height() < height, timeout=3000)
+    assert viewport.width() == width
+    assert not w.panel.relayout_pending()
     assert cleared == [], "a height-only change must not re-measure every row"
     # A width change does re-measure (row heights depend on the width).
     w.resize(w.width() + 160, w.height())
@@ -136,7 +138,7 @@ def test_pausing_follow_does_not_widen_the_panel(harness: Harness, tmp_path: Pat
 def test_a_long_transcript_comes_with_its_search_index(tmp_path: Path) -> None:
     """Long transcripts get their search index in the parsing job (no second job competing
     for the GIL with the list's first layout); short ones get it after the first frame."""
-    from player.ui.window import SEARCH_INDEX_WITH_LOAD_CUES, _load_with_index
+    from player.ui.transcript_session import SEARCH_INDEX_WITH_LOAD_CUES, load_with_index
 
     def write(path: Path, count: int) -> str:
         blocks = [
@@ -147,10 +149,10 @@ def test_a_long_transcript_comes_with_its_search_index(tmp_path: Path) -> None:
         path.write_text("WEBVTT\n\n" + "\n".join(blocks), encoding="utf-8")
         return str(path)
 
-    long_one = _load_with_index(write(tmp_path / "long.vtt", SEARCH_INDEX_WITH_LOAD_CUES))
+    long_one = load_with_index(write(tmp_path / "long.vtt", SEARCH_INDEX_WITH_LOAD_CUES))
     assert long_one.search_index is not None
     assert len(long_one.search_index) == SEARCH_INDEX_WITH_LOAD_CUES
-    short_one = _load_with_index(write(tmp_path / "short.vtt", 20))
+    short_one = load_with_index(write(tmp_path / "short.vtt", 20))
     assert short_one.search_index is None
     assert len(short_one.transcript.cues) == 20
 

@@ -39,7 +39,7 @@ def test_ctrl_f_types_and_finds_with_accents_folded(harness: Harness, sample_aud
     assert w.search.status.text() == "1 hit"
     # The match is highlighted in the transcript and ticked on the timeline.
     assert w.model.data(w.model.index(hit.cue_index), Role.MATCHES) == [(hit.start, hit.end)]
-    assert w.slider.marks == [cue.start_ms]
+    assert w.transport.marks == [cue.start_ms]
 
 
 def test_enter_goes_to_hit_with_lead_in_and_pauses_following(
@@ -79,12 +79,12 @@ def test_escape_closes_clears_marks_and_follows_again(harness: Harness, sample_a
     w = harness.window
     harness.open(sample_audio, play=False)
     _search(harness, "the")
-    assert w.slider.marks
+    assert w.transport.marks
     assert not w.panel.is_following()  # the search box has focus
     w.search.next_hit()
     harness.qtbot.keyClick(w.search.edit, Qt.Key.Key_Escape)
     assert not w.search.isVisible()
-    assert w.slider.marks == []
+    assert w.transport.marks == []
     assert all(not w.model.data(w.model.index(r), Role.MATCHES) for r in range(w.model.rowCount()))
     assert w.panel.is_following()
 
@@ -171,14 +171,13 @@ def test_clicking_a_timeline_tick_goes_to_that_hit(harness: Harness, sample_audi
     _search(harness, "water")
     outcome = w.search.outcome
     assert outcome is not None
-    marks = w.slider.marks
+    marks = w.transport.marks
     assert len(marks) >= 2
-    x = w.slider._x_for(marks[1])
+    x = w.transport.slider._x_for(marks[1])
     from PySide6.QtCore import QPoint
 
-    harness.qtbot.mouseClick(
-        w.slider, Qt.MouseButton.LeftButton, pos=QPoint(x, w.slider.height() // 2)
-    )
+    slider = w.transport.slider
+    harness.qtbot.mouseClick(slider, Qt.MouseButton.LeftButton, pos=QPoint(x, slider.height() // 2))
     current = w.search.current_hit
     assert current is not None
     assert w.transcript.cues[outcome.result.hit(current).cue_index].start_ms == marks[1]  # type: ignore[union-attr]

@@ -9,10 +9,12 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QApplication
 
+from player.app.compose import open_from_args
+from player.app.options import validate_args
 from player.cli.dispatch import window_parser
 from player.ui import settings as S
-from player.ui.application import open_from_args, validate_args
 from player.ui.models import Role
+from player.ui.transcript_session import LoadPhase
 from tests.conftest import SAMPLE_DIR
 from tests.ui.conftest import Harness
 
@@ -109,8 +111,9 @@ def test_no_media_opens_the_sample(harness: Harness) -> None:
 def test_preferences_change_skip_steps_and_text_size(harness: Harness, sample_audio: Path) -> None:
     harness.open(sample_audio, play=False)
     w = harness.window
-    w.show_preferences()
-    dialog = w.preferences_dialog
+    w.dialogs.show_preferences()
+    dialog = w.dialogs.preferences_dialog
+    assert dialog is not None
     dialog.skip_forward.setValue(30)
     dialog.skip_back.setValue(10)
     dialog.font_size.setValue(20)
@@ -118,14 +121,14 @@ def test_preferences_change_skip_steps_and_text_size(harness: Harness, sample_au
     assert harness.settings.get(S.SKIP_FORWARD_MS) == 30000
     assert w.panel.view.font().pointSize() == 20
     harness.controller.seek(40000)
-    w.skip_forward()
+    w.transport.skip_forward()
     assert harness.controller.position_ms() == 70000
-    w.skip_back()
+    w.transport.skip_back()
     assert harness.controller.position_ms() == 60000
 
 
 def test_shortcut_table_lists_every_action_key(harness: Harness) -> None:
-    rows = dict(harness.window.shortcut_rows())
+    rows = dict(harness.window.menu_actions.shortcut_rows())
     assert rows["Play/Pause"] == "Ctrl+Space, Space, K"
     assert rows["Find in Transcript…"] == "Ctrl+F, /"
     assert rows["Back to Now"] == "Ctrl+J, Esc"
@@ -138,29 +141,31 @@ def test_high_contrast_palette_is_remembered(harness: Harness) -> None:
     from PySide6.QtGui import QPalette
 
     w = harness.window
-    w.set_high_contrast(True)
+    w.reading_style.set_high_contrast(True)
     pal = w.panel.view.palette()
     assert pal.color(QPalette.ColorRole.Base).name() == "#000000"
     assert pal.color(QPalette.ColorRole.Text).name() == "#ffffff"
     assert harness.settings.get(S.HIGH_CONTRAST) is True
-    w.set_high_contrast(False)
+    w.reading_style.set_high_contrast(False)
     assert w.panel.view.palette().color(QPalette.ColorRole.Base).name() != "#000000"
 
 
 def test_a_slow_parse_of_the_previous_file_does_not_land_on_the_next(
-    harness: Harness, tmp_path: Path
+    harness: Harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Open a file with a transcript, then at once one without: the first parse, finishing
     late, must not show its transcript under the second file's name."""
     import threading
 
-    import player.ui.window as mw
+    from player.ui import transcript_session
 
     gate = threading.Event()
-    real = mw._load_with_index
+    real = transcript_session.load_with_index
+    parsed: list[str] = []
 
     def slow(path: str) -> object:
         gate.wait(5)
+        parsed.append(path)
         return real(path)
 
     first = tmp_path / "first"
@@ -170,14 +175,16 @@ def test_a_slow_parse_of_the_previous_file_does_not_land_on_the_next(
     second = tmp_path / "second"
     second.mkdir()
     shutil.copy(SAMPLE_DIR / "briefing.opus", second / "b.opus")
-    mw._load_with_index = slow  # type: ignore[assignment]
-    try:
-        harness.window.open_media(first / "a.opus", play=False)
-        harness.window.open_media(second / "b.opus", play=False)
-        gate.set()
-        harness.qtbot.wait(300)
-        QApplication.processEvents()
-    finally:
-        mw._load_with_index = real
+    monkeypatch.setattr(transcript_session, "load_with_index", slow)
+    session = harness.window.session
+    harness.window.open_media(first / "a.opus", play=False)
+    harness.window.open_media(second / "b.opus", play=False)
+    assert session.is_busy()
+    gate.set()
+    # Until the late parse has been handed back (and dropped): the session is busy until then.
+    harness.qtbot.waitUntil(lambda: not session.is_busy(), timeout=10000)
+    assert parsed == [str(first / "a.vtt")]
     assert harness.window.transcript is None
     assert harness.window.model.rowCount() == 0
+    assert session.state.phase is LoadPhase.MISSING
+    assert session.state.source == str(second / "b.opus")

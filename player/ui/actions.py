@@ -1,0 +1,274 @@
+"""Every command of the window with its menu entry and keys, in one table.
+
+:class:`WindowActions` builds the menus; each action calls the part of the window that does the
+work (the controller, the transport bar, the transcript session, the search, the docks, the
+reading style, the dialogs). Keys come in two kinds (:class:`ShortcutSpec`): keys with a
+modifier always work; single letters can be turned off (WCAG 2.1.4) and never act while the user
+types in a text field. The same table gives the shortcuts dialog its rows.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, NamedTuple, Protocol
+
+from PySide6.QtCore import QObject, Qt, Slot
+from PySide6.QtGui import QAction, QKeySequence
+
+from player.ui import settings as S
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from PySide6.QtWidgets import QMainWindow, QMenu
+
+    from player.ui.controller import PlaybackController
+    from player.ui.dialogs import Dialogs
+    from player.ui.docks import Docks
+    from player.ui.search_coordinator import SearchCoordinator
+    from player.ui.style import ReadingStyle
+    from player.ui.transcript_session import TranscriptSession
+    from player.ui.transcript_view import TranscriptPanel
+    from player.ui.transport import TransportBar
+
+
+class ShortcutSpec(NamedTuple):
+    """An action's keys: ``keys`` always work; ``single_keys`` only when single-key shortcuts
+    are enabled (and never while typing in a text field — QLineEdit overrides them).
+
+    Named tuples rather than frozen dataclasses for the window's own records: defining a
+    dataclass compiles its methods (0.4-0.6 ms each at start-up)."""
+
+    keys: tuple[str, ...]
+    single_keys: tuple[str, ...] = ()
+
+
+class WindowCommands(Protocol):
+    """What the menus ask of the window itself (the rest goes to its parts)."""
+
+    def choose_media(self) -> None:
+        """Ask for a media file and open it."""
+
+    def choose_transcript(self) -> None:
+        """Ask for a transcript file and show it."""
+
+    def open_recent(self, path: str) -> None:
+        """Open a recently opened media file."""
+
+    def copy_current_quote(self) -> None:
+        """Copy the current cue as a quote."""
+
+    def close(self) -> bool:
+        """Close the window."""
+
+
+class WindowActions(QObject):
+    """The window's menus and actions; the actions other parts need are attributes
+    (``act_play``, ``act_follow``, ``act_captions``...)."""
+
+    def __init__(
+        self,
+        window: QMainWindow,
+        commands: WindowCommands,
+        *,
+        settings: S.Settings,
+        controller: PlaybackController,
+        session: TranscriptSession,
+        transport: TransportBar,
+        panel: TranscriptPanel,
+        search: SearchCoordinator,
+        docks: Docks,
+        style: ReadingStyle,
+        dialogs: Dialogs,
+    ) -> None:
+        super().__init__(window)
+        self._window = window
+        self._settings = settings
+        self._keyed: list[tuple[QAction, ShortcutSpec]] = []
+        self._recent_open = commands.open_recent
+        add, c = self._add, controller
+        mb = window.menuBar()
+
+        file_menu = mb.addMenu("&File")
+        add(file_menu, "Open &Media…", commands.choose_media, ShortcutSpec(("Ctrl+O",)))
+        add(
+            file_menu,
+            "Open &Transcript…",
+            commands.choose_transcript,
+            ShortcutSpec(("Ctrl+Shift+O",)),
+        )
+        self.recent_menu = file_menu.addMenu("Open &Recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        file_menu.addSeparator()
+        add(file_menu, "&Quit", commands.close, ShortcutSpec(("Ctrl+Q",)))
+
+        pb = mb.addMenu("&Playback")
+        self.act_play = add(
+            pb, "&Play/Pause", c.toggle_play, ShortcutSpec(("Ctrl+Space",), ("Space", "K"))
+        )
+        add(pb, "&Stop", c.stop, ShortcutSpec(("Ctrl+.",), ("S",)))
+        pb.addSeparator()
+        add(pb, "Skip &Back", transport.skip_back, ShortcutSpec(("Alt+Left",), ("J",)))
+        add(pb, "Skip &Forward", transport.skip_forward, ShortcutSpec(("Alt+Right",), ("L",)))
+        add(pb, "P&revious Cue", lambda: session.step_cue(-1), ShortcutSpec(("Alt+Up",), ("P",)))
+        add(pb, "&Next Cue", lambda: session.step_cue(1), ShortcutSpec(("Alt+Down",), ("N",)))
+        self.act_previous_chapter = add(
+            pb, "Previous C&hapter", transport.previous_chapter, ShortcutSpec(("Alt+PgUp",))
+        )
+        self.act_next_chapter = add(
+            pb, "Ne&xt Chapter", transport.next_chapter, ShortcutSpec(("Alt+PgDown",))
+        )
+        self.set_chapters_available(0)
+        self.act_add_bookmark = add(
+            pb, "Add Boo&kmark", docks.add_bookmark, ShortcutSpec(("Ctrl+B",), ("B",))
+        )
+        self.act_add_bookmark.setEnabled(docks.has_archive)
+        pb.addSeparator()
+        add(pb, "S&lower", lambda: c.step_rate(-1), ShortcutSpec(("Ctrl+Shift+Down",), ("[",)))
+        add(pb, "F&aster", lambda: c.step_rate(1), ShortcutSpec(("Ctrl+Shift+Up",), ("]",)))
+        add(pb, "N&ormal Speed", c.reset_rate, ShortcutSpec(("Ctrl+R",), ("=",)))
+        pb.addSeparator()
+        add(pb, "Volume &Up", lambda: c.set_volume(c.volume() + 5), ShortcutSpec(("Ctrl+Up",)))
+        add(pb, "Volume &Down", lambda: c.set_volume(c.volume() - 5), ShortcutSpec(("Ctrl+Down",)))
+        add(pb, "&Mute", c.toggle_mute, ShortcutSpec(("Ctrl+M",), ("M",)))
+        pb.addSeparator()
+        add(
+            pb,
+            "&Copy Current Cue as Quote",
+            commands.copy_current_quote,
+            ShortcutSpec(("Ctrl+Shift+C",)),
+        )
+
+        find = mb.addMenu("&Search")
+        add(find, "&Find in Transcript…", search.start_search, ShortcutSpec(("Ctrl+F",), ("/",)))
+        add(find, "Find &Next", search.next_hit, ShortcutSpec(("F3",)))
+        add(find, "Find &Previous", search.previous_hit, ShortcutSpec(("Shift+F3",)))
+
+        view = mb.addMenu("&View")
+        self.act_follow = add(
+            view,
+            "&Follow Playback",
+            panel.set_follow_enabled,
+            ShortcutSpec(("Ctrl+Shift+F",), ("F",)),
+            checkable=True,
+        )
+        self.act_follow.setChecked(True)
+        self.act_captions = add(
+            view,
+            "&Captions Under Video",
+            style.set_captions,
+            ShortcutSpec(("Ctrl+Shift+T",), ("C",)),
+            checkable=True,
+        )
+        self.act_library = add(
+            view, "&Library", docks.show_library, ShortcutSpec(("Ctrl+L",)), checkable=True
+        )
+        self.act_library.setEnabled(docks.has_archive)
+        self.act_bookmarks = add(
+            view,
+            "Boo&kmarks",
+            docks.show_bookmarks,
+            ShortcutSpec(("Ctrl+Shift+B",)),
+            checkable=True,
+        )
+        self.act_bookmarks.setEnabled(docks.has_archive)
+        add(view, "&Back to Now", search.escape, ShortcutSpec(("Ctrl+J", "Esc")))
+        view.addSeparator()
+        add(
+            view,
+            "La&rger Text",
+            lambda: style.change_font_size(1),
+            ShortcutSpec(("Ctrl++", "Ctrl+=")),
+        )
+        add(view, "S&maller Text", lambda: style.change_font_size(-1), ShortcutSpec(("Ctrl+-",)))
+        add(
+            view,
+            "&Default Text Size",
+            lambda: style.change_font_size(0),
+            ShortcutSpec(("Ctrl+0",)),
+        )
+        self.act_contrast = add(
+            view,
+            "&High Contrast",
+            style.set_high_contrast,
+            ShortcutSpec(("Ctrl+Shift+H",)),
+            checkable=True,
+        )
+        view.addSeparator()
+        self.act_single_keys = add(
+            view, "&Single-Key Shortcuts", self.set_single_key_shortcuts, checkable=True
+        )
+        view.addSeparator()
+        add(view, "&Preferences…", dialogs.show_preferences, ShortcutSpec(("Ctrl+,",)))
+        self.view_menu = view
+
+        help_menu = mb.addMenu("&Help")
+        add(
+            help_menu,
+            "&Keyboard Shortcuts",
+            lambda: dialogs.show_shortcuts(self.shortcut_rows()),
+            ShortcutSpec(("F1",)),
+        )
+        add(help_menu, "&About Briefing Player", dialogs.show_about)
+        self.set_single_key_shortcuts(settings.get(S.SINGLE_KEY_SHORTCUTS))
+
+        # Check marks and availability follow the parts' state, however it was changed.
+        panel.follow_enabled_changed.connect(self.act_follow.setChecked)
+        style.captions_changed.connect(self.act_captions.setChecked)
+        style.high_contrast_changed.connect(self.act_contrast.setChecked)
+        docks.library_shown.connect(self.act_library.setChecked)
+        docks.bookmarks_shown.connect(self.act_bookmarks.setChecked)
+        transport.chapters_changed.connect(self.set_chapters_available)
+
+    def _add(
+        self,
+        menu: QMenu,
+        text: str,
+        slot: Callable[..., object],
+        spec: ShortcutSpec | None = None,
+        *,
+        checkable: bool = False,
+    ) -> QAction:
+        action = QAction(self._window)  # not QAction(text, parent): see widgets.text_button
+        action.setText(text)
+        action.setCheckable(checkable)
+        action.triggered.connect(slot)
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        if spec is not None:
+            self._keyed.append((action, spec))
+        menu.addAction(action)
+        self._window.addAction(action)
+        return action
+
+    @Slot(bool)
+    def set_single_key_shortcuts(self, enabled: bool) -> None:
+        """Turn single-letter shortcuts on or off (WCAG 2.1.4)."""
+        self._settings.set(S.SINGLE_KEY_SHORTCUTS, enabled)
+        self.act_single_keys.setChecked(enabled)
+        for action, spec in self._keyed:
+            keys = list(spec.keys) + (list(spec.single_keys) if enabled else [])
+            action.setShortcuts([QKeySequence(k) for k in keys])
+
+    def shortcut_rows(self) -> list[tuple[str, str]]:
+        """(action, keys) for the shortcuts dialog and the README."""
+        rows = []
+        for action, spec in self._keyed:
+            keys = ", ".join(list(spec.keys) + list(spec.single_keys))
+            rows.append((action.text().replace("&", ""), keys))
+        return rows
+
+    @Slot(int)
+    def set_chapters_available(self, count: int) -> None:
+        """Enable the chapter keys when there are chapters."""
+        self.act_previous_chapter.setEnabled(count > 0)
+        self.act_next_chapter.setEnabled(count > 0)
+
+    @Slot()
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        recent = self._settings.get(S.RECENT_FILES)
+        if not recent:
+            action = self.recent_menu.addAction("(none)")
+            action.setEnabled(False)
+        for path in recent:
+            action = self.recent_menu.addAction(str(path))
+            action.triggered.connect(lambda _=False, p=str(path): self._recent_open(p))

@@ -1,0 +1,507 @@
+"""The briefing that is open: its media, its transcript (parsed off the GUI thread), the other
+transcripts beside it, its chapters, its search index and where to resume it.
+
+:class:`TranscriptSession` is the one owner of that state. Every background job it starts
+carries a token, and a result whose token is no longer current (the user opened something else
+meanwhile) is dropped. The transcript's loading state is an explicit :class:`TranscriptState`
+announced by ``state_changed``; the window shows it, nothing reads it back from a label.
+It talks to the controller, the model and the tracker; it knows no widget: what the user
+should see is announced by signal.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import enum
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
+
+from PySide6.QtCore import QLocale, QObject, QTimer, Signal, Slot
+
+from player.app import gc_pause
+from player.core.formats.load import load_transcript
+from player.core.media.sidecar import find_sidecars, preferred_transcript
+from player.core.model import Transcript, TranscriptError
+from player.core.timeline.cue_index import CueIndex
+from player.playback.base import PlaybackError, PlaybackState
+from player.ui import settings as S
+from player.ui.jobs import JobList, start_job
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from player.core.archive.library import Archive, BriefingRow
+    from player.core.media.sidecar import SidecarCandidate
+    from player.core.text.search import SearchIndex
+    from player.ui.controller import CueTracker, PlaybackController
+    from player.ui.models import TranscriptModel
+
+RESUME_MIN_MS = 5000  # positions this close to the start or the end are not remembered
+SEARCH_INDEX_DELAY_MS = 100
+SEARCH_INDEX_WITH_LOAD_CUES = 2000  # from this length the search index comes with the parse
+CHAPTERS_DELAY_MS = 200  # the chapters file is read this long after the media opens
+
+
+class LoadedTranscript(NamedTuple):
+    """A transcript parsed off the GUI thread, with its lookup index (and, for a long one, its
+    search index)."""
+
+    path: str
+    transcript: Transcript
+    cue_index: CueIndex
+    search_index: SearchIndex | None = None
+
+
+def build_search_index(transcript: Transcript) -> SearchIndex:
+    """The search index of a transcript (runs on a worker thread)."""
+    # Imported only now: the search engine and the regex module are not needed for the first
+    # frame.
+    from player.core.text.search import SearchIndex
+
+    with gc_pause.paused():
+        return SearchIndex(transcript.cues)
+
+
+def load_with_index(path: str) -> LoadedTranscript:
+    """Parse a transcript and build its cue index (runs on a worker thread)."""
+    with gc_pause.paused():
+        transcript = load_transcript(path)
+        index = CueIndex(transcript.cues)
+    search_index = None
+    if len(transcript.cues) >= SEARCH_INDEX_WITH_LOAD_CUES:
+        # A long transcript gets its search index in this job, before it is shown: built in a
+        # second job it would compete for the GIL with the list's layout of the first rows
+        # (every row height is a Python call), stalling the window for 50-100 ms.
+        search_index = build_search_index(transcript)
+    return LoadedTranscript(path, transcript, index, search_index)
+
+
+class LoadPhase(enum.Enum):
+    """Where the transcript of the open briefing stands."""
+
+    NONE = "none"  # no transcript (nothing opened yet, or cleared)
+    MISSING = "missing"  # the media has no transcript beside it
+    LOADING = "loading"  # being parsed on a worker thread
+    READY = "ready"  # shown
+    FAILED = "failed"  # could not be read
+
+
+class TranscriptState(NamedTuple):
+    """The transcript's loading state, as ``state_changed`` announces it.
+
+    ``source`` is the file concerned: the transcript (LOADING, READY, FAILED) or the media that
+    has none (MISSING). ``transcript`` is set when READY, ``error`` (a message for the user)
+    when FAILED.
+    """
+
+    phase: LoadPhase
+    source: str | None = None
+    transcript: Transcript | None = None
+    error: str = ""
+
+    def title(self) -> str:
+        """The line shown above the transcript for this state."""
+        name = Path(self.source).name if self.source else ""
+        if self.phase is LoadPhase.LOADING:
+            return f"Loading {name}…"
+        if self.phase is LoadPhase.READY and self.transcript is not None:
+            title = f"Transcript — {name}"
+            if self.transcript.language:
+                title += f" ({self.transcript.language})"
+            if self.transcript.machine_generated:
+                title += " — machine-generated"
+            return title
+        return "Transcript (none)"
+
+
+class TranscriptSession(QObject):
+    """Opens media and transcripts; owns the open transcript, its search index, its chapters
+    and the resume position.
+
+    Signals:
+      media_opening(str): this media file is being opened (its path, resolved).
+      media_failed(str): the media cannot be played (a message for the user).
+      media_changed(object): the media now loaded (str path), None when it could not be loaded.
+      media_opened(str, bool): the media plays (path, whether it has video).
+      resume_offered(str, int): the media was left at this position (ms) last time.
+      state_changed(object): the transcript's new :class:`TranscriptState`.
+      transcript_loaded(object): the Transcript now shown.
+      alternatives_changed(object, int): the transcripts found beside the media as (label,
+        path) pairs, and the index of the one opened; [] when there is no choice to offer.
+      search_index_changed(object): the SearchIndex of the transcript shown (None: not yet).
+      chapters_loaded(object): the chapter cues of the media (a tuple, () for none).
+      message(str): a one-line status for the user.
+    """
+
+    media_opening = Signal(str)
+    media_failed = Signal(str)
+    media_changed = Signal(object)
+    media_opened = Signal(str, bool)
+    resume_offered = Signal(str, int)
+    state_changed = Signal(object)
+    transcript_loaded = Signal(object)
+    alternatives_changed = Signal(object, int)
+    search_index_changed = Signal(object)
+    chapters_loaded = Signal(object)
+    message = Signal(str)
+
+    def __init__(
+        self,
+        controller: PlaybackController,
+        settings: S.Settings,
+        model: TranscriptModel,
+        tracker: CueTracker,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._controller = controller
+        self._settings = settings
+        self._model = model
+        self._tracker = tracker
+        self._state = TranscriptState(LoadPhase.NONE)
+        self._transcript: Transcript | None = None
+        self._path: str | None = None
+        self._cue_index: CueIndex | None = None
+        self._search_index: SearchIndex | None = None
+        self._archive: Archive | None = None
+        self._load_token = 0
+        self._chapters_token = 0
+        self._jobs = JobList()
+        self._pending_jobs = 0  # started, result not yet handed back (stale ones included)
+        self._index_timer = self._single_shot(SEARCH_INDEX_DELAY_MS, self._build_search_index)
+        self._chapters_timer = self._single_shot(CHAPTERS_DELAY_MS, self._read_chapters)
+        self._chapters_path: Path | None = None
+        controller.state_changed.connect(self._on_playback_state)
+
+    def _single_shot(self, delay_ms: int, slot: Callable[[], None]) -> QTimer:
+        timer = QTimer(self)
+        timer.setSingleShot(True)
+        timer.setInterval(delay_ms)
+        timer.timeout.connect(slot)
+        return timer
+
+    # ----- queries ----------------------------------------------------------------------------
+
+    @property
+    def state(self) -> TranscriptState:
+        """The transcript's loading state."""
+        return self._state
+
+    @property
+    def transcript(self) -> Transcript | None:
+        """The transcript shown, or None."""
+        return self._transcript
+
+    @property
+    def path(self) -> str | None:
+        """The file of the transcript shown, or None."""
+        return self._path
+
+    @property
+    def search_index(self) -> SearchIndex | None:
+        """The search index of the transcript shown (None until it is built)."""
+        return self._search_index
+
+    def is_busy(self) -> bool:
+        """Whether a parse, an index build or a chapters read is scheduled or running, or its
+        result is still to be handed back (even one that will be dropped as stale)."""
+        return (
+            self._pending_jobs > 0
+            or self._index_timer.isActive()
+            or self._chapters_timer.isActive()
+        )
+
+    # ----- opening media ----------------------------------------------------------------------
+
+    def open_media(
+        self,
+        path: str | Path,
+        *,
+        transcript: str | Path | None = None,
+        at_ms: int | None = None,
+        play: bool = True,
+    ) -> bool:
+        """Open media (and its transcript); problems are announced, never raised. True if it
+        plays."""
+        self.save_position()
+        path = Path(path).expanduser()
+        with contextlib.suppress(OSError):
+            path = path.resolve()
+        self.media_opening.emit(str(path))
+        playable = True
+        try:
+            self._controller.load(path)
+        except PlaybackError as err:
+            playable = False
+            self.media_failed.emit(str(err))
+        self.media_changed.emit(self._controller.media_path)
+        if not playable:
+            self.open_for_media(path, transcript)
+            return False
+        self._settings.add_recent(str(path))
+        self.media_opened.emit(str(path), self._controller.has_video())
+        resume = self._settings.resume_position(str(path))
+        if at_ms is not None:
+            self._controller.seek(at_ms)
+        elif resume is not None and resume > RESUME_MIN_MS:
+            self.resume_offered.emit(str(path), resume)
+        if play:
+            self._controller.play()
+        # The transcript's parse starts last: its worker takes turns with this thread for the
+        # GIL, and from here on this thread mostly runs Qt's C++ (layout, first paint), which
+        # lets the worker run (measured: 5-10 ms sooner to "playing with the transcript").
+        self.open_for_media(path, transcript)
+        self.message.emit(f"Opened {path.name}")
+        return True
+
+    def open_briefing(self, row: BriefingRow) -> None:
+        """Open a briefing of the library (its indexed transcript, if any)."""
+        if row.has_media:
+            self.open_media(row.path, transcript=row.transcript_path)
+        elif row.transcript_path:
+            # The media is gone: the transcript stays readable, and playback stops.
+            self._controller.stop()
+            self.media_failed.emit(f"No media file was found for {Path(row.path).name}.")
+            self.alternatives_changed.emit([], -1)
+            self.open_transcript(row.transcript_path)
+
+    def open_for_media(self, media: Path, transcript: str | Path | None = None) -> None:
+        """Open ``transcript``, or the one beside ``media`` that suits the user's languages
+        best, and the media's chapters file. One look at the folder finds both."""
+        try:
+            sidecars = find_sidecars(media)
+        except OSError:
+            sidecars = []
+        if transcript is not None:
+            self.alternatives_changed.emit([], -1)
+            self.open_transcript(transcript)
+        else:
+            self._open_sidecar(media, [c for c in sidecars if c.kind == "transcript"])
+        self._open_chapters(next((c.path for c in sidecars if c.kind == "chapters"), None))
+
+    def _open_sidecar(self, media: Path, candidates: list[SidecarCandidate]) -> None:
+        if not candidates:
+            self.alternatives_changed.emit([], -1)
+            self._clear(TranscriptState(LoadPhase.MISSING, str(media)))
+            return
+        langs = [n.replace("-", "_") for n in QLocale.system().uiLanguages()]
+        langs += [lang.split("_")[0] for lang in langs]
+        chosen = preferred_transcript(candidates, langs) or candidates[0]
+        if len(candidates) > 1:
+            choices = [
+                (f"{c.language or 'default'} — {c.path.name}", str(c.path)) for c in candidates
+            ]
+            self.alternatives_changed.emit(choices, candidates.index(chosen))
+        else:
+            self.alternatives_changed.emit([], -1)
+        self.open_transcript(chosen.path)
+
+    # ----- the transcript ---------------------------------------------------------------------
+
+    def open_transcript(self, path: str | Path) -> None:
+        """Parse a transcript on a worker thread; it is shown when it is ready."""
+        self._load_token += 1
+        token = self._load_token
+        self._set_state(TranscriptState(LoadPhase.LOADING, str(path)))
+        self._start(token, lambda: load_with_index(str(path)), self._on_loaded, self._on_failed)
+
+    def set_transcript(
+        self,
+        transcript: Transcript,
+        path: str,
+        index: CueIndex | None = None,
+        search_index: SearchIndex | None = None,
+    ) -> None:
+        """Show a loaded transcript (``index`` and ``search_index`` when they were built off
+        the GUI thread)."""
+        self._index_timer.stop()
+        self._transcript = transcript
+        self._path = path
+        self._model.set_cues(transcript.cues)
+        self._tracker.set_cues(transcript.cues, index)
+        self._cue_index = self._tracker.index
+        self._set_search_index(search_index)
+        if search_index is None:
+            # A short transcript's search index is built a moment later, once the window has
+            # painted it (the search module is not needed for the first frame); a worker
+            # holding the GIL would slow every Python call the list makes while it lays out.
+            self._index_timer.start()
+        self._tracker.update_position(self._controller.position_ms())
+        self._set_state(TranscriptState(LoadPhase.READY, path, transcript))
+        self.transcript_loaded.emit(transcript)
+
+    def _clear(self, state: TranscriptState) -> None:
+        self._load_token += 1  # a parse still running for the previous file must not land
+        self._index_timer.stop()
+        self._transcript = None
+        self._path = None
+        self._cue_index = None
+        self._model.set_cues(())
+        self._tracker.set_cues(())
+        self._set_search_index(None)
+        self._set_state(state)
+
+    def _set_state(self, state: TranscriptState) -> None:
+        self._state = state
+        self.state_changed.emit(state)
+
+    @Slot(int, object)
+    def _on_loaded(self, token: int, loaded: object) -> None:
+        self._pending_jobs -= 1
+        if token != self._load_token or not isinstance(loaded, LoadedTranscript):
+            return
+        self.set_transcript(loaded.transcript, loaded.path, loaded.cue_index, loaded.search_index)
+
+    @Slot(int, object)
+    def _on_failed(self, token: int, err: object) -> None:
+        self._pending_jobs -= 1
+        if token != self._load_token:
+            return
+        if isinstance(err, TranscriptError):
+            message, where = str(err), err.path or ""
+        else:  # an unexpected bug: still a message, never a traceback for the user
+            message, where = f"unexpected error: {err!r}", ""
+        text = f"Could not read the transcript {Path(where).name if where else ''}: {message}"
+        self._clear(TranscriptState(LoadPhase.FAILED, where or None, error=text))
+
+    def step_cue(self, direction: int) -> None:
+        """Go to the next cue's start (+1), or to the current cue's start, or the previous
+        cue's when just past a start (-1)."""
+        index, transcript = self._cue_index, self._transcript
+        if index is None or transcript is None:
+            return
+        t_ms = self._controller.position_ms()
+        if direction > 0:
+            found = index.next_start_after(t_ms)
+        else:
+            found = index.previous_start_before(t_ms, grace_ms=1000)
+        if found is not None:
+            self._controller.seek(transcript.cues[found].start_ms)
+
+    # ----- the search index -------------------------------------------------------------------
+
+    def _set_search_index(self, index: SearchIndex | None) -> None:
+        self._search_index = index
+        self.search_index_changed.emit(index)
+
+    @Slot()
+    def _build_search_index(self) -> None:
+        transcript = self._transcript
+        if transcript is None:
+            return
+        self._start(
+            self._load_token,
+            lambda: build_search_index(transcript),
+            self._on_search_index_ready,
+            self._on_search_index_failed,
+        )
+
+    @Slot(int, object)
+    def _on_search_index_ready(self, token: int, index: object) -> None:
+        self._pending_jobs -= 1
+        if token == self._load_token:
+            self._set_search_index(index)  # type: ignore[arg-type]
+
+    @Slot(int, object)
+    def _on_search_index_failed(self, token: int, err: object) -> None:
+        self._pending_jobs -= 1
+        if token == self._load_token:
+            self.message.emit(f"Search is not available for this transcript: {err}")
+
+    # ----- chapters ---------------------------------------------------------------------------
+
+    def _open_chapters(self, path: Path | None) -> None:
+        """Read a chapters file (``NAME.chapters.vtt`` beside the media) on a worker; None
+        clears the chapters."""
+        self._chapters_token += 1
+        self._chapters_path = path
+        self._chapters_timer.stop()
+        self.chapters_loaded.emit(())
+        if path is not None:
+            # Read a moment later: the chapter menu is not needed for the first frame, and a
+            # second parse at once takes turns with the transcript's and the first paint for
+            # the GIL and the CPU (measured: 2-10 ms later to "playing with the transcript").
+            self._chapters_timer.start()
+
+    @Slot()
+    def _read_chapters(self) -> None:
+        path = self._chapters_path
+        if path is not None:
+            self._start(
+                self._chapters_token,
+                lambda: load_transcript(path),
+                self._on_chapters_ready,
+                self._on_chapters_failed,
+            )
+
+    @Slot(int, object)
+    def _on_chapters_ready(self, token: int, loaded: object) -> None:
+        self._pending_jobs -= 1
+        if token == self._chapters_token and isinstance(loaded, Transcript):
+            self.chapters_loaded.emit(loaded.cues)
+            if loaded.warnings:
+                w = loaded.warnings[0]
+                name = Path(loaded.source or "chapters").name
+                where = f"{name}:{w.line}" if w.line is not None else name
+                self.message.emit(f"Chapters: {where}: {w.message}")
+
+    @Slot(int, object)
+    def _on_chapters_failed(self, token: int, err: object) -> None:
+        self._pending_jobs -= 1
+        if token == self._chapters_token:
+            if isinstance(err, TranscriptError):
+                detail = f"{Path(err.path).name}: {err}" if err.path else str(err)
+            else:  # a bug: still one line in the status bar, never a traceback
+                detail = f"unexpected error: {err!r}"
+            self.message.emit(f"Chapters not shown: {detail}")
+
+    # ----- resume -----------------------------------------------------------------------------
+
+    def set_archive(self, archive: Archive | None) -> None:
+        """The library, whose "last position" column shows where each file was left."""
+        self._archive = archive
+
+    def forget_position(self, media: str) -> None:
+        """Start ``media`` from the beginning next time."""
+        self._settings.set_resume_position(media, None)
+
+    @Slot()
+    def save_position(self) -> None:
+        """Remember where the current media is, for the resume offer next time."""
+        path = self._controller.media_path
+        if not path:
+            return
+        t_ms = self._controller.position_ms()
+        length = self._controller.length_ms()
+        near_end = length > 0 and t_ms > length - RESUME_MIN_MS
+        if self._controller.state() is PlaybackState.ENDED or near_end:
+            self._settings.set_resume_position(path, None)
+            remembered = 0
+        elif t_ms > RESUME_MIN_MS:
+            self._settings.set_resume_position(path, t_ms)
+            remembered = t_ms
+        else:
+            return
+        if self._archive is not None:
+            # The library shows "last position"; the settings file stays the main copy.
+            from player.core.archive.library import ArchiveError
+
+            with contextlib.suppress(ArchiveError):
+                self._archive.set_position(path, remembered)
+
+    @Slot(object)
+    def _on_playback_state(self, state: PlaybackState) -> None:
+        if state is PlaybackState.ENDED and self._controller.media_path:
+            self.forget_position(self._controller.media_path)
+
+    # ----- jobs -------------------------------------------------------------------------------
+
+    def _start(
+        self,
+        token: int,
+        fn: Callable[[], object],
+        on_finished: Callable[[int, object], None],
+        on_failed: Callable[[int, object], None],
+    ) -> None:
+        self._pending_jobs += 1
+        self._jobs.add(start_job(token, fn, on_finished, on_failed))
