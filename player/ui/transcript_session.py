@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from player.ui.models import TranscriptModel
 
 RESUME_MIN_MS = 5000  # positions this close to the start or the end are not remembered
+SAVE_POSITION_EVERY_MS = 5000  # the position is remembered this often (and on closing)
 SEARCH_INDEX_DELAY_MS = 100
 SEARCH_INDEX_WITH_LOAD_CUES = 2000  # from this length the search index comes with the parse
 CHAPTERS_DELAY_MS = 200  # the chapters file is read this long after the media opens
@@ -172,6 +173,10 @@ class TranscriptSession(QObject):
         self._chapters_timer = self._single_shot(CHAPTERS_DELAY_MS, self._read_chapters)
         self._chapters_path: Path | None = None
         controller.state_changed.connect(self._on_playback_state)
+        self._save_timer = QTimer(self)
+        self._save_timer.setInterval(SAVE_POSITION_EVERY_MS)
+        self._save_timer.timeout.connect(self.save_position)
+        self._save_timer.start()
 
     def _single_shot(self, delay_ms: int, slot: Callable[[], None]) -> QTimer:
         timer = QTimer(self)
@@ -488,6 +493,11 @@ class TranscriptSession(QObject):
 
             with contextlib.suppress(ArchiveError):
                 self._archive.set_position(path, remembered)
+
+    def close(self) -> None:
+        """Remember the position one last time and stop remembering it."""
+        self.save_position()
+        self._save_timer.stop()
 
     @Slot(object)
     def _on_playback_state(self, state: PlaybackState) -> None:

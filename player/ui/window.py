@@ -1,12 +1,7 @@
 """The main window: lays out the media area, the transcript panel, the transport bar, the menus
-and the status bar, and wires its parts together. The work is done by the parts:
-
-* :mod:`~player.ui.transcript_session`: opening media, transcripts, chapters; resume;
-* :mod:`~player.ui.transport`: the transport bar (talks to the controller);
-* :mod:`~player.ui.search_coordinator`: search hits in the transcript, on the seek bar, in
-  other briefings;
-* :mod:`~player.ui.docks`: the library and bookmarks docks;
-* :mod:`~player.ui.actions`: menus and keys; :mod:`~player.ui.dialogs`; :mod:`~player.ui.style`.
+and the status bar, and wires its parts together. The parts do the work: ``transcript_session``
+(opening media, transcripts, chapters; resume), ``transport``, ``search_coordinator``, ``docks``,
+``actions`` (menus and keys), ``dialogs`` and ``style``.
 
 The window never calls libVLC: it talks to the :class:`PlaybackController`. Every problem is
 shown in the window, never raised.
@@ -17,9 +12,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QByteArray, Qt, Signal, Slot
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QComboBox, QMainWindow, QPushButton, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QMainWindow, QSplitter, QVBoxLayout, QWidget
 
 from player.core.media.sidecar import MEDIA_EXTENSIONS, TRANSCRIPT_EXTENSIONS
 from player.core.timeline.timecode import format_clock
@@ -31,11 +26,12 @@ from player.ui.docks import Docks
 from player.ui.media_area import MediaArea
 from player.ui.models import TranscriptModel, quote_for
 from player.ui.search_coordinator import SearchCoordinator
+from player.ui.status_bar import StatusBar
 from player.ui.style import ReadingStyle
 from player.ui.transcript_session import LoadPhase, TranscriptSession, TranscriptState
 from player.ui.transcript_view import TranscriptPanel
 from player.ui.transport import TransportBar
-from player.ui.widgets import InfoBar, plain_label
+from player.ui.widgets import InfoBar
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -43,13 +39,10 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 
     from player.core.model import Transcript
-    from player.core.text.search import SearchIndex
-    from player.core.timeline.cue_index import CueIndex
     from player.ui.controller import PlaybackController
     from player.ui.search_panel import SearchPanel
 
 EMBED_PLATFORMS = frozenset({"xcb", "windows", "cocoa"})
-SAVE_POSITION_EVERY_MS = 5000
 
 
 class MainWindow(QMainWindow):
@@ -88,8 +81,9 @@ class MainWindow(QMainWindow):
         self.transport = TransportBar(controller, settings, self)
         self.panel = TranscriptPanel(self.model, self)
         self.info_bar = InfoBar(self)
+        self.status = StatusBar(self)
+        self.setStatusBar(self.status)
         self._build_layout()
-        self._build_status_bar()
         self.session = TranscriptSession(controller, settings, self.model, self.tracker, self)
         self.search_coordinator = SearchCoordinator(
             session=self.session,
@@ -124,10 +118,6 @@ class MainWindow(QMainWindow):
         self.panel.set_follow_enabled(settings.get(S.FOLLOW_ENABLED))
         self.reading_style.set_high_contrast(settings.get(S.HIGH_CONTRAST))  # applies the style
         self.reading_style.set_captions(settings.get(S.CAPTIONS))
-        self._save_timer = QTimer(self)
-        self._save_timer.setInterval(SAVE_POSITION_EVERY_MS)
-        self._save_timer.timeout.connect(self.save_position)
-        self._save_timer.start()
 
     # ----- construction ---------------------------------------------------------------------
 
@@ -155,22 +145,8 @@ class MainWindow(QMainWindow):
         self.video_surface, self.media_error = self.media.video_surface, self.media.error
         self.caption_bar = self.media.caption_bar
         self.play_button, self.mute_button = self.transport.play_button, self.transport.mute_button
-
-    def _build_status_bar(self) -> None:
-        bar = self.statusBar()
-        self.status_label = plain_label("", self)
-        self.status_label.setAccessibleName("Status")
-        bar.addWidget(self.status_label, 1)
-        self.warnings_button = QPushButton(self)
-        self.warnings_button.setFlat(True)
-        self.warnings_button.setAccessibleName("Transcript warnings")
-        self.warnings_button.hide()
-        bar.addPermanentWidget(self.warnings_button)
-        self.language_box = QComboBox(self)
-        self.language_box.setAccessibleName("Transcript language")
-        self.language_box.setToolTip("Transcript to show")
-        self.language_box.hide()
-        bar.addPermanentWidget(self.language_box)
+        self.status_label, self.warnings_button = self.status.label, self.status.warnings_button
+        self.language_box = self.status.language_box
 
     def _connect(self) -> None:
         c, session, docks = self.controller, self.session, self.docks
@@ -181,7 +157,9 @@ class MainWindow(QMainWindow):
         self.tracker.word_changed.connect(self.panel.set_current_word)
         self.panel.seek_requested.connect(c.seek_and_play)
         self.panel.following_changed.connect(self._on_following_changed)
-        self.panel.follow_enabled_changed.connect(self._on_follow_toggled)
+        self.panel.follow_enabled_changed.connect(
+            lambda on: self.settings.set(S.FOLLOW_ENABLED, on)
+        )
         self.transport.cue_step_requested.connect(session.step_cue)
         session.media_opening.connect(self._on_media_opening)
         session.media_failed.connect(self._show_media_error)
@@ -190,17 +168,17 @@ class MainWindow(QMainWindow):
         session.resume_offered.connect(self._offer_resume)
         session.state_changed.connect(self._on_transcript_state)
         session.transcript_loaded.connect(self.transcript_loaded)
-        session.alternatives_changed.connect(self._on_alternatives)
+        session.alternatives_changed.connect(self.status.set_transcript_choices)
         session.chapters_loaded.connect(self.transport.set_chapters)
-        self.language_box.activated.connect(self._on_language_chosen)
-        self.warnings_button.clicked.connect(self.show_warnings)
+        self.status.transcript_chosen.connect(self.open_transcript)
+        self.status.warnings_requested.connect(self.show_warnings)
         docks.archive_changed.connect(self.search_coordinator.set_archive)
         docks.archive_changed.connect(session.set_archive)
         docks.open_requested.connect(session.open_briefing)
         docks.seek_requested.connect(c.seek_and_play)
         self.dialogs.preferences_applied.connect(self._apply_preferences)
         for part in (session, self.transport, docks):
-            part.message.connect(self._set_status)
+            part.message.connect(self.status.show_status)
 
     # ----- layout persistence ---------------------------------------------------------------
 
@@ -235,16 +213,6 @@ class MainWindow(QMainWindow):
     def open_transcript(self, path: str | Path) -> None:
         """Parse a transcript on a worker thread; the panel fills in when it is ready."""
         self.session.open_transcript(path)
-
-    def set_transcript(
-        self,
-        transcript: Transcript,
-        path: str,
-        index: CueIndex | None = None,
-        search_index: SearchIndex | None = None,
-    ) -> None:
-        """Show a loaded transcript."""
-        self.session.set_transcript(transcript, path, index, search_index)
 
     @property
     def transcript(self) -> Transcript | None:
@@ -285,11 +253,6 @@ class MainWindow(QMainWindow):
         """Esc: close the search if it is open, then go back to the current cue."""
         self.search_coordinator.escape()
 
-    @Slot()
-    def save_position(self) -> None:
-        """Remember where the current media is, for the resume offer next time."""
-        self.session.save_position()
-
     # ----- what the menus ask of the window (actions.WindowCommands) ------------------------
 
     @Slot()
@@ -318,7 +281,7 @@ class MainWindow(QMainWindow):
         if row >= 0:
             text = quote_for(self.model.cues[row])
             QGuiApplication.clipboard().setText(text)
-            self._set_status(f"Copied: {text[:80]}")
+            self.status.show_status(f"Copied: {text[:80]}")
 
     @Slot()
     def show_warnings(self) -> None:
@@ -345,7 +308,7 @@ class MainWindow(QMainWindow):
     @Slot(str)
     def _show_media_error(self, message: str) -> None:
         self.media.show_error(message)
-        self._set_status(message)
+        self.status.show_status(message)
 
     @Slot(str, int)
     def _offer_resume(self, path: str, t_ms: int) -> None:
@@ -360,11 +323,9 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_transcript_state(self, state: TranscriptState) -> None:
         self.panel.set_title(state.title())
-        count = len(state.transcript.warnings) if state.transcript is not None else 0
-        if count:
-            self.warnings_button.setText(f"⚠ {count} transcript warning{'s' if count != 1 else ''}")
         if state.phase is not LoadPhase.LOADING:
-            self.warnings_button.setVisible(count > 0)
+            warnings = state.transcript.warnings if state.transcript is not None else ()
+            self.status.set_warning_count(len(warnings))
         if state.phase is LoadPhase.READY and state.transcript is not None:
             self.media.fit_captions(state.transcript.cues)
         elif state.phase is LoadPhase.MISSING:
@@ -376,22 +337,7 @@ class MainWindow(QMainWindow):
         elif state.phase is LoadPhase.FAILED:
             open_other = ("Open another transcript…", self.choose_transcript)
             self.info_bar.show_message(state.error, [open_other])
-            self._set_status(state.error)
-
-    @Slot(object, int)
-    def _on_alternatives(self, choices: list[tuple[str, str]], current: int) -> None:
-        self.language_box.clear()
-        for label, path in choices:
-            self.language_box.addItem(label, path)
-        if choices:
-            self.language_box.setCurrentIndex(current)
-        self.language_box.setVisible(bool(choices))
-
-    @Slot(int)
-    def _on_language_chosen(self, i: int) -> None:
-        path = self.language_box.itemData(i)
-        if path:
-            self.open_transcript(path)
+            self.status.show_status(state.error)
 
     @Slot(int)
     def _on_current_cue(self, row: int) -> None:
@@ -400,22 +346,14 @@ class MainWindow(QMainWindow):
 
     @Slot(bool)
     def _on_following_changed(self, following: bool) -> None:
-        self._set_status(
+        self.status.show_status(
             "Following playback" if following else "Following paused — Ctrl+J or Esc: back to now"
         )
-
-    @Slot(bool)
-    def _on_follow_toggled(self, enabled: bool) -> None:
-        self.settings.set(S.FOLLOW_ENABLED, enabled)
 
     @Slot()
     def _apply_preferences(self) -> None:
         self.reading_style.apply()
         self.menu_actions.set_single_key_shortcuts(self.settings.get(S.SINGLE_KEY_SHORTCUTS))
-
-    @Slot(str)
-    def _set_status(self, text: str) -> None:
-        self.status_label.setText(text)
 
     # ----- drag & drop, closing -------------------------------------------------------------
 
@@ -447,10 +385,9 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Save position, layout and settings; release the player."""
-        self.save_position()
+        self.session.close()
         self.save_layout()
         self.settings.sync()
-        self._save_timer.stop()
         self.docks.close()
         self.controller.shutdown()
         super().closeEvent(event)

@@ -65,7 +65,7 @@ def test_results_model_pages_rows_and_loads_on_demand(qapp: QApplication) -> Non
 def test_stepping_past_the_loaded_hits_selects_the_hit(harness: Harness, tmp_path: Path) -> None:
     w = harness.window
     cues = _cues(2000)
-    w.set_transcript(Transcript(cues=cues), str(tmp_path / "long.vtt"))
+    w.session.set_transcript(Transcript(cues=cues), str(tmp_path / "long.vtt"))
     w.start_search()
     w.search.edit.setText("line")
     w.search.run_now()
@@ -98,7 +98,7 @@ def test_many_ticks_collapse_to_pixels_and_stay_clickable(qapp: QApplication) ->
 
 def test_height_only_resize_keeps_measured_rows(harness: Harness, tmp_path: Path) -> None:
     w = harness.window
-    w.set_transcript(Transcript(cues=_cues(500)), str(tmp_path / "t.vtt"))
+    w.session.set_transcript(Transcript(cues=_cues(500)), str(tmp_path / "t.vtt"))
     # The debounced relayout after the first show.
     harness.qtbot.waitUntil(lambda: not w.panel.relayout_pending(), timeout=3000)
     delegate = w.panel.delegate
@@ -125,7 +125,7 @@ def test_height_only_resize_keeps_measured_rows(harness: Harness, tmp_path: Path
 
 def test_pausing_follow_does_not_widen_the_panel(harness: Harness, tmp_path: Path) -> None:
     w = harness.window
-    w.set_transcript(Transcript(cues=_cues(200)), str(tmp_path / ("a-long-title-" * 8 + ".vtt")))
+    w.session.set_transcript(Transcript(cues=_cues(200)), str(tmp_path / ("a-long-title-" * 8 + ".vtt")))
     QApplication.processEvents()
     before = w.panel.width()
     w.panel.pause_following()
