@@ -5,7 +5,13 @@ may arrive on libVLC threads) and re-emits them as typed Qt signals on the GUI t
 libVLC's step-wise time reports it runs an interpolating :class:`MediaClock`, ticking a precise
 timer while playing, so the position (and the current cue derived from it) moves smoothly.
 
-:class:`CueTracker` turns positions into "current cue changed" signals using a ``CueIndex``.
+The backend owns the playback state: the controller *mirrors* it (``state()`` is the last state
+the backend reported, announced once by ``state_changed``) and never sets it itself; commands
+ask the backend and wait for its answer. The timer runs exactly while the mirrored state is
+PLAYING.
+
+:class:`CueTracker` turns positions into "current cue changed" signals; the logic is the pure
+:class:`~player.core.timeline.tracker.CurrentCueTracker`, the one owner of the current cue.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 
 from player.core.model import Cue
 from player.core.timeline.cue_index import CueIndex
+from player.core.timeline.tracker import CurrentCueTracker
 from player.playback.base import (
     MAX_RATE,
     MIN_RATE,
@@ -46,7 +53,7 @@ class PlaybackController(QObject):
 
     Signals (all emitted on the GUI thread, only on change):
       position_changed(int): interpolated position in ms.
-      state_changed(object): the new PlaybackState.
+      state_changed(object): the new PlaybackState, as the backend reported it.
       length_changed(int): media duration in ms (0 = unknown).
       media_loaded(str): path of newly loaded media.
       error_occurred(str): a message for the user (media failed to load or play).
@@ -68,8 +75,12 @@ class PlaybackController(QObject):
         backend: PlaybackBackend,
         *,
         now_ms: Callable[[], int] = _monotonic_ms,
+        timer: QTimer | None = None,
         parent: QObject | None = None,
     ) -> None:
+        """``now_ms`` is the wall clock the interpolation uses; ``timer`` drives it while
+        playing (default: a precise 10 ms timer; a test may inject one to run it faster or to
+        count its ticks)."""
         super().__init__(parent)
         self._backend = backend
         self._clock = MediaClock(now_ms)
@@ -79,9 +90,11 @@ class PlaybackController(QObject):
         self._media_path: str | None = None
         self._event_arrived.connect(self._on_event, Qt.ConnectionType.QueuedConnection)
         backend.subscribe(self._event_arrived.emit)
-        self._timer = QTimer(self)
-        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
-        self._timer.setInterval(TICK_MS)
+        if timer is None:
+            timer = QTimer(self)
+            timer.setTimerType(Qt.TimerType.PreciseTimer)
+            timer.setInterval(TICK_MS)
+        self._timer = timer
         self._timer.timeout.connect(self.tick)
 
     # ----- queries -------------------------------------------------------------------------
@@ -97,12 +110,17 @@ class PlaybackController(QObject):
         return self._media_path
 
     def state(self) -> PlaybackState:
-        """The last state the backend reported."""
+        """The last state the backend reported (what ``state_changed`` last announced)."""
         return self._state
 
     def is_playing(self) -> bool:
-        """Whether media is playing."""
+        """Whether the backend last reported playing."""
         return self._state is PlaybackState.PLAYING
+
+    def is_ticking(self) -> bool:
+        """Whether the timer interpolating the position runs (while playing, and for one last
+        tick after)."""
+        return self._timer.isActive()
 
     def position_ms(self) -> int:
         """The interpolated position in ms."""
@@ -138,7 +156,11 @@ class PlaybackController(QObject):
         try:
             self._backend.load(path)
         except PlaybackError:
-            self._set_state(PlaybackState.ERROR)
+            # A refused file leaves the previous one loaded in the backend: stop it, so nothing
+            # plays that the user can no longer pause, and show whatever the backend says now.
+            self._backend.stop()
+            self._clock.set_playing(False)
+            self._set_state(self._backend.state())
             raise
         self._media_path = str(path)
         self._clock.seeked(0)
@@ -152,7 +174,7 @@ class PlaybackController(QObject):
         """Start or resume playback (from the start if it had ended)."""
         if self._media_path is None:
             return
-        if self._state is PlaybackState.ENDED:
+        if self._backend.state() is PlaybackState.ENDED:
             self.seek(0)
         # The clock starts when the backend says it is playing (see _set_state), not now:
         # libVLC needs a moment to open the output, and a clock started early runs ahead.
@@ -166,8 +188,9 @@ class PlaybackController(QObject):
         self._clock.set_playing(False)
 
     def toggle_play(self) -> None:
-        """Play when paused or stopped, pause when playing."""
-        if self.is_playing():
+        """Play when paused or stopped, pause when playing (as the backend knows it now: a second
+        press before the first one's state came back still toggles)."""
+        if self._backend.state() is PlaybackState.PLAYING:
             self.pause()
         else:
             self.play()
@@ -194,13 +217,18 @@ class PlaybackController(QObject):
         self._set_position(t_ms)
 
     def seek_and_play(self, t_ms: int) -> None:
-        """Jump to ``t_ms`` and play."""
-        if self._state is PlaybackState.ENDED:
-            self._backend.play()
-            self._state = PlaybackState.PLAYING
+        """Jump to ``t_ms`` and play (also after the end, or after an error)."""
+        if self._media_path is None:
+            return
+        state = self._backend.state()
+        if state in (PlaybackState.ENDED, PlaybackState.ERROR):
+            # A backend replays an ended medium from the start, whatever was sought before;
+            # stopped, it starts where it was sought to. The states that follow (STOPPED, then
+            # PLAYING) come back as events like any other: the controller never sets them.
+            self._backend.stop()
         self.seek(t_ms)
-        if not self.is_playing():
-            self.play()
+        if state is not PlaybackState.PLAYING:
+            self._backend.play()
 
     def skip(self, delta_ms: int) -> None:
         """Move by ``delta_ms`` (negative = back)."""
@@ -281,16 +309,18 @@ class PlaybackController(QObject):
         elif isinstance(event, LengthChanged):
             self._set_length(event.length_ms)
         elif isinstance(event, MediaEnded):
+            # The backend's StateChanged(ENDED) follows; the position already holds at the end.
             self._clock.set_playing(False)
             if self._length_ms > 0:
+                self._clock.seeked(self._length_ms)
                 self._set_position(self._length_ms)
-            self._set_state(PlaybackState.ENDED)
         elif isinstance(event, ErrorOccurred):
+            # The backend's StateChanged(ERROR) follows.
             self._clock.set_playing(False)
-            self._set_state(PlaybackState.ERROR)
             self.error_occurred.emit(event.message)
 
     def _set_state(self, state: PlaybackState) -> None:
+        """Mirror a state the backend reported (the only way ``_state`` changes)."""
         if state is self._state:
             return
         self._state = state
@@ -312,61 +342,67 @@ class PlaybackController(QObject):
 
 
 class CueTracker(QObject):
-    """Follows the playback position and tells which cue is current.
+    """Follows the playback position and tells which cue (and word) is current.
 
-    Signals:
+    A Qt shell over :class:`~player.core.timeline.tracker.CurrentCueTracker`, which owns the
+    current cue: views are told by these signals and keep no notion of their own.
+
+    Signals (only on change):
       current_cue_changed(int): index of the current cue in the transcript, -1 for none.
       word_changed(int): index into the current cue's word timings of the word being spoken,
         -1 when the cue has none or before its first timing.
+      word_range_changed(object): ``(start, end)`` characters of the current cue's text being
+        spoken, or None; sent after ``current_cue_changed``/``word_changed`` when it changed.
     """
 
     current_cue_changed = Signal(int)
     word_changed = Signal(int)
+    word_range_changed = Signal(object)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._cues: tuple[Cue, ...] = ()
-        self._index: CueIndex | None = None
-        self._current = -1
-        self._word = -1
+        self._tracker = CurrentCueTracker()
+        self._word_range: tuple[int, int] | None = None
 
     @property
     def current(self) -> int:
         """The current cue index, -1 when none."""
-        return self._current
+        return self._tracker.current
+
+    @property
+    def word(self) -> int:
+        """The spoken word's index in the current cue's word timings, -1 when none."""
+        return self._tracker.word
+
+    @property
+    def word_range(self) -> tuple[int, int] | None:
+        """Characters of the current cue's text being spoken, or None."""
+        return self._word_range
 
     @property
     def index(self) -> CueIndex | None:
         """The cue index in use."""
-        return self._index
+        return self._tracker.index
 
     def set_cues(self, cues: tuple[Cue, ...], index: CueIndex | None = None) -> None:
         """Use these cues (an index can be passed when it was built off the GUI thread)."""
-        self._cues = cues
-        self._index = index if index is not None else CueIndex(cues)
-        self._current = -1
-        self._word = -1
+        self._tracker.set_cues(cues, index)
         self.current_cue_changed.emit(-1)
+        self._announce_word_range()
 
     @Slot(int)
     def update_position(self, t_ms: int) -> None:
         """Recompute the current cue (and word) for position ``t_ms``."""
-        if self._index is None:
-            return
-        found = self._index.current_at(t_ms)
-        current = -1 if found is None else found
-        if current != self._current:
-            self._current = current
-            self._word = -1
-            self.current_cue_changed.emit(current)
-        word = -1
-        if current >= 0:
-            timings = self._cues[current].word_timings
-            for i, timing in enumerate(timings):
-                if timing.start_ms <= t_ms:
-                    word = i
-                else:
-                    break
-        if word != self._word:
-            self._word = word
-            self.word_changed.emit(word)
+        changed = self._tracker.update(t_ms)
+        if changed.cue:
+            self.current_cue_changed.emit(self._tracker.current)
+        if changed.word:
+            self.word_changed.emit(self._tracker.word)
+        if changed.cue or changed.word:
+            self._announce_word_range()
+
+    def _announce_word_range(self) -> None:
+        word_range = self._tracker.word_range()
+        if word_range != self._word_range:
+            self._word_range = word_range
+            self.word_range_changed.emit(word_range)

@@ -16,6 +16,7 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelInde
 from player.core.model import Cue
 from player.core.text.quote import quote_cue
 from player.core.timeline.timecode import format_clock, format_timestamp
+from player.core.timeline.tracker import word_char_range
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -143,18 +144,7 @@ class TranscriptModel(QAbstractListModel):
     def set_current_word(self, word_index: int) -> None:
         """Mark the spoken word (index into the current cue's word timings; -1 = none)."""
         row = self._current
-        rng: tuple[int, int] | None = None
-        if row >= 0 and word_index >= 0:
-            cue = self._cues[row]
-            timings = cue.word_timings
-            if word_index < len(timings):
-                start = timings[word_index].char_offset
-                end = (
-                    timings[word_index + 1].char_offset
-                    if word_index + 1 < len(timings)
-                    else len(cue.text)
-                )
-                rng = (start, end)
+        rng = word_char_range(self._cues[row], word_index) if row >= 0 else None
         if rng != self._word_range:
             self._word_range = rng
             self._row_changed(row)
