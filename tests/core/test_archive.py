@@ -32,6 +32,7 @@ from player.core.archive.library import (
     UserStore,
     user_db_path_for,
 )
+from player.core.formats.load import load_transcript
 from player.core.timeline.timecode import format_timestamp
 from tests.conftest import REPO
 
@@ -466,11 +467,10 @@ def test_vanishing_transcript_while_loading(
     db: Path, lib: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     make_briefing(lib, "x", CLIMATE)
-    real = scanner_mod.load_transcript
 
     def load(path: str) -> object:
         os.unlink(path)
-        return real(path)
+        return load_transcript(path)
 
     monkeypatch.setattr(scanner_mod, "load_transcript", load)
     archive = Archive.open(db)

@@ -20,21 +20,13 @@ from player.core.archive.library import (
     UserStore,
 )
 from player.core.archive.schema import user_db_path_for
+from tests.core import test_archive
 from tests.core.test_archive import CLIMATE, consistent, make_briefing, numbered_cues, vtt_text
 
 WAIT_S = 30  # generous: a loaded two-core machine
 
-
-@pytest.fixture
-def db(tmp_path: Path) -> Path:
-    return tmp_path / "data" / "archive.sqlite"
-
-
-@pytest.fixture
-def lib(tmp_path: Path) -> Path:
-    folder = tmp_path / "library"
-    folder.mkdir()
-    return folder
+db = test_archive.db  # the same fixtures: the index file to be, and an empty library folder
+lib = test_archive.lib
 
 
 def scanned(db: Path, lib: Path, briefings: int, cues: int, word: str) -> Archive:
@@ -136,9 +128,15 @@ def test_cancelled_removal_leaves_whole_briefings_and_the_folder(
     archive = scanned(db, lib, 10, 7, "cancelme")
     monkeypatch.setattr(library_mod, "REMOVE_CHUNK_CUES", 14)  # two briefings a chunk
     calls: list[tuple[int, int]] = []
-    removed = archive.remove_folder(
-        lib, progress=lambda d, t: calls.append((d, t)), should_stop=lambda: len(calls) >= 3
-    )
+
+    def progress(done: int, total: int) -> None:
+        calls.append((done, total))
+
+    assert archive.remove_folder(lib, progress=progress, should_stop=lambda: True) == 0
+    assert calls == [(0, 10)]  # stopped before the first chunk: nothing removed
+    assert archive.folders() == [str(lib)] and len(archive.briefings()) == 10
+    calls.clear()
+    removed = archive.remove_folder(lib, progress=progress, should_stop=lambda: len(calls) >= 3)
     assert removed == 4 and calls[-1] == (4, 10)
     assert archive.folders() == [str(lib)]  # stopped: the folder stays in the library
     rows = archive.briefings()
@@ -150,20 +148,6 @@ def test_cancelled_removal_leaves_whole_briefings_and_the_folder(
     assert archive.remove_folder(lib, should_stop=lambda: False) == 10  # and it can finish
     assert archive.folders() == [] and archive.cue_count() == 0
     consistent(archive)
-    archive.close()
-
-
-def test_stopped_before_the_first_chunk_removes_nothing(db: Path, lib: Path) -> None:
-    archive = scanned(db, lib, 3, 2, "kept")
-    calls: list[tuple[int, int]] = []
-    assert (
-        archive.remove_folder(
-            lib, progress=lambda d, t: calls.append((d, t)), should_stop=lambda: True
-        )
-        == 0
-    )
-    assert calls == [(0, 3)]
-    assert archive.folders() == [str(lib)] and len(archive.briefings()) == 3
     archive.close()
 
 
