@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QItemSelectionModel, QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QAbstractSlider, QApplication, QLineEdit, QListWidget
@@ -14,6 +15,7 @@ from pytestqt.qtbot import QtBot
 from player.core.formats.load import load_transcript
 from player.playback.base import PlaybackState
 from player.ui.settings import FOLLOW_ENABLED
+from player.ui.transcript_session import RESUME_MIN_MS
 from tests.ui.conftest import Harness, make_harness
 
 
@@ -63,6 +65,27 @@ def test_click_row_seeks_and_plays(harness: Harness, sample_audio: Path) -> None
     assert harness.controller.position_ms() == cue.start_ms
     assert harness.controller.is_playing()
     assert harness.window.model.current_row == target
+
+
+def test_clicking_a_row_resumes_following(harness: Harness, sample_audio: Path) -> None:
+    """The user scrolled away (following paused); choosing a line to play follows again."""
+    panel = harness.window.panel
+    panel.set_font_size(28)  # make the list taller than the view
+    harness.open(sample_audio, play=False)
+    bar = panel.view.verticalScrollBar()
+    bar.triggerAction(QAbstractSlider.SliderAction.SliderToMaximum)  # what a user's drag does
+    assert not panel.is_following()
+    assert panel.back_button.isVisible()
+    view = panel.view
+    row = view.indexAt(QPoint(5, view.viewport().height() // 2)).row()
+    assert row > 0
+    rect = view.visualRect(harness.window.model.index(row))
+    harness.qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    QApplication.processEvents()
+    assert panel.is_following()
+    assert not panel.back_button.isVisible()
+    cue = harness.window.transcript.cues[row]  # type: ignore[union-attr]
+    assert harness.controller.position_ms() == cue.start_ms
 
 
 def test_enter_on_row_seeks(harness: Harness, sample_audio: Path) -> None:
@@ -200,6 +223,39 @@ def test_resume_is_offered_on_reopen(qtbot: QtBot, tmp_path: Path, sample_audio:
     assert abs(h2.controller.position_ms() - 30000) <= 300
     assert h2.controller.is_playing()
     h2.window.close()
+
+
+@pytest.mark.parametrize(("left_at_ms", "offered"), [(RESUME_MIN_MS, False), (5001, True)])
+def test_resume_is_offered_only_past_the_first_seconds(
+    qtbot: QtBot, tmp_path: Path, sample_audio: Path, left_at_ms: int, offered: bool
+) -> None:
+    """A file left in its first 5 s starts from the beginning without asking."""
+    h = make_harness(qtbot, tmp_path)
+    try:
+        h.settings.set_resume_position(str(sample_audio.resolve()), left_at_ms)
+        h.open(sample_audio, play=False)
+        assert h.window.info_bar.isVisible() is offered
+        assert ("You stopped at 0:05" in h.window.info_bar.label.text()) is offered
+    finally:
+        h.window.close()
+
+
+def test_the_position_is_remembered_past_the_first_and_before_the_last_seconds(
+    harness: Harness, sample_audio: Path
+) -> None:
+    harness.open(sample_audio, play=False)
+    media = harness.controller.media_path
+    assert media is not None
+    session, settings = harness.window.session, harness.settings
+    harness.controller.seek(RESUME_MIN_MS)
+    session.save_position()
+    assert settings.resume_position(media) is None
+    harness.controller.seek(RESUME_MIN_MS + 1)
+    session.save_position()
+    assert settings.resume_position(media) == RESUME_MIN_MS + 1
+    harness.controller.seek(harness.controller.length_ms() - RESUME_MIN_MS + 1)
+    session.save_position()  # near the end: next time starts from the beginning
+    assert settings.resume_position(media) is None
 
 
 def test_drop_media_and_transcript(harness: Harness, sample_audio: Path, tmp_path: Path) -> None:

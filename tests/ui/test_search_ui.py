@@ -7,11 +7,14 @@ import shutil
 import time
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from player.core.formats.load import load_transcript
+from player.core.text.search import SearchIndex, SearchOptions
 from player.ui.models import Role
+from player.ui.search_results import SearchOutcome
 from tests.ui.conftest import Harness
 
 
@@ -200,3 +203,43 @@ def test_search_from_command_line_selects_first_hit(harness: Harness, sample_aud
     harness.wait_transcript()
     harness.qtbot.waitUntil(lambda: w.search.current_hit == 0, timeout=5000)
     assert w.search.status.text().startswith("1 of 1")
+
+
+def test_a_stale_search_result_is_dropped(
+    harness: Harness, sample_audio: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A search still running when the user types on is answered late: its result must not
+    replace the newer one's (whichever of the two comes back first)."""
+    import threading
+
+    from player.ui import search_panel
+
+    w = harness.window
+    harness.open(sample_audio, play=False)
+    gate = threading.Event()
+    real = search_panel.run_search
+    asked: list[str] = []
+
+    def slow(index: SearchIndex, query: str, options: SearchOptions) -> SearchOutcome:
+        asked.append(query)
+        if query == "water":
+            gate.wait(5)
+        return real(index, query, options)
+
+    monkeypatch.setattr(search_panel, "run_search", slow)
+    w.start_search()
+    shown: list[str | None] = []
+    w.search.outcome_changed.connect(lambda o: shown.append(None if o is None else o.query))
+    w.search.edit.setText("water")
+    w.search.run_now()  # still running ...
+    w.search.edit.setText("mangrove")
+    w.search.run_now()  # ... when the user has typed on
+    gate.set()
+    harness.qtbot.waitUntil(lambda: not w.search.is_searching(), timeout=10000)
+    assert sorted(asked) == ["mangrove", "water"]
+    assert "water" not in shown
+    outcome = w.search.outcome
+    assert outcome is not None and outcome.query == "mangrove"
+    assert w.search.status.text() == "1 hit"
+    cue = w.transcript.cues[outcome.result.hit(0).cue_index]  # type: ignore[union-attr]
+    assert w.transport.marks == [cue.start_ms]
