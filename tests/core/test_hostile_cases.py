@@ -422,6 +422,20 @@ def test_mutated_briefings_never_escape(seed: int) -> None:
     assert time.perf_counter() - began < 10.0
 
 
+@pytest.mark.parametrize("seed", range(100))
+@pytest.mark.parametrize("fmt", ["srt", "sbv"])
+def test_mutated_subrip_and_sbv_never_escape(fmt: str, seed: int) -> None:
+    data = hostile.mutated(
+        seed, base=hostile.BRIEFING_SRT if fmt == "srt" else hostile.BRIEFING_SBV
+    )
+    try:
+        t = _parse(data, f"t.{fmt}")
+    except TranscriptError as err:
+        check_clean_error(err)
+    else:
+        check_invariants(data, t)
+
+
 def test_the_generator_is_deterministic_and_the_base_file_is_clean() -> None:
     assert hostile.mutated(5) == hostile.mutated(5) != hostile.mutated(6)
     assert hostile.binary_junk(3) == hostile.binary_junk(3)
@@ -430,5 +444,7 @@ def test_the_generator_is_deterministic_and_the_base_file_is_clean() -> None:
     assert base.speakers == ("Ana Ruiz", "Tomás Ferreira")
     assert base.cues[2].word_timings[2].start_ms == 8000
     check_invariants(hostile.BRIEFING, base)
+    srt, sbv = _parse(hostile.BRIEFING_SRT, "t.srt"), _parse(hostile.BRIEFING_SBV, "t.sbv")
+    assert (len(srt.cues), srt.warnings, len(sbv.cues), sbv.warnings) == (3, (), 2, ())
     changed = sum(hostile.mutated(seed) != hostile.BRIEFING for seed in range(50))
     assert changed >= 45

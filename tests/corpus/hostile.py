@@ -12,7 +12,8 @@ Families:
 * ``long_lines``: a single cue line of a million characters, a million-character identifier
   and settings list.
 * ``binary_junk``: random bytes, bare or behind a valid signature.
-* ``mutated``: a normal briefing transcript (``BRIEFING``) with a handful of random edits:
+* ``mutated``: a normal briefing transcript (``BRIEFING``, or its SubRip or SBV form) with a
+  handful of random edits:
   bytes flipped, hostile tokens inserted (arrows, CR, NUL, BOM, broken UTF-8, tags, huge
   hours...), ranges deleted or repeated, lines swapped, the end cut off.
 """
@@ -52,6 +53,18 @@ BRIEFING = (
     "00:00:15.500 --> 00:00:18.000\n"
     "<v Tomás Ferreira>Thank you.\n"
 ).encode()
+
+# The same briefing as Windows tools write SubRip (CRLF, comma decimals) and as YouTube SBV.
+BRIEFING_SRT = (
+    "1\r\n00:00:00,500 --> 00:00:03,000\r\n<i>Good morning</i>, and welcome.\r\n\r\n"
+    "2\r\n00:00:03,000 --> 00:00:06,250\r\nReservoirs are at <b>61 %</b> &amp; rising.\r\n"
+    "Second line of the same cue.\r\n\r\n"
+    "3\r\n00:00:06.250 --> 00:00:09,000\r\nQuestions? café — €5\r\n"
+).encode()
+BRIEFING_SBV = (
+    b"0:00:00.500,0:00:03.000\nGood morning, and welcome.\n\n"
+    b"0:00:03.000,0:00:06.250\n>> Reservoirs are at 61 %\nSecond line\n"
+)
 
 # Inserted by ``mutated``: the tokens the parser treats specially, and bytes that break decoding.
 TOKENS: tuple[bytes, ...] = (
