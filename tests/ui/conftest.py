@@ -19,6 +19,7 @@ from pytestqt.qtbot import QtBot
 from player.playback.fake import FakeBackend
 from player.ui.controller import PlaybackController
 from player.ui.settings import Settings
+from player.ui.transcript_session import LoadPhase
 from player.ui.window import MainWindow
 from tests.conftest import SAMPLE_DIR
 
@@ -80,7 +81,7 @@ class Harness:
     def wait_transcript(self) -> None:
         self.qtbot.waitUntil(
             lambda: (
-                not self.window.panel.header.text().startswith("Loading")
+                self.window.session.state.phase is not LoadPhase.LOADING
                 and (self.window.transcript is None or self.window.search_ready)
             ),
             timeout=10000,
