@@ -9,6 +9,7 @@ shown in the window, never raised.
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -157,9 +158,7 @@ class MainWindow(QMainWindow):
         self.tracker.word_changed.connect(self.panel.set_current_word)
         self.panel.seek_requested.connect(c.seek_and_play)
         self.panel.following_changed.connect(self._on_following_changed)
-        self.panel.follow_enabled_changed.connect(
-            lambda on: self.settings.set(S.FOLLOW_ENABLED, on)
-        )
+        self.panel.follow_enabled_changed.connect(partial(self.settings.set, S.FOLLOW_ENABLED))
         self.transport.cue_step_requested.connect(session.step_cue)
         session.media_opening.connect(self._on_media_opening)
         session.media_failed.connect(self._show_media_error)
