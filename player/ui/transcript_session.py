@@ -1,5 +1,5 @@
 """The briefing that is open: its media, its transcript (parsed off the GUI thread), the other
-transcripts beside it, its chapters, its search index and where to resume it.
+transcripts beside it, its chapters and its search index.
 
 :class:`TranscriptSession` is the one owner of that state. Every background job it starts
 carries a token, and a result whose token is no longer current (the user opened something else
@@ -23,21 +23,20 @@ from player.core.formats.load import load_transcript
 from player.core.media.sidecar import find_sidecars, preferred_transcript
 from player.core.model import Transcript, TranscriptError
 from player.core.timeline.cue_index import CueIndex
-from player.playback.base import PlaybackError, PlaybackState
+from player.playback.base import PlaybackError
 from player.ui import settings as S
 from player.ui.jobs import JobList, start_job
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from player.core.archive.library import Archive, BriefingRow
+    from player.core.archive.library import BriefingRow
     from player.core.media.sidecar import SidecarCandidate
     from player.core.text.search import SearchIndex
     from player.ui.controller import CueTracker, PlaybackController
     from player.ui.models import TranscriptModel
+    from player.ui.resume import ResumeKeeper
 
-RESUME_MIN_MS = 5000  # positions this close to the start or the end are not remembered
-SAVE_POSITION_EVERY_MS = 5000  # the position is remembered this often (and on closing)
 SEARCH_INDEX_DELAY_MS = 100
 SEARCH_INDEX_WITH_LOAD_CUES = 2000  # from this length the search index comes with the parse
 CHAPTERS_DELAY_MS = 200  # the chapters file is read this long after the media opens
@@ -116,8 +115,8 @@ class TranscriptState(NamedTuple):
 
 
 class TranscriptSession(QObject):
-    """Opens media and transcripts; owns the open transcript, its search index, its chapters
-    and the resume position.
+    """Opens media and transcripts; owns the open transcript, its search index and its
+    chapters (where to resume is the :class:`~player.ui.resume.ResumeKeeper`'s).
 
     Signals:
       media_opening(str): this media file is being opened (its path, resolved).
@@ -152,10 +151,12 @@ class TranscriptSession(QObject):
         settings: S.Settings,
         model: TranscriptModel,
         tracker: CueTracker,
+        resume: ResumeKeeper,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self._controller = controller
+        self._resume = resume
         self._settings = settings
         self._model = model
         self._tracker = tracker
@@ -164,7 +165,6 @@ class TranscriptSession(QObject):
         self._path: str | None = None
         self._cue_index: CueIndex | None = None
         self._search_index: SearchIndex | None = None
-        self._archive: Archive | None = None
         self._load_token = 0
         self._chapters_token = 0
         self._jobs = JobList()
@@ -172,11 +172,6 @@ class TranscriptSession(QObject):
         self._index_timer = self._single_shot(SEARCH_INDEX_DELAY_MS, self._build_search_index)
         self._chapters_timer = self._single_shot(CHAPTERS_DELAY_MS, self._read_chapters)
         self._chapters_path: Path | None = None
-        controller.state_changed.connect(self._on_playback_state)
-        self._save_timer = QTimer(self)
-        self._save_timer.setInterval(SAVE_POSITION_EVERY_MS)
-        self._save_timer.timeout.connect(self.save_position)
-        self._save_timer.start()
 
     def _single_shot(self, delay_ms: int, slot: Callable[[], None]) -> QTimer:
         timer = QTimer(self)
@@ -228,7 +223,7 @@ class TranscriptSession(QObject):
     ) -> bool:
         """Open media (and its transcript); problems are announced, never raised. True if it
         plays."""
-        self.save_position()
+        self._resume.save_position()  # of the media open until now
         path = Path(path).expanduser()
         with contextlib.suppress(OSError):
             path = path.resolve()
@@ -245,10 +240,10 @@ class TranscriptSession(QObject):
             return False
         self._settings.add_recent(str(path))
         self.media_opened.emit(str(path), self._controller.has_video())
-        resume = self._settings.resume_position(str(path))
+        resume = self._resume.position_to_offer(str(path))
         if at_ms is not None:
             self._controller.seek(at_ms)
-        elif resume is not None and resume > RESUME_MIN_MS:
+        elif resume is not None:
             self.resume_offered.emit(str(path), resume)
         if play:
             self._controller.play()
@@ -459,50 +454,6 @@ class TranscriptSession(QObject):
             else:  # a bug: still one line in the status bar, never a traceback
                 detail = f"unexpected error: {err!r}"
             self.message.emit(f"Chapters not shown: {detail}")
-
-    # ----- resume -----------------------------------------------------------------------------
-
-    def set_archive(self, archive: Archive | None) -> None:
-        """The library, whose "last position" column shows where each file was left."""
-        self._archive = archive
-
-    def forget_position(self, media: str) -> None:
-        """Start ``media`` from the beginning next time."""
-        self._settings.set_resume_position(media, None)
-
-    @Slot()
-    def save_position(self) -> None:
-        """Remember where the current media is, for the resume offer next time."""
-        path = self._controller.media_path
-        if not path:
-            return
-        t_ms = self._controller.position_ms()
-        length = self._controller.length_ms()
-        near_end = length > 0 and t_ms > length - RESUME_MIN_MS
-        if self._controller.state() is PlaybackState.ENDED or near_end:
-            self._settings.set_resume_position(path, None)
-            remembered = 0
-        elif t_ms > RESUME_MIN_MS:
-            self._settings.set_resume_position(path, t_ms)
-            remembered = t_ms
-        else:
-            return
-        if self._archive is not None:
-            # The library shows "last position"; the settings file stays the main copy.
-            from player.core.archive.library import ArchiveError
-
-            with contextlib.suppress(ArchiveError):
-                self._archive.set_position(path, remembered)
-
-    def close(self) -> None:
-        """Remember the position one last time and stop remembering it."""
-        self.save_position()
-        self._save_timer.stop()
-
-    @Slot(object)
-    def _on_playback_state(self, state: PlaybackState) -> None:
-        if state is PlaybackState.ENDED and self._controller.media_path:
-            self.forget_position(self._controller.media_path)
 
     # ----- jobs -------------------------------------------------------------------------------
 

@@ -26,6 +26,7 @@ from player.ui.dialogs import Dialogs
 from player.ui.docks import Docks
 from player.ui.media_area import MediaArea
 from player.ui.models import TranscriptModel, quote_for
+from player.ui.resume import ResumeKeeper
 from player.ui.search_coordinator import SearchCoordinator
 from player.ui.status_bar import StatusBar
 from player.ui.style import ReadingStyle
@@ -85,7 +86,10 @@ class MainWindow(QMainWindow):
         self.status = StatusBar(self)
         self.setStatusBar(self.status)
         self._build_layout()
-        self.session = TranscriptSession(controller, settings, self.model, self.tracker, self)
+        self.resume = ResumeKeeper(controller, settings, self)
+        self.session = TranscriptSession(
+            controller, settings, self.model, self.tracker, self.resume, self
+        )
         self.search_coordinator = SearchCoordinator(
             session=self.session,
             controller=controller,
@@ -172,7 +176,7 @@ class MainWindow(QMainWindow):
         self.status.transcript_chosen.connect(self.open_transcript)
         self.status.warnings_requested.connect(self.show_warnings)
         docks.archive_changed.connect(self.search_coordinator.set_archive)
-        docks.archive_changed.connect(session.set_archive)
+        docks.archive_changed.connect(self.resume.set_archive)
         docks.open_requested.connect(session.open_briefing)
         docks.seek_requested.connect(c.seek_and_play)
         self.dialogs.preferences_applied.connect(self._apply_preferences)
@@ -315,7 +319,7 @@ class MainWindow(QMainWindow):
             f"You stopped at {format_clock(t_ms)} last time.",
             [
                 ("Resume at " + format_clock(t_ms), lambda: self.seek_and_play(t_ms)),
-                ("Start from the beginning", lambda: self.session.forget_position(path)),
+                ("Start from the beginning", lambda: self.resume.forget(path)),
             ],
         )
 
@@ -384,7 +388,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Save position, layout and settings; release the player."""
-        self.session.close()
+        self.resume.close()
         self.save_layout()
         self.settings.sync()
         self.docks.close()

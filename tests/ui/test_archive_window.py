@@ -103,7 +103,7 @@ def test_positions_show_in_the_library(qtbot: QtBot, tmp_path: Path) -> None:
     h = _harness(qtbot, tmp_path, db)
     h.open(folder / "2024-05-01 coasts.opus")
     h.advance(20000, step_ms=50)
-    h.window.session.save_position()
+    h.window.resume.save_position()
     library = h.window.docks.library
     assert library is not None
     library.refresh()

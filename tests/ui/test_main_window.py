@@ -14,8 +14,8 @@ from pytestqt.qtbot import QtBot
 
 from player.core.formats.load import load_transcript
 from player.playback.base import PlaybackState
+from player.ui.resume import RESUME_MIN_MS
 from player.ui.settings import FOLLOW_ENABLED
-from player.ui.transcript_session import RESUME_MIN_MS
 from tests.ui.conftest import Harness, make_harness
 
 
@@ -246,15 +246,15 @@ def test_the_position_is_remembered_past_the_first_and_before_the_last_seconds(
     harness.open(sample_audio, play=False)
     media = harness.controller.media_path
     assert media is not None
-    session, settings = harness.window.session, harness.settings
+    resume, settings = harness.window.resume, harness.settings
     harness.controller.seek(RESUME_MIN_MS)
-    session.save_position()
+    resume.save_position()
     assert settings.resume_position(media) is None
     harness.controller.seek(RESUME_MIN_MS + 1)
-    session.save_position()
+    resume.save_position()
     assert settings.resume_position(media) == RESUME_MIN_MS + 1
     harness.controller.seek(harness.controller.length_ms() - RESUME_MIN_MS + 1)
-    session.save_position()  # near the end: next time starts from the beginning
+    resume.save_position()  # near the end: next time starts from the beginning
     assert settings.resume_position(media) is None
 
 
