@@ -75,7 +75,11 @@ WINDOW_STATE = Setting("window/state", bytes, b"", "Main window toolbars/docks s
 SPLITTER_STATE = Setting("window/splitter", bytes, b"", "Media/transcript splitter sizes")
 RECENT_FILES = Setting("files/recent", list, [], "Recently opened media, newest first")
 RESUME_POSITIONS = Setting(
-    "files/resume_positions", dict, {}, "Last position per media file (path -> ms)"
+    "files/resume_positions",
+    dict,
+    {},
+    "Legacy: last position per media file (path -> ms); moved into the archive's user-data "
+    "store by ResumeStore, which owns resume positions",
 )
 ARCHIVE_DB = Setting("archive/db_path", str, "", "Archive database path, empty = default")
 
@@ -191,13 +195,23 @@ class Settings:
         self.set(RECENT_FILES, recent)
         return recent
 
+    def legacy_resume_positions(self) -> dict[str, int]:
+        """The positions an older version kept here (path -> ms), for ``ResumeStore`` to move
+        into the user-data store; unreadable entries are left out."""
+        stored = self.get(RESUME_POSITIONS)
+        return {str(k): v for k, v in stored.items() if isinstance(v, int) and v > 0}
+
+    def forget_legacy_resume_positions(self) -> None:
+        """Remove the old copy of the resume positions (once they are in the user-data store)."""
+        self._qs.remove(RESUME_POSITIONS.key)
+
     def resume_position(self, path: str) -> int | None:
-        """The remembered position of ``path`` in ms, or None."""
+        """Legacy (until the window reads ``ResumeStore``): the position of ``path`` in ms."""
         value = self.get(RESUME_POSITIONS).get(path)
         return int(value) if isinstance(value, int) and value > 0 else None
 
     def set_resume_position(self, path: str, t_ms: int | None) -> None:
-        """Remember (or forget, with None) the position of ``path``."""
+        """Legacy (until the window writes ``ResumeStore``): remember (None: forget) ``path``."""
         stored = self.get(RESUME_POSITIONS)
         positions = {str(k): v for k, v in stored.items() if isinstance(v, int)}
         positions.pop(path, None)
