@@ -2,14 +2,19 @@
 
 The panel opens the archive database itself (its path is injected), so a damaged database is
 reported here with an offer to rebuild the index — the folders, positions and bookmarks live in
-a separate user-data file that a rebuild never touches. Scans run on a worker thread with a
-progress bar and can be cancelled.
+a separate user-data file that a rebuild never touches (pass the window's ``UserStore`` to share
+it). Scans and folder removals run on the job runner's background pool (a briefing opened
+meanwhile is parsed on the interactive pool, without waiting), one at a time, with a progress bar
+and Cancel.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -45,7 +50,12 @@ from player.core.archive.library import (
     ScanSummary,
 )
 from player.core.timeline.timecode import format_clock
-from player.ui.jobs import JobList, start_job
+from player.ui.jobs import JobList, JobRunner, Pool, default_runner
+
+if TYPE_CHECKING:
+    from player.core.archive.user_store import UserStore
+
+logger = logging.getLogger(__name__)
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -158,16 +168,30 @@ class LibraryPanel(QWidget):
       open_requested(object): the user chose a briefing (a BriefingRow) to open.
       archive_changed(object): the Archive now in use (or None when it could not be opened).
       scan_finished(object): a ScanSummary after a scan.
+      folder_removed(str, int): a folder removal ended: the folder and how many briefings were
+        dropped (the folder stays in the library when the removal was cancelled or failed).
     """
 
     open_requested = Signal(object)
     archive_changed = Signal(object)
     scan_finished = Signal(object)
+    folder_removed = Signal(str, int)
 
-    def __init__(self, db_path: Path, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        db_path: Path,
+        parent: QWidget | None = None,
+        *,
+        user_store: UserStore | None = None,
+        runner: JobRunner | None = None,
+    ) -> None:
+        """``user_store``: the user-data store to share (the archive then leaves it open);
+        ``runner``: where scans and removals run (default: the shared runner)."""
         super().__init__(parent)
         self.db_path = db_path
         self.archive: Archive | None = None
+        self._user_store = user_store
+        self._runner = runner
         self._cancel: threading.Event | None = None
         self._jobs = JobList()
         self._signals = _ScanSignals(self)
@@ -241,7 +265,7 @@ class LibraryPanel(QWidget):
     def open_archive(self) -> Archive | None:
         """Open the database; a damaged one is reported with an offer to rebuild."""
         try:
-            self.archive = Archive.open(self.db_path)
+            self.archive = Archive.open(self.db_path, user_store=self._user_store)
         except ArchiveError as err:
             self.archive = None
             self._set_buttons_enabled(False)
@@ -262,7 +286,7 @@ class LibraryPanel(QWidget):
     def rebuild(self) -> None:
         """Move the damaged index aside, start a new one and scan the folders again."""
         try:
-            self.archive = Archive.rebuild(self.db_path)
+            self.archive = Archive.rebuild(self.db_path, user_store=self._user_store)
         except ArchiveError as err:
             self.status.setText(f"Could not rebuild the index: {err}")
             return
@@ -272,9 +296,13 @@ class LibraryPanel(QWidget):
         self.refresh()
         self.scan()
 
-    def close_archive(self) -> None:
-        """Cancel a running scan and close the database."""
+    def close_archive(self, timeout_s: float = 10.0) -> None:
+        """Cancel a running scan or removal, wait for it (up to ``timeout_s``), close the
+        database."""
         self.cancel_scan()
+        self._jobs.cancel()
+        if not self._jobs.wait(timeout_s):
+            logger.warning("Closing the library while a scan or removal still runs")
         if self.archive is not None:
             self.archive.close()
             self.archive = None
@@ -338,19 +366,27 @@ class LibraryPanel(QWidget):
             self.remove_folder(folder)
 
     def remove_folder(self, folder: str) -> None:
-        """Remove ``folder`` and its briefings from the library."""
-        if self.archive is None:
+        """Remove ``folder`` and its briefings from the library on a worker (progress shown;
+        Cancel stops it between chunks); ``folder_removed`` says when it is done."""
+        archive = self.archive
+        if archive is None or self._cancel is not None:
             return
-        try:
-            removed = self.archive.remove_folder(folder)
-        except ArchiveError as err:
-            self.status.setText(f"Could not remove {folder}: {err}")
-            return
-        self.status.setText(f"Removed {folder} ({removed} briefings).")
-        self.refresh()
+        cancel = self._begin_job(f"Removing {folder}…")
+        signals = self._signals
+
+        def progress(done: int, total: int) -> None:
+            signals.progressed.emit(ScanProgress("removing", done, total, folder))
+
+        self._start(
+            lambda: archive.remove_folder(folder, progress=progress, should_stop=cancel.is_set),
+            lambda _token, removed: self._on_removed(folder, removed),
+            lambda _token, err: self._on_remove_failed(folder, err),
+            cancel,
+            "remove folder",
+        )
 
     def is_scanning(self) -> bool:
-        """Whether a scan is running."""
+        """Whether a scan or a folder removal is running."""
         return self._cancel is not None
 
     def scan(self) -> None:
@@ -358,19 +394,43 @@ class LibraryPanel(QWidget):
         archive = self.archive
         if archive is None or self._cancel is not None:
             return
+        cancel = self._begin_job("Scanning…")
+        signals = self._signals
+        self._start(
+            lambda: archive.scan(progress=signals.progressed.emit, cancel=cancel),
+            self._on_scan_done,
+            self._on_scan_failed,
+            cancel,
+            "library scan",
+        )
+
+    def _begin_job(self, status: str) -> threading.Event:
         cancel = threading.Event()
         self._cancel = cancel
         self.progress.setRange(0, 0)
         self.progress.show()
         self.cancel_button.show()
-        self.rescan_button.setEnabled(False)
-        self.status.setText("Scanning…")
-        signals = self._signals
-        job = start_job(
-            0,
-            lambda: archive.scan(progress=signals.progressed.emit, cancel=cancel),
-            self._on_scan_done,
-            self._on_scan_failed,
+        self._set_buttons_enabled(False)
+        self.status.setText(status)
+        return cancel
+
+    def _start(
+        self,
+        fn: Callable[[], object],
+        on_finished: Callable[[int, object], None],
+        on_failed: Callable[[int, Exception], None],
+        cancel: threading.Event,
+        name: str,
+    ) -> None:
+        runner = self._runner or default_runner()
+        job = runner.start(
+            fn,
+            on_finished,
+            on_failed,
+            pool=Pool.BACKGROUND,
+            name=name,
+            cancel=cancel,
+            expected=(ArchiveError,),
         )
         self._jobs.add(job)
 
@@ -410,11 +470,31 @@ class LibraryPanel(QWidget):
         self.status.setText(f"The scan failed: {err}")
         self.refresh()
 
+    def _on_removed(self, folder: str, removed: object) -> None:
+        stopped = self._cancel is not None and self._cancel.is_set()
+        self._scan_ended()
+        self.refresh()
+        count = removed if isinstance(removed, int) else 0
+        if stopped:
+            self.status.setText(
+                f"Removal of {folder} cancelled ({count} briefings dropped); "
+                "the folder stays in the library."
+            )
+        else:
+            self.status.setText(f"Removed {folder} ({count} briefings).")
+        self.folder_removed.emit(folder, count)
+
+    def _on_remove_failed(self, folder: str, err: object) -> None:
+        self._scan_ended()
+        self.refresh()
+        self.status.setText(f"Could not remove {folder}: {err}")
+        self.folder_removed.emit(folder, 0)
+
     def _scan_ended(self) -> None:
         self._cancel = None
         self.progress.hide()
         self.cancel_button.hide()
-        self.rescan_button.setEnabled(True)
+        self._set_buttons_enabled(self.archive is not None)
 
     # ----- opening ----------------------------------------------------------------------------
 
