@@ -51,8 +51,8 @@ class WindowCommands(Protocol):
     def choose_transcript(self) -> None:
         """Ask for a transcript file and show it."""
 
-    def open_recent(self, path: str) -> None:
-        """Open a recently opened media file."""
+    def open_media(self, path: str) -> object:
+        """Open a media file (a recent one)."""
 
     def copy_current_quote(self) -> None:
         """Copy the current cue as a quote."""
@@ -84,7 +84,7 @@ class WindowActions(QObject):
         self._window = window
         self._settings = settings
         self._keyed: list[tuple[QAction, ShortcutSpec]] = []
-        self._recent_open = commands.open_recent
+        self._open_recent = commands.open_media
         add, c = self._add, controller
         mb = window.menuBar()
 
@@ -271,4 +271,4 @@ class WindowActions(QObject):
             action.setEnabled(False)
         for path in recent:
             action = self.recent_menu.addAction(str(path))
-            action.triggered.connect(lambda _=False, p=str(path): self._recent_open(p))
+            action.triggered.connect(lambda _=False, p=str(path): self._open_recent(p))

@@ -1,60 +1,68 @@
-"""Where each media file was left, for the "You stopped at…" offer when it is opened again.
+"""Where each media file was left, and the "You stopped at…" offer when it is opened again.
 
-:class:`ResumeKeeper` is the one place that decides what to remember: the position of the media
-playing, every few seconds and when the window closes, except in the first and last seconds
-(starting again from there is what the user wants), and nothing once the media has ended.
+The positions are kept by the one :class:`~player.ui.resume_store.ResumeStore` (the archive's
+user-data file, which the library's "Last position" column reads too). :class:`ResumeKeeper`
+decides what is worth remembering and offering: the position of the media playing, every few
+seconds and when the window closes, except in the first and last seconds (starting from there
+is what the user wants), and nothing once the media has ended.
 """
 
 from __future__ import annotations
 
-import contextlib
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QTimer, Slot
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from player.playback.base import PlaybackState
 
 if TYPE_CHECKING:
-    from player.core.archive.library import Archive
-    from player.ui import settings as S
     from player.ui.controller import PlaybackController
+    from player.ui.resume_store import ResumeStore
 
 RESUME_MIN_MS = 5000  # positions this close to the start or the end are not remembered
 SAVE_POSITION_EVERY_MS = 5000  # the position is remembered this often (and on closing)
 
 
 class ResumeKeeper(QObject):
-    """Remembers the playing media's position in the settings; the library's "last position"
-    column gets a copy when an archive is open."""
+    """Remembers the playing media's position in the resume store and offers it back.
+
+    Signals:
+      resume_offered(str, int): the media just opened was left at this position (ms).
+    """
+
+    resume_offered = Signal(str, int)
 
     def __init__(
         self,
         controller: PlaybackController,
-        settings: S.Settings,
+        store: ResumeStore,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self._controller = controller
-        self._settings = settings
-        self._archive: Archive | None = None
+        self._store = store
+        self._asked: str | None = None  # the media whose position is being looked up
+        store.position_found.connect(self._on_position_found)
         controller.state_changed.connect(self._on_playback_state)
         self._timer = QTimer(self)
         self._timer.setInterval(SAVE_POSITION_EVERY_MS)
         self._timer.timeout.connect(self.save_position)
         self._timer.start()
 
-    def set_archive(self, archive: Archive | None) -> None:
-        """The library, whose "last position" column shows where each file was left."""
-        self._archive = archive
+    def offer(self, media: str) -> None:
+        """Look up where ``media`` (just opened) was left; ``resume_offered`` says it when it
+        is far enough in. The store answers from a worker: its first use opens a database,
+        which the first frame does not wait for."""
+        self._asked = media
+        self._store.look_up(media)
 
-    def position_to_offer(self, media: str) -> int | None:
-        """Where ``media`` was left, if far enough in to offer resuming there."""
-        position = self._settings.resume_position(media)
-        return position if position is not None and position > RESUME_MIN_MS else None
+    def is_looking_up(self) -> bool:
+        """Whether an :meth:`offer` has not been answered yet."""
+        return self._asked is not None
 
     def forget(self, media: str) -> None:
         """Start ``media`` from the beginning next time."""
-        self._settings.set_resume_position(media, None)
+        self._store.set_resume_position(media, None)
 
     @Slot()
     def save_position(self) -> None:
@@ -67,23 +75,21 @@ class ResumeKeeper(QObject):
         near_end = length > 0 and t_ms > length - RESUME_MIN_MS
         if self._controller.state() is PlaybackState.ENDED or near_end:
             self.forget(path)
-            remembered = 0
         elif t_ms > RESUME_MIN_MS:
-            self._settings.set_resume_position(path, t_ms)
-            remembered = t_ms
-        else:
-            return
-        if self._archive is not None:
-            # The library shows "last position"; the settings file stays the main copy.
-            from player.core.archive.library import ArchiveError
-
-            with contextlib.suppress(ArchiveError):
-                self._archive.set_position(path, remembered)
+            self._store.set_resume_position(path, t_ms)
 
     def close(self) -> None:
         """Remember the position one last time and stop remembering it."""
         self.save_position()
         self._timer.stop()
+
+    @Slot(str, object)
+    def _on_position_found(self, media: str, t_ms: int | None) -> None:
+        if media != self._asked:
+            return  # an older question
+        self._asked = None
+        if media == self._controller.media_path and t_ms is not None and t_ms > RESUME_MIN_MS:
+            self.resume_offered.emit(media, t_ms)
 
     @Slot(object)
     def _on_playback_state(self, state: PlaybackState) -> None:

@@ -123,7 +123,6 @@ class TranscriptSession(QObject):
       media_failed(str): the media cannot be played (a message for the user).
       media_changed(object): the media now loaded (str path), None when it could not be loaded.
       media_opened(str, bool): the media plays (path, whether it has video).
-      resume_offered(str, int): the media was left at this position (ms) last time.
       state_changed(object): the transcript's new :class:`TranscriptState`.
       transcript_loaded(object): the Transcript now shown.
       alternatives_changed(object, int): the transcripts found beside the media as (label,
@@ -137,7 +136,6 @@ class TranscriptSession(QObject):
     media_failed = Signal(str)
     media_changed = Signal(object)
     media_opened = Signal(str, bool)
-    resume_offered = Signal(str, int)
     state_changed = Signal(object)
     transcript_loaded = Signal(object)
     alternatives_changed = Signal(object, int)
@@ -240,11 +238,10 @@ class TranscriptSession(QObject):
             return False
         self._settings.add_recent(str(path))
         self.media_opened.emit(str(path), self._controller.has_video())
-        resume = self._resume.position_to_offer(str(path))
         if at_ms is not None:
             self._controller.seek(at_ms)
-        elif resume is not None:
-            self.resume_offered.emit(str(path), resume)
+        else:
+            self._resume.offer(str(path))
         if play:
             self._controller.play()
         # The transcript's parse starts last: its worker takes turns with this thread for the

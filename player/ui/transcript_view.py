@@ -199,13 +199,17 @@ class TranscriptView(QListView):
 
     def copy_selection(self) -> str:
         """Copy the selected cues as quotes with timestamp and speaker; returns the text."""
-        model = self.model()
-        if not isinstance(model, TranscriptModel):
-            return ""
         rows = self.selected_rows()
         if not rows and self.currentIndex().isValid():
             rows = [self.currentIndex().row()]
-        text = "\n".join(quote_for(model.cues[r]) for r in rows)
+        return self.copy_rows(rows)
+
+    def copy_rows(self, rows: list[int]) -> str:
+        """Copy these rows' cues as quotes (one line each); returns the text ("" for none)."""
+        model = self.model()
+        if not isinstance(model, TranscriptModel):
+            return ""
+        text = "\n".join(quote_for(model.cues[r]) for r in rows if 0 <= r < len(model.cues))
         if text:
             clipboard = QGuiApplication.clipboard()
             if clipboard is not None:
@@ -384,6 +388,11 @@ class TranscriptPanel(QWidget):
     def set_current_word(self, word: int) -> None:
         """Mark the spoken word inside the current cue."""
         self._model.set_current_word(word)
+
+    def copy_current_quote(self) -> str:
+        """Copy the cue playing now as a quote; returns the text ("" between cues)."""
+        row = self._model.current_row
+        return self.view.copy_rows([row]) if row >= 0 else ""
 
     def show_row(self, row: int) -> None:
         """Scroll to a row without changing follow state (used for search hits)."""

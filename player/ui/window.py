@@ -9,7 +9,7 @@ shown in the window, never raised.
 
 from __future__ import annotations
 
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,8 +25,9 @@ from player.ui.controller import CueTracker
 from player.ui.dialogs import Dialogs
 from player.ui.docks import Docks
 from player.ui.media_area import MediaArea
-from player.ui.models import TranscriptModel, quote_for
+from player.ui.models import TranscriptModel
 from player.ui.resume import ResumeKeeper
+from player.ui.resume_store import ResumeStore
 from player.ui.search_coordinator import SearchCoordinator
 from player.ui.status_bar import StatusBar
 from player.ui.style import ReadingStyle
@@ -65,7 +66,10 @@ class MainWindow(QMainWindow):
         *,
         embed_video: bool,
         archive_db: Path | Callable[[], Path] | None = None,
+        resume_store: ResumeStore | None = None,
     ) -> None:
+        """``archive_db``: the library (a callable is asked once, on first use; None: none);
+        ``resume_store``: the positions (default: beside ``archive_db``, closed with the window)."""
         super().__init__()
         self.controller = controller
         self.settings = settings
@@ -86,7 +90,11 @@ class MainWindow(QMainWindow):
         self.status = StatusBar(self)
         self.setStatusBar(self.status)
         self._build_layout()
-        self.resume = ResumeKeeper(controller, settings, self)
+        if callable(archive_db):
+            archive_db = cache(archive_db)  # one look-up for the library and the store
+        self._own_store = resume_store is None
+        self.resume_store = resume_store or ResumeStore.for_archive(archive_db, legacy=settings)
+        self.resume = ResumeKeeper(controller, self.resume_store, self)
         self.session = TranscriptSession(
             controller, settings, self.model, self.tracker, self.resume, self
         )
@@ -168,7 +176,6 @@ class MainWindow(QMainWindow):
         session.media_failed.connect(self._show_media_error)
         session.media_changed.connect(docks.set_media)
         session.media_opened.connect(self._on_media_opened)
-        session.resume_offered.connect(self._offer_resume)
         session.state_changed.connect(self._on_transcript_state)
         session.transcript_loaded.connect(self.transcript_loaded)
         session.alternatives_changed.connect(self.status.set_transcript_choices)
@@ -176,7 +183,7 @@ class MainWindow(QMainWindow):
         self.status.transcript_chosen.connect(self.open_transcript)
         self.status.warnings_requested.connect(self.show_warnings)
         docks.archive_changed.connect(self.search_coordinator.set_archive)
-        docks.archive_changed.connect(self.resume.set_archive)
+        self.resume.resume_offered.connect(self._offer_resume)
         docks.open_requested.connect(session.open_briefing)
         docks.seek_requested.connect(c.seek_and_play)
         self.dialogs.preferences_applied.connect(self._apply_preferences)
@@ -273,17 +280,11 @@ class MainWindow(QMainWindow):
             self.info_bar.hide()
             self.open_transcript(path)
 
-    def open_recent(self, path: str) -> None:
-        """Open a recently opened media file."""
-        self.open_media(path)
-
     @Slot()
     def copy_current_quote(self) -> None:
         """Copy the current cue as ``[time] Speaker: text``."""
-        row = self.model.current_row
-        if row >= 0:
-            text = quote_for(self.model.cues[row])
-            QGuiApplication.clipboard().setText(text)
+        text = self.panel.copy_current_quote()
+        if text:
             self.status.show_status(f"Copied: {text[:80]}")
 
     @Slot()
@@ -392,5 +393,7 @@ class MainWindow(QMainWindow):
         self.save_layout()
         self.settings.sync()
         self.docks.close()
+        if self._own_store:
+            self.resume_store.close()  # after the library, which shares it
         self.controller.shutdown()
         super().closeEvent(event)

@@ -208,13 +208,19 @@ def test_single_key_shortcuts_can_be_turned_off(harness: Harness, sample_audio: 
     assert harness.controller.is_muted()
 
 
+def _open_and_wait_for_the_offer(h: Harness, media: Path) -> None:
+    h.open(media, play=False)
+    h.qtbot.waitUntil(lambda: not h.window.resume.is_looking_up(), timeout=10000)
+
+
 def test_resume_is_offered_on_reopen(qtbot: QtBot, tmp_path: Path, sample_audio: Path) -> None:
-    h = make_harness(qtbot, tmp_path)
+    db = tmp_path / "archive.sqlite"  # positions are kept beside the library
+    h = make_harness(qtbot, tmp_path / "config", archive_db=db)
     h.open(sample_audio)
     h.advance(30000, step_ms=50)
     h.window.close()
-    h2 = make_harness(qtbot, tmp_path)
-    h2.open(sample_audio, play=False)
+    h2 = make_harness(qtbot, tmp_path / "config", archive_db=db)
+    _open_and_wait_for_the_offer(h2, sample_audio)
     assert h2.window.info_bar.isVisible()
     assert "0:30" in h2.window.info_bar.label.text()
     resume = next(b for b in h2.window.info_bar.buttons() if b.text().startswith("Resume"))
@@ -225,19 +231,28 @@ def test_resume_is_offered_on_reopen(qtbot: QtBot, tmp_path: Path, sample_audio:
     h2.window.close()
 
 
+def test_starting_from_the_beginning_forgets_the_position(
+    harness: Harness, sample_audio: Path
+) -> None:
+    store = harness.window.resume_store
+    media = str(sample_audio.resolve())
+    store.set_resume_position(media, 30_000)
+    _open_and_wait_for_the_offer(harness, sample_audio)
+    button = next(b for b in harness.window.info_bar.buttons() if b.text().startswith("Start"))
+    button.click()
+    assert store.resume_position(media) is None
+    assert harness.controller.position_ms() == 0
+
+
 @pytest.mark.parametrize(("left_at_ms", "offered"), [(RESUME_MIN_MS, False), (5001, True)])
 def test_resume_is_offered_only_past_the_first_seconds(
-    qtbot: QtBot, tmp_path: Path, sample_audio: Path, left_at_ms: int, offered: bool
+    harness: Harness, sample_audio: Path, left_at_ms: int, offered: bool
 ) -> None:
     """A file left in its first 5 s starts from the beginning without asking."""
-    h = make_harness(qtbot, tmp_path)
-    try:
-        h.settings.set_resume_position(str(sample_audio.resolve()), left_at_ms)
-        h.open(sample_audio, play=False)
-        assert h.window.info_bar.isVisible() is offered
-        assert ("You stopped at 0:05" in h.window.info_bar.label.text()) is offered
-    finally:
-        h.window.close()
+    harness.window.resume_store.set_resume_position(str(sample_audio.resolve()), left_at_ms)
+    _open_and_wait_for_the_offer(harness, sample_audio)
+    assert harness.window.info_bar.isVisible() is offered
+    assert ("You stopped at 0:05" in harness.window.info_bar.label.text()) is offered
 
 
 def test_the_position_is_remembered_past_the_first_and_before_the_last_seconds(
@@ -246,16 +261,27 @@ def test_the_position_is_remembered_past_the_first_and_before_the_last_seconds(
     harness.open(sample_audio, play=False)
     media = harness.controller.media_path
     assert media is not None
-    resume, settings = harness.window.resume, harness.settings
+    resume, store = harness.window.resume, harness.window.resume_store
     harness.controller.seek(RESUME_MIN_MS)
     resume.save_position()
-    assert settings.resume_position(media) is None
+    assert store.resume_position(media) is None
     harness.controller.seek(RESUME_MIN_MS + 1)
     resume.save_position()
-    assert settings.resume_position(media) == RESUME_MIN_MS + 1
+    assert store.resume_position(media) == RESUME_MIN_MS + 1
     harness.controller.seek(harness.controller.length_ms() - RESUME_MIN_MS + 1)
     resume.save_position()  # near the end: next time starts from the beginning
-    assert settings.resume_position(media) is None
+    assert store.resume_position(media) is None
+
+
+def test_reaching_the_end_forgets_the_position(harness: Harness, sample_audio: Path) -> None:
+    harness.open(sample_audio)
+    media = harness.controller.media_path
+    assert media is not None
+    harness.window.resume_store.set_resume_position(media, 30_000)
+    harness.controller.seek(harness.controller.length_ms() - 300)
+    harness.advance(1000, step_ms=50)
+    assert harness.controller.state() is PlaybackState.ENDED
+    assert harness.window.resume_store.resume_position(media) is None
 
 
 def test_drop_media_and_transcript(harness: Harness, sample_audio: Path, tmp_path: Path) -> None:
