@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from player.core.archive.library import Archive, ArchiveHit
     from player.core.text.search import SearchIndex
     from player.ui.controller import PlaybackController
+    from player.ui.jobs import JobRunner
     from player.ui.models import TranscriptModel
     from player.ui.search_panel import SearchPanel
     from player.ui.search_results import SearchOutcome
@@ -46,9 +47,11 @@ class SearchCoordinator(QObject):
         panel: TranscriptPanel,
         transport: TransportBar,
         place: Callable[[QWidget], None],
+        runner: JobRunner,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
+        self._runner = runner
         self._session = session
         self._controller = controller
         self._settings = settings
@@ -69,7 +72,7 @@ class SearchCoordinator(QObject):
         if self._search is None:
             from player.ui.search_panel import SearchPanel
 
-            panel = SearchPanel()
+            panel = SearchPanel(runner=self._runner)
             panel.hide()
             self._place(panel)
             panel.hit_chosen.connect(self._go_to_hit)

@@ -35,7 +35,7 @@ from player.core.text.search import (
     next_hit_index,
 )
 from player.core.timeline.timecode import format_clock
-from player.ui.jobs import JobList, start_job
+from player.ui.jobs import JobRunner, default_runner
 from player.ui.search_results import (
     ArchiveOutcome,
     SearchOutcome,
@@ -95,13 +95,14 @@ class SearchPanel(QWidget):
     closed = Signal()
     speaker_only_changed = Signal(str)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, runner: JobRunner | None = None) -> None:
+        """``runner`` runs the searches (default: the shared one)."""
         super().__init__(parent)
         self._index: SearchIndex | None = None
         self._outcome: SearchOutcome | None = None
         self._current: int | None = None
         self._token = 0
-        self._jobs = JobList()
+        self._runner = runner or default_runner()
         self._pending = 0  # searches started whose result has not come back (stale ones too)
         self._go_to_first = False
         self._archive: Archive | None = None
@@ -312,10 +313,14 @@ class SearchPanel(QWidget):
         options = self.options()
         token = self._token
         self._set_status("Searching…")
-        job = start_job(
-            token, lambda: run_search(index, query, options), self._on_done, self._on_failed
+        self._runner.start(
+            lambda: run_search(index, query, options),
+            self._on_done,
+            self._on_failed,
+            token=token,
+            name="search",
+            expected=(SearchError,),
         )
-        self._jobs.add(job)
         self._pending += 1
 
     @Slot(int, object)
@@ -346,13 +351,16 @@ class SearchPanel(QWidget):
         options = self.options()
         token = self._token
         self._set_status("Searching all briefings…")
-        job = start_job(
-            token,
+        from player.core.archive.library import ArchiveError
+
+        self._runner.start(
             lambda: run_archive_search(archive, query, options),
             self._on_archive_done,
             self._on_failed,
+            token=token,
+            name="library search",
+            expected=(SearchError, ArchiveError),
         )
-        self._jobs.add(job)
         self._pending += 1
 
     @Slot(int, object)

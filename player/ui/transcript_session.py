@@ -25,7 +25,7 @@ from player.core.model import Transcript, TranscriptError
 from player.core.timeline.cue_index import CueIndex
 from player.playback.base import PlaybackError
 from player.ui import settings as S
-from player.ui.jobs import JobList, start_job
+from player.ui.jobs import JobRunner
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -150,6 +150,7 @@ class TranscriptSession(QObject):
         model: TranscriptModel,
         tracker: CueTracker,
         resume: ResumeKeeper,
+        runner: JobRunner,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -165,7 +166,7 @@ class TranscriptSession(QObject):
         self._search_index: SearchIndex | None = None
         self._load_token = 0
         self._chapters_token = 0
-        self._jobs = JobList()
+        self._runner = runner
         self._pending_jobs = 0  # started, result not yet handed back (stale ones included)
         self._index_timer = self._single_shot(SEARCH_INDEX_DELAY_MS, self._build_search_index)
         self._chapters_timer = self._single_shot(CHAPTERS_DELAY_MS, self._read_chapters)
@@ -300,7 +301,13 @@ class TranscriptSession(QObject):
         self._load_token += 1
         token = self._load_token
         self._set_state(TranscriptState(LoadPhase.LOADING, str(path)))
-        self._start(token, lambda: load_with_index(str(path)), self._on_loaded, self._on_failed)
+        self._start(
+            token,
+            lambda: load_with_index(str(path)),
+            self._on_loaded,
+            self._on_failed,
+            "transcript",
+        )
 
     def set_transcript(
         self,
@@ -391,6 +398,7 @@ class TranscriptSession(QObject):
             lambda: build_search_index(transcript),
             self._on_search_index_ready,
             self._on_search_index_failed,
+            "search index",
         )
 
     @Slot(int, object)
@@ -429,6 +437,7 @@ class TranscriptSession(QObject):
                 lambda: load_transcript(path),
                 self._on_chapters_ready,
                 self._on_chapters_failed,
+                "chapters",
             )
 
     @Slot(int, object)
@@ -460,6 +469,11 @@ class TranscriptSession(QObject):
         fn: Callable[[], object],
         on_finished: Callable[[int, object], None],
         on_failed: Callable[[int, object], None],
+        name: str,
     ) -> None:
+        # A file that cannot be read is the user's problem, told in the window: logged as a
+        # warning; anything else is a bug, logged as an error with its traceback.
         self._pending_jobs += 1
-        self._jobs.add(start_job(token, fn, on_finished, on_failed))
+        self._runner.start(
+            fn, on_finished, on_failed, token=token, name=name, expected=(TranscriptError,)
+        )

@@ -237,11 +237,13 @@ class TranscriptPanel(QWidget):
       seek_requested(int): the user chose a cue; payload is its start in ms.
       following_changed(bool): whether the panel is following playback now.
       follow_enabled_changed(bool): the Follow toggle was switched (by the user or a command).
+      message(str): a one-line status for the window ("Following paused — …").
     """
 
     seek_requested = Signal(int)
     following_changed = Signal(bool)
     follow_enabled_changed = Signal(bool)
+    message = Signal(str)
 
     def __init__(self, model: TranscriptModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -374,6 +376,9 @@ class TranscriptPanel(QWidget):
         )
         if now != was_following:
             self.following_changed.emit(now)
+            self.message.emit(
+                "Following playback" if now else "Following paused — Ctrl+J or Esc: back to now"
+            )
 
     # ----- playback → view ------------------------------------------------------------------
 

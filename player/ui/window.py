@@ -24,6 +24,7 @@ from player.ui.actions import WindowActions
 from player.ui.controller import CueTracker
 from player.ui.dialogs import Dialogs
 from player.ui.docks import Docks
+from player.ui.jobs import JobRunner, default_runner
 from player.ui.media_area import MediaArea
 from player.ui.models import TranscriptModel
 from player.ui.resume import ResumeKeeper
@@ -67,9 +68,11 @@ class MainWindow(QMainWindow):
         embed_video: bool,
         archive_db: Path | Callable[[], Path] | None = None,
         resume_store: ResumeStore | None = None,
+        runner: JobRunner | None = None,
     ) -> None:
         """``archive_db``: the library (a callable is asked once, on first use; None: none);
-        ``resume_store``: the positions (default: beside ``archive_db``, closed with the window)."""
+        ``resume_store``: the positions (default: beside ``archive_db``, closed with the window);
+        ``runner``: where background work runs (default: the shared runner)."""
         super().__init__()
         self.controller = controller
         self.settings = settings
@@ -92,11 +95,14 @@ class MainWindow(QMainWindow):
         self._build_layout()
         if callable(archive_db):
             archive_db = cache(archive_db)  # one look-up for the library and the store
+        runner = runner or default_runner()
         self._own_store = resume_store is None
-        self.resume_store = resume_store or ResumeStore.for_archive(archive_db, legacy=settings)
+        self.resume_store = resume_store or ResumeStore.for_archive(
+            archive_db, legacy=settings, runner=runner
+        )
         self.resume = ResumeKeeper(controller, self.resume_store, self)
         self.session = TranscriptSession(
-            controller, settings, self.model, self.tracker, self.resume, self
+            controller, settings, self.model, self.tracker, self.resume, runner, self
         )
         self.search_coordinator = SearchCoordinator(
             session=self.session,
@@ -106,6 +112,7 @@ class MainWindow(QMainWindow):
             panel=self.panel,
             transport=self.transport,
             place=lambda panel: self._right_layout.insertWidget(0, panel),
+            runner=runner,
             parent=self,
         )
         self.docks = Docks(
@@ -153,13 +160,10 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.splitter, 1)
         layout.addWidget(self.transport)
         self.setCentralWidget(central)
-        # The widgets tests, the end-to-end run and the benchmarks look at.
+        # The widgets the end-to-end run and the start-up tests look at.
         self.media_stack, self.audio_view = self.media.stack, self.media.audio_view
-        self.video_surface, self.media_error = self.media.video_surface, self.media.error
-        self.caption_bar = self.media.caption_bar
+        self.video_surface = self.media.video_surface
         self.play_button, self.mute_button = self.transport.play_button, self.transport.mute_button
-        self.status_label, self.warnings_button = self.status.label, self.status.warnings_button
-        self.language_box = self.status.language_box
 
     def _connect(self) -> None:
         c, session, docks = self.controller, self.session, self.docks
@@ -169,7 +173,6 @@ class MainWindow(QMainWindow):
         self.tracker.current_cue_changed.connect(self._on_current_cue)
         self.tracker.word_changed.connect(self.panel.set_current_word)
         self.panel.seek_requested.connect(c.seek_and_play)
-        self.panel.following_changed.connect(self._on_following_changed)
         self.panel.follow_enabled_changed.connect(partial(self.settings.set, S.FOLLOW_ENABLED))
         self.transport.cue_step_requested.connect(session.step_cue)
         session.media_opening.connect(self._on_media_opening)
@@ -187,7 +190,7 @@ class MainWindow(QMainWindow):
         docks.open_requested.connect(session.open_briefing)
         docks.seek_requested.connect(c.seek_and_play)
         self.dialogs.preferences_applied.connect(self._apply_preferences)
-        for part in (session, self.transport, docks):
+        for part in (session, self.transport, docks, self.panel):
             part.message.connect(self.status.show_status)
 
     # ----- layout persistence ---------------------------------------------------------------
@@ -347,12 +350,6 @@ class MainWindow(QMainWindow):
     def _on_current_cue(self, row: int) -> None:
         transcript = self.session.transcript
         self.media.set_cue(transcript.cues[row] if row >= 0 and transcript is not None else None)
-
-    @Slot(bool)
-    def _on_following_changed(self, following: bool) -> None:
-        self.status.show_status(
-            "Following playback" if following else "Following paused — Ctrl+J or Esc: back to now"
-        )
 
     @Slot()
     def _apply_preferences(self) -> None:

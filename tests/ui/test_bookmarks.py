@@ -51,7 +51,7 @@ def test_add_bookmarks_with_the_spoken_line_and_go_back(
     panel = w.docks.bookmarks
     assert panel is not None and w.docks.bookmarks_dock is not None
     assert w.docks.bookmarks_dock.isVisible()
-    assert w.status_label.text() == "Bookmark added at 0:05"
+    assert w.status.label.text() == "Bookmark added at 0:05"
     # Listed by time, labelled with the speaker and the line.
     assert [b.position_ms for b in panel.items] == [cues[1].start_ms + 300, cues[4].start_ms + 200]
     assert panel.items[0].label == f"{cues[1].speaker}: {cues[1].text}"
@@ -89,7 +89,7 @@ def test_notes_remove_and_copy_as_quotes(lib_harness: Harness, tmp_path: Path) -
     panel.list.setCurrentRow(0)
     h.qtbot.keyClick(panel.list, Qt.Key.Key_Delete)
     assert [b.position_ms for b in panel.items] == [61_000]
-    assert w.status_label.text() == "Bookmark removed"
+    assert w.status.label.text() == "Bookmark removed"
 
 
 def test_bookmarks_belong_to_their_file_and_survive_a_restart(qtbot: QtBot, tmp_path: Path) -> None:
@@ -137,7 +137,7 @@ def test_without_a_library_bookmarks_are_unavailable(harness: Harness, sample_au
     assert not w.menu_actions.act_add_bookmark.isEnabled()
     harness.open(sample_audio, play=False)
     w.docks.add_bookmark()  # e.g. from a stray call: says why, never raises
-    assert "library database" in w.status_label.text()
+    assert "library database" in w.status.label.text()
 
 
 def test_after_a_file_that_cannot_play_bookmarks_are_not_added_to_the_previous_one(
@@ -154,6 +154,6 @@ def test_after_a_file_that_cannot_play_bookmarks_are_not_added_to_the_previous_o
     assert not h.open(broken)
     assert w.docks.bookmarks is not None and w.docks.bookmarks.items == []
     w.docks.add_bookmark()
-    assert "open a media file" in w.status_label.text()
+    assert "open a media file" in w.status.label.text()
     with Archive.open(tmp_path / "archive.sqlite") as archive:
         assert [b.position_ms for b in archive.bookmarks(a)] == [10_000]

@@ -28,16 +28,17 @@ def test_captions_follow_the_current_line(video_harness: Harness) -> None:
     w = h.window
     h.open(SAMPLE_DIR / "briefing.mp4")
     assert w.media_stack.currentWidget() is w.video_surface
-    assert not w.caption_bar.isVisible()  # off by default: the transcript is beside the video
+    assert not w.media.caption_bar.isVisible()  # off by default: the transcript is beside the video
     w.menu_actions.act_captions.trigger()
-    assert w.caption_bar.isVisible()
+    assert w.media.caption_bar.isVisible()
     assert h.settings.get(S.CAPTIONS) is True
     cue = w.transcript.cues[0]  # type: ignore[union-attr]
     h.advance(cue.start_ms + 100 - h.backend.exact_ms())
-    assert w.caption_bar.label.text() == f"{cue.speaker}: {cue.text}"
-    assert w.caption_bar.label.textFormat() == w.caption_bar.label.textFormat().PlainText
+    assert w.media.caption_bar.label.text() == f"{cue.speaker}: {cue.text}"
+    label = w.media.caption_bar.label
+    assert label.textFormat() == label.textFormat().PlainText
     w.menu_actions.act_captions.trigger()
-    assert not w.caption_bar.isVisible()
+    assert not w.media.caption_bar.isVisible()
 
 
 def test_audio_only_media_never_shows_the_bar(video_harness: Harness) -> None:
@@ -45,12 +46,12 @@ def test_audio_only_media_never_shows_the_bar(video_harness: Harness) -> None:
     h.window.reading_style.set_captions(True)
     h.open(SAMPLE_DIR / "briefing.opus")
     assert h.window.media_stack.currentWidget() is h.window.audio_view
-    assert not h.window.caption_bar.isVisible()
+    assert not h.window.media.caption_bar.isVisible()
 
 
 def _longest_caption_height(w: MainWindow) -> int:
     """The height the caption bar's label needs for the transcript's longest caption."""
-    bar = w.caption_bar
+    bar = w.media.caption_bar
     cues = w.transcript.cues  # type: ignore[union-attr]
     longest = max(cues, key=lambda c: len(c.text))
     flags = int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap)
@@ -65,7 +66,7 @@ def test_caption_style_follows_the_reading_style(video_harness: Harness) -> None
     w = h.window
     w.reading_style.set_captions(True)
     h.open(SAMPLE_DIR / "briefing.mp4")
-    bar = w.caption_bar
+    bar = w.media.caption_bar
     assert bar.palette().color(bar.backgroundRole()).name() == "#000000"
     h.settings.set(S.TRANSCRIPT_TEXT_COLOR, "#202020")
     h.settings.set(S.TRANSCRIPT_BACKGROUND, "#ffffcc")
@@ -84,7 +85,7 @@ def test_the_bar_makes_room_for_the_longest_caption(video_harness: Harness) -> N
     w = h.window
     w.reading_style.set_captions(True)
     h.open(SAMPLE_DIR / "briefing.mp4")
-    bar = w.caption_bar
+    bar = w.media.caption_bar
     small = bar.label.height()
     h.settings.set(S.TRANSCRIPT_FONT_PT, 24)
     w.reading_style.apply()
@@ -102,7 +103,7 @@ def test_captions_setting_is_restored(qtbot: QtBot, tmp_path: Path) -> None:
     try:
         assert h.window.menu_actions.act_captions.isChecked()
         h.open(SAMPLE_DIR / "briefing.mp4")
-        assert h.window.caption_bar.isVisible()
+        assert h.window.media.caption_bar.isVisible()
     finally:
         h.window.close()
 
@@ -114,7 +115,7 @@ def test_captions_turned_on_after_the_transcript_are_measured_then(video_harness
     h.settings.set(S.TRANSCRIPT_FONT_PT, 24)
     w.reading_style.apply()
     h.open(SAMPLE_DIR / "briefing.mp4")
-    bar = w.caption_bar
+    bar = w.media.caption_bar
     assert bar.isHidden() and bar._fit_pending
     w.reading_style.set_captions(True)
     assert not bar._fit_pending

@@ -147,8 +147,8 @@ def test_a_broken_chapters_file_is_reported_and_ignored(harness: Harness, tmp_pa
     (tmp_path / "talk.chapters.vtt").write_bytes(b"\x00\x01\x02 not a transcript \xff" * 50)
     w = harness.window
     harness.open(media, play=False)
-    harness.qtbot.waitUntil(lambda: "Chapters" in w.status_label.text(), timeout=5000)
-    assert "talk.chapters.vtt" in w.status_label.text()
+    harness.qtbot.waitUntil(lambda: "Chapters" in w.status.label.text(), timeout=5000)
+    assert "talk.chapters.vtt" in w.status.label.text()
     assert w.transport.chapters == ()
     assert not w.transport.chapter_button.isVisible()
     assert w.model.rowCount() > 0  # the transcript is shown all the same

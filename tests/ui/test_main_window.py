@@ -313,15 +313,15 @@ def test_unplayable_media_shows_error_and_keeps_transcript(
     shutil.copy(sample_audio.with_suffix(".vtt"), tmp_path / "broken.vtt")
     assert not harness.open(garbage)
     w = harness.window
-    assert w.media_stack.currentWidget() is w.media_error
-    assert "broken.mp3" in w.media_error.text() or "track" in w.media_error.text()
+    assert w.media_stack.currentWidget() is w.media.error
+    assert "broken.mp3" in w.media.error.text() or "track" in w.media.error.text()
     assert w.model.rowCount() > 10  # still readable
 
 
 def test_missing_media_shows_error(harness: Harness, tmp_path: Path) -> None:
     assert not harness.open(tmp_path / "nope.mp4")
-    assert harness.window.media_stack.currentWidget() is harness.window.media_error
-    assert "nope.mp4" in harness.window.media_error.text()
+    assert harness.window.media_stack.currentWidget() is harness.window.media.error
+    assert "nope.mp4" in harness.window.media.error.text()
 
 
 def test_no_transcript_offers_to_open_one(
@@ -345,8 +345,8 @@ def test_warnings_counted_and_listed(harness: Harness, tmp_path: Path, sample_au
     )
     harness.open(media)
     w = harness.window
-    assert w.warnings_button.isVisible()
-    assert "1 transcript warning" in w.warnings_button.text()
+    assert w.status.warnings_button.isVisible()
+    assert "1 transcript warning" in w.status.warnings_button.text()
     w.show_warnings()
     assert w.dialogs.warnings_dialog is not None
     listing = w.dialogs.warnings_dialog.findChild(QListWidget)

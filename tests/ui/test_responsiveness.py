@@ -125,7 +125,8 @@ def test_height_only_resize_keeps_measured_rows(harness: Harness, tmp_path: Path
 
 def test_pausing_follow_does_not_widen_the_panel(harness: Harness, tmp_path: Path) -> None:
     w = harness.window
-    w.session.set_transcript(Transcript(cues=_cues(200)), str(tmp_path / ("a-long-title-" * 8 + ".vtt")))
+    long_name = str(tmp_path / ("a-long-title-" * 8 + ".vtt"))
+    w.session.set_transcript(Transcript(cues=_cues(200)), long_name)
     QApplication.processEvents()
     before = w.panel.width()
     w.panel.pause_following()

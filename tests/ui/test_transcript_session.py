@@ -50,7 +50,7 @@ def test_missing_and_failed(harness: Harness, tmp_path: Path, sample_audio: Path
     assert state.phase is LoadPhase.FAILED
     assert state.error.startswith("Could not read the transcript broken.vtt: ")
     assert harness.window.info_bar.label.text() == state.error
-    assert harness.window.status_label.text() == state.error
+    assert harness.window.status.label.text() == state.error
     assert [s.phase for s in states] == [LoadPhase.MISSING, LoadPhase.LOADING, LoadPhase.FAILED]
     assert harness.window.transcript is None and harness.window.model.rowCount() == 0
 

@@ -53,7 +53,7 @@ def test_language_choice_among_sidecars(
         "WEBVTT\n\n00:00:00.500 --> 00:00:05.000\n<v Ana Ruiz>Buenos días.\n", encoding="utf-8"
     )
     harness.open(media)
-    box = harness.window.language_box
+    box = harness.window.status.language_box
     assert box.isVisible()
     assert box.count() == 2
     labels = [box.itemText(i) for i in range(2)]
