@@ -25,7 +25,9 @@ if TYPE_CHECKING:
     from player.core.archive.library import Archive
     from player.ui.bookmarks_panel import BookmarksPanel
     from player.ui.controller import CueTracker, PlaybackController
+    from player.ui.jobs import JobRunner
     from player.ui.library_panel import LibraryPanel
+    from player.ui.resume_store import ResumeStore
     from player.ui.transcript_session import TranscriptSession
 
 LIBRARY_DELAY_MS = 300  # the library is built this long after the window is made
@@ -57,7 +59,11 @@ class Docks(QObject):
         controller: PlaybackController,
         session: TranscriptSession,
         tracker: CueTracker,
+        resume_store: ResumeStore,
+        runner: JobRunner,
     ) -> None:
+        """The library shares ``resume_store``'s user data (positions, folders, bookmarks) and
+        runs its scans on ``runner``."""
         super().__init__(window)
         self._window = window
         # The archive database; a callable (the default location) is asked the first time the
@@ -67,6 +73,8 @@ class Docks(QObject):
         self._controller = controller
         self._session = session
         self._tracker = tracker
+        self._resume_store = resume_store
+        self._runner = runner
         self._archive: Archive | None = None
         self.library: LibraryPanel | None = None
         self.library_dock: QDockWidget | None = None
@@ -100,7 +108,12 @@ class Docks(QObject):
             return self.library
         from player.ui.library_panel import LibraryPanel
 
-        self.library = LibraryPanel(self.archive_db, self._window)
+        self.library = LibraryPanel(
+            self.archive_db,
+            self._window,
+            user_store=self._resume_store.user_store(),
+            runner=self._runner,
+        )
         self.library_dock = self._dock("Library", "library", self.library)
         self.library_dock.setAllowedAreas(Qt.DockWidgetArea.AllDockWidgetAreas)
         self._window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.library_dock)

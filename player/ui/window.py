@@ -1,10 +1,6 @@
-"""The main window: lays out the media area, the transcript panel, the transport bar, the menus
-and the status bar, and wires its parts together. The parts do the work: ``transcript_session``
-(opening media, transcripts, chapters; resume), ``transport``, ``search_coordinator``, ``docks``,
-``actions`` (menus and keys), ``dialogs`` and ``style``.
-
-The window never calls libVLC: it talks to the :class:`PlaybackController`. Every problem is
-shown in the window, never raised.
+"""The main window: lays out its parts (media area, transcript panel, transport bar, menus,
+status bar, docks) and wires them together; the parts do the work. It never calls libVLC (it
+talks to the :class:`PlaybackController`) and shows every problem, never raises it.
 """
 
 from __future__ import annotations
@@ -116,7 +112,13 @@ class MainWindow(QMainWindow):
             parent=self,
         )
         self.docks = Docks(
-            self, archive_db, controller=controller, session=self.session, tracker=self.tracker
+            self,
+            archive_db,
+            controller=controller,
+            session=self.session,
+            tracker=self.tracker,
+            resume_store=self.resume_store,
+            runner=runner,
         )
         self.dialogs = Dialogs(self, settings)
         self.reading_style = ReadingStyle(settings, self, self.panel, self.media)
@@ -231,11 +233,6 @@ class MainWindow(QMainWindow):
     def transcript(self) -> Transcript | None:
         """The transcript shown, or None."""
         return self.session.transcript
-
-    @property
-    def transcript_path(self) -> str | None:
-        """The file of the transcript shown, or None."""
-        return self.session.path
 
     def start_search(self, text: str | None = None, *, go_to_first: bool = False) -> None:
         """Open the search box (with ``text``; ``go_to_first``: select the first hit)."""

@@ -301,7 +301,7 @@ def test_drop_media_and_transcript(harness: Harness, sample_audio: Path, tmp_pat
     harness.window.dropEvent(event)
     harness.wait_transcript()
     assert harness.controller.media_path == str(media)
-    assert harness.window.transcript_path == str(vtt)
+    assert harness.window.session.path == str(vtt)
     assert harness.window.model.rowCount() > 10
 
 

@@ -61,7 +61,7 @@ def test_language_choice_among_sidecars(
     box.setCurrentIndex(1)
     box.activated.emit(1)
     harness.wait_transcript()
-    assert harness.window.transcript_path == str(tmp_path / "talk.es.vtt")
+    assert harness.window.session.path == str(tmp_path / "talk.es.vtt")
     assert harness.window.model.rowCount() == 1
 
 
@@ -81,7 +81,7 @@ def test_command_line_options_open_at_rate_and_transcript(
     assert harness.controller.position_ms() == 62500
     assert harness.controller.rate() == 1.5
     assert harness.controller.is_playing()
-    assert harness.window.transcript_path == str(other)
+    assert harness.window.session.path == str(other)
 
 
 @pytest.mark.parametrize(
