@@ -78,8 +78,9 @@ RESUME_POSITIONS = Setting(
     "files/resume_positions",
     dict,
     {},
-    "Legacy: last position per media file (path -> ms); moved into the archive's user-data "
-    "store by ResumeStore, which owns resume positions",
+    "Legacy, not written any more: the last position per media file (path -> ms) that older "
+    "versions kept here; ResumeStore moves it once into the archive's user-data store, the one "
+    "owner of resume positions, and removes it",
 )
 ARCHIVE_DB = Setting("archive/db_path", str, "", "Archive database path, empty = default")
 
@@ -101,12 +102,10 @@ ALL_SETTINGS: tuple[Setting[Any], ...] = (
     WINDOW_STATE,
     SPLITTER_STATE,
     RECENT_FILES,
-    RESUME_POSITIONS,
     ARCHIVE_DB,
 )
 
 MAX_RECENT = 10
-MAX_RESUME_ENTRIES = 500
 
 
 class Settings:
@@ -204,19 +203,3 @@ class Settings:
     def forget_legacy_resume_positions(self) -> None:
         """Remove the old copy of the resume positions (once they are in the user-data store)."""
         self._qs.remove(RESUME_POSITIONS.key)
-
-    def resume_position(self, path: str) -> int | None:
-        """Legacy (until the window reads ``ResumeStore``): the position of ``path`` in ms."""
-        value = self.get(RESUME_POSITIONS).get(path)
-        return int(value) if isinstance(value, int) and value > 0 else None
-
-    def set_resume_position(self, path: str, t_ms: int | None) -> None:
-        """Legacy (until the window writes ``ResumeStore``): remember (None: forget) ``path``."""
-        stored = self.get(RESUME_POSITIONS)
-        positions = {str(k): v for k, v in stored.items() if isinstance(v, int)}
-        positions.pop(path, None)
-        if t_ms is not None and t_ms > 0:
-            positions[path] = int(t_ms)
-        while len(positions) > MAX_RESUME_ENTRIES:
-            positions.pop(next(iter(positions)))
-        self.set(RESUME_POSITIONS, positions)

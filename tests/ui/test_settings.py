@@ -42,6 +42,7 @@ def test_unreadable_values_give_the_default(tmp_path: Path) -> None:
     assert settings.get(S.VOLUME) == S.VOLUME.default
     assert settings.get(S.RECENT_FILES) == []
     assert settings.get(S.RESUME_POSITIONS) == {}
+    assert settings.legacy_resume_positions() == {}
 
 
 def test_setting_the_same_value_does_not_rewrite_the_file(tmp_path: Path) -> None:
@@ -71,12 +72,22 @@ def test_recent_files_are_newest_first_without_duplicates_and_capped(tmp_path: P
     assert len(set(recent)) == len(recent)
 
 
-def test_resume_positions_remember_and_forget(tmp_path: Path) -> None:
-    settings = _fresh(tmp_path)
-    settings.set_resume_position("/m/a.opus", 12_345)
-    assert settings.resume_position("/m/a.opus") == 12_345
-    settings.set_resume_position("/m/a.opus", None)
-    assert settings.resume_position("/m/a.opus") is None
+def test_legacy_resume_positions_are_read_and_then_forgotten(tmp_path: Path) -> None:
+    """Older versions kept resume positions here; ResumeStore reads them once, then they go."""
+    path = tmp_path / "cfg" / "settings.ini"
+    path.parent.mkdir()
+    path.write_text(
+        '[files]\nresume_positions="{\\"/m/a.opus\\": 12345, \\"/m/b.opus\\": 0, '
+        '\\"/m/c.opus\\": \\"x\\"}"\n',
+        encoding="utf-8",
+    )
+    settings = S.Settings(path)
+    assert settings.legacy_resume_positions() == {"/m/a.opus": 12_345}
+    settings.forget_legacy_resume_positions()
+    settings.sync()
+    assert S.Settings(path).legacy_resume_positions() == {}
+    assert "resume_positions" not in path.read_text(encoding="utf-8")
+    assert S.RESUME_POSITIONS not in S.ALL_SETTINGS  # declared only to be read once
 
 
 def test_an_unreadable_value_is_replaced_even_by_the_default(tmp_path: Path) -> None:
@@ -92,11 +103,9 @@ def test_an_unreadable_value_is_replaced_even_by_the_default(tmp_path: Path) -> 
     assert S.Settings(path).get(S.VOLUME) == S.VOLUME.default
 
 
-def test_saving_a_position_again_makes_it_the_newest(tmp_path: Path) -> None:
-    """Resume positions are evicted oldest first: re-saving one must move it to the end."""
+def test_positions_written_in_order_are_read_back_in_order(tmp_path: Path) -> None:
+    """What an older version wrote (JSON, oldest first) is read back as it was written."""
     settings = _fresh(tmp_path)
-    settings.set_resume_position("/m/a.opus", 10_000)
-    settings.set_resume_position("/m/b.opus", 20_000)
-    settings.set_resume_position("/m/a.opus", 10_000)
+    settings.set(S.RESUME_POSITIONS, {"/m/b.opus": 20_000, "/m/a.opus": 10_000})
     settings.sync()
-    assert list(_fresh(tmp_path).get(S.RESUME_POSITIONS)) == ["/m/b.opus", "/m/a.opus"]
+    assert list(_fresh(tmp_path).legacy_resume_positions()) == ["/m/b.opus", "/m/a.opus"]
