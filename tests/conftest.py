@@ -67,7 +67,7 @@ def require_shared_corpus(path: Path | None, name: str) -> Path:
 @pytest.fixture
 def require_libvlc() -> None:
     """Skip (locally) or fail (under CI=true) when libVLC cannot be loaded."""
-    from player.playback.vlc_backend import libvlc_unavailable_reason
+    from player.playback.vlc_binding import libvlc_unavailable_reason
 
     reason = libvlc_unavailable_reason()
     if reason is None:

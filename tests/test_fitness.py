@@ -47,6 +47,14 @@ class Engine:
     adapter: str
     fake: str
     contract: tuple[str, ...]
+    binding: str = ""
+    """The one module that imports the library, when it is not the adapter itself (libVLC's
+    loading is its own module, so the adapter stays under the line limit)."""
+
+    @property
+    def importer(self) -> str:
+        """The one module allowed to import the engine."""
+        return self.binding or self.adapter
 
 
 ENGINES = (
@@ -56,6 +64,7 @@ ENGINES = (
         adapter="player.playback.vlc_backend",
         fake="player.playback.fake",
         contract=("tests/playback/test_contract.py", "tests/playback/conftest.py"),
+        binding="player.playback.vlc_binding",
     ),
     # Planned (docs/ARCHITECTURE.md: player/engines/): add a row when each adapter lands.
     #   Engine("pocketsphinx", frozenset({"pocketsphinx"}), "player.engines.pocketsphinx",
@@ -311,7 +320,7 @@ def test_pyside6_is_imported_only_under_ui_and_app() -> None:
 
 def test_vlc_is_imported_by_exactly_one_module() -> None:
     importing = {edge.module for edge in all_imports() if _top(edge.target) == "vlc"}
-    assert importing == {"player.playback.vlc_backend"}
+    assert importing == {"player.playback.vlc_binding"}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -327,8 +336,8 @@ def test_every_engine_imported_has_a_row() -> None:
 @pytest.mark.parametrize("engine", ENGINES, ids=lambda e: e.name)
 def test_engine_behind_one_adapter_with_a_fake_and_a_contract_suite(engine: Engine) -> None:
     importing = {e.module for e in all_imports() if _top(e.target) in engine.imports}
-    assert importing <= {engine.adapter}, f"{engine.name} imported outside its adapter"
-    assert engine.adapter in modules() and engine.fake in modules()
+    assert importing <= {engine.importer}, f"{engine.name} imported outside its adapter"
+    assert {engine.adapter, engine.importer, engine.fake} <= set(modules())
     fake_imports = {_top(e.target) for e in _imports(modules()[engine.fake])}
     assert not fake_imports & engine.imports, "the fake must not need the engine"
     named = set()

@@ -14,7 +14,7 @@ comparing start-up with and without the trick (CHANGELOG 0.1.0 has the history):
 3. **libVLC named by its soname** (:meth:`StartupTweaks.import_vlc`): python-vlc otherwise runs
    ``ldconfig -p`` in a child process to find it: 1-2 ms.
 4. **python-vlc's C functions bound at import** (same method, see
-   ``player.playback.vlc_backend._bind_functions``): the first call of each otherwise waited,
+   ``player.playback.vlc_binding._bind_functions``): the first call of each otherwise waited,
    holding the GIL, while libVLC's threads loaded plugins (tens of ms of frozen GUI while the
    first file starts).
 5. **libVLC started on a thread while Qt is imported, the first file's header read once Qt is
@@ -107,7 +107,7 @@ class StartupTweaks:
         the import of Qt. Call it while the process has one thread (trick 3 sets an environment
         variable for the length of the import).
         """
-        from player.playback.vlc_backend import import_vlc
+        from player.playback.vlc_binding import import_vlc
 
         if not self.enabled:
             import_vlc(bind_functions=False)

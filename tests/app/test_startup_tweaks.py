@@ -126,7 +126,7 @@ def _import_vlc_in_a_fresh_process(enabled: bool) -> list[str]:
             return find_library(name)
         ctypes.util.find_library = spy
         from player.app.startup_tweaks import StartupTweaks
-        from player.playback.vlc_backend import BOUND_AT_IMPORT, import_vlc
+        from player.playback.vlc_binding import BOUND_AT_IMPORT, import_vlc
         StartupTweaks(enabled={enabled}).import_vlc()
         vlc = import_vlc()
         bound = set(BOUND_AT_IMPORT) <= set(vlc._Cfunctions)

@@ -1,7 +1,7 @@
 """python-vlc's C functions are looked up when python-vlc is imported, not on first call.
 
 A first call looks the function up with the GIL held, and the lookup waits while libVLC's
-threads load plugins (see ``player.playback.vlc_backend._bind_functions``): everything the
+threads load plugins (see ``player.playback.vlc_binding._bind_functions``): everything the
 backend calls must already be bound, so a whole session binds nothing new.
 """
 
@@ -19,7 +19,8 @@ pytestmark = pytest.mark.vlc
 
 
 def test_a_session_binds_no_new_libvlc_function(require_libvlc: None, tmp_path: Path) -> None:
-    from player.playback.vlc_backend import BOUND_AT_IMPORT, VlcBackend, import_vlc
+    from player.playback.vlc_backend import VlcBackend
+    from player.playback.vlc_binding import BOUND_AT_IMPORT, import_vlc
 
     vlc = import_vlc()
     assert set(BOUND_AT_IMPORT) <= set(vlc._Cfunctions)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from player.core.formats.load import load_transcript
-from player.playback.vlc_backend import libvlc_unavailable_reason
+from player.playback.vlc_binding import libvlc_unavailable_reason
 from tests.conftest import REPO, SAMPLE_DIR
 
 pytestmark = [pytest.mark.vlc, pytest.mark.xvfb, pytest.mark.slow]
