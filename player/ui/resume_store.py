@@ -137,8 +137,10 @@ class ResumeStore(QObject):
             self._legacy_done = False
 
     def close(self) -> None:
-        """Close the store (after the library that shares it)."""
+        """Close the store (after the library that shares it); it is not opened again: what
+        comes later (a look-up still in flight) is answered from memory."""
         with self._lock:
+            self._tried = True
             if self._store is not None:
                 self._store.close()
             self._store = None

@@ -33,6 +33,7 @@ def test_a_position_survives_a_restart(tmp_path: Path) -> None:
     assert again.problem is None
     again.set_resume_position(MEDIA, None)  # reaching the end: start from the beginning
     again.close()
+    assert again.user_store() is None  # closed for good: never opened again
     assert ResumeStore(user_db).resume_position(MEDIA) is None
 
 
