@@ -3,9 +3,11 @@
 :func:`build_app` turns the command line into a running program's parts: the paths (settings
 folder, archive database, log file), the settings, the playback backend (from a factory, so the
 end-to-end tests can ask for libVLC with a silent audio output, or for the fake), the playback
-controller and the main window. :meth:`App.start` shows the window and opens what the command
-line asks for (the bundled sample when it names no media); :meth:`App.exec` runs Qt's event
-loop. ``player.app.main`` runs exactly this, wrapped in the start-up tricks
+controller, the job runner (two thread pools: interactive and background) and the main window,
+which makes the archive's stores at the database path it is given. :meth:`App.start` shows the
+window and opens what the command line asks for (the bundled sample when it names no media);
+:meth:`App.exec` runs Qt's event loop and then stops the jobs still running.
+``player.app.main`` runs exactly this, wrapped in the start-up tricks
 (``player.app.startup_tweaks``), and so do ``tests/ui/e2e_window.py`` and
 ``tests/app/test_compose.py``.
 """
@@ -31,7 +33,7 @@ from player.app.paths import default_config_dir, default_db_path
 from player.app.startup_tweaks import StartupTweaks
 from player.playback.base import PlaybackBackend, PlaybackState
 from player.ui.controller import PlaybackController
-from player.ui.jobs import share_the_gil_fairly
+from player.ui.jobs import JobRunner, share_the_gil_fairly
 from player.ui.settings import Settings
 from player.ui.window import EMBED_PLATFORMS, MainWindow
 
@@ -101,6 +103,7 @@ class App:
         window: MainWindow,
         controller: PlaybackController,
         settings: Settings,
+        runner: JobRunner,
         paths: AppPaths,
         args: argparse.Namespace,
         at_ms: int | None,
@@ -109,6 +112,7 @@ class App:
         self.window = window
         self.controller = controller
         self.settings = settings
+        self.runner = runner
         self.paths = paths
         self.args = args
         self.at_ms = at_ms
@@ -124,9 +128,16 @@ class App:
             self._exit_after_playing(self.args.exit_after_playing)
 
     def exec(self) -> int:
-        """Run the event loop until the window closes; returns the exit status."""
+        """Run the event loop until the window closes, then :meth:`shut_down`; returns the exit
+        status."""
         status = int(self.qt.exec())
+        self.shut_down()
         return status or self.exit_status
+
+    def shut_down(self) -> None:
+        """Stop the jobs still running (waiting for them, up to a bound); after the window
+        has closed."""
+        self.runner.shutdown()
 
     def _set_icon(self) -> None:
         from PySide6.QtGui import QIcon  # naming QIcon builds its type: not before the first frame
@@ -200,12 +211,16 @@ def build_app(
     )
     settings = Settings(paths.config_dir / "settings.ini")
     controller = PlaybackController(backend)
-    window = MainWindow(controller, settings, embed_video=embed, archive_db=paths.archive_db)
+    runner = JobRunner()
+    window = MainWindow(
+        controller, settings, embed_video=embed, archive_db=paths.archive_db, runner=runner
+    )
     return App(
         qt=qt,
         window=window,
         controller=controller,
         settings=settings,
+        runner=runner,
         paths=paths,
         args=args,
         at_ms=at_ms,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtGui import QIcon
@@ -47,6 +48,7 @@ def built(qtbot: QtBot, tmp_path: Path) -> Iterator[tuple[App, _Fakes]]:
     qtbot.addWidget(app.window)
     yield app, fakes
     app.window.close()
+    app.shut_down()
 
 
 def test_build_app_wires_the_window_to_the_backend_and_paths(
@@ -67,13 +69,22 @@ def test_build_app_wires_the_window_to_the_backend_and_paths(
 
 
 def test_start_opens_the_bundled_sample_and_plays_it(
-    built: tuple[App, _Fakes], qtbot: QtBot
+    built: tuple[App, _Fakes], qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     app, fakes = built
+    jobs: list[object] = []
+    start_job = app.runner.start
+
+    def spy(*args: Any, **kwargs: Any) -> object:
+        jobs.append(kwargs.get("name"))
+        return start_job(*args, **kwargs)
+
+    monkeypatch.setattr(app.runner, "start", spy)
     app.start()
     assert app.window.isVisible()
     assert app.controller.media_path == str(resources.sample_media().resolve())
     qtbot.waitUntil(lambda: app.window.model.rowCount() > 0, timeout=10_000)
+    assert jobs  # the transcript was parsed on the composition's runner
     fakes.made[0].advance(1500)
     qtbot.waitUntil(lambda: app.controller.position_ms() >= 1500, timeout=10_000)
     assert app.controller.state() is PlaybackState.PLAYING
@@ -90,6 +101,7 @@ def test_the_command_line_options_reach_the_window(qtbot: QtBot, tmp_path: Path)
     assert app.controller.position_ms() == 20_000
     assert app.controller.rate() == 1.5
     app.window.close()
+    app.shut_down()
 
 
 def test_the_icon_is_set_after_the_first_frame(built: tuple[App, _Fakes], qtbot: QtBot) -> None:
@@ -125,6 +137,7 @@ def test_exit_after_playing_closes_the_window_once_playback_got_there(
     fakes.made[0].advance(600)
     qtbot.waitUntil(lambda: not app.window.isVisible(), timeout=10_000)
     assert app.exit_status == 0
+    app.shut_down()
 
 
 def test_the_first_media_is_the_argument_or_the_sample() -> None:
