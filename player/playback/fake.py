@@ -95,6 +95,7 @@ class FakeBackend(PlaybackBackend):
         self.step_ms = step_ms
         self._listeners: list[Listener] = []
         self._state = PlaybackState.IDLE
+        self._sought_since_end = False  # a seek after the end: play() starts there
         self._path: Path | None = None
         self._info: LoadedMedia | None = None
         self._exact_ms = 0.0  # true media position
@@ -186,13 +187,16 @@ class FakeBackend(PlaybackBackend):
         self._emit(LengthChanged(info.duration_ms))
 
     def play(self) -> None:
-        """Start or resume playback (replays from the start after the end)."""
+        """Start or resume playback (after the end: replays from the start, or from where a
+        seek made since then points, as libVLC does)."""
         self._check_alive()
         if self._info is None:
             raise PlaybackError("nothing loaded")
-        if self._state in (PlaybackState.ENDED, PlaybackState.ERROR):
+        finished = self._state in (PlaybackState.ENDED, PlaybackState.ERROR)
+        if finished and not self._sought_since_end:
             self._exact_ms = 0.0
             self._report(0)
+        self._sought_since_end = False
         self._set_state(PlaybackState.PLAYING)
 
     def pause(self) -> None:
@@ -219,6 +223,7 @@ class FakeBackend(PlaybackBackend):
         if length_ms > 0:
             t_ms = min(t_ms, length_ms)
         self._exact_ms = float(t_ms)
+        self._sought_since_end = self._state in (PlaybackState.ENDED, PlaybackState.ERROR)
         self._report(t_ms)
 
     def time_ms(self) -> int:

@@ -170,6 +170,8 @@ class VlcBackend(PlaybackBackend):
         self._emit(StateChanged(state))
 
     def _on_time(self, event: Any) -> None:
+        with self._lock:
+            self._pending_seek_ms = None  # libVLC knows where it is now
         self._emit(TimeChanged(max(0, int(event.u.new_time))))
 
     def _on_length(self, event: Any) -> None:
@@ -386,7 +388,8 @@ class VlcBackend(PlaybackBackend):
             return
         self._stop_if_needed()
         with self._lock:
-            start_ms, self._pending_seek_ms = self._pending_seek_ms, None
+            # Kept until libVLC's first time report: until then the position is the start.
+            start_ms = self._pending_seek_ms
         if start_ms or self._media_has_start:
             # The input does not exist before play(), so set_time() now would be ignored: start
             # a fresh Media (already checked by load) with a start-time option instead.
@@ -421,6 +424,8 @@ class VlcBackend(PlaybackBackend):
             t_ms = min(t_ms, length_ms)
         state = self.state()
         if state in (PlaybackState.PLAYING, PlaybackState.PAUSED):
+            with self._lock:
+                self._pending_seek_ms = None
             self._player.set_time(t_ms)
         else:
             with self._lock:

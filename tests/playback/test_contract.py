@@ -214,6 +214,22 @@ def test_end_of_media_then_replay(backend: PlaybackBackend) -> None:
     assert wait_until(backend, lambda: 0 < backend.time_ms() < 2500)
 
 
+def test_seek_after_the_end_then_play_starts_there(backend: PlaybackBackend) -> None:
+    """Clicking a line after the end: the seek made while ENDED is where playback resumes."""
+    backend.load(TONE_OGG)
+    _set_test_rate(backend, 8.0)
+    backend.play()
+    assert wait_until(backend, lambda: backend.state() is PlaybackState.ENDED, timeout_s=3)
+    backend.set_rate(1.0)
+    target_ms = backend.length_ms() // 2
+    backend.seek(target_ms)
+    backend.play()
+    assert wait_until(backend, lambda: backend.state() is PlaybackState.PLAYING)
+    seen: list[int] = []
+    assert wait_until(backend, lambda: seen.append(backend.time_ms()) or seen[-1] > target_ms)
+    assert min(seen) >= target_ms - 100, f"restarted from the start: {seen[:5]}"
+
+
 def test_load_second_file_while_playing(backend: PlaybackBackend) -> None:
     backend.load(LONG_AUDIO)
     _playing(backend)
