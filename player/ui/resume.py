@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 RESUME_MIN_MS = 5000  # positions this close to the start or the end are not remembered
 SAVE_POSITION_EVERY_MS = 5000  # the position is remembered this often (and on closing)
+LOOK_UP_DELAY_MS = 300  # the position of the media opened is looked up this long after
 
 
 class ResumeKeeper(QObject):
@@ -48,13 +49,24 @@ class ResumeKeeper(QObject):
         self._timer.setInterval(SAVE_POSITION_EVERY_MS)
         self._timer.timeout.connect(self.save_position)
         self._timer.start()
+        self._look_up_timer = QTimer(self)
+        self._look_up_timer.setSingleShot(True)
+        self._look_up_timer.setInterval(LOOK_UP_DELAY_MS)
+        self._look_up_timer.timeout.connect(self._look_up)
 
     def offer(self, media: str) -> None:
         """Look up where ``media`` (just opened) was left; ``resume_offered`` says it when it
-        is far enough in. The store answers from a worker: its first use opens a database,
-        which the first frame does not wait for."""
+        is far enough in."""
         self._asked = media
-        self._store.look_up(media)
+        # A moment later, from a worker: the store's first use opens a database (loading
+        # SQLite's library while libVLC loads its own, and taking turns for the GIL with the
+        # transcript's parse cost the first frame about 13 ms).
+        self._look_up_timer.start()
+
+    @Slot()
+    def _look_up(self) -> None:
+        if self._asked is not None:
+            self._store.look_up(self._asked)
 
     def is_looking_up(self) -> bool:
         """Whether an :meth:`offer` has not been answered yet."""
