@@ -10,46 +10,52 @@ prints them. With ``--verbose`` the file also gets DEBUG records and they are al
 stderr.
 
 :func:`logging_to` installs all this for the length of a ``with`` block and then restores what
-it found (``main()`` is also called in-process by the tests).
+it found (``main()`` is also called in-process by the tests). The window opens the file once its
+first frame is shown (a start-up trick, see ``player.app.startup_tweaks``): until then the
+records wait in memory, and they are written first.
 """
 
 from __future__ import annotations
 
 import contextlib
+import io
 import logging
 import os
 import sys
 import threading
 from collections.abc import Iterator
-from io import TextIOWrapper
-from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from logging.handlers import RotatingFileHandler
 
 LOG_FILE_NAME = "briefing-player.log"
 MAX_BYTES = 1_000_000
 BACKUP_COUNT = 3
 FILE_FORMAT = "%(asctime)s %(levelname)-8s %(threadName)s %(name)s: %(message)s"
 STDERR_FORMAT = "%(relativeCreated)7.0f ms %(levelname)-8s %(name)s: %(message)s"
+MAX_WAITING = 10_000
+"""Records kept in memory until the file opens; later ones (a runaway loop) are dropped."""
 
 log = logging.getLogger(__name__)
 
 
-class PrivateRotatingFileHandler(RotatingFileHandler):
-    """A :class:`RotatingFileHandler` whose files (the current one and each new one after a
-    rotation) are readable and writable by the user only."""
+def open_log_file(log_dir: Path) -> RotatingFileHandler:
+    """A handler writing to ``log_dir/briefing-player.log``, rotated, private (the folder is
+    made, private). Raises ``OSError`` when the folder or the file cannot be made."""
+    from logging.handlers import RotatingFileHandler  # imports socket and pickle: 5 ms
 
-    def _open(self) -> TextIOWrapper:
-        fd = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-        os.fchmod(fd, 0o600)  # a file made before, with wider permissions
-        return open(fd, "a", encoding=self.encoding, errors=self.errors)
+    class PrivateRotatingFileHandler(RotatingFileHandler):
+        """Its files (the current one and each new one after a rotation) are readable and
+        writable by the user only."""
 
+        def _open(self) -> io.TextIOWrapper:
+            fd = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+            os.fchmod(fd, 0o600)  # a file made before, with wider permissions
+            return open(fd, "a", encoding=self.encoding, errors=self.errors)
 
-def open_log_file(log_dir: Path) -> PrivateRotatingFileHandler:
-    """A handler writing to ``log_dir/briefing-player.log`` (the folder is made, private).
-
-    Raises ``OSError`` when the folder or the file cannot be made.
-    """
     log_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     os.chmod(log_dir, 0o700)
     handler = PrivateRotatingFileHandler(
@@ -57,6 +63,75 @@ def open_log_file(log_dir: Path) -> PrivateRotatingFileHandler:
     )
     handler.setFormatter(logging.Formatter(FILE_FORMAT))
     return handler
+
+
+class _Waiting(logging.Handler):
+    """Keeps the records logged before the file opens."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if len(self.records) < MAX_WAITING:
+            self.records.append(record)
+
+
+class Log:
+    """Where this run's records go: the log file (opened by :meth:`open_file`) and, with
+    ``verbose``, stderr. Made by :func:`logging_to`."""
+
+    def __init__(self, log_dir: Path, *, verbose: bool) -> None:
+        self.path = log_dir / LOG_FILE_NAME
+        """The log file (it exists once :meth:`open_file` has run and succeeded)."""
+        self.verbose = verbose
+        self._root = logging.getLogger()
+        self._handlers: list[logging.Handler] = []
+        self._waiting: _Waiting | None = _Waiting()
+        self._add(self._waiting)
+        if verbose:
+            self._add_stderr(logging.DEBUG)
+
+    def open_file(self) -> None:
+        """Open the log file now and write the records that waited; later calls do nothing.
+        When it cannot be made, a warning says why on stderr and logging goes on there."""
+        waiting, self._waiting = self._waiting, None
+        if waiting is None:
+            return
+        self._remove(waiting)
+        try:
+            handler = open_log_file(self.path.parent)
+        except OSError as err:
+            if not self.verbose:
+                self._add_stderr(logging.WARNING)
+            log.warning("no log file (%s): logging to stderr only", err)
+            return
+        handler.setLevel(logging.DEBUG if self.verbose else logging.INFO)
+        for record in waiting.records:
+            handler.handle(record)
+        self._add(handler)
+
+    def close(self) -> None:
+        """Open the file if it never was (keeping what waited), then remove every handler."""
+        self.open_file()
+        for handler in reversed(self._handlers):
+            self._remove(handler)
+            handler.close()
+
+    def _add(self, handler: logging.Handler) -> None:
+        self._handlers.append(handler)
+        self._root.addHandler(handler)
+
+    def _remove(self, handler: logging.Handler) -> None:
+        self._root.removeHandler(handler)
+        if handler in self._handlers:
+            self._handlers.remove(handler)
+
+    def _add_stderr(self, level: int) -> None:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setLevel(level)
+        handler.setFormatter(logging.Formatter(STDERR_FORMAT))
+        self._add(handler)
 
 
 def _log_uncaught(
@@ -67,34 +142,16 @@ def _log_uncaught(
 
 
 @contextlib.contextmanager
-def logging_to(log_dir: Path, *, verbose: bool = False) -> Iterator[Path | None]:
+def logging_to(log_dir: Path, *, verbose: bool = False, open_file: bool = True) -> Iterator[Log]:
     """Log to a file in ``log_dir`` (and to stderr when ``verbose``) inside the block.
 
-    Yields the log file's path, or None when it could not be made (then a warning says why on
-    stderr, and the program goes on without a file).
+    With ``open_file`` False the file opens when the caller calls ``Log.open_file`` (or at the
+    end of the block); records wait in memory until then.
     """
     root = logging.getLogger()
-    handlers: list[logging.Handler] = []
-    log_file: Path | None = None
-    file_error: OSError | None = None
-    try:
-        file_handler = open_log_file(log_dir)
-    except OSError as err:
-        file_error = err
-    else:
-        file_handler.setLevel(logging.DEBUG if verbose else logging.INFO)
-        handlers.append(file_handler)
-        log_file = Path(file_handler.baseFilename)
-    if verbose or file_error is not None:
-        stderr_handler = logging.StreamHandler(sys.stderr)
-        stderr_handler.setLevel(logging.DEBUG if verbose else logging.WARNING)
-        stderr_handler.setFormatter(logging.Formatter(STDERR_FORMAT))
-        handlers.append(stderr_handler)
-
     level = root.level
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
-    for handler in handlers:
-        root.addHandler(handler)
+    run_log = Log(log_dir, verbose=verbose)
     excepthook, thread_excepthook = sys.excepthook, threading.excepthook
 
     def on_uncaught(
@@ -110,16 +167,14 @@ def logging_to(log_dir: Path, *, verbose: bool = False) -> Iterator[Path | None]
 
     sys.excepthook = on_uncaught
     threading.excepthook = on_uncaught_in_thread
-    if file_error is not None:
-        log.warning("no log file (%s): logging to stderr only", file_error)
+    if open_file:
+        run_log.open_file()
     try:
-        yield log_file
+        yield run_log
     except Exception:
         log.critical("uncaught exception", exc_info=True)
         raise
     finally:
         sys.excepthook, threading.excepthook = excepthook, thread_excepthook
-        for handler in handlers:
-            root.removeHandler(handler)
-            handler.close()
+        run_log.close()
         root.setLevel(level)

@@ -45,9 +45,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     subcommand = bool(args_list) and args_list[0] in SUBCOMMANDS
     args = parse_subcommand(args_list) if subcommand else window_parser().parse_args(args_list)
     log_dir = Path(args.log_dir).expanduser() if args.log_dir else default_log_dir()
-    with logs.logging_to(log_dir, verbose=args.verbose) as log_file:
+    tweaks = StartupTweaks.from_environment()
+    # The window opens its log file once its first frame is shown (startup_tweaks, trick 10).
+    open_file = subcommand or not tweaks.enabled
+    with logs.logging_to(log_dir, verbose=args.verbose, open_file=open_file) as run_log:
         log.info("briefing-player %s (pid %d)", shlex.join(args_list), os.getpid())
-        return run_command(args) if subcommand else run_window(args, log_file)
+        return run_command(args) if subcommand else run_window(args, run_log, tweaks)
 
 
 def vlc_backend(video: bool) -> PlaybackBackend:
@@ -80,7 +83,11 @@ def expected_platform(environ: Mapping[str, str]) -> str:
     return "xcb" if environ.get("DISPLAY") else "wayland"
 
 
-def run_window(args: argparse.Namespace, log_file: Path | None = None) -> int:
+def run_window(
+    args: argparse.Namespace,
+    run_log: logs.Log | None = None,
+    tweaks: StartupTweaks | None = None,
+) -> int:
     """Open the window and run the event loop; returns the exit status."""
     try:
         validate_args(args)
@@ -101,12 +108,12 @@ def run_window(args: argparse.Namespace, log_file: Path | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    tweaks = StartupTweaks.from_environment()
+    tweaks = tweaks or StartupTweaks.from_environment()
     log.info("start-up tweaks %s", "on" if tweaks.enabled else "off")
     tweaks.skip_futile_dbus_autolaunch(os.environ)  # before any thread starts
     pause = tweaks.pause_collector()
     try:
-        return _start(args, tweaks, platform, log_file, pause)
+        return _start(args, tweaks, platform, run_log, pause)
     finally:
         if pause is not None:
             pause.end()
@@ -116,7 +123,7 @@ def _start(
     args: argparse.Namespace,
     tweaks: StartupTweaks,
     platform: str,
-    log_file: Path | None,
+    run_log: logs.Log | None,
     pause: gc_pause.Pause | None,
 ) -> int:
     """Start libVLC, then Qt, then build and run the window (the order is start-up's)."""
@@ -140,10 +147,13 @@ def _start(
     from player.app.compose import BackendUnavailable, build_app
 
     try:
+        log_file = run_log.path if run_log is not None else None
         app = build_app(args, early or vlc_backend, log_file=log_file)
     except BackendUnavailable as err:
         print(LIBVLC_HELP.format(reason=err), file=sys.stderr)
         return 2
     app.start(tweaks)
     tweaks.end_pause_later(pause)
+    if run_log is not None:
+        tweaks.after_first_frame(run_log.open_file)
     return app.exec()

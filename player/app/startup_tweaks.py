@@ -29,6 +29,9 @@ comparing start-up with and without the trick (CHANGELOG 0.1.0 has the history):
 8. **PySide6's source scan spared** (:meth:`StartupTweaks.spare_source_scans`): 10-20 ms.
 9. **The window icon set after the first frame** (:meth:`StartupTweaks.after_first_frame`):
    loading the SVG plug-in and building ``QIcon`` (2-4 ms) is not needed to show the window.
+10. **The log file opened after the first frame** (same method, ``player.app.logs``): the
+    rotating file handler's module imports ``socket`` and ``pickle`` (5 ms); the records
+    logged until then wait in memory and are written first.
 
 ``BRIEFING_PLAYER_NO_STARTUP_TWEAKS=1`` in the environment turns every one off: the program
 then does the same things one after the other, in the plain order. Use it to tell whether a

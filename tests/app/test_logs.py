@@ -49,8 +49,8 @@ def test_an_existing_log_file_is_made_private(tmp_path: Path) -> None:
     log_file = tmp_path / logs.LOG_FILE_NAME
     log_file.write_text("old\n", encoding="utf-8")
     log_file.chmod(0o644)
-    with logs.logging_to(tmp_path) as path:
-        assert path == log_file
+    with logs.logging_to(tmp_path) as run_log:
+        assert run_log.path == log_file
         logging.getLogger("player.test").warning("new")
     assert _mode(log_file) == 0o600
     assert log_file.read_text(encoding="utf-8").startswith("old\n")
@@ -65,8 +65,8 @@ def test_tracebacks_land_in_the_log_file(tmp_path: Path, monkeypatch: pytest.Mon
     def worker() -> None:
         raise RuntimeError("boom in a worker")
 
-    with logs.logging_to(tmp_path) as log_file:
-        assert log_file is not None
+    with logs.logging_to(tmp_path) as run_log:
+        log_file = run_log.path
         try:
             raise ValueError("caught and logged")
         except ValueError:
@@ -96,6 +96,25 @@ def test_an_exception_escaping_main_is_logged(
         main(["library", "--log-dir", str(tmp_path)])
     text = (tmp_path / logs.LOG_FILE_NAME).read_text(encoding="utf-8")
     assert "uncaught exception" in text and "RuntimeError: unexpected" in text
+
+
+def test_the_file_can_open_later_with_what_was_logged_before(tmp_path: Path) -> None:
+    log = logging.getLogger("player.test")
+    with logs.logging_to(tmp_path, open_file=False) as run_log:
+        log.info("before the first frame")
+        log.debug("not kept without --verbose")
+        assert not run_log.path.exists()
+        run_log.open_file()
+        log.info("after the first frame")
+        run_log.open_file()  # once
+    lines = run_log.path.read_text(encoding="utf-8").splitlines()
+    assert [line.split(": ", 1)[1] for line in lines] == [
+        "before the first frame",
+        "after the first frame",
+    ]
+    with logs.logging_to(tmp_path / "never", open_file=False) as never_opened:
+        log.warning("a crash before the first frame")
+    assert "a crash before" in never_opened.path.read_text(encoding="utf-8")
 
 
 def test_logging_is_put_back_as_it_was(tmp_path: Path) -> None:
