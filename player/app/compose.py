@@ -93,30 +93,20 @@ def qt_application() -> QApplication:
     return qt
 
 
+@dataclass
 class App:
     """What :func:`build_app` made; :meth:`start` shows it, :meth:`exec` runs it."""
 
-    def __init__(
-        self,
-        *,
-        qt: QApplication,
-        window: MainWindow,
-        controller: PlaybackController,
-        settings: Settings,
-        runner: JobRunner,
-        paths: AppPaths,
-        args: argparse.Namespace,
-        at_ms: int | None,
-    ) -> None:
-        self.qt = qt
-        self.window = window
-        self.controller = controller
-        self.settings = settings
-        self.runner = runner
-        self.paths = paths
-        self.args = args
-        self.at_ms = at_ms
-        self.exit_status = 0
+    qt: QApplication
+    window: MainWindow
+    controller: PlaybackController
+    settings: Settings
+    runner: JobRunner
+    paths: AppPaths
+    args: argparse.Namespace
+    at_ms: int | None
+    exit_status: int = 0
+    """3 when ``--exit-after-playing`` gave up."""
 
     def start(self, tweaks: StartupTweaks | None = None) -> None:
         """Show the window and open what the command line asks for."""
