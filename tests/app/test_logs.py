@@ -10,6 +10,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from pytestqt.qtbot import QtBot
 
 from player.app import logs
 from player.app.main import main
@@ -173,3 +174,20 @@ def test_verbose_copies_the_log_to_stderr(tmp_path: Path) -> None:
     assert "subcommand transcript" in (tmp_path / logs.LOG_FILE_NAME).read_text(encoding="utf-8")
     quiet = _transcript_command("--log-dir", str(tmp_path))
     assert quiet.returncode == 0 and quiet.stderr == ""
+
+
+def test_a_failed_jobs_traceback_lands_in_the_log_file(tmp_path: Path, qtbot: QtBot) -> None:
+    from player.ui.jobs import JobRunner
+
+    def parse() -> None:
+        raise ValueError("cue 12: bad timestamp")
+
+    failures: list[int] = []
+    runner = JobRunner()
+    with logs.logging_to(tmp_path) as run_log:
+        runner.start(parse, lambda token, result: None, lambda token, err: failures.append(token))
+        qtbot.waitUntil(lambda: failures == [0], timeout=10_000)
+        runner.shutdown()
+    text = run_log.path.read_text(encoding="utf-8")
+    assert "ERROR" in text and "player.ui.jobs: Job" in text
+    assert 'raise ValueError("cue 12: bad timestamp")' in text  # the traceback
