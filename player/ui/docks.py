@@ -1,13 +1,17 @@
 """The window's docks: the library (every briefing of the archive) and the open briefing's
-bookmarks.
+bookmarks, and the one owner of the open archive.
 
-:class:`Docks` builds each dock the first time it is needed (the library just after the window
-appears: its database and modules are not needed for the first frame) and hands the archive
-the library opened to the bookmarks panel and, by ``archive_changed``, to the rest of the window.
+:class:`ArchiveHolder` opens the archive (on the GUI thread, the first time it is needed: just
+after the window appears, never for the first frame), rebuilds it when the library panel asks,
+and closes it; it hands it out by ``archive_changed``. :class:`Docks` builds each dock the first
+time it is needed and gives the holder's archive to the library panel, the bookmarks panel and,
+by its own ``archive_changed``, to the rest of the window (the search's "All briefings").
+At shutdown :meth:`Docks.close` stops the library's job, then closes the archive.
 """
 
 from __future__ import annotations
 
+import logging
 from bisect import bisect_right
 from typing import TYPE_CHECKING
 
@@ -22,7 +26,8 @@ if TYPE_CHECKING:
 
     from PySide6.QtWidgets import QDockWidget, QMainWindow, QWidget
 
-    from player.core.archive.library import Archive
+    from player.core.archive.library import Archive, ArchiveError
+    from player.core.archive.user_store import UserStore
     from player.ui.bookmarks_panel import BookmarksPanel
     from player.ui.controller import CueTracker, PlaybackController
     from player.ui.jobs import JobRunner
@@ -30,14 +35,134 @@ if TYPE_CHECKING:
     from player.ui.resume_store import ResumeStore
     from player.ui.transcript_session import TranscriptSession
 
+logger = logging.getLogger(__name__)
+
 LIBRARY_DELAY_MS = 300  # the library is built this long after the window is made
 
 
-class Docks(QObject):
-    """The library and bookmarks docks of ``window``.
+class ArchiveHolder(QObject):
+    """The one owner of the open :class:`~player.core.archive.library.Archive`: it opens it
+    (once, when first asked), rebuilds it and closes it; everyone else is given it.
+
+    ``db_path`` is the index (a callable is asked once, when first needed: finding the user's
+    data folder costs start-up time; None: no archive at all); ``user_store`` gives the
+    user-data store to share (the resume store's), asked when the archive opens. The archive's
+    users stop their jobs on it before :meth:`rebuild` and :meth:`close` (see
+    :meth:`Docks.close`). Once closed it is never opened again.
 
     Signals:
-      archive_changed(object): the Archive now open (None: none could be opened).
+      archive_changed(object, object): the Archive now open, or None, and the ArchiveError that
+        says why it could not be opened or rebuilt (None when there is no problem).
+    """
+
+    archive_changed = Signal(object, object)
+
+    def __init__(
+        self,
+        db_path: Path | Callable[[], Path] | None,
+        *,
+        user_store: Callable[[], UserStore | None] | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._db_path = db_path
+        self._user_store = user_store
+        self._archive: Archive | None = None
+        self._problem: ArchiveError | None = None
+        self._opened = False  # open() was called (whatever came of it)
+        self._closed = False
+
+    @property
+    def has_database(self) -> bool:
+        """Whether there is an archive to open at all (without opening it)."""
+        return self._db_path is not None
+
+    @property
+    def db_path(self) -> Path | None:
+        """The index's path (asked of the callable the first time)."""
+        if callable(self._db_path):
+            self._db_path = self._db_path()
+        return self._db_path
+
+    @property
+    def archive(self) -> Archive | None:
+        """The archive open now, or None."""
+        return self._archive
+
+    @property
+    def problem(self) -> ArchiveError | None:
+        """Why the archive could not be opened or rebuilt (None: no problem)."""
+        return self._problem
+
+    @property
+    def opened(self) -> bool:
+        """Whether :meth:`open` was called (the archive may still have failed to open)."""
+        return self._opened
+
+    @property
+    def closed(self) -> bool:
+        """Whether :meth:`close` was called (the archive is not opened again)."""
+        return self._closed
+
+    def open(self) -> Archive | None:
+        """Open the archive the first time it is asked (``archive_changed`` says what came of
+        it); later calls return the archive open now."""
+        if self._opened or self._closed:
+            return self._archive
+        self._opened = True
+        db = self.db_path
+        if db is None:
+            return None
+        from player.core.archive.library import Archive
+
+        self._replace(Archive.open, db, "opened")
+        return self._archive
+
+    @Slot()
+    def rebuild(self) -> None:
+        """Close the archive, move its index aside and start a new, empty one; the user data
+        (folders, positions, bookmarks) is kept. ``archive_changed`` answers."""
+        db = self.db_path
+        if db is None or self._closed:
+            return
+        from player.core.archive.library import Archive
+
+        self._opened = True
+        if self._archive is not None:
+            self._archive.close()
+            self._archive = None
+        self._replace(Archive.rebuild, db, "rebuilt")
+
+    def _replace(self, make: Callable[..., Archive], db: Path, done: str) -> None:
+        """Open the archive by ``make(db, user_store=...)`` (``done`` names it, for the log)
+        and say what came of it."""
+        from player.core.archive.library import ArchiveError
+
+        user_store = self._user_store() if self._user_store is not None else None
+        try:
+            self._archive, self._problem = make(db, user_store=user_store), None
+        except ArchiveError as err:
+            self._archive, self._problem = None, err
+            logger.warning("The archive %s could not be %s: %s", db, done, err)
+        else:
+            logger.info("Archive %s: %s", done, db)
+        self.archive_changed.emit(self._archive, self._problem)
+
+    def close(self) -> None:
+        """Close the archive (its users have stopped their jobs); it is not opened again."""
+        self._closed = True
+        archive, self._archive = self._archive, None
+        if archive is not None:
+            archive.close()
+            self.archive_changed.emit(None, None)
+
+
+class Docks(QObject):
+    """The library and bookmarks docks of ``window``, and the archive they show
+    (:attr:`archive_holder`).
+
+    Signals:
+      archive_changed(object): the Archive now open (None: none is open).
       open_requested(object): the user chose a briefing (a BriefingRow) in the library.
       seek_requested(int): the user chose a bookmark: go there (ms) and play.
       library_shown(bool), bookmarks_shown(bool): a dock was shown or hidden.
@@ -62,20 +187,21 @@ class Docks(QObject):
         resume_store: ResumeStore,
         runner: JobRunner,
     ) -> None:
-        """The library shares ``resume_store``'s user data (positions, folders, bookmarks) and
-        runs its scans on ``runner``."""
+        """The archive shares ``resume_store``'s user data (positions, folders, bookmarks); the
+        library runs its scans on ``runner``."""
         super().__init__(window)
         self._window = window
-        # The archive database; a callable (the default location) is asked the first time the
-        # archive is needed: finding the user's data folder imports platformdirs (about 3 ms),
-        # which the first frame need not wait for.
-        self._archive_db = archive_db
         self._controller = controller
         self._session = session
         self._tracker = tracker
-        self._resume_store = resume_store
         self._runner = runner
-        self._archive: Archive | None = None
+        # A callable ``archive_db`` (the default location) is asked the first time the archive
+        # is needed: finding the user's data folder imports platformdirs (about 3 ms), which
+        # the first frame need not wait for.
+        self.archive_holder = ArchiveHolder(
+            archive_db, user_store=resume_store.user_store, parent=self
+        )
+        self.archive_holder.archive_changed.connect(self._on_archive_changed)
         self.library: LibraryPanel | None = None
         self.library_dock: QDockWidget | None = None
         self.bookmarks: BookmarksPanel | None = None
@@ -86,42 +212,40 @@ class Docks(QObject):
     @property
     def has_archive(self) -> bool:
         """Whether this window has a library at all (without opening it)."""
-        return self._archive_db is not None
+        return self.archive_holder.has_database
 
     @property
     def archive_db(self) -> Path | None:
         """The archive database's path (None: this window has no archive)."""
-        if callable(self._archive_db):
-            self._archive_db = self._archive_db()
-        return self._archive_db
+        return self.archive_holder.db_path
 
     @property
     def archive(self) -> Archive | None:
         """The archive open now, or None."""
-        return self._archive
+        return self.archive_holder.archive
 
     # ----- library ----------------------------------------------------------------------------
 
     def ensure_library(self) -> LibraryPanel | None:
-        """Build the library dock and open the archive (once); None without an archive."""
-        if self.library is not None or self.archive_db is None:
+        """Build the library dock and open the archive (once); None without an archive, or
+        when the window has closed before the library was built."""
+        holder = self.archive_holder
+        if self.library is not None or not holder.has_database or holder.closed:
             return self.library
         from player.ui.library_panel import LibraryPanel
 
-        self.library = LibraryPanel(
-            self.archive_db,
-            self._window,
-            user_store=self._resume_store.user_store(),
-            runner=self._runner,
-        )
+        self.library = LibraryPanel(self._window, runner=self._runner)
         self.library_dock = self._dock("Library", "library", self.library)
         self.library_dock.setAllowedAreas(Qt.DockWidgetArea.AllDockWidgetAreas)
         self._window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.library_dock)
         self.library_dock.hide()
         self.library_dock.visibilityChanged.connect(self.library_shown)
         self.library.open_requested.connect(self.open_requested)
-        self.library.archive_changed.connect(self._on_archive_changed)
-        self.library.open_archive()
+        self.library.rebuild_requested.connect(holder.rebuild)
+        if holder.opened:  # by the bookmarks: show what came of it
+            self.library.set_archive(holder.archive, holder.problem)
+        else:
+            holder.open()  # answers by archive_changed
         return self.library
 
     @Slot(bool)
@@ -133,17 +257,19 @@ class Docks(QObject):
             if visible and self.library is not None:
                 self.library.filter.setFocus()
 
-    @Slot(object)
-    def _on_archive_changed(self, archive: Archive | None) -> None:
-        self._archive = archive
+    @Slot(object, object)
+    def _on_archive_changed(self, archive: Archive | None, problem: ArchiveError | None) -> None:
+        if self.library is not None:
+            self.library.set_archive(archive, problem)
         if self.bookmarks is not None:
             self.bookmarks.set_context(archive, self._controller.media_path)
         self.archive_changed.emit(archive)
 
     def close(self) -> None:
-        """Close the archive (a running scan is cancelled)."""
+        """Stop the library's scan or removal (waiting for it), then close the archive."""
         if self.library is not None:
-            self.library.close_archive()
+            self.library.stop_jobs()
+        self.archive_holder.close()
 
     # ----- bookmarks --------------------------------------------------------------------------
 
@@ -152,7 +278,7 @@ class Docks(QObject):
         if self.bookmarks is None:
             from player.ui.bookmarks_panel import BookmarksPanel
 
-            self.ensure_library()  # opens the library database, where bookmarks are kept
+            self.archive_holder.open()  # the library database, where bookmarks are kept
             panel = BookmarksPanel(self._window)
             dock = self._dock("Bookmarks", "bookmarks", panel)
             self._window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
@@ -161,14 +287,14 @@ class Docks(QObject):
             panel.seek_requested.connect(self.seek_requested)
             panel.message.connect(self.message)
             self.bookmarks, self.bookmarks_dock = panel, dock
-            panel.set_context(self._archive, self._controller.media_path)
+            panel.set_context(self.archive_holder.archive, self._controller.media_path)
         return self.bookmarks
 
     @Slot(object)
     def set_media(self, media: str | None) -> None:
         """The media now open (None: none): the bookmarks shown are its own."""
         if self.bookmarks is not None:
-            self.bookmarks.set_context(self._archive, media)
+            self.bookmarks.set_context(self.archive_holder.archive, media)
 
     @Slot(bool)
     def show_bookmarks(self, visible: bool) -> None:
@@ -186,7 +312,7 @@ class Docks(QObject):
         if not panel.available:
             self.message.emit(
                 "No bookmark: open a media file; bookmarks are kept in the library database"
-                + ("" if self._archive is not None else ", which is not open")
+                + ("" if self.archive_holder.archive is not None else ", which is not open")
             )
             return
         t_ms = self._controller.position_ms()

@@ -1,11 +1,12 @@
 """The library panel: every briefing of the archive in a sortable, filterable table.
 
-The panel opens the archive database itself (its path is injected), so a damaged database is
-reported here with an offer to rebuild the index — the folders, positions and bookmarks live in
-a separate user-data file that a rebuild never touches (pass the window's ``UserStore`` to share
-it). Scans and folder removals run on the job runner's background pool (a briefing opened
-meanwhile is parsed on the interactive pool, without waiting), one at a time, with a progress bar
-and Cancel.
+The panel is a view over the archive it is given (:meth:`LibraryPanel.set_archive`); it never
+opens, rebuilds or closes it: the window's :class:`~player.ui.docks.ArchiveHolder` does. A
+damaged database is reported here with an offer to rebuild the index (``rebuild_requested``): the
+folders, positions and bookmarks live in a separate user-data file that a rebuild never touches.
+Scans and folder removals run on the job runner's background pool (a briefing opened meanwhile
+is parsed on the interactive pool, without waiting), one at a time, with a progress bar and
+Cancel; the archive's owner calls :meth:`LibraryPanel.stop_jobs` before it closes the archive.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ import logging
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -51,9 +51,6 @@ from player.core.archive.library import (
 )
 from player.core.timeline.timecode import format_clock
 from player.ui.jobs import JobList, JobRunner, Pool, default_runner
-
-if TYPE_CHECKING:
-    from player.core.archive.user_store import UserStore
 
 logger = logging.getLogger(__name__)
 
@@ -162,35 +159,28 @@ class _Table(QTableView):
 
 
 class LibraryPanel(QWidget):
-    """Library table with Add folder / Rescan / Remove folder, a filter box and scan progress.
+    """Library table with Add folder / Rescan / Remove folder, a filter box and scan progress,
+    over the archive it is given by :meth:`set_archive`.
 
     Signals:
       open_requested(object): the user chose a briefing (a BriefingRow) to open.
-      archive_changed(object): the Archive now in use (or None when it could not be opened).
+      rebuild_requested(): the user asked to rebuild the damaged index (the panel's jobs have
+        stopped); the owner answers with :meth:`set_archive`, and the panel then scans.
       scan_finished(object): a ScanSummary after a scan.
       folder_removed(str, int): a folder removal ended: the folder and how many briefings were
         dropped (the folder stays in the library when the removal was cancelled or failed).
     """
 
     open_requested = Signal(object)
-    archive_changed = Signal(object)
+    rebuild_requested = Signal()
     scan_finished = Signal(object)
     folder_removed = Signal(str, int)
 
-    def __init__(
-        self,
-        db_path: Path,
-        parent: QWidget | None = None,
-        *,
-        user_store: UserStore | None = None,
-        runner: JobRunner | None = None,
-    ) -> None:
-        """``user_store``: the user-data store to share (the archive then leaves it open);
-        ``runner``: where scans and removals run (default: the shared runner)."""
+    def __init__(self, parent: QWidget | None = None, *, runner: JobRunner | None = None) -> None:
+        """``runner``: where scans and removals run (default: the shared runner)."""
         super().__init__(parent)
-        self.db_path = db_path
-        self.archive: Archive | None = None
-        self._user_store = user_store
+        self._archive: Archive | None = None
+        self._rebuilding = False  # a rebuild was asked for: scan when the new archive comes
         self._runner = runner
         self._cancel: threading.Event | None = None
         self._jobs = JobList()
@@ -256,56 +246,60 @@ class LibraryPanel(QWidget):
         self.rescan_button.clicked.connect(lambda: self.scan())
         self.remove_button.clicked.connect(self.choose_folder_to_remove)
         self.cancel_button.clicked.connect(self.cancel_scan)
-        self.rebuild_button.clicked.connect(self.rebuild)
+        self.rebuild_button.clicked.connect(self.request_rebuild)
         self.table.doubleClicked.connect(self._open_index)
         self.table.open_current.connect(lambda: self._open_index(self.table.currentIndex()))
 
     # ----- the archive ------------------------------------------------------------------------
 
-    def open_archive(self) -> Archive | None:
-        """Open the database; a damaged one is reported with an offer to rebuild."""
-        try:
-            self.archive = Archive.open(self.db_path, user_store=self._user_store)
-        except ArchiveError as err:
-            self.archive = None
-            self._set_buttons_enabled(False)
-            self.rebuild_button.setVisible(bool(getattr(err, "rebuildable", True)))
-            self.status.setText(
-                f"The library database cannot be used: {err}. "
-                "Rebuilding the index keeps your folders, positions and bookmarks."
-            )
-            self.archive_changed.emit(None)
-            return None
-        self.rebuild_button.hide()
-        self._set_buttons_enabled(True)
-        self.refresh()
-        self.archive_changed.emit(self.archive)
-        return self.archive
+    @property
+    def archive(self) -> Archive | None:
+        """The archive shown (None: none is open)."""
+        return self._archive
 
-    @Slot()
-    def rebuild(self) -> None:
-        """Move the damaged index aside, start a new one and scan the folders again."""
-        try:
-            self.archive = Archive.rebuild(self.db_path, user_store=self._user_store)
-        except ArchiveError as err:
-            self.status.setText(f"Could not rebuild the index: {err}")
+    def set_archive(self, archive: Archive | None, problem: ArchiveError | None = None) -> None:
+        """Show ``archive``; None with ``problem``: it cannot be used (a rebuild is offered
+        when that would help); None alone: there is none (e.g. it was closed)."""
+        rebuilt, self._rebuilding = self._rebuilding, False
+        if archive is not self._archive and self._cancel is not None:
+            self.cancel_scan()  # a job on the archive that goes away (its owner waits for it)
+        self._archive = archive
+        if archive is None:
+            self.model.set_rows([])
+            self._set_buttons_enabled(False)
+            if problem is not None and rebuilt:
+                self.status.setText(f"Could not rebuild the index: {problem}")
+            elif problem is not None:
+                self.rebuild_button.setVisible(problem.rebuildable)
+                self.status.setText(
+                    f"The library database cannot be used: {problem}. "
+                    "Rebuilding the index keeps your folders, positions and bookmarks."
+                )
             return
         self.rebuild_button.hide()
-        self._set_buttons_enabled(True)
-        self.archive_changed.emit(self.archive)
+        self._set_buttons_enabled(self._cancel is None)
         self.refresh()
-        self.scan()
+        if rebuilt:
+            self.scan()
 
-    def close_archive(self, timeout_s: float = 10.0) -> None:
-        """Cancel a running scan or removal, wait for it (up to ``timeout_s``), close the
-        database."""
+    @Slot()
+    def request_rebuild(self) -> None:
+        """Ask the archive's owner to move the damaged index aside and start a new one (the
+        folders are scanned again when it comes)."""
+        self.stop_jobs()
+        self._rebuilding = True
+        self.status.setText("Rebuilding the index…")
+        self.rebuild_requested.emit()
+
+    def stop_jobs(self, timeout_s: float = 10.0) -> bool:
+        """Cancel a running scan or removal and wait for it (up to ``timeout_s``): the owner
+        calls this before it closes the archive. True when no job runs any more."""
         self.cancel_scan()
         self._jobs.cancel()
-        if not self._jobs.wait(timeout_s):
-            logger.warning("Closing the library while a scan or removal still runs")
-        if self.archive is not None:
-            self.archive.close()
-            self.archive = None
+        if self._jobs.wait(timeout_s):
+            return True
+        logger.warning("The library's scan or removal still runs after %.0f s", timeout_s)
+        return False
 
     def _set_buttons_enabled(self, enabled: bool) -> None:
         for b in (self.add_button, self.rescan_button, self.remove_button):
@@ -313,16 +307,16 @@ class LibraryPanel(QWidget):
 
     def refresh(self) -> None:
         """Reload the table from the archive."""
-        if self.archive is None:
+        if self._archive is None:
             self.model.set_rows([])
             return
         try:
-            rows = self.archive.briefings()
+            rows = self._archive.briefings()
         except ArchiveError as err:
             self.status.setText(f"Could not read the library: {err}")
             return
         self.model.set_rows(rows)
-        if not rows and not self.archive.folders():
+        if not rows and not self._archive.folders():
             self.status.setText("No folders yet: use “Add folder…” to index a folder of briefings.")
 
     # ----- folders and scans ------------------------------------------------------------------
@@ -336,10 +330,10 @@ class LibraryPanel(QWidget):
 
     def add_folder(self, folder: str) -> None:
         """Add ``folder`` to the library and scan it."""
-        if self.archive is None:
+        if self._archive is None:
             return
         try:
-            self.archive.add_folder(folder)
+            self._archive.add_folder(folder)
         except (ArchiveError, OSError) as err:
             self.status.setText(f"Could not add {folder}: {err}")
             return
@@ -348,9 +342,9 @@ class LibraryPanel(QWidget):
     @Slot()
     def choose_folder_to_remove(self) -> None:
         """Pick one of the library's folders and remove it (files on disk are not touched)."""
-        if self.archive is None:
+        if self._archive is None:
             return
-        folders = self.archive.folders()
+        folders = self._archive.folders()
         if not folders:
             self.status.setText("The library has no folders.")
             return
@@ -368,7 +362,7 @@ class LibraryPanel(QWidget):
     def remove_folder(self, folder: str) -> None:
         """Remove ``folder`` and its briefings from the library on a worker (progress shown;
         Cancel stops it between chunks); ``folder_removed`` says when it is done."""
-        archive = self.archive
+        archive = self._archive
         if archive is None or self._cancel is not None:
             return
         cancel = self._begin_job(f"Removing {folder}…")
@@ -391,7 +385,7 @@ class LibraryPanel(QWidget):
 
     def scan(self) -> None:
         """Scan every folder on a worker thread (progress shown; Cancel stops it)."""
-        archive = self.archive
+        archive = self._archive
         if archive is None or self._cancel is not None:
             return
         cancel = self._begin_job("Scanning…")
@@ -494,7 +488,7 @@ class LibraryPanel(QWidget):
         self._cancel = None
         self.progress.hide()
         self.cancel_button.hide()
-        self._set_buttons_enabled(self.archive is not None)
+        self._set_buttons_enabled(self._archive is not None)
 
     # ----- opening ----------------------------------------------------------------------------
 

@@ -2,8 +2,8 @@
 
 Resume positions live in the archive's user-data file (:class:`~player.core.archive.user_store.
 UserStore`), which stands on its own: resuming works with the library index switched off,
-missing or damaged, and the library's "Last position" column reads the same rows (share the
-store with ``LibraryPanel(user_store=...)``). :class:`ResumeStore` is the window's facade over it:
+missing or damaged, and the library's "Last position" column reads the same rows (the docks'
+``ArchiveHolder`` opens the archive over this store). :class:`ResumeStore` is the window's facade:
 
 * ``look_up(path)`` answers by ``position_found`` after reading on a worker thread: the first
   use opens SQLite, which the first frame should not wait for;

@@ -1,11 +1,17 @@
 """The library in the window: open a briefing from the library, search all briefings, and
-choose a hit to land in that briefing at that moment with the match highlighted."""
+choose a hit to land in that briefing at that moment with the match highlighted; one archive
+(the docks' ArchiveHolder) for the library, the bookmarks and the search, rebuilt when damaged
+and closed in order when the window closes."""
 
 from __future__ import annotations
 
 import shutil
+import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -132,3 +138,117 @@ def test_the_default_archive_path_is_looked_up_when_the_archive_is_first_used(
     assert asked == [db]
     assert h.window.docks.archive_db == db
     assert asked == [db]  # asked once
+
+
+def test_a_damaged_archive_is_rebuilt_for_the_library_bookmarks_and_search(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    folder, db = _library(tmp_path)
+    db.write_bytes(b"this is not a database" * 100)
+    h = make_harness(qtbot, tmp_path / "cfg", archive_db=db)
+    w = h.window
+    qtbot.waitUntil(lambda: w.docks.library is not None, timeout=5000)
+    library = w.docks.library
+    assert library is not None and w.docks.archive is None
+    w.docks.show_library(True)
+    assert library.rebuild_button.isVisible() and "cannot be used" in library.status.text()
+    h.open(folder / "2024-05-01 coasts.opus", play=False)
+    w.docks.add_bookmark()
+    assert "which is not open" in w.status.label.text()
+    w.start_search()
+    assert not w.search.scope_box.isEnabled()  # "All briefings" needs the archive
+    with qtbot.waitSignal(library.scan_finished, timeout=20000):
+        library.rebuild_button.click()
+    archive = w.docks.archive
+    assert archive is not None and library.archive is archive
+    assert library.proxy.rowCount() == 2  # the folders survived, scanned again
+    assert w.search.scope_box.isEnabled()
+    w.docks.add_bookmark()
+    bookmarks = w.docks.bookmarks
+    assert bookmarks is not None and [b.position_ms for b in bookmarks.items] == [0]
+    assert archive.bookmarks(folder / "2024-05-01 coasts.opus")[0].position_ms == 0
+    w.close()
+
+
+def test_the_archive_opened_for_a_bookmark_is_the_one_the_library_shows(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    _folder, db = _library(tmp_path)
+    h = make_harness(qtbot, tmp_path / "cfg", archive_db=db)
+    w = h.window
+    opened: list[object] = []
+    w.docks.archive_changed.connect(opened.append)
+    w.docks.ensure_bookmarks()  # before the library is built: the holder opens the archive
+    assert w.docks.library is None
+    archive = w.docks.archive
+    assert archive is not None and opened == [archive]
+    assert archive.user_store is w.resume_store.user_store()  # the window's user data
+    qtbot.waitUntil(lambda: w.docks.library is not None, timeout=5000)
+    assert w.docks.library is not None and w.docks.library.archive is archive
+    assert w.docks.library.proxy.rowCount() == 2
+    assert opened == [archive]  # opened once
+    w.close()
+    assert opened == [archive, None] and w.docks.archive is None
+
+
+def test_closing_the_window_stops_the_library_job_then_closes_the_archive_then_the_store(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Save the position, cancel and wait for the library's job, close the archive, then the
+    resume store that shares the archive's user data."""
+    folder, db = _library(tmp_path)
+    h = _harness(qtbot, tmp_path, db)
+    w = h.window
+    h.open(folder / "2024-05-01 coasts.opus")
+    h.advance(20000, step_ms=50)
+    archive, library = w.docks.archive, w.docks.library
+    assert archive is not None and library is not None
+    events: list[str] = []
+    started = threading.Event()
+
+    def slow_removal(
+        _path: str,
+        *,
+        progress: Callable[[int, int], None] | None = None,
+        should_stop: Callable[[], bool] | None = None,
+    ) -> int:
+        assert should_stop is not None
+        started.set()
+        deadline = time.monotonic() + 20
+        while not should_stop() and time.monotonic() < deadline:
+            time.sleep(0.005)  # waiting for a condition: Cancel
+        events.append("removal ended")
+        return 0
+
+    def recorded(event: str, close: Callable[[], None]) -> Callable[[], None]:
+        def record() -> None:
+            events.append(event)
+            close()
+
+        return record
+
+    monkeypatch.setattr(archive, "remove_folder", slow_removal)
+    monkeypatch.setattr(archive, "close", recorded("archive closed", archive.close))
+    monkeypatch.setattr(w.resume, "close", recorded("position saved", w.resume.close))
+    store = w.resume_store
+    monkeypatch.setattr(store, "close", recorded("store closed", store.close))
+    library.remove_folder(str(folder))
+    assert started.wait(20)
+    w.close()
+    assert events == ["position saved", "removal ended", "archive closed", "store closed"]
+    assert library.archive is None and w.docks.archive is None
+    with Archive.open(db) as reopened:  # the position was saved before the store closed
+        assert reopened.get_position(folder / "2024-05-01 coasts.opus") == 20000
+        assert reopened.folders() == [str(folder)]  # the removal was cancelled
+
+
+def test_a_window_closed_before_its_library_was_built_never_opens_the_archive(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    db = tmp_path / "db" / "archive.sqlite"
+    h = make_harness(qtbot, tmp_path / "cfg", archive_db=db)
+    assert h.window.docks.library is None
+    h.window.close()
+    assert h.window.docks.ensure_library() is None  # e.g. the delayed build comes now
+    assert h.window.docks.library is None and h.window.docks.archive is None
+    assert not db.exists()

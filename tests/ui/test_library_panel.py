@@ -1,18 +1,22 @@
-"""The library panel over a real archive: add a folder, scan off the GUI thread with progress,
-sort and filter, open a briefing, and a damaged database offered for rebuilding."""
+"""The library panel over a real archive given by its owner (the ArchiveHolder): add a folder,
+scan off the GUI thread with progress, sort and filter, open a briefing, and a damaged database
+offered for rebuilding."""
 
 from __future__ import annotations
 
 import shutil
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from player.core.archive.library import Archive, BriefingRow
+from player.core.archive.library import Archive, ArchiveError, BriefingRow
+from player.core.archive.user_store import UserStore
+from player.ui.docks import ArchiveHolder
 from player.ui.library_panel import LibraryPanel
 from player.ui.resume_store import ResumeStore
 from tests.conftest import SAMPLE_DIR
@@ -30,16 +34,52 @@ def _folder(tmp_path: Path) -> Path:
     return folder
 
 
-def _panel(qtbot: QtBot, tmp_path: Path) -> LibraryPanel:
-    panel = LibraryPanel(tmp_path / "db" / "archive.sqlite")
-    qtbot.addWidget(panel)
-    panel.show()
-    assert panel.open_archive() is not None
+class _Libraries:
+    """Makes panels over an archive holder, wired as the window's docks wire them, and closes
+    them as the docks do at the end of the test (the panel's jobs first, then the archive)."""
+
+    def __init__(self, qtbot: QtBot) -> None:
+        self.qtbot = qtbot
+        self.made: list[tuple[LibraryPanel, ArchiveHolder]] = []
+
+    def __call__(
+        self,
+        db: Path | Callable[[], Path],
+        user_store: Callable[[], UserStore | None] | None = None,
+    ) -> tuple[LibraryPanel, ArchiveHolder]:
+        holder = ArchiveHolder(db, user_store=user_store)
+        panel = LibraryPanel()
+        self.qtbot.addWidget(panel)
+        holder.archive_changed.connect(panel.set_archive)
+        panel.rebuild_requested.connect(holder.rebuild)
+        panel.show()
+        self.made.append((panel, holder))
+        return panel, holder
+
+    def close(self) -> None:
+        for panel, holder in self.made:
+            panel.stop_jobs()
+            holder.close()
+
+
+@pytest.fixture
+def libraries(qtbot: QtBot) -> Iterator[_Libraries]:
+    made = _Libraries(qtbot)
+    yield made
+    made.close()
+
+
+def _panel(libraries: _Libraries, tmp_path: Path) -> LibraryPanel:
+    panel, holder = libraries(tmp_path / "db" / "archive.sqlite")
+    assert holder.open() is not None
+    assert panel.archive is holder.archive
     return panel
 
 
-def test_add_folder_scans_in_background_and_lists(qtbot: QtBot, tmp_path: Path) -> None:
-    panel = _panel(qtbot, tmp_path)
+def test_add_folder_scans_in_background_and_lists(
+    qtbot: QtBot, libraries: _Libraries, tmp_path: Path
+) -> None:
+    panel = _panel(libraries, tmp_path)
     with qtbot.waitSignal(panel.scan_finished, timeout=20000) as blocker:
         panel.add_folder(str(_folder(tmp_path)))
         assert panel.is_scanning()
@@ -64,8 +104,10 @@ def test_add_folder_scans_in_background_and_lists(qtbot: QtBot, tmp_path: Path) 
     assert sorted_titles == sorted(sorted_titles, key=str.casefold)
 
 
-def test_enter_and_double_click_open_a_briefing(qtbot: QtBot, tmp_path: Path) -> None:
-    panel = _panel(qtbot, tmp_path)
+def test_enter_and_double_click_open_a_briefing(
+    qtbot: QtBot, libraries: _Libraries, tmp_path: Path
+) -> None:
+    panel = _panel(libraries, tmp_path)
     with qtbot.waitSignal(panel.scan_finished, timeout=20000):
         panel.add_folder(str(_folder(tmp_path)))
     panel.table.setFocus()
@@ -77,8 +119,10 @@ def test_enter_and_double_click_open_a_briefing(qtbot: QtBot, tmp_path: Path) ->
     assert Path(row.path).exists()
 
 
-def test_rescan_picks_up_changes_and_remove_folder(qtbot: QtBot, tmp_path: Path) -> None:
-    panel = _panel(qtbot, tmp_path)
+def test_rescan_picks_up_changes_and_remove_folder(
+    qtbot: QtBot, libraries: _Libraries, tmp_path: Path
+) -> None:
+    panel = _panel(libraries, tmp_path)
     folder = _folder(tmp_path)
     with qtbot.waitSignal(panel.scan_finished, timeout=20000):
         panel.add_folder(str(folder))
@@ -96,7 +140,9 @@ def test_rescan_picks_up_changes_and_remove_folder(qtbot: QtBot, tmp_path: Path)
     assert "Removed" in panel.status.text() and not panel.is_scanning()
 
 
-def test_damaged_database_offers_rebuild_and_keeps_folders(qtbot: QtBot, tmp_path: Path) -> None:
+def test_damaged_database_offers_rebuild_and_keeps_folders(
+    qtbot: QtBot, libraries: _Libraries, tmp_path: Path
+) -> None:
     db = tmp_path / "db" / "archive.sqlite"
     db.parent.mkdir()
     folder = _folder(tmp_path)
@@ -104,10 +150,10 @@ def test_damaged_database_offers_rebuild_and_keeps_folders(qtbot: QtBot, tmp_pat
         archive.add_folder(folder)
         archive.set_position(folder / "2024-04-09 coast briefing.opus", 42000)
     db.write_bytes(b"this is not a database" * 100)
-    panel = LibraryPanel(db)
-    qtbot.addWidget(panel)
-    panel.show()
-    assert panel.open_archive() is None
+    panel, holder = libraries(db)
+    assert holder.open() is None
+    assert holder.problem is not None and holder.problem.rebuildable
+    assert panel.archive is None and not panel.add_button.isEnabled()
     assert panel.rebuild_button.isVisible()
     assert "cannot be used" in panel.status.text()
     with qtbot.waitSignal(panel.scan_finished, timeout=20000):
@@ -116,6 +162,7 @@ def test_damaged_database_offers_rebuild_and_keeps_folders(qtbot: QtBot, tmp_pat
     positions = {panel.proxy.index(r, 4).data() for r in range(3)}
     assert "0:42" in positions
     assert list(db.parent.glob("archive.sqlite.corrupt-*"))
+    assert panel.archive is holder.archive and holder.problem is None
 
 
 class _SlowRemoval:
@@ -149,8 +196,10 @@ class _SlowRemoval:
             self.ended.set()
 
 
-def _scanned_panel(qtbot: QtBot, tmp_path: Path) -> tuple[LibraryPanel, Path, _SlowRemoval]:
-    panel = _panel(qtbot, tmp_path)
+def _scanned_panel(
+    qtbot: QtBot, libraries: _Libraries, tmp_path: Path
+) -> tuple[LibraryPanel, Path, _SlowRemoval]:
+    panel = _panel(libraries, tmp_path)
     folder = _folder(tmp_path)
     with qtbot.waitSignal(panel.scan_finished, timeout=20000):
         panel.add_folder(str(folder))
@@ -161,9 +210,9 @@ def _scanned_panel(qtbot: QtBot, tmp_path: Path) -> tuple[LibraryPanel, Path, _S
 
 
 def test_removing_a_folder_runs_off_the_gui_thread_with_progress(
-    qtbot: QtBot, tmp_path: Path
+    qtbot: QtBot, libraries: _Libraries, tmp_path: Path
 ) -> None:
-    panel, folder, slow = _scanned_panel(qtbot, tmp_path)
+    panel, folder, slow = _scanned_panel(qtbot, libraries, tmp_path)
     panel.remove_folder(str(folder))
     assert slow.started.wait(20)
     assert slow.thread != threading.get_ident()  # the GUI thread goes on meanwhile
@@ -180,8 +229,10 @@ def test_removing_a_folder_runs_off_the_gui_thread_with_progress(
     assert panel.remove_button.isEnabled() and not panel.cancel_button.isVisible()
 
 
-def test_cancelling_a_removal_keeps_the_folder(qtbot: QtBot, tmp_path: Path) -> None:
-    panel, folder, slow = _scanned_panel(qtbot, tmp_path)
+def test_cancelling_a_removal_keeps_the_folder(
+    qtbot: QtBot, libraries: _Libraries, tmp_path: Path
+) -> None:
+    panel, folder, slow = _scanned_panel(qtbot, libraries, tmp_path)
     panel.remove_folder(str(folder))
     assert slow.started.wait(20)
     with qtbot.waitSignal(panel.folder_removed, timeout=20000) as removed:
@@ -192,26 +243,90 @@ def test_cancelling_a_removal_keeps_the_folder(qtbot: QtBot, tmp_path: Path) -> 
     assert panel.proxy.rowCount() == 3
 
 
-def test_closing_waits_for_a_running_removal(qtbot: QtBot, tmp_path: Path) -> None:
-    panel, folder, slow = _scanned_panel(qtbot, tmp_path)
+def test_closing_waits_for_a_running_removal(
+    qtbot: QtBot, libraries: _Libraries, tmp_path: Path
+) -> None:
+    panel, folder, slow = _scanned_panel(qtbot, libraries, tmp_path)
     panel.remove_folder(str(folder))
     assert slow.started.wait(20)
-    panel.close_archive()  # cancels, then waits for the worker before closing the database
+    holder = libraries.made[-1][1]
+    assert panel.stop_jobs()  # what the owner does first: cancel, then wait for the worker
     assert slow.ended.is_set()
+    holder.close()  # then it closes the database, and the panel lets go of it
     assert panel.archive is None
+    assert panel.proxy.rowCount() == 0 and not panel.add_button.isEnabled()
 
 
-def test_the_panel_shares_the_windows_user_store(qtbot: QtBot, tmp_path: Path) -> None:
+def test_the_archive_shares_the_windows_user_store(
+    qtbot: QtBot, libraries: _Libraries, tmp_path: Path
+) -> None:
     db = tmp_path / "db" / "archive.sqlite"
     resume = ResumeStore.for_archive(db)
     media = tmp_path / "talk.opus"
     resume.set_resume_position(str(media), 42_000)
-    panel = LibraryPanel(db, user_store=resume.user_store())
-    qtbot.addWidget(panel)
-    assert panel.open_archive() is not None
+    panel, holder = libraries(db, user_store=resume.user_store)
+    assert holder.open() is not None
     assert panel.archive is not None and panel.archive.user_store is resume.user_store()
     assert panel.archive.get_position(media) == 42_000
-    panel.close_archive()
+    holder.close()
     resume.set_resume_position(str(media), 43_000)  # still open: the store is the window's
     assert resume.resume_position(str(media)) == 43_000
     resume.close()
+
+
+def test_a_problem_a_rebuild_would_not_solve_offers_no_rebuild(
+    libraries: _Libraries, tmp_path: Path
+) -> None:
+    panel, _holder = libraries(tmp_path / "archive.sqlite")
+    panel.set_archive(None, ArchiveError("the folder cannot be written", rebuildable=False))
+    assert not panel.rebuild_button.isVisible()
+    assert panel.status.text().startswith("The library database cannot be used: the folder")
+    assert not panel.add_button.isEnabled() and not panel.rescan_button.isEnabled()
+
+
+def test_a_failed_rebuild_says_why_and_still_offers_it(
+    qtbot: QtBot, libraries: _Libraries, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "archive.sqlite"
+    db.write_bytes(b"this is not a database" * 100)
+    panel, holder = libraries(db)
+    assert holder.open() is None
+    assert panel.rebuild_button.isVisible()
+
+    def cannot_rebuild(*_args: object, **_kwargs: object) -> Archive:
+        raise ArchiveError("cannot move the damaged index aside: Permission denied")
+
+    monkeypatch.setattr(Archive, "rebuild", cannot_rebuild)
+    with qtbot.waitSignal(holder.archive_changed) as changed:
+        panel.rebuild_button.click()
+    assert changed.args[0] is None and changed.args[1] is holder.problem
+    assert panel.status.text() == (
+        "Could not rebuild the index: cannot move the damaged index aside: Permission denied"
+    )
+    assert panel.rebuild_button.isVisible() and panel.archive is None
+    assert not panel.is_scanning()
+
+
+def test_the_holder_opens_once_and_never_after_closing(
+    qtbot: QtBot, libraries: _Libraries, tmp_path: Path
+) -> None:
+    db = tmp_path / "db" / "archive.sqlite"
+    asked: list[Path] = []
+
+    def where() -> Path:
+        asked.append(db)
+        return db
+
+    panel, holder = libraries(where)
+    assert holder.has_database and asked == []  # not asked before it is needed
+    changes: list[tuple[object, object]] = []
+    holder.archive_changed.connect(lambda a, p: changes.append((a, p)))
+    archive = holder.open()
+    assert archive is not None and holder.open() is archive  # opened once
+    assert changes == [(archive, None)] and asked == [db]
+    assert panel.archive is archive
+    holder.close()
+    assert changes[-1] == (None, None) and panel.archive is None
+    assert holder.open() is None and holder.archive is None  # closed for good
+    holder.rebuild()
+    assert holder.archive is None and len(changes) == 2
