@@ -57,9 +57,7 @@ class AppPaths:
     """Where the program's files are (the defaults, or what the command line says)."""
 
     config_dir: Path
-    archive_db: Path | Callable[[], Path]
-    """A callable (the default location) is asked only when the archive is first used:
-    finding the user's data folder imports platformdirs, which the first frame need not wait for."""
+    archive_db: Path
     log_file: Path | None
 
     @classmethod
@@ -68,7 +66,7 @@ class AppPaths:
         config_dir = Path(args.config_dir).expanduser() if args.config_dir else None
         return cls(
             config_dir=config_dir or default_config_dir(),
-            archive_db=Path(args.db).expanduser() if args.db else default_db_path,
+            archive_db=Path(args.db).expanduser() if args.db else default_db_path(),
             log_file=log_file,
         )
 
