@@ -199,7 +199,7 @@ def build_app(
     )
     settings = Settings(paths.config_dir / "settings.ini")
     controller = PlaybackController(backend)
-    runner = JobRunner()
+    runner = JobRunner(log_file=paths.log_file)
     window = MainWindow(
         controller, settings, embed_video=embed, archive_db=paths.archive_db, runner=runner
     )

@@ -17,12 +17,13 @@ import sys
 from collections.abc import Mapping, MutableMapping, Sequence
 from pathlib import Path
 
-from player.app import gc_pause, logs
+from player.app import logs
 from player.app.options import first_media, validate_args
 from player.app.paths import default_log_dir
 from player.app.startup_tweaks import StartupTweaks
 from player.cli.dispatch import SUBCOMMANDS, parse_subcommand, run_command, window_parser
 from player.playback.base import PlaybackBackend, PlaybackError
+from player.ui import gc_pause
 
 log = logging.getLogger(__name__)
 

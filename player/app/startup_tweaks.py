@@ -9,7 +9,7 @@ comparing start-up with and without the trick (CHANGELOG 0.1.0 has the history):
 1. **Cycle collector paused during start-up** (:meth:`StartupTweaks.pause_collector`): start-up
    builds a few hundred thousand long-lived objects (Qt types and enums, modules, the window);
    about 60 collections (7-9 ms) found nothing to free. The collector resumes one second after
-   the window is shown and what is alive is frozen out of its way (``player.app.gc_pause``).
+   the window is shown and what is alive is frozen out of its way (``player.ui.gc_pause``).
 2. **No futile D-Bus autolaunch** (:meth:`StartupTweaks.skip_futile_dbus_autolaunch`): 4-6 ms.
 3. **libVLC named by its soname** (:meth:`StartupTweaks.import_vlc`): python-vlc otherwise runs
    ``ldconfig -p`` in a child process to find it: 1-2 ms.
@@ -53,7 +53,7 @@ from collections.abc import Callable, Mapping, MutableMapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from player.app import gc_pause
+from player.ui import gc_pause
 
 if TYPE_CHECKING:
     from player.playback.base import PlaybackBackend

@@ -26,6 +26,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal, Slot
@@ -149,7 +150,8 @@ class JobRunner(QObject):
     """Two thread pools (interactive, background) and the jobs started on them.
 
     ``interactive_threads`` defaults to the machine's cores (at least 2); ``background_threads``
-    to 1, which leaves the other cores to the GUI and to interactive work.
+    to 1, which leaves the other cores to the GUI and to interactive work. ``log_file`` is
+    where failures are logged with their traceback: :meth:`failure_message` points users to it.
     """
 
     def __init__(
@@ -157,9 +159,11 @@ class JobRunner(QObject):
         *,
         interactive_threads: int | None = None,
         background_threads: int = 1,
+        log_file: Path | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
+        self.log_file = log_file
         self.lock = threading.Lock()
         self._idle = threading.Condition(self.lock)
         self._live: set[Job[Any]] = set()
@@ -177,6 +181,16 @@ class JobRunner(QObject):
             threads.setMaxThreadCount(count)
             threads.setObjectName(f"{pool.value} jobs")
             self._pools[pool] = threads
+
+    def failure_message(self, err: object) -> str:
+        """One line for the user about a job that failed unexpectedly (a bug: its traceback
+        is in the log), saying where the details are."""
+        what = f"{type(err).__name__}: {err}" if isinstance(err, BaseException) else repr(err)
+        if self.log_file is not None:
+            where = f"details are in the log file {self.log_file}"
+        else:
+            where = "run with --verbose for details"
+        return f"unexpected error ({what[:200]}); {where}"
 
     def max_threads(self, pool: Pool) -> int:
         """How many jobs of ``pool`` may run at once."""

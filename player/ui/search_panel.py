@@ -454,7 +454,7 @@ class SearchPanel(QWidget):
         if isinstance(err, (SearchError, ArchiveError)):
             message = str(err)
         else:
-            message = f"search failed: {err!r}"
+            message = f"search failed: {self._runner.failure_message(err)}"
         self._set_status(message[:1].upper() + message[1:], announce=True)
 
     def _show(self, outcome: SearchOutcome | None) -> None:

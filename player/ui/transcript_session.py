@@ -18,12 +18,12 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from PySide6.QtCore import QLocale, QObject, QTimer, Signal, Slot
 
-from player.app import gc_pause
 from player.core.formats.load import load_transcript
 from player.core.media.sidecar import find_sidecars, preferred_transcript
 from player.core.model import Transcript, TranscriptError
 from player.core.timeline.cue_index import CueIndex
 from player.playback.base import PlaybackError
+from player.ui import gc_pause
 from player.ui import settings as S
 from player.ui.jobs import JobRunner
 
@@ -364,7 +364,7 @@ class TranscriptSession(QObject):
         if isinstance(err, TranscriptError):
             message, where = str(err), err.path or ""
         else:  # an unexpected bug: still a message, never a traceback for the user
-            message, where = f"unexpected error: {err!r}", ""
+            message, where = self._runner.failure_message(err), ""
         text = f"Could not read the transcript {Path(where).name if where else ''}: {message}"
         self._clear(TranscriptState(LoadPhase.FAILED, where or None, error=text))
 
@@ -458,7 +458,7 @@ class TranscriptSession(QObject):
             if isinstance(err, TranscriptError):
                 detail = f"{Path(err.path).name}: {err}" if err.path else str(err)
             else:  # a bug: still one line in the status bar, never a traceback
-                detail = f"unexpected error: {err!r}"
+                detail = self._runner.failure_message(err)
             self.message.emit(f"Chapters not shown: {detail}")
 
     # ----- jobs -------------------------------------------------------------------------------

@@ -66,6 +66,7 @@ def test_build_app_wires_the_window_to_the_backend_and_paths(
         log_file=tmp_path / "log" / "briefing-player.log",
     )
     assert Path(app.settings.path) == tmp_path / "config" / "settings.ini"
+    assert app.runner.log_file == app.paths.log_file  # failures shown in the window name it
 
 
 def test_start_opens_the_bundled_sample_and_plays_it(

@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from player.app import gc_pause, resources
 from player.app.startup_tweaks import (
     NO_SESSION_BUS,
     PRELOADED_EXTENSIONS,
@@ -24,6 +23,7 @@ from player.app.startup_tweaks import (
 )
 from player.playback.base import PlaybackBackend, PlaybackError, PlaybackState
 from player.playback.fake import FakeBackend
+from player.ui import gc_pause, resources
 from tests.conftest import REPO, SAMPLE_DIR
 
 ON = StartupTweaks(enabled=True)

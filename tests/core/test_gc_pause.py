@@ -1,11 +1,11 @@
-"""The cycle collector's pauses (player.app.gc_pause): nesting, and what the last release does."""
+"""The cycle collector's pauses (player.ui.gc_pause): nesting, and what the last release does."""
 
 from __future__ import annotations
 
 import gc
 import threading
 
-from player.app import gc_pause
+from player.ui import gc_pause
 
 
 def test_pauses_nest_and_the_last_release_freezes_and_resumes() -> None:

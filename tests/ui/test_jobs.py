@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
@@ -100,6 +101,22 @@ def test_a_failure_is_logged_with_its_traceback_and_reported(
     assert "_explode" in caplog.text and "the transcript is a teapot" in caplog.text  # traceback
     assert second.levelno == logging.WARNING  # an expected kind of failure
     assert second.exc_info is not None
+
+
+def test_the_message_for_an_unexpected_failure_points_to_the_log(tmp_path: Path) -> None:
+    err = ValueError("the transcript is a teapot")
+    logged = JobRunner(log_file=tmp_path / "briefing-player.log")
+    try:
+        message = logged.failure_message(err)
+    finally:
+        logged.shutdown()
+    assert "ValueError: the transcript is a teapot" in message
+    assert str(tmp_path / "briefing-player.log") in message
+    unlogged = JobRunner()
+    try:
+        assert "--verbose" in unlogged.failure_message(err)
+    finally:
+        unlogged.shutdown()
 
 
 def test_shutdown_cancels_and_waits_for_running_jobs(qtbot: QtBot) -> None:
