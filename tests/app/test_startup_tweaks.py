@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
+from player.app import resources
 from player.app.startup_tweaks import (
     NO_SESSION_BUS,
     PRELOADED_EXTENSIONS,
@@ -23,7 +24,7 @@ from player.app.startup_tweaks import (
 )
 from player.playback.base import PlaybackBackend, PlaybackError, PlaybackState
 from player.playback.fake import FakeBackend
-from player.ui import gc_pause, resources
+from player.ui import gc_pause
 from tests.conftest import REPO, SAMPLE_DIR
 
 ON = StartupTweaks(enabled=True)

@@ -18,10 +18,11 @@ from PySide6.QtGui import QColor, QImage, QPainter, QPalette
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from player.app import main
 from player.app.startup_tweaks import spare_source_scans
 from player.cli.dispatch import window_parser
 from player.playback.base import PlaybackState
-from player.ui import gc_pause, main
+from player.ui import gc_pause
 from player.ui.widgets import GLYPHS, GlyphButton, draw_glyph
 from tests.ui.conftest import Harness
 
