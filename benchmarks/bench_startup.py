@@ -124,7 +124,9 @@ def child_app(t0: float, config_dir: str) -> None:
     sys.meta_path.insert(0, Hook())
     from player.app.main import main
 
-    sys.exit(main(["--config-dir", config_dir]))
+    # Both folders named, as the configuration always was: a user's start looks up its default
+    # folders with platformdirs once (the settings need it); named here, neither figure has it.
+    sys.exit(main(["--config-dir", config_dir, "--log-dir", f"{config_dir}/log"]))
 
 
 def child_bare(t0: float, media: str) -> None:

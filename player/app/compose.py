@@ -57,7 +57,9 @@ class AppPaths:
     """Where the program's files are (the defaults, or what the command line says)."""
 
     config_dir: Path
-    archive_db: Path
+    archive_db: Path | None
+    """``--db``; None: the default location, looked up when the archive is first used (after
+    the first frame: platformdirs is not needed to show the window)."""
     log_file: Path | None
 
     @classmethod
@@ -66,7 +68,7 @@ class AppPaths:
         config_dir = Path(args.config_dir).expanduser() if args.config_dir else None
         return cls(
             config_dir=config_dir or default_config_dir(),
-            archive_db=Path(args.db).expanduser() if args.db else default_db_path(),
+            archive_db=Path(args.db).expanduser() if args.db else None,
             log_file=log_file,
         )
 
@@ -201,7 +203,11 @@ def build_app(
     controller = PlaybackController(backend)
     runner = JobRunner(log_file=paths.log_file)
     window = MainWindow(
-        controller, settings, embed_video=embed, archive_db=paths.archive_db, runner=runner
+        controller,
+        settings,
+        embed_video=embed,
+        archive_db=paths.archive_db or default_db_path,
+        runner=runner,
     )
     return App(
         qt=qt,

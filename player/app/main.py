@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-import shlex
 import sys
 from collections.abc import Mapping, MutableMapping, Sequence
 from pathlib import Path
@@ -50,7 +49,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # The window opens its log file once its first frame is shown (startup_tweaks, trick 10).
     open_file = subcommand or not tweaks.enabled
     with logs.logging_to(log_dir, verbose=args.verbose, open_file=open_file) as run_log:
-        log.info("briefing-player %s (pid %d)", shlex.join(args_list), os.getpid())
+        log.info("briefing-player %r (pid %d)", args_list, os.getpid())
         return run_command(args) if subcommand else run_window(args, run_log, tweaks)
 
 

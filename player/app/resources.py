@@ -2,15 +2,17 @@
 
 They live in the top-level ``resources/`` folder of the source tree, which the wheel installs
 as the package ``player.resources`` (pyproject.toml maps one to the other). They are found
-through ``importlib.resources`` wherever the program is installed (a wheel, an editable
+through the import system (``importlib.util.find_spec``: where the package ``player.resources``
+is, without importing anything) wherever the program is installed (a wheel, an editable
 install), and in the source folder itself when the package is not installed at all (a clone run
 with ``python -m player``). libVLC opens files by name, so the package must be a folder on disk
-(not a zip archive).
+(not a zip archive). ``importlib.resources.files`` would give the same folder for a package on
+disk; it is not used because its modules cost 2-3 ms of every start, before the first frame.
 """
 
 from __future__ import annotations
 
-import importlib.resources
+import importlib.util
 from pathlib import Path
 
 PACKAGE = "player.resources"
@@ -24,13 +26,13 @@ class ResourceError(RuntimeError):
 
 def resource_dir() -> Path:
     """The folder holding the shipped files."""
-    try:
-        root = importlib.resources.files(PACKAGE)
-    except ModuleNotFoundError:
+    spec = importlib.util.find_spec(PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
         return SOURCE_FOLDER
-    if not isinstance(root, Path):  # a zip archive: libVLC could not open the sample
-        raise ResourceError(f"{PACKAGE} is not a folder on disk ({root}): install it unzipped")
-    return root
+    folder = Path(next(iter(spec.submodule_search_locations)))
+    if not folder.is_dir():  # inside a zip archive: libVLC could not open the sample
+        raise ResourceError(f"{PACKAGE} is not a folder on disk ({folder}): install it unzipped")
+    return folder
 
 
 def sample_media() -> Path:

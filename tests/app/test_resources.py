@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import importlib.resources
+import importlib.util
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -32,16 +33,16 @@ def test_in_this_checkout_they_are_the_top_level_resources_folder() -> None:
 def test_without_the_installed_package_the_source_folder_is_used(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    def not_installed(package: str) -> object:
-        raise ModuleNotFoundError(package)
-
-    monkeypatch.setattr(importlib.resources, "files", not_installed)
+    monkeypatch.setattr(importlib.util, "find_spec", lambda package: None)
     assert resources.resource_dir() == REPO / "resources"
     assert resources.sample_media().is_file()
 
 
 def test_a_zipped_package_is_refused_with_a_reason(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(importlib.resources, "files", lambda package: "zip:/x.whl/player")
+    def zipped(package: str) -> object:
+        return SimpleNamespace(submodule_search_locations=["/x.whl/player/resources"])
+
+    monkeypatch.setattr(importlib.util, "find_spec", zipped)
     with pytest.raises(resources.ResourceError, match="not a folder on disk"):
         resources.resource_dir()
 
