@@ -352,7 +352,8 @@ class CueTracker(QObject):
       word_changed(int): index into the current cue's word timings of the word being spoken,
         -1 when the cue has none or before its first timing.
       word_range_changed(object): ``(start, end)`` characters of the current cue's text being
-        spoken, or None; sent after ``current_cue_changed``/``word_changed`` when it changed.
+        spoken, or None; sent after ``current_cue_changed``/``word_changed`` when it changed,
+        and after every new current cue (the views forget the old cue's range then).
     """
 
     current_cue_changed = Signal(int)
@@ -388,7 +389,7 @@ class CueTracker(QObject):
         """Use these cues (an index can be passed when it was built off the GUI thread)."""
         self._tracker.set_cues(cues, index)
         self.current_cue_changed.emit(-1)
-        self._announce_word_range()
+        self._announce_word_range(cue_changed=True)
 
     @Slot(int)
     def update_position(self, t_ms: int) -> None:
@@ -399,10 +400,12 @@ class CueTracker(QObject):
         if changed.word:
             self.word_changed.emit(self._tracker.word)
         if changed.cue or changed.word:
-            self._announce_word_range()
+            self._announce_word_range(cue_changed=changed.cue)
 
-    def _announce_word_range(self) -> None:
+    def _announce_word_range(self, *, cue_changed: bool) -> None:
+        """Send the spoken word's range when it changed, and always after a new cue (whose
+        listeners forgot the old cue's range, even when the new one has the same)."""
         word_range = self._tracker.word_range()
-        if word_range != self._word_range:
+        if cue_changed or word_range != self._word_range:
             self._word_range = word_range
             self.word_range_changed.emit(word_range)

@@ -16,7 +16,6 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelInde
 from player.core.model import Cue
 from player.core.text.quote import quote_cue
 from player.core.timeline.timecode import format_clock, format_timestamp
-from player.core.timeline.tracker import word_char_range
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -141,13 +140,13 @@ class TranscriptModel(QAbstractListModel):
         for r in (old, row):
             self._row_changed(r)
 
-    def set_current_word(self, word_index: int) -> None:
-        """Mark the spoken word (index into the current cue's word timings; -1 = none)."""
-        row = self._current
-        rng = word_char_range(self._cues[row], word_index) if row >= 0 else None
-        if rng != self._word_range:
-            self._word_range = rng
-            self._row_changed(row)
+    def set_word_range(self, word_range: tuple[int, int] | None) -> None:
+        """Mark the spoken word: ``(start, end)`` characters of the current cue's text, as the
+        cue tracker announces it (``CueTracker.word_range_changed``); None for none."""
+        if word_range != self._word_range:
+            self._word_range = word_range
+            if self._current >= 0:
+                self._row_changed(self._current)
 
     def set_matches(self, matches: Mapping[int, list[tuple[int, int]]]) -> None:
         """Search matches per row (character ranges in the cue text); {} clears them.

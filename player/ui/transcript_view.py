@@ -389,10 +389,10 @@ class TranscriptPanel(QWidget):
         if row >= 0 and self.is_following():
             self.view.follow_to(row)
 
-    @Slot(int)
-    def set_current_word(self, word: int) -> None:
-        """Mark the spoken word inside the current cue."""
-        self._model.set_current_word(word)
+    @Slot(object)
+    def set_word_range(self, word_range: tuple[int, int] | None) -> None:
+        """Mark the spoken word inside the current cue (its character range, or None)."""
+        self._model.set_word_range(word_range)
 
     def copy_current_quote(self) -> str:
         """Copy the cue playing now as a quote; returns the text ("" between cues)."""

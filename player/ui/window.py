@@ -173,7 +173,7 @@ class MainWindow(QMainWindow):
         c.error_occurred.connect(self._show_media_error)
         self.tracker.current_cue_changed.connect(self.panel.set_current_row)
         self.tracker.current_cue_changed.connect(self._on_current_cue)
-        self.tracker.word_changed.connect(self.panel.set_current_word)
+        self.tracker.word_range_changed.connect(self.panel.set_word_range)
         self.panel.seek_requested.connect(c.seek_and_play)
         self.panel.follow_enabled_changed.connect(partial(self.settings.set, S.FOLLOW_ENABLED))
         self.transport.cue_step_requested.connect(session.step_cue)

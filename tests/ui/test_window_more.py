@@ -43,6 +43,33 @@ def test_word_level_highlight(harness: Harness, tmp_path: Path, sample_audio: Pa
     assert text[start:end] == "three"
 
 
+SAME_FIRST_WORDS = """WEBVTT
+
+00:00:01.000 --> 00:00:02.000
+<00:00:01.000>Agreed.
+
+00:00:02.000 --> 00:00:03.000
+<00:00:02.000>Denied.
+"""
+
+
+def test_word_highlight_of_a_new_cue_whose_first_word_has_the_same_range(
+    harness: Harness, tmp_path: Path, sample_audio: Path
+) -> None:
+    """Each cue is one timed word of seven characters, so the spoken range is (0, 7) in both:
+    the new row still gets its highlight (the tracker announces the range after each new cue)."""
+    media = tmp_path / "w.opus"
+    shutil.copy(sample_audio, media)
+    (tmp_path / "w.vtt").write_text(SAME_FIRST_WORDS, encoding="utf-8")
+    harness.open(media)
+    m = harness.window.model
+    harness.advance(1200 - harness.backend.exact_ms())
+    assert m.current_row == 0 and m.data(m.index(0), Role.WORD_RANGE) == (0, 7)
+    harness.advance(1000)
+    assert m.current_row == 1
+    assert m.data(m.index(1), Role.WORD_RANGE) == (0, 7)
+
+
 def test_language_choice_among_sidecars(
     harness: Harness, tmp_path: Path, sample_audio: Path
 ) -> None:
