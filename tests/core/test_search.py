@@ -10,13 +10,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from player.core.model import Cue
+from player.core.text.fold import fold
 from player.core.text.search import (
     Hit,
     SearchError,
     SearchIndex,
     SearchOptions,
     check_query,
-    fold,
     next_hit_index,
     snippet,
 )

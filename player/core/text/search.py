@@ -63,7 +63,6 @@ __all__ = [
     "SearchOptions",
     "SearchResult",
     "check_query",
-    "fold",
     "next_hit_index",
     "snippet",
 ]
