@@ -9,13 +9,18 @@ import pytest
 
 from player.core.media.sidecar import (
     MEDIA_EXTENSIONS,
+    TEXT_EXTENSIONS,
+    TEXT_SIDECAR_EXTENSIONS,
     TRANSCRIPT_EXTENSIONS,
     SidecarCandidate,
+    TextSidecar,
     chapters_for,
     find_sidecars,
     is_media_file,
     normalize_language_tag,
+    preferred_text,
     preferred_transcript,
+    texts_for,
     transcripts_for,
 )
 
@@ -303,3 +308,76 @@ def test_preferred_transcript_end_to_end(media: Path, tmp_path: Path) -> None:
     chosen = preferred_transcript(found, ["fr-CA", "de"])
     assert chosen is not None and chosen.path == tmp_path / "subs" / "briefing.fr.srt"
     assert chosen.format == "srt"
+
+
+# --- texts without timings ---------------------------------------------------------------------
+
+
+def text_names(media: Path, root: Path) -> list[str]:
+    return [t.path.relative_to(root).as_posix() for t in texts_for(media)]
+
+
+def test_text_extensions() -> None:
+    assert set(TEXT_SIDECAR_EXTENSIONS) == {".txt", ".md", ".docx", ".html", ".htm"}
+    assert {*TEXT_SIDECAR_EXTENSIONS, ".pdf"} == TEXT_EXTENSIONS
+    assert not TEXT_EXTENSIONS & TRANSCRIPT_EXTENSIONS
+
+
+def test_texts_beside_media_in_preference_order(media: Path, tmp_path: Path) -> None:
+    touch(
+        tmp_path,
+        "briefing.htm",
+        "briefing.HTML",
+        "briefing.docx",
+        "briefing.md",
+        "briefing.TXT",
+        "briefing.pdf",  # a PDF is only read when the user picks it
+        "briefing.vtt",  # a transcript, not a text
+        "other.txt",
+        "briefing-2.txt",
+    )
+    assert text_names(media, tmp_path) == [
+        "briefing.TXT",
+        "briefing.md",
+        "briefing.docx",
+        "briefing.HTML",
+        "briefing.htm",
+    ]
+    first = texts_for(media)[0]
+    assert first == TextSidecar(tmp_path / "briefing.TXT", None, ".txt")
+
+
+def test_texts_with_languages_folders_and_other_names(media: Path, tmp_path: Path) -> None:
+    touch(
+        tmp_path,
+        "briefing.en.txt",
+        "briefing.pt_br.md",
+        "briefing.notes.txt",  # not a language: a different file
+        "briefing.chapters.txt",
+        "briefing.en.final.txt",
+        "transcripts/briefing.txt",
+        "Subs/briefing.fr.docx",
+    )
+    assert text_names(media, tmp_path) == [
+        "transcripts/briefing.txt",
+        "briefing.en.txt",
+        "Subs/briefing.fr.docx",
+        "briefing.pt_br.md",
+    ]
+    assert [t.language for t in texts_for(media)] == [None, "en", "fr", "pt-BR"]
+
+
+def test_preferred_text_follows_languages(media: Path, tmp_path: Path) -> None:
+    touch(tmp_path, "briefing.fr.txt", "briefing.en-GB.txt")
+    texts = texts_for(media)
+    assert preferred_text(texts, ["en_US"]) == texts[0]
+    assert texts[0].language == "en-GB"
+    assert preferred_text(texts, ["fr"]) == texts[1]
+    assert preferred_text(texts, ["de"]) == texts[0]
+    assert preferred_text([], ["en"]) is None
+
+
+def test_texts_for_missing_or_unreadable_folder(tmp_path: Path) -> None:
+    assert texts_for(tmp_path / "nowhere" / "briefing.mp3") == []
+    (tmp_path / "briefing.txt").mkdir()  # a folder named like a text is not a text
+    assert texts_for(tmp_path / "briefing.mp3") == []

@@ -5,7 +5,10 @@ folder next to it (folder names in any case):
 
 * ``briefing.vtt`` / ``.srt`` / ``.sbv`` (extensions in any case): the untagged transcript;
 * ``briefing.en.vtt``, ``briefing.en-US.srt``, ``briefing.pt_BR.vtt``: language-tagged variants;
-* ``briefing.chapters.vtt``, ``briefing.en.chapters.vtt``: chapters, never offered as transcripts.
+* ``briefing.chapters.vtt``, ``briefing.en.chapters.vtt``: chapters, never offered as transcripts;
+* ``briefing.txt`` / ``.md`` / ``.docx`` / ``.html`` / ``.htm``, ``briefing.en.txt``: a text without
+  timings (the press office's transcript, a statement, a web page), which the window offers to
+  synchronize with the audio (``texts_for``; looked for only when no timed transcript exists).
 
 The stem must match exactly up to a dot (ignoring case), so ``briefing.vtt`` never belongs to
 ``briefing-2.mp3``; a middle part that is not a language tag (``briefing.final.vtt``) disqualifies
@@ -20,24 +23,37 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Literal, Protocol, TypeVar
 
 __all__ = [
     "MEDIA_EXTENSIONS",
     "SIDECAR_FOLDERS",
+    "TEXT_EXTENSIONS",
+    "TEXT_SIDECAR_EXTENSIONS",
     "TRANSCRIPT_EXTENSIONS",
     "SidecarCandidate",
+    "TextSidecar",
     "chapters_for",
     "find_sidecars",
     "is_chapters_name",
     "is_media_file",
     "language_of_name",
     "normalize_language_tag",
+    "preferred_text",
     "preferred_transcript",
+    "texts_for",
     "transcripts_for",
 ]
 
 SidecarKind = Literal["transcript", "chapters"]
+
+
+class _HasLanguage(Protocol):
+    @property
+    def language(self) -> str | None: ...
+
+
+_T = TypeVar("_T", bound=_HasLanguage)
 SidecarFormat = Literal["vtt", "srt", "sbv"]
 
 MEDIA_EXTENSIONS: frozenset[str] = frozenset(
@@ -69,6 +85,15 @@ MEDIA_EXTENSIONS: frozenset[str] = frozenset(
 
 TRANSCRIPT_EXTENSIONS: frozenset[str] = frozenset({".vtt", ".srt", ".sbv"})
 """Lower-case file extensions (with the dot) of transcript files."""
+
+TEXT_SIDECAR_EXTENSIONS: tuple[str, ...] = (".txt", ".md", ".docx", ".html", ".htm")
+"""Extensions (lower case, with the dot) of texts without timings found beside a media file, in
+preference order: the plain text first (it is what the press office wrote), a web page last (it
+carries the page's chrome)."""
+
+TEXT_EXTENSIONS: frozenset[str] = frozenset((*TEXT_SIDECAR_EXTENSIONS, ".pdf"))
+"""Extensions of the texts the player can synchronize with a recording when the user picks one
+(a PDF too; a PDF beside the media is not offered by itself, it is rarely the same words)."""
 
 SIDECAR_FOLDERS: tuple[str, ...] = ("transcripts", "subs", "subtitles")
 """Folders beside the media searched for sidecars (matched ignoring case), in preference order."""
@@ -141,6 +166,19 @@ class SidecarCandidate:
     format: SidecarFormat
 
 
+@dataclass(frozen=True, slots=True)
+class TextSidecar:
+    """A text without timings beside a media file (``briefing.txt``, ``briefing.en.docx``).
+
+    ``language`` is a normalised tag or None; ``extension`` is the lower-case extension with
+    its dot (``.txt``), which says how the text is read.
+    """
+
+    path: Path
+    language: str | None
+    extension: str
+
+
 def normalize_language_tag(text: str) -> str | None:
     """``text`` as a normalised BCP-47-like tag (``pt_br`` -> ``pt-BR``), or None if not a tag."""
     match = _LANGUAGE_TAG.match(text)
@@ -210,21 +248,81 @@ def preferred_transcript(
     language (``en`` matches ``en-GB`` and ``en-GB`` matches ``en``). With no match, the first
     candidate wins, which in ``find_sidecars`` order is the untagged one when there is one.
     """
-    transcripts = [c for c in candidates if c.kind == "transcript"]
-    if not transcripts:
+    return _preferred([c for c in candidates if c.kind == "transcript"], preferred_languages)
+
+
+def texts_for(media_path: Path) -> list[TextSidecar]:
+    """The texts without timings that belong to ``media_path``, best first.
+
+    The same rule as for transcripts (same stem up to a dot, ignoring case; an optional
+    language tag; the media's folder, then ``transcripts/``, ``subs/``, ``subtitles/``).
+    Order: untagged before tagged, then by tag, then by folder, then ``.txt``, ``.md``,
+    ``.docx``, ``.html``, ``.htm``, then by name. Chapters-named files are never texts. Never
+    raises for unreadable or missing folders.
+    """
+    media_path = Path(media_path)
+    stem_key = media_path.stem.casefold()
+    found: list[tuple[tuple[int, str, int, int, str], TextSidecar]] = []
+    folders: list[tuple[int, Path]] = [(0, media_path.parent)]
+    for name, path, is_dir in _list_dir(media_path.parent):
+        if is_dir and name.casefold() in SIDECAR_FOLDERS:
+            folders.append((1 + SIDECAR_FOLDERS.index(name.casefold()), path))
+    for rank, folder in sorted(folders):
+        for name, path, is_dir in _list_dir(folder):
+            if is_dir or path == media_path:
+                continue
+            key = name.casefold()
+            stem, dot, ext = key.rpartition(".")
+            extension = dot + ext
+            if not key.startswith(stem_key + ".") or extension not in TEXT_SIDECAR_EXTENSIONS:
+                continue
+            if _CHAPTERS in stem.split("."):
+                continue
+            middle = stem[len(stem_key) + 1 :]
+            language: str | None = None
+            if middle:
+                if "." in middle:
+                    continue
+                language = normalize_language_tag(middle)
+                if language is None:
+                    continue  # briefing.notes.txt: a different file
+            sort_key = (
+                0 if language is None else 1,
+                (language or "").casefold(),
+                rank,
+                TEXT_SIDECAR_EXTENSIONS.index(extension),
+                name,
+            )
+            found.append((sort_key, TextSidecar(path, language, extension)))
+    found.sort(key=lambda item: item[0])
+    return [text for _key, text in found]
+
+
+def preferred_text(
+    texts: Sequence[TextSidecar], preferred_languages: Sequence[str] = ()
+) -> TextSidecar | None:
+    """The text to offer among ``texts`` (in ``texts_for`` order), by the same language rule
+    as :func:`preferred_transcript`; None when there is none."""
+    return _preferred(texts, preferred_languages)
+
+
+def _preferred(items: Sequence[_T], preferred_languages: Sequence[str]) -> _T | None:
+    """The first of ``items`` whose language matches the first preferred language that
+    matches any (exact tag first, then primary language), else the first item."""
+    if not items:
         return None
     for wanted in preferred_languages:
         tag = normalize_language_tag(wanted.strip())
         if tag is None:
             continue
-        for candidate in transcripts:
-            if candidate.language is not None and candidate.language.casefold() == tag.casefold():
-                return candidate
+        for item in items:
+            if item.language is not None and item.language.casefold() == tag.casefold():
+                return item
         primary = tag.split("-", 1)[0]
-        for candidate in transcripts:
-            if candidate.language is not None and candidate.language.split("-", 1)[0] == primary:
-                return candidate
-    return transcripts[0]
+        for item in items:
+            if item.language is not None and item.language.split("-", 1)[0] == primary:
+                return item
+    return items[0]
 
 
 def _list_dir(folder: Path) -> list[tuple[str, Path, bool]]:
