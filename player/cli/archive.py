@@ -20,7 +20,6 @@ The database defaults to ``platformdirs.user_data_dir("briefing-player")/archive
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import time
@@ -28,6 +27,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from player.app.paths import default_db_path
+from player.cli.output import escape, json_line, write_line
 from player.core.archive.library import Archive, ArchiveError, ArchiveHit, BriefingRow, ScanProgress
 from player.core.text.quote import format_hit_line, one_line
 from player.core.timeline.timecode import format_clock
@@ -76,7 +76,7 @@ def _db_path(args: argparse.Namespace) -> Path:
 
 
 def _error(message: str) -> None:
-    print(f"error: {message}", file=sys.stderr)
+    write_line(f"error: {message}", sys.stderr)
 
 
 def _archive_error(err: ArchiveError) -> int:
@@ -121,7 +121,7 @@ class _ProgressBar:
             columns = 0
         columns = columns or 80  # a fresh pseudo-terminal may report 0 columns
         line = line[: max(10, columns - 1)]
-        self.stream.write("\r" + line.ljust(self.width))
+        self.stream.write("\r" + escape(line).ljust(self.width))
         self.stream.flush()
         self.width = len(line)
 
@@ -167,8 +167,8 @@ def run_index(args: argparse.Namespace) -> int:
         bar.clear()
     if not args.quiet:
         for where, reason in summary.skipped:
-            print(f"warning: {where}: {reason}", file=sys.stderr)
-    print(summary.line())
+            write_line(f"warning: {where}: {reason}", sys.stderr)
+    write_line(summary.line())
     return 0
 
 
@@ -208,10 +208,10 @@ def run_library(args: argparse.Namespace) -> int:
     """``briefing-player library``: list the briefings."""
     db = _db_path(args)
     if not db.exists():
-        print(
+        write_line(
             f"the archive is empty ({db} does not exist yet); "
             "add folders with 'briefing-player index DIR...'",
-            file=sys.stderr,
+            sys.stderr,
         )
         return 0
     try:
@@ -222,9 +222,9 @@ def run_library(args: argparse.Namespace) -> int:
     try:
         for b in rows:
             if args.json:
-                print(json.dumps(_briefing_record(b), ensure_ascii=False))
+                write_line(json_line(_briefing_record(b)), raw=True)
             else:
-                print(_briefing_line(b))
+                write_line(_briefing_line(b))
         sys.stdout.flush()
     except BrokenPipeError:
         _silence_stdout()
@@ -238,15 +238,14 @@ def _hit_line(hit: ArchiveHit, *, as_json: bool) -> str:
     text = one_line(hit.text)
     name = hit.briefing.path
     if as_json:
-        return json.dumps(
+        return json_line(
             {
                 "file": name,
                 "start": hit.start_ms / 1000,
                 "end": hit.end_ms / 1000,
                 "speaker": hit.speaker,
                 "text": text,
-            },
-            ensure_ascii=False,
+            }
         )
     return format_hit_line(name, hit.start_ms, hit.text, hit.speaker)
 
@@ -281,7 +280,7 @@ def search_archive(args: argparse.Namespace) -> int:
             for hit in hits:
                 if limit is not None and printed >= limit:
                     break
-                sys.stdout.write(_hit_line(hit, as_json=bool(args.json)) + "\n")
+                write_line(_hit_line(hit, as_json=bool(args.json)), raw=bool(args.json))
                 printed += 1
             sys.stdout.flush()
     except ArchiveError as err:

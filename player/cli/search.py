@@ -17,12 +17,12 @@ searched. With no FILE the archive is searched (``player.cli.archive.search_arch
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from pathlib import Path
 from typing import Any, TextIO
 
+from player.cli.output import json_line, write_line
 from player.core.model import Cue, TranscriptError
 from player.core.text.quote import format_hit_line, one_line
 from player.core.text.search import SearchError, SearchIndex, SearchOptions, check_query
@@ -126,7 +126,7 @@ def _search_files(args: argparse.Namespace, options: SearchOptions, out: TextIO)
         for cue_index in result.cue_indices:
             if limit is not None and printed >= limit:
                 break
-            out.write(_format(name, cues[cue_index], as_json=args.json) + "\n")
+            write_line(_format(name, cues[cue_index], as_json=args.json), out, raw=args.json)
             printed += 1
             found = True
     out.flush()
@@ -183,9 +183,9 @@ def _format(name: str, cue: Cue, *, as_json: bool) -> str:
             "speaker": cue.speaker,
             "text": text,
         }
-        return json.dumps(record, ensure_ascii=False)
+        return json_line(record)
     return format_hit_line(name, cue.start_ms, cue.text, cue.speaker)
 
 
 def _error(message: str) -> None:
-    print(f"error: {message}", file=sys.stderr)
+    write_line(f"error: {message}", sys.stderr)

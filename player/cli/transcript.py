@@ -10,10 +10,10 @@ JSON object ``{"format", "cues": [{"id", "start", "end", "speaker", "text"}], "w
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import Any, TextIO
 
+from player.cli.output import json_line, write_line
 from player.core.formats.load import load_transcript
 from player.core.model import Transcript, TranscriptError
 from player.core.text.quote import quote_cue
@@ -69,13 +69,9 @@ def transcript_to_json(transcript: Transcript) -> dict[str, Any]:
     }
 
 
-def _write(stream: TextIO, text: str) -> None:
-    """Write a line; characters the terminal cannot show become '?' instead of a traceback."""
-    try:
-        stream.write(text + "\n")
-    except UnicodeEncodeError:
-        encoding = getattr(stream, "encoding", None) or "ascii"
-        stream.write(text.encode(encoding, "replace").decode(encoding, "replace") + "\n")
+def _write(stream: TextIO, text: str, *, raw: bool = False) -> None:
+    """Write a line, terminal-safe and encoding-safe (``player.cli.output``)."""
+    write_line(text, stream, raw=raw)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -88,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     try:
         if args.json:
-            _write(sys.stdout, json.dumps(transcript_to_json(transcript), ensure_ascii=False))
+            _write(sys.stdout, json_line(transcript_to_json(transcript)), raw=True)
         else:
             for warning in transcript.warnings:
                 where = f"{name}:{warning.line}" if warning.line is not None else name
