@@ -7,12 +7,16 @@ The settings file location is injected (``app.py`` passes the user config dir, t
 from __future__ import annotations
 
 import json
+import logging
+import os
 from pathlib import Path
 from typing import Any, Generic, NamedTuple, TypeVar
 
 from PySide6.QtCore import QByteArray, QSettings
 
 T = TypeVar("T")
+
+log = logging.getLogger(__name__)
 
 
 class Setting(NamedTuple, Generic[T]):
@@ -108,11 +112,34 @@ ALL_SETTINGS: tuple[Setting[Any], ...] = (
 MAX_RECENT = 10
 
 
+def _make_private(path: Path) -> None:
+    """Make the settings file (it names the files the user opened) readable by the user only,
+    whatever the umask: its folder, when made here, is 0700; the file is created 0600 or set to
+    0600 (QSettings saves through a new file that takes the old file's permissions). A folder
+    that already existed keeps its permissions (``--config-dir`` may name a shared one)."""
+    folder = path.parent
+    if not folder.is_dir():
+        try:
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            os.chmod(folder, 0o700)
+        except OSError as err:
+            log.warning("cannot make the settings folder %s: %s", folder, err)
+            return
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_CREAT, 0o600)
+        try:
+            os.fchmod(fd, 0o600)
+        finally:
+            os.close(fd)
+    except OSError as err:  # a read-only folder, someone else's file: QSettings copes
+        log.warning("cannot make the settings file %s private: %s", path, err)
+
+
 class Settings:
     """Typed access to the settings stored in an INI file at an injected path."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        _make_private(path)
         self._qs = QSettings(str(path), QSettings.Format.IniFormat)
 
     @property
