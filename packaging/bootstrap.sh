@@ -22,7 +22,7 @@ runtime_pkgs=(libvlc5 libvlc-bin vlc-plugin-base vlc-plugin-video-output libxcb-
   libxcb-cursor0 libxcb-image0 libxcb-render-util0 libxcb-randr0 libxcb-shape0 libxcb-xinerama0
   libxkbcommon-x11-0 libxkbcommon0 libegl1 libgl1 libfontconfig1 libdbus-1-3 libglib2.0-0
   fonts-dejavu-core)
-test_pkgs=(xvfb xauth ffmpeg)
+test_pkgs=(xvfb xauth ffmpeg espeak-ng)  # espeak-ng: speech for the aligner tests
 python_pkgs=(python3 python3-venv python3-pip)
 
 need_pkgs=("${runtime_pkgs[@]}")

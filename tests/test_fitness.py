@@ -66,11 +66,15 @@ ENGINES = (
         contract=("tests/playback/test_contract.py", "tests/playback/conftest.py"),
         binding="player.playback.vlc_binding",
     ),
+    Engine(
+        "PyAV (audio decoding)",
+        frozenset({"av"}),
+        adapter="player.engines.audio_decode",
+        fake="player.engines.fake_aligner",
+        contract=("tests/engines/test_audio_decode_contract.py",),
+    ),
     # Planned (docs/ARCHITECTURE.md: player/engines/): add a row when each adapter lands.
-    #   Engine("pocketsphinx", frozenset({"pocketsphinx"}), "player.engines.pocketsphinx",
-    #          "player.engines.fake_recognizer", ("tests/engines/test_recognizer_contract.py",)),
     #   Engine("faster-whisper", frozenset({"faster_whisper", "ctranslate2"}), ...),
-    #   Engine("PyAV", frozenset({"av"}), ...),
 )
 
 # Foreign engines known to be coming: importing one without an ENGINES row fails the test.

@@ -1,0 +1,7 @@
+"""Adapters over foreign engines (speech, audio decoding, document readers), each with a fake.
+
+``recognizer`` names the speech port; ``pocketsphinx_aligner`` is the only module importing
+pocketsphinx, ``audio_decode`` the only one importing PyAV, ``documents`` the only one importing
+trafilatura, python-docx and pypdf; ``fake_aligner`` is the deterministic stand-in for tests;
+``alignment`` is the one-call entry (read the text, decode the audio, align, write WebVTT).
+"""
