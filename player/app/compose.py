@@ -169,6 +169,19 @@ class App:
         poll.start(50)
 
 
+def forget_unplayable_media(controller: PlaybackController, settings: Settings) -> None:
+    """A file the backend accepted but then could not play (random bytes named ``.mp3``, a
+    file that fails as it starts) is taken out of Open Recent again: it was put there when it
+    was opened."""
+
+    def forget(_message: str) -> None:
+        media = controller.media_path
+        if media is not None:
+            settings.remove_recent(media)
+
+    controller.error_occurred.connect(forget)
+
+
 def build_app(
     args: argparse.Namespace,
     backend_factory: BackendFactory,
@@ -209,6 +222,7 @@ def build_app(
         archive_db=paths.archive_db or default_db_path,
         runner=runner,
     )
+    forget_unplayable_media(controller, settings)
     return App(
         qt=qt,
         window=window,

@@ -115,6 +115,7 @@ class VlcBackend(PlaybackBackend):
         self._pending_seek_ms: int | None = None  # seek asked for before playback started
         self._media_has_start = False  # the current Media carries a :start-time option
         self._needs_stop = False  # set by EndReached/EncounteredError; acted on lazily
+        self._decoded = False  # libVLC reported a time past 0 since the media was loaded
         self._rate = 1.0
         self._volume = 100
         self._muted = False
@@ -170,9 +171,11 @@ class VlcBackend(PlaybackBackend):
         self._emit(StateChanged(state))
 
     def _on_time(self, event: Any) -> None:
+        t_ms = max(0, int(event.u.new_time))
         with self._lock:
             self._pending_seek_ms = None  # libVLC knows where it is now
-        self._emit(TimeChanged(max(0, int(event.u.new_time))))
+            self._decoded = self._decoded or t_ms > 0
+        self._emit(TimeChanged(t_ms))
 
     def _on_length(self, event: Any) -> None:
         length_ms = max(0, int(event.u.new_length))
@@ -198,14 +201,24 @@ class VlcBackend(PlaybackBackend):
     def _on_end(self, _event: Any) -> None:
         with self._lock:
             self._needs_stop = True
+            # Random bytes named .mp3 can pass the parse (an "audio track", no duration) and
+            # then end at once: nothing was decoded, which is an error, not an end.
+            undecodable = not self._decoded and self._length_ms == 0
+        if undecodable:
+            self._fail("could not play: no audio or video could be decoded (not a media file?)")
+            return
         self._emit(MediaEnded())
         self._set_state(PlaybackState.ENDED)
 
     def _on_error(self, _event: Any) -> None:
         with self._lock:
             self._needs_stop = True
+        self._fail("libVLC could not play this file")
+
+    def _fail(self, reason: str) -> None:
+        with self._lock:
             name = self._path.name if self._path is not None else "media"
-        self._emit(ErrorOccurred(f"{name}: libVLC could not play this file"))
+        self._emit(ErrorOccurred(f"{name}: {reason}"))
         self._set_state(PlaybackState.ERROR)
 
     # -- helpers (caller's thread) -------------------------------------------------------------
@@ -369,6 +382,7 @@ class VlcBackend(PlaybackBackend):
             self._has_video = has_video
             self._length_ms = duration_ms
             self._pending_seek_ms = None
+            self._decoded = False
             self._state = PlaybackState.LOADED
         self._media_has_start = False
         self._emit(StateChanged(PlaybackState.LOADED))

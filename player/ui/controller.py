@@ -158,8 +158,11 @@ class PlaybackController(QObject):
         except PlaybackError:
             # A refused file leaves the previous one loaded in the backend: stop it, so nothing
             # plays that the user can no longer pause, and show whatever the backend says now.
+            # The clock shows no time: not the previous file's, whose position is gone.
             self._backend.stop()
             self._clock.set_playing(False)
+            self._clock.seeked(0)
+            self._set_position(0)
             self._set_state(self._backend.state())
             raise
         self._media_path = str(path)

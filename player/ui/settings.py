@@ -221,6 +221,13 @@ class Settings:
         self.set(RECENT_FILES, recent)
         return recent
 
+    def remove_recent(self, path: str) -> list[str]:
+        """Take ``path`` out of the recent-files list (a file that could not be played) and
+        return the list."""
+        recent = [p for p in self.get(RECENT_FILES) if isinstance(p, str) and p != path]
+        self.set(RECENT_FILES, recent)
+        return recent
+
     def legacy_resume_positions(self) -> dict[str, int]:
         """The positions an older version kept here (path -> ms), for ``ResumeStore`` to move
         into the user-data store; unreadable entries are left out."""
