@@ -51,6 +51,9 @@ class WindowCommands(Protocol):
     def choose_transcript(self) -> None:
         """Ask for a transcript file and show it."""
 
+    def synchronize_text(self) -> None:
+        """Ask for a text without timings and synchronize it with the audio."""
+
     def open_media(self, path: str) -> object:
         """Open a media file (a recent one)."""
 
@@ -96,6 +99,7 @@ class WindowActions(QObject):
             commands.choose_transcript,
             ShortcutSpec(("Ctrl+Shift+O",)),
         )
+        add(file_menu, "S&ynchronize Text with Audio…", commands.synchronize_text)
         self.recent_menu = file_menu.addMenu("Open &Recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         file_menu.addSeparator()

@@ -10,7 +10,7 @@ from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QVBoxLayout
 
 from player import __version__
-from player.core.media.sidecar import MEDIA_EXTENSIONS, TRANSCRIPT_EXTENSIONS
+from player.core.media.sidecar import MEDIA_EXTENSIONS, TEXT_EXTENSIONS, TRANSCRIPT_EXTENSIONS
 from player.ui.widgets import plain_label
 
 if TYPE_CHECKING:
@@ -25,6 +25,16 @@ LIST_KEYS = (
     ("Play the selected cue (transcript)", "Enter"),
     ("Copy selected cues as quotes", "Ctrl+C"),
 )
+
+
+def transcript_filters() -> str:
+    """The Open Transcript dialog's filters: transcripts and texts, each kind, everything."""
+    subs = " ".join(f"*{e}" for e in sorted(TRANSCRIPT_EXTENSIONS))
+    texts = " ".join(f"*{e}" for e in sorted(TEXT_EXTENSIONS))
+    return (
+        f"Transcripts and texts ({subs} {texts});;Transcripts ({subs});;"
+        f"Texts without timings ({texts});;All files (*)"
+    )
 
 
 class Dialogs(QObject):
@@ -51,9 +61,9 @@ class Dialogs(QObject):
         return self._choose_file("Open media", f"Media files ({exts});;All files (*)")
 
     def choose_transcript_file(self) -> str | None:
-        """Ask for a transcript file; None when cancelled."""
-        exts = " ".join(f"*{e}" for e in sorted(TRANSCRIPT_EXTENSIONS))
-        return self._choose_file("Open transcript", f"Transcripts ({exts});;All files (*)")
+        """Ask for a transcript file, or a text without timings (which the window offers to
+        synchronize with the audio); None when cancelled."""
+        return self._choose_file("Open transcript", transcript_filters())
 
     def _choose_file(self, title: str, filters: str) -> str | None:
         from PySide6.QtWidgets import QFileDialog

@@ -14,7 +14,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from player.core.model import Cue
-from player.core.text.quote import quote_cue
+from player.core.text.quote import quote_cue, said_line
 from player.core.timeline.timecode import format_clock, format_timestamp
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -29,7 +29,7 @@ class Role(enum.IntEnum):
     MATCHES = CUE + 3  # list[tuple[int, int]]: search matches in the cue text
     ACTIVE_MATCH = CUE + 4  # tuple[int, int] | None: the match the user stepped to
     WORD_RANGE = CUE + 5  # tuple[int, int] | None: the word being spoken (current cue)
-    START_MS = CUE + 6  # int
+    START_MS = CUE + 6  # int; None for an untimed text
 
 
 def quote_for(cue: Cue) -> str:
@@ -57,6 +57,7 @@ class TranscriptModel(QAbstractListModel):
         self._word_range: tuple[int, int] | None = None
         self._matches: Mapping[int, list[tuple[int, int]]] = {}
         self._active_match: tuple[int, int, int] | None = None
+        self.timed = True  # False: an untimed text (no times shown, choosing a row never seeks)
 
     # ----- data -----------------------------------------------------------------------------
 
@@ -65,10 +66,11 @@ class TranscriptModel(QAbstractListModel):
         """The cues shown."""
         return self._cues
 
-    def set_cues(self, cues: tuple[Cue, ...]) -> None:
-        """Replace all rows."""
+    def set_cues(self, cues: tuple[Cue, ...], *, timed: bool = True) -> None:
+        """Replace all rows (``timed=False``: paragraphs of a text without timings)."""
         self.beginResetModel()
         self._cues = cues
+        self.timed = timed
         previous: tuple[str, ...] | None = None
         flags: list[bool] = []
         for cue in cues:
@@ -93,17 +95,20 @@ class TranscriptModel(QAbstractListModel):
             return None
         cue = self._cues[row]
         if role == Qt.ItemDataRole.DisplayRole:
-            return quote_for(cue)
+            return self.quote(row)
         if role == Qt.ItemDataRole.AccessibleTextRole:
             prefix = "Now playing. " if row == self._current else ""
             speaker = f"{cue.speaker}: " if cue.speaker else ""
-            return f"{prefix}{format_clock(cue.start_ms)}. {speaker}{cue.text}"
+            clock = f"{format_clock(cue.start_ms)}. " if self.timed else ""
+            return f"{prefix}{clock}{speaker}{cue.text}"
         if role == Qt.ItemDataRole.ToolTipRole:
+            if not self.timed:
+                return "No timings yet"
             return f"{format_timestamp(cue.start_ms)} – {format_timestamp(cue.end_ms)}"
         if role == Role.CUE:
             return cue
         if role == Role.START_MS:
-            return cue.start_ms
+            return cue.start_ms if self.timed else None
         if role == Role.IS_CURRENT:
             return row == self._current
         if role == Role.SHOW_SPEAKER:
@@ -117,6 +122,11 @@ class TranscriptModel(QAbstractListModel):
         if role == Role.WORD_RANGE:
             return self._word_range if row == self._current else None
         return None
+
+    def quote(self, row: int) -> str:
+        """Row ``row`` as a quote: ``[time] Speaker: text``, without the time when untimed."""
+        cue = self._cues[row]
+        return quote_for(cue) if self.timed else said_line(cue.text, cue.speaker)
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
         """Rows are selectable (to copy quotes) but not editable."""

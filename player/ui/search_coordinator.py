@@ -133,7 +133,7 @@ class SearchCoordinator(QObject):
         cue = transcript.cues[hit.cue_index]
         self._panel.pause_following()
         self._model.set_active_match(hit.cue_index, hit.start, hit.end)
-        if self._controller.media_path is not None:
+        if self._controller.media_path is not None and self._model.timed:
             lead_in = self._settings.get(S.SEARCH_LEAD_IN_MS)
             self._controller.seek_and_play(max(0, cue.start_ms - lead_in))
         self._panel.show_row(hit.cue_index)
@@ -146,7 +146,8 @@ class SearchCoordinator(QObject):
             self._transport.set_marks([])
         else:
             self._model.set_matches(outcome.matches)
-            self._transport.set_marks(outcome.tick_ms)
+            # An untimed text's hits have no place on the seek bar.
+            self._transport.set_marks(outcome.tick_ms if self._model.timed else [])
 
     @Slot(int)
     def _on_mark_clicked(self, mark: int) -> None:

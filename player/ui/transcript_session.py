@@ -7,19 +7,30 @@ meanwhile) is dropped. The transcript's loading state is an explicit :class:`Tra
 announced by ``state_changed``; the window shows it, nothing reads it back from a label.
 It talks to the controller, the model and the tracker; it knows no widget: what the user
 should see is announced by signal.
+
+A media file with no timed transcript but a text beside it (``NAME.txt``, ``.docx``...) opens
+that text as *untimed* cues (:mod:`player.ui.untimed_text`): readable and searchable at once,
+``LoadPhase.UNTIMED``, until it is synchronized (:mod:`player.ui.sync_offer`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import enum
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from PySide6.QtCore import QLocale, QObject, QTimer, Signal, Slot
 
 from player.core.formats.load import load_transcript
-from player.core.media.sidecar import find_sidecars, preferred_transcript
+from player.core.media.sidecar import (
+    TEXT_EXTENSIONS,
+    find_sidecars,
+    preferred_text,
+    preferred_transcript,
+    texts_for,
+)
 from player.core.model import Transcript, TranscriptError
 from player.core.timeline.cue_index import CueIndex
 from player.playback.base import PlaybackError
@@ -40,6 +51,13 @@ if TYPE_CHECKING:
 SEARCH_INDEX_DELAY_MS = 100
 SEARCH_INDEX_WITH_LOAD_CUES = 2000  # from this length the search index comes with the parse
 CHAPTERS_DELAY_MS = 200  # the chapters file is read this long after the media opens
+_MACHINE_ALIGNED = re.compile(r"\bmachine[- ]aligned\b", re.IGNORECASE)
+
+
+def is_machine_aligned(transcript: Transcript) -> bool:
+    """Whether the transcript's timings were made by the aligner (its header ``NOTE`` says
+    "machine-aligned"): the words are the source's, the times a machine's."""
+    return any(_MACHINE_ALIGNED.search(s) for s in (transcript.header, *transcript.notes))
 
 
 class LoadedTranscript(NamedTuple):
@@ -83,15 +101,16 @@ class LoadPhase(enum.Enum):
     MISSING = "missing"  # the media has no transcript beside it
     LOADING = "loading"  # being parsed on a worker thread
     READY = "ready"  # shown
+    UNTIMED = "untimed"  # a text without timings shown (readable, searchable, not synchronized)
     FAILED = "failed"  # could not be read
 
 
 class TranscriptState(NamedTuple):
     """The transcript's loading state, as ``state_changed`` announces it.
 
-    ``source`` is the file concerned: the transcript (LOADING, READY, FAILED) or the media that
-    has none (MISSING). ``transcript`` is set when READY, ``error`` (a message for the user)
-    when FAILED.
+    ``source`` is the file concerned: the transcript (LOADING, READY, FAILED), the text shown
+    without timings (UNTIMED) or the media that has none (MISSING). ``transcript`` is set when
+    READY or UNTIMED, ``error`` (a message for the user) when FAILED.
     """
 
     phase: LoadPhase
@@ -108,9 +127,13 @@ class TranscriptState(NamedTuple):
             title = f"Transcript — {name}"
             if self.transcript.language:
                 title += f" ({self.transcript.language})"
-            if self.transcript.machine_generated:
+            if is_machine_aligned(self.transcript):  # before "machine-generated": it is both
+                title += " — machine-aligned"
+            elif self.transcript.machine_generated:
                 title += " — machine-generated"
             return title
+        if self.phase is LoadPhase.UNTIMED:
+            return f"Text without timings — {name}"
         return "Transcript (none)"
 
 
@@ -197,6 +220,11 @@ class TranscriptSession(QObject):
         return self._path
 
     @property
+    def timed(self) -> bool:
+        """False while the panel shows a text without timings (UNTIMED)."""
+        return self._state.phase is not LoadPhase.UNTIMED
+
+    @property
     def search_index(self) -> SearchIndex | None:
         """The search index of the transcript shown (None until it is built)."""
         return self._search_index
@@ -280,11 +308,13 @@ class TranscriptSession(QObject):
     def _open_sidecar(self, media: Path, candidates: list[SidecarCandidate]) -> None:
         if not candidates:
             self.alternatives_changed.emit([], -1)
-            self._clear(TranscriptState(LoadPhase.MISSING, str(media)))
+            text = preferred_text(texts_for(media), self._languages())
+            if text is not None:
+                self.open_untimed(text.path)
+            else:
+                self._clear(TranscriptState(LoadPhase.MISSING, str(media)))
             return
-        langs = [n.replace("-", "_") for n in QLocale.system().uiLanguages()]
-        langs += [lang.split("_")[0] for lang in langs]
-        chosen = preferred_transcript(candidates, langs) or candidates[0]
+        chosen = preferred_transcript(candidates, self._languages()) or candidates[0]
         if len(candidates) > 1:
             choices = [
                 (f"{c.language or 'default'} — {c.path.name}", str(c.path)) for c in candidates
@@ -294,10 +324,19 @@ class TranscriptSession(QObject):
             self.alternatives_changed.emit([], -1)
         self.open_transcript(chosen.path)
 
+    @staticmethod
+    def _languages() -> list[str]:
+        langs = [n.replace("-", "_") for n in QLocale.system().uiLanguages()]
+        return langs + [lang.split("_")[0] for lang in langs]
+
     # ----- the transcript ---------------------------------------------------------------------
 
     def open_transcript(self, path: str | Path) -> None:
-        """Parse a transcript on a worker thread; it is shown when it is ready."""
+        """Parse a transcript on a worker thread; it is shown when it is ready. A text without
+        timings (``.txt``, ``.docx``...) is shown as untimed cues (:meth:`open_untimed`)."""
+        if Path(path).suffix.lower() in TEXT_EXTENSIONS:
+            self.open_untimed(path)
+            return
         self._load_token += 1
         token = self._load_token
         self._set_state(TranscriptState(LoadPhase.LOADING, str(path)))
@@ -334,6 +373,40 @@ class TranscriptSession(QObject):
         self._set_state(TranscriptState(LoadPhase.READY, path, transcript))
         self.transcript_loaded.emit(transcript)
 
+    def open_untimed(self, path: str | Path) -> None:
+        """Read a text without timings on a worker thread and show its paragraphs as untimed
+        cues (state UNTIMED): readable and searchable until it is synchronized."""
+        self._load_token += 1
+        token = self._load_token
+        self._set_state(TranscriptState(LoadPhase.LOADING, str(path)))
+
+        def read() -> Transcript:
+            from player.ui.untimed_text import read_untimed  # not needed for the first frame
+
+            return read_untimed(path)
+
+        self._start(token, read, self._on_untimed_loaded, self._on_failed, "untimed text")
+
+    def show_untimed(self, transcript: Transcript, path: str) -> None:
+        """Show an untimed transcript (see :mod:`player.ui.untimed_text`): no current cue, no
+        seeking; its search index is built a moment later as for any transcript."""
+        self._index_timer.stop()
+        self._transcript = transcript
+        self._path = path
+        self._model.set_cues(transcript.cues, timed=False)
+        self._tracker.set_cues(())
+        self._cue_index = None
+        self._set_search_index(None)
+        self._index_timer.start()
+        self._set_state(TranscriptState(LoadPhase.UNTIMED, path, transcript))
+        self.transcript_loaded.emit(transcript)
+
+    @Slot(int, object)
+    def _on_untimed_loaded(self, token: int, loaded: object) -> None:
+        self._pending_jobs -= 1
+        if token == self._load_token and isinstance(loaded, Transcript):
+            self.show_untimed(loaded, loaded.source or "")
+
     def _clear(self, state: TranscriptState) -> None:
         self._load_token += 1  # a parse still running for the previous file must not land
         self._index_timer.stop()
@@ -365,7 +438,8 @@ class TranscriptSession(QObject):
             message, where = str(err), err.path or ""
         else:  # an unexpected bug: still a message, never a traceback for the user
             message, where = self._runner.failure_message(err), ""
-        text = f"Could not read the transcript {Path(where).name if where else ''}: {message}"
+        what = "text" if Path(where).suffix.lower() in TEXT_EXTENSIONS else "transcript"
+        text = f"Could not read the {what} {Path(where).name if where else ''}: {message}"
         self._clear(TranscriptState(LoadPhase.FAILED, where or None, error=text))
 
     def step_cue(self, direction: int) -> None:

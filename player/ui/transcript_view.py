@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from player.ui.cue_delegate import CueDelegate
-from player.ui.models import TranscriptModel, quote_for
+from player.ui.models import TranscriptModel
 from player.ui.widgets import text_button
 
 if TYPE_CHECKING:
@@ -209,7 +209,7 @@ class TranscriptView(QListView):
         model = self.model()
         if not isinstance(model, TranscriptModel):
             return ""
-        text = "\n".join(quote_for(model.cues[r]) for r in rows if 0 <= r < len(model.cues))
+        text = "\n".join(model.quote(r) for r in rows if 0 <= r < len(model.cues))
         if text:
             clipboard = QGuiApplication.clipboard()
             if clipboard is not None:
@@ -451,6 +451,9 @@ class TranscriptPanel(QWidget):
 
     @Slot(int)
     def _on_activated(self, row: int) -> None:
+        if not self._model.timed:  # a text without timings: nothing to seek to yet
+            self.message.emit("This text has no timings yet: synchronize it with the audio.")
+            return
         cue = self._model.cues[row]
         was = self.is_following()
         self._follow_paused = False

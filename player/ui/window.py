@@ -13,7 +13,7 @@ from PySide6.QtCore import QByteArray, Qt, Signal, Slot
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMainWindow, QSplitter, QVBoxLayout, QWidget
 
-from player.core.media.sidecar import MEDIA_EXTENSIONS, TRANSCRIPT_EXTENSIONS
+from player.core.media.sidecar import MEDIA_EXTENSIONS, TEXT_EXTENSIONS, TRANSCRIPT_EXTENSIONS
 from player.core.timeline.timecode import format_clock
 from player.ui import settings as S
 from player.ui.actions import WindowActions
@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from player.core.model import Transcript
     from player.ui.controller import PlaybackController
     from player.ui.search_panel import SearchPanel
+    from player.ui.sync_offer import TextSync
 
 EMBED_PLATFORMS = frozenset({"xcb", "windows", "cocoa"})
 
@@ -92,6 +93,8 @@ class MainWindow(QMainWindow):
         if callable(archive_db):
             archive_db = cache(archive_db)  # one look-up for the library and the store
         runner = runner or default_runner()
+        self._runner = runner
+        self._text_sync: TextSync | None = None  # built when first needed (sync_offer)
         self._own_store = resume_store is None
         self.resume_store = resume_store or ResumeStore.for_archive(
             archive_db, legacy=settings, runner=runner
@@ -280,6 +283,31 @@ class MainWindow(QMainWindow):
             self.info_bar.hide()
             self.open_transcript(path)
 
+    @property
+    def text_sync(self) -> TextSync:
+        """Synchronizing a text with the audio (offer, progress, Cancel), built on first use."""
+        if self._text_sync is None:
+            from player.ui.sync_offer import TextSync
+
+            self._text_sync = TextSync(
+                window=self,
+                session=self.session,
+                controller=self.controller,
+                panel=self.panel,
+                info_bar=self.info_bar,
+                docks=self.docks,
+                runner=self._runner,
+                place=lambda strip: self._right_layout.insertWidget(0, strip),
+                parent=self,
+            )
+            self._text_sync.message.connect(self.status.show_status)
+        return self._text_sync
+
+    @Slot()
+    def synchronize_text(self) -> None:
+        """File ▸ Synchronize Text with Audio…: pick a text and synchronize it."""
+        self.text_sync.choose_and_start()
+
     @Slot()
     def copy_current_quote(self) -> None:
         """Copy the current cue as ``[time] Speaker: text``."""
@@ -336,8 +364,13 @@ class MainWindow(QMainWindow):
             name = Path(state.source or "").name
             self.info_bar.show_message(
                 f"No transcript found for {name}.",
-                [("Open transcript…", self.choose_transcript)],
+                [
+                    ("Open transcript…", self.choose_transcript),
+                    ("Synchronize a text…", self.synchronize_text),
+                ],
             )
+        elif state.phase is LoadPhase.UNTIMED:
+            self.text_sync.on_state(state)
         elif state.phase is LoadPhase.FAILED:
             open_other = ("Open another transcript…", self.choose_transcript)
             self.info_bar.show_message(state.error, [open_other])
@@ -370,7 +403,9 @@ class MainWindow(QMainWindow):
     def open_dropped(self, paths: list[str]) -> None:
         """Open what was dropped: media plus transcript, or a transcript for the current media."""
         media = [p for p in paths if Path(p).suffix.lower() in MEDIA_EXTENSIONS]
-        subs = [p for p in paths if Path(p).suffix.lower() in TRANSCRIPT_EXTENSIONS]
+        subs = [
+            p for p in paths if Path(p).suffix.lower() in TRANSCRIPT_EXTENSIONS | TEXT_EXTENSIONS
+        ]
         other = [p for p in paths if p not in media and p not in subs]
         if media:
             self.open_media(media[0], transcript=subs[0] if subs else None)
@@ -383,6 +418,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Save position, layout and settings; release the player."""
+        if self._text_sync is not None:
+            self._text_sync.cancel()  # nothing is written after the window is gone
         self.resume.close()
         self.save_layout()
         self.settings.sync()
