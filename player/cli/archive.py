@@ -28,11 +28,15 @@ from typing import Any, TextIO
 
 from player.app.paths import default_db_path
 from player.cli.output import escape, json_line, write_line
+from player.core.archive.files import inspect
 from player.core.archive.library import Archive, ArchiveError, ArchiveHit, BriefingRow, ScanProgress
 from player.core.text.quote import format_hit_line, one_line
 from player.core.timeline.timecode import format_clock
 
 _SORT_KEYS = ("date", "title", "duration", "path", "language", "position", "indexed")
+CHECK_BUDGET_S = 5.0
+"""``index`` and ``library`` check every page of the index first (``PRAGMA quick_check``), for
+at most this long (a check cut short is not an error); see ``Archive.open(verify_s=...)``."""
 
 
 def add_parser(subparsers: Any) -> None:
@@ -73,6 +77,24 @@ def add_parser(subparsers: Any) -> None:
 def _db_path(args: argparse.Namespace) -> Path:
     db = getattr(args, "db", None)
     return Path(db).expanduser() if db else default_db_path()
+
+
+def _is_missing(db: Path) -> bool:
+    """Whether there is no archive at ``db`` yet; ArchiveError when something unusable is there
+    (a folder, a pipe, a symlink loop, a broken link)."""
+    return inspect(db, "archive index").kind == "missing"
+
+
+def _open_checked(db: Path) -> Archive:
+    return Archive.open(db, verify_s=CHECK_BUDGET_S)
+
+
+def _say_waiting() -> None:
+    write_line(
+        "another 'briefing-player index' is writing this archive; waiting for it to finish "
+        "(Ctrl+C to stop)…",
+        sys.stderr,
+    )
 
 
 def _error(message: str) -> None:
@@ -145,13 +167,14 @@ def run_index(args: argparse.Namespace) -> int:
         dirs.append(path)
     db = _db_path(args)
     try:
-        archive = Archive.rebuild(db) if args.rebuild else Archive.open(db)
+        opener = Archive.rebuild if args.rebuild else _open_checked
+        archive = opener(db)
     except ArchiveError as err:
         return _archive_error(err)
     bar = _ProgressBar(sys.stderr) if not args.quiet and sys.stderr.isatty() else None
     try:
         folders = [archive.add_folder(d) for d in dirs]
-        summary = archive.scan(progress=bar, folders=folders)
+        summary = archive.scan(progress=bar, folders=folders, on_wait=_say_waiting)
     except ArchiveError as err:
         if bar is not None:
             bar.clear()
@@ -207,7 +230,11 @@ def _briefing_line(b: BriefingRow) -> str:
 def run_library(args: argparse.Namespace) -> int:
     """``briefing-player library``: list the briefings."""
     db = _db_path(args)
-    if not db.exists():
+    try:
+        missing = _is_missing(db)
+    except ArchiveError as err:
+        return _archive_error(err)
+    if missing:
         write_line(
             f"the archive is empty ({db} does not exist yet); "
             "add folders with 'briefing-player index DIR...'",
@@ -215,7 +242,7 @@ def run_library(args: argparse.Namespace) -> int:
         )
         return 0
     try:
-        with Archive.open(db) as archive:
+        with Archive.open(db, read_only=True, verify_s=CHECK_BUDGET_S) as archive:
             rows = archive.briefings(args.filter, order_by=args.sort)
     except ArchiveError as err:
         return _archive_error(err)
@@ -257,7 +284,11 @@ def search_archive(args: argparse.Namespace) -> int:
     already), ``.regex``, ``.speaker``, ``.limit`` (None: all) and ``.db``.
     """
     db = _db_path(args)
-    if not db.exists():
+    try:
+        missing = _is_missing(db)
+    except ArchiveError as err:
+        return _archive_error(err)
+    if missing:
         _error(
             f"the archive {db} does not exist yet; index folders first with "
             "'briefing-player index DIR...', or give FILEs to search"
@@ -268,7 +299,7 @@ def search_archive(args: argparse.Namespace) -> int:
     case_sensitive = bool(getattr(args, "case_sensitive", False))
     printed = 0
     try:
-        with Archive.open(db) as archive:
+        with Archive.open(db, read_only=True) as archive:
             if getattr(args, "regex", False):
                 hits: Any = archive.search_regex(
                     args.query, speaker=speaker, case_sensitive=case_sensitive, limit=limit

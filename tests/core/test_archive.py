@@ -167,20 +167,14 @@ def test_newer_schema_is_refused_with_a_clear_message(db: Path) -> None:
     assert info.value.rebuildable and str(db) in str(info.value)
 
 
-@pytest.mark.parametrize("kind", ["garbage", "foreign", "truncated"])
-def test_damaged_or_foreign_index_rebuild_keeps_user_data(db: Path, lib: Path, kind: str) -> None:
+@pytest.mark.parametrize("kind", ["garbage", "truncated"])
+def test_damaged_index_rebuild_keeps_user_data(db: Path, lib: Path, kind: str) -> None:
     media = make_briefing(lib, "2024-03-05 talk", CLIMATE)
     with open_scanned(db, lib) as archive:
         archive.set_position(media, 61_500)
         archive.add_bookmark(media, 4000, "climate question")
     if kind == "garbage":
         db.write_bytes(b"this is not a database at all\n" * 200)
-    elif kind == "foreign":
-        db.unlink()
-        other = sqlite3.connect(db)
-        other.execute("CREATE TABLE recipes(name TEXT)")
-        other.commit()
-        other.close()
     else:
         data = db.read_bytes()
         db.write_bytes(data[:100] + b"\x00" * 50 + data[150:4096])
@@ -203,6 +197,27 @@ def test_damaged_or_foreign_index_rebuild_keeps_user_data(db: Path, lib: Path, k
         assert archive.briefings()[0].position_ms == 61_500
     aside = [p for p in db.parent.iterdir() if p.name.startswith("archive.sqlite.corrupt-")]
     assert len(aside) == 1 and aside[0].read_bytes() == bad_bytes
+
+
+def test_foreign_index_is_never_renamed_by_a_rebuild(db: Path, lib: Path) -> None:
+    """Issue 12: --rebuild must not rename a file the program did not create."""
+    with open_scanned(db, lib):
+        pass
+    db.unlink()
+    for side in ("-wal", "-shm"):
+        Path(str(db) + side).unlink(missing_ok=True)
+    other = sqlite3.connect(db)
+    other.execute("CREATE TABLE recipes(name TEXT)")
+    other.commit()
+    other.close()
+    before = db.read_bytes()
+    with pytest.raises(ArchiveError, match="another program") as info:
+        Archive.open(db)
+    assert not info.value.rebuildable and "--rebuild" not in info.value.message
+    with pytest.raises(ArchiveError, match="not a Briefing Player index"):
+        Archive.rebuild(db)
+    assert db.read_bytes() == before
+    assert not [p for p in db.parent.iterdir() if ".corrupt-" in p.name]
 
 
 def test_foreign_user_file_is_not_overwritten(db: Path) -> None:

@@ -19,8 +19,8 @@ from contextlib import contextmanager
 from dataclasses import astuple, dataclass
 from pathlib import Path
 
-from player.core.archive.records import ArchiveError, now_iso
-from player.core.archive.schema import INDEX, open_database, transaction
+from player.core.archive.records import ArchiveError, from_db, now_iso, to_db
+from player.core.archive.schema import INDEX, open_database, transaction, verify
 from player.core.model import Cue, TranscriptWarning
 
 __all__ = [
@@ -105,10 +105,10 @@ class IndexedBriefing:
         warnings_json = json.dumps(
             [{"line": w.line, "message": w.message} for w in self.warnings], ensure_ascii=False
         )
-        return (
+        values = (
             self.folder,
             int(self.has_media),
-            *astuple(self.stamps),
+            *_stamps_to_db(self.stamps),
             self.content_hash,
             self.title,
             self.date,
@@ -122,6 +122,23 @@ class IndexedBriefing:
             now_iso(),
             int(self.machine_generated),
         )
+        return tuple(to_db(v) if isinstance(v, str) else v for v in values)
+
+
+def _stamps_to_db(stamps: FileStamps) -> tuple[object, ...]:
+    values = astuple(stamps)
+    return tuple(to_db(v) if isinstance(v, str) else v for v in values)
+
+
+def _stamps_from_db(row: Sequence[object]) -> FileStamps:
+    size, mtime_ns, transcript, t_size, t_mtime_ns = row
+    return FileStamps(
+        int(size),  # type: ignore[call-overload]
+        int(mtime_ns),  # type: ignore[call-overload]
+        None if transcript is None else from_db(str(transcript)),
+        None if t_size is None else int(t_size),  # type: ignore[call-overload]
+        None if t_mtime_ns is None else int(t_mtime_ns),  # type: ignore[call-overload]
+    )
 
 
 _COLUMNS = (
@@ -165,9 +182,18 @@ class IndexStore:
         self._closed: set[str] = set()
 
     @classmethod
-    def open(cls, path: Path) -> IndexStore:
-        """Open (creating or migrating) the index at ``path``; ArchiveError if unusable."""
-        return cls(path, open_database(path, INDEX))
+    def open(
+        cls, path: Path, *, read_only: bool = False, companion: Path | None = None
+    ) -> IndexStore:
+        """Open (creating or migrating) the index at ``path``; ArchiveError if unusable.
+        ``read_only``: an existing index, for reading only (see ``schema.open_database``);
+        ``companion``: its user-data file (to tell whether a damaged index is ours)."""
+        return cls(path, open_database(path, INDEX, read_only=read_only, companion=companion))
+
+    def verify(self, budget_s: float) -> None:
+        """A bounded ``PRAGMA quick_check``: ArchiveError (rebuildable) when pages are damaged."""
+        with self._lock:
+            verify(self._conn, self.path, INDEX, budget_s)
 
     def close(self) -> None:
         """Close the connection (waits for a call in progress on another thread)."""
@@ -188,12 +214,33 @@ class IndexStore:
             except sqlite3.DatabaseError as err:
                 raise self._error(err) from None
 
+    @contextmanager
+    def snapshot(self) -> Iterator[sqlite3.Connection]:
+        """``guard()`` inside one read transaction: every read sees the index as it was at the
+        first one, even while another process writes (a hit's cue and its briefing agree)."""
+        with self.guard() as conn:
+            if conn.in_transaction:  # already inside one (re-entrant use)
+                yield conn
+                return
+            conn.execute("BEGIN")
+            try:
+                yield conn
+            finally:
+                if conn.in_transaction:
+                    conn.execute("COMMIT")
+
     def _error(self, err: sqlite3.DatabaseError) -> ArchiveError:
         where = str(self.path)
         if isinstance(err, sqlite3.OperationalError) and "locked" in str(err):
             return ArchiveError(
                 f"the archive {where} is busy (another scan is writing to it); "
                 "try again in a moment",
+                path=where,
+            )
+        if isinstance(err, sqlite3.IntegrityError):  # a conflicting write, not damage
+            return ArchiveError(
+                f"a write to the archive {where} conflicted with another program writing it "
+                f"({err}); try again",
                 path=where,
             )
         if isinstance(err, sqlite3.OperationalError):  # disk full, read-only, ...
@@ -229,7 +276,9 @@ class IndexStore:
         """Every indexed briefing by path, as the scanner compares it with the disk."""
         with self.guard() as conn:
             return {
-                str(r[0]): KnownBriefing(str(r[1]), FileStamps(*r[2:7]), str(r[7]))
+                from_db(str(r[0])): KnownBriefing(
+                    from_db(str(r[1])), _stamps_from_db(r[2:7]), str(r[7])
+                )
                 for r in conn.execute(
                     "SELECT path, folder, size, mtime_ns, transcript_path, transcript_size, "
                     "transcript_mtime_ns, content_hash FROM briefings"
@@ -272,7 +321,8 @@ class IndexStore:
                     conn.execute(_UPDATE, (*entry.columns(), current.id))
                     bid = current.id
                 else:
-                    bid = int(conn.execute(_INSERT, (entry.path, *entry.columns())).lastrowid or 0)
+                    row = (to_db(entry.path), *entry.columns())
+                    bid = int(conn.execute(_INSERT, row).lastrowid or 0)
                 if entry.cues:
                     self._insert_cues(conn, bid, entry.cues)
         return bid
@@ -284,7 +334,7 @@ class IndexStore:
             conn.execute(
                 "UPDATE briefings SET size = ?, mtime_ns = ?, transcript_path = ?, "
                 "transcript_size = ?, transcript_mtime_ns = ? WHERE path = ?",
-                (*astuple(stamps), path),
+                (*_stamps_to_db(stamps), to_db(path)),
             )
 
     def delete(self, path: str) -> None:
@@ -321,17 +371,17 @@ class IndexStore:
         """How many briefings are recorded under ``folder``."""
         with self.guard() as conn:
             sql = "SELECT count(*) FROM briefings WHERE folder = ?"
-            return int(conn.execute(sql, (folder,)).fetchone()[0])
+            return int(conn.execute(sql, (to_db(folder),)).fetchone()[0])
 
     def folder_members(self, folder: str, limit: int) -> list[FolderMember]:
         """Up to ``limit`` briefings recorded under ``folder``, lowest id first."""
         with self.guard() as conn:
             return [
-                FolderMember(int(r[0]), str(r[1]), r[2], int(r[3]))
+                FolderMember(int(r[0]), from_db(str(r[1])), r[2], int(r[3]))
                 for r in conn.execute(
                     "SELECT id, path, first_cue_id, cue_count FROM briefings "
                     "WHERE folder = ? ORDER BY id LIMIT ?",
-                    (folder, limit),
+                    (to_db(folder), limit),
                 )
             ]
 
@@ -347,7 +397,8 @@ class IndexStore:
                     continue
                 if new_folder is not None:
                     conn.execute(
-                        "UPDATE briefings SET folder = ? WHERE id = ?", (new_folder, current.id)
+                        "UPDATE briefings SET folder = ? WHERE id = ?",
+                        (to_db(new_folder), current.id),
                     )
                 else:
                     self._delete_briefing(conn, current)
@@ -406,6 +457,6 @@ class IndexStore:
     def _current(conn: sqlite3.Connection, path: str) -> FolderMember | None:
         """The briefing at ``path`` and its cue range as they are now (inside a transaction)."""
         r = conn.execute(
-            "SELECT id, path, first_cue_id, cue_count FROM briefings WHERE path = ?", (path,)
+            "SELECT id, path, first_cue_id, cue_count FROM briefings WHERE path = ?", (to_db(path),)
         ).fetchone()
-        return None if r is None else FolderMember(int(r[0]), str(r[1]), r[2], int(r[3]))
+        return None if r is None else FolderMember(int(r[0]), path, r[2], int(r[3]))

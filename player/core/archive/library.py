@@ -28,6 +28,7 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
+from player.core.archive import files
 from player.core.archive.index_store import FolderMember, IndexStore
 from player.core.archive.listing import briefing_by_key, list_briefings
 from player.core.archive.records import (
@@ -40,11 +41,15 @@ from player.core.archive.records import (
     ScanSummary,
     is_under,
     media_key,
+    shown,
 )
 from player.core.archive.scanner import Scanner
 from player.core.archive.schema import (
+    INDEX,
     INDEX_MIGRATIONS,
+    USER_DATA,
     USER_MIGRATIONS,
+    build_replacement,
     move_aside,
     user_db_path_for,
 )
@@ -101,6 +106,7 @@ class Archive:
         self._search = ArchiveSearch(index, user_store)
         self._scanner = Scanner(index, preferred_languages)
         self._scan_lock = threading.Lock()
+        self._writer = files.ScanLock(index.path)
 
     # -- lifecycle -------------------------------------------------------------------------------
 
@@ -112,22 +118,33 @@ class Archive:
         user_db_path: PathLike | None = None,
         preferred_languages: Sequence[str] = (),
         user_store: UserStore | None = None,
+        read_only: bool = False,
+        verify_s: float | None = None,
     ) -> Archive:
-        """Open or create the archive at ``db_path`` (parent folders are created).
+        """Open or create the archive at ``db_path`` (parent folders are created, private).
 
         The user-data file defaults to ``user_db_path_for(db_path)``; pass an open
         ``user_store`` instead to share one (the archive then leaves it open when it closes).
         ``preferred_languages`` (e.g. ``("en",)``) picks which sidecar transcript is indexed
-        when there are several. Raises ArchiveError for a damaged, foreign or too-new file
-        (see ``rebuildable``).
+        when there are several. ``read_only`` opens an existing archive without writing
+        anything anywhere (it works in a folder the user cannot write; a missing user-data file
+        is not created). ``verify_s`` runs a quick check of every page of the index within that
+        many seconds (damage found raises a rebuildable ArchiveError). Raises ArchiveError for a
+        missing (read-only), empty, damaged, foreign or too-new file (see ``rebuildable``).
         """
         db = Path(db_path)
         owns = user_store is None
+        user = Path(user_db_path) if user_db_path is not None else user_db_path_for(db)
         if user_store is None:
-            user = Path(user_db_path) if user_db_path is not None else user_db_path_for(db)
-            user_store = UserStore.open(user)
+            user_store = UserStore.open(user, read_only=read_only)
         try:
-            index = IndexStore.open(db)
+            index = IndexStore.open(db, read_only=read_only, companion=user)
+            if verify_s is not None:
+                try:
+                    index.verify(verify_s)
+                except BaseException:
+                    index.close()
+                    raise
         except BaseException:
             if owns:
                 user_store.close()
@@ -143,16 +160,37 @@ class Archive:
         preferred_languages: Sequence[str] = (),
         user_store: UserStore | None = None,
     ) -> Archive:
-        """Move the index at ``db_path`` aside (``NAME.corrupt-<timestamp>``, with its -wal and
-        -shm files) and open a fresh, empty one. The user-data file is left untouched, so the
-        folders, positions and bookmarks survive; scan again to fill the index."""
-        move_aside(Path(db_path))
-        return cls.open(
-            db_path,
-            user_db_path=user_db_path,
-            preferred_languages=preferred_languages,
-            user_store=user_store,
-        )
+        """Replace the index at ``db_path`` with a fresh, empty one and open it.
+
+        Nothing is moved before the replacement is sure to work: the user-data file is opened
+        (and so checked) first, the index must be recognisably ours (a file of another program
+        is never renamed: ArchiveError), and the new index is built completely beside it; only
+        then is the old one moved aside (``NAME.corrupt-<timestamp>``, with its -wal and -shm
+        files) and the new one put in its place. A failure at any step (a damaged, read-only or
+        folder user-data file, a full disk) leaves the old index where it was. The user-data
+        file is left untouched, so the folders, positions and bookmarks survive; scan again to
+        fill the index."""
+        db = Path(db_path)
+        owns = user_store is None
+        user = Path(user_db_path) if user_db_path is not None else user_db_path_for(db)
+        if user_store is None:
+            user_store = UserStore.open(user)
+        try:
+            _replace_index(db, user_store.path)
+            return cls.open(
+                db,
+                user_db_path=user_db_path,
+                preferred_languages=preferred_languages,
+                user_store=user_store,
+            )._owning_user_store(owns)
+        except BaseException:
+            if owns:
+                user_store.close()
+            raise
+
+    def _owning_user_store(self, owns: bool) -> Archive:
+        self._owns_user_store = owns
+        return self
 
     def close(self) -> None:
         """Close the index, and the user-data store if the archive opened it."""
@@ -374,22 +412,66 @@ class Archive:
         cancel: threading.Event | None = None,
         *,
         folders: Sequence[PathLike] | None = None,
+        on_wait: Callable[[], None] | None = None,
     ) -> ScanSummary:
         """Bring the index up to date with the library folders (or only ``folders``, which must
         have been added). Safe to cancel (``cancel.set()``) or kill at any moment: each briefing
         is committed on its own and the next scan continues. ``progress`` is called on the
         scanning thread, without any lock held. Never raises for bad files; an ArchiveError
-        means the index itself failed."""
+        means the index itself failed.
+
+        One scan writes an index at a time, across processes (``files.ScanLock``): a scan that
+        finds another one running waits for it (``on_wait()`` is called once, to say so), or
+        returns a cancelled summary when ``cancel`` is set while it waits."""
         with self._scan_lock:
-            roots = (
-                self.user_store.folders() if folders is None else [media_key(f) for f in folders]
-            )
-            roots = [r for r in roots if not self._index.is_closed(r)]
-            return self._scanner.scan(roots, progress, cancel)
+            should_stop = cancel.is_set if cancel is not None else None
+            if not self._writer.acquire(should_stop, on_wait):
+                return ScanSummary(cancelled=True)
+            try:
+                roots = (
+                    self.user_store.folders()
+                    if folders is None
+                    else [media_key(f) for f in folders]
+                )
+                roots = [r for r in roots if not self._index.is_closed(r)]
+                return self._scanner.scan(roots, progress, cancel)
+            finally:
+                self._writer.release()
 
     def optimize(self) -> None:
         """Merge the FTS5 index into one segment (slow on a big archive; queries get faster)."""
         self._index.optimize()
+
+
+def _replace_index(db: Path, user_path: Path) -> None:
+    """Build a new index beside ``db``, then move the old one aside and put the new one in
+    its place (see ``Archive.rebuild``)."""
+    state = files.inspect(db, INDEX.what)
+    if state.kind != "missing" and not files.may_move_aside(
+        db, INDEX.app_id, user_path, USER_DATA.app_id
+    ):
+        raise ArchiveError(
+            f"the archive index {shown(db)} is not a Briefing Player index, so it was not "
+            "moved aside. Choose another --db path (or move the file away yourself).",
+            path=str(db),
+        )
+    files.prepare_folder(db, INDEX.what)
+    problem = files.writable_problem(db)
+    if problem is not None:
+        raise ArchiveError(f"cannot rebuild the archive index {shown(db)}: {problem}", path=str(db))
+    fresh = build_replacement(db, INDEX)
+    try:
+        if state.kind != "missing":
+            move_aside(db)
+        os.replace(fresh, db)
+    except OSError as err:
+        raise ArchiveError(
+            f"cannot put the new archive index in place at {shown(db)}: {err.strerror or err}",
+            path=str(db),
+        ) from None
+    finally:
+        if fresh.exists():
+            fresh.unlink()
 
 
 def _owner(path: str, folders: Sequence[str]) -> str | None:

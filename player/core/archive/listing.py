@@ -11,7 +11,14 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from player.core.archive.index_store import IndexStore
-from player.core.archive.records import ArchiveError, BriefingRow, OrderBy, media_key
+from player.core.archive.records import (
+    ArchiveError,
+    BriefingRow,
+    OrderBy,
+    from_db,
+    media_key,
+    to_db,
+)
 from player.core.archive.user_store import UserStore
 from player.core.model import TranscriptWarning
 from player.core.text.fold import fold
@@ -43,14 +50,14 @@ def row_to_briefing(r: Sequence[Any], position_ms: int | None) -> BriefingRow:
     )
     return BriefingRow(
         id=int(r[0]),
-        path=str(r[1]),
-        folder=str(r[2]),
+        path=from_db(str(r[1])),
+        folder=from_db(str(r[2])),
         has_media=bool(r[3]),
         title=str(r[4]),
         date=str(r[5]),
         date_from_name=bool(r[6]),
         duration_ms=r[7],
-        transcript_path=r[8],
+        transcript_path=None if r[8] is None else from_db(str(r[8])),
         language=r[9],
         transcript_format=r[10],
         cue_count=int(r[11]),
@@ -76,7 +83,7 @@ def list_briefings(
     positions = user.positions()
     with index.guard() as conn:
         rows = [
-            row_to_briefing(r, positions.get(str(r[1])))
+            row_to_briefing(r, positions.get(from_db(str(r[1]))))
             for r in conn.execute(f"SELECT {COLUMNS} FROM briefings")
         ]
     if filter_text and filter_text.strip():
@@ -102,10 +109,10 @@ def briefing_by_key(
     if isinstance(path_or_id, int):
         where, key = "id = ?", path_or_id
     else:
-        where, key = "path = ?", media_key(path_or_id)
+        where, key = "path = ?", to_db(media_key(path_or_id))
     with index.guard() as conn:
         r = conn.execute(f"SELECT {COLUMNS} FROM briefings WHERE {where}", (key,)).fetchone()
-        return None if r is None else row_to_briefing(r, user.get_position(str(r[1])))
+        return None if r is None else row_to_briefing(r, user.get_position(from_db(str(r[1]))))
 
 
 def briefings_by_id(
@@ -119,5 +126,5 @@ def briefings_by_id(
             chunk = wanted[start : start + 500]
             marks = ",".join("?" * len(chunk))
             for r in conn.execute(f"SELECT {COLUMNS} FROM briefings WHERE id IN ({marks})", chunk):
-                into[int(r[0])] = row_to_briefing(r, user.get_position(str(r[1])))
+                into[int(r[0])] = row_to_briefing(r, user.get_position(from_db(str(r[1]))))
     return into

@@ -4,12 +4,19 @@
 ``Bookmark``, ``ScanProgress`` and ``ScanSummary`` are frozen values handed to the UI and the
 command line. ``media_key``, ``is_under`` and ``now_iso`` are the conventions every store
 shares: how a file is named in the databases, and how a moment is written.
+
+File names are bytes on POSIX: a name that is not UTF-8 reaches Python with "surrogate escapes"
+(``os.fsdecode``), which SQLite cannot store. ``to_db`` stores each such byte 0xNN as the
+private-use character U+10FENN (plane 16, never seen in real names) and ``from_db`` turns it
+back, so the path read from the index opens the same file; ``shown`` writes it as ``\\xNN``
+for people.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import os
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -23,9 +30,12 @@ __all__ = [
     "OrderBy",
     "ScanProgress",
     "ScanSummary",
+    "from_db",
     "is_under",
     "media_key",
     "now_iso",
+    "shown",
+    "to_db",
 ]
 
 OrderBy = Literal["title", "date", "duration", "path", "language", "position", "indexed"]
@@ -161,3 +171,36 @@ def is_under(path: str, folder: str) -> bool:
 def now_iso() -> str:
     """The current UTC time as ``YYYY-mm-ddTHH:MM:SSZ`` (the stores' timestamps)."""
     return _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+_ESCAPE_BASE = 0x10FE00
+_ESCAPED = re.compile("[\U0010fe80-\U0010feff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _escape_surrogate(m: re.Match[str]) -> str:
+    code = ord(m.group())
+    return chr(_ESCAPE_BASE + code - 0xDC00) if 0xDC80 <= code <= 0xDCFF else "\ufffd"
+
+
+def to_db(text: str) -> str:
+    """Text SQLite can store: surrogate escapes (undecodable name bytes) made reversible."""
+    if text.isascii():
+        return text
+    return _SURROGATE.sub(_escape_surrogate, text)
+
+
+def from_db(text: str) -> str:
+    """The inverse of ``to_db``: a stored path back to the name the file system knows."""
+    if text.isascii():
+        return text
+    return _ESCAPED.sub(lambda m: chr(ord(m.group()) - _ESCAPE_BASE + 0xDC00), text)
+
+
+def shown(text: str | os.PathLike[str]) -> str:
+    """A path or text for messages: undecodable name bytes written as ``\\xNN``."""
+    value = os.fspath(text)
+    if value.isascii():
+        return value
+    value = from_db(value)
+    return value.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")

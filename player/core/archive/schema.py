@@ -8,9 +8,11 @@
 
 Both use WAL, ``PRAGMA application_id`` to recognise our own files, and ``PRAGMA user_version``
 with a list of migrations (``INDEX_MIGRATIONS``, ``USER_MIGRATIONS``): migration ``i`` brings a
-database from version ``i`` to ``i + 1``. A file that is not ours, is damaged, or was written by
-a newer version raises ``ArchiveError``; ``move_aside`` puts a bad index away as
-``NAME.corrupt-YYYYmmdd-HHMMSS`` (never deleting it) so a fresh one can be created.
+database from version ``i`` to ``i + 1``. A file that is not ours, is empty, is damaged, or was
+written by a newer version raises ``ArchiveError``; ``move_aside`` puts a bad index of ours away
+as ``NAME.corrupt-YYYYmmdd-HHMMSS`` (never deleting it) so a fresh one can be created. How files
+are recognised, created (private, atomically) and moved aside is ``files``' job; ``verify``
+runs a bounded ``PRAGMA quick_check`` for commands that should notice damage at once.
 
 Connections are made with ``check_same_thread=False``: the stores that own them serialise every
 use with a lock, so a connection is used by one thread at a time, whichever thread that is.
@@ -22,11 +24,13 @@ import logging
 import os
 import sqlite3
 import time
-from collections.abc import Iterator
+import urllib.parse
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from player.core.archive import files
 from player.core.archive.records import ArchiveError
 
 __all__ = [
@@ -37,11 +41,14 @@ __all__ = [
     "USER_DATA",
     "USER_MIGRATIONS",
     "DatabaseKind",
+    "build_replacement",
+    "memory_database",
     "move_aside",
     "open_database",
     "split_sql",
     "transaction",
     "user_db_path_for",
+    "verify",
 ]
 
 logger = logging.getLogger(__name__)
@@ -164,96 +171,260 @@ def split_sql(script: str) -> list[str]:
 
 @contextmanager
 def transaction(conn: sqlite3.Connection) -> Iterator[None]:
-    """One write transaction (taking the write lock at once); rolled back on any exception."""
+    """One write transaction (taking the write lock at once); rolled back on any exception.
+
+    SQLite rolls a transaction back by itself after some failures (a full disk, an I/O error):
+    the rollback here is then skipped, so the caller sees the real error, never "cannot
+    rollback - no transaction is active". A failed COMMIT is rolled back too, so the connection
+    is never left inside a transaction."""
     conn.execute("BEGIN IMMEDIATE")
     try:
         yield
+        conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        _rollback_quietly(conn)
         raise
-    conn.execute("COMMIT")
 
 
-def open_database(path: Path, kind: DatabaseKind) -> sqlite3.Connection:
-    """Open (creating or migrating) one of our databases, or raise ArchiveError."""
-    _prepare_folder(path, kind)
+def _rollback_quietly(conn: sqlite3.Connection) -> None:
+    if not conn.in_transaction:
+        return
+    try:
+        conn.execute("ROLLBACK")
+    except sqlite3.Error as err:  # the original error matters more
+        logger.debug("rollback after a failed transaction: %s", err)
+
+
+def open_database(
+    path: Path, kind: DatabaseKind, *, read_only: bool = False, companion: Path | None = None
+) -> sqlite3.Connection:
+    """Open (creating or migrating) one of our databases, or raise ArchiveError.
+
+    ``read_only`` opens an existing file without writing anything (not even beside it: a file
+    that is not ours is refused before SQLite can create a -wal or -shm); it works in folders
+    the user cannot write. ``companion`` is the user-data file that goes with an index: a
+    damaged index is offered for a rebuild only when it is recognisably ours (see
+    ``files.may_move_aside``)."""
+    state = files.inspect(path, kind.what)
+    if read_only:
+        return _open_read_only(path, kind, state, companion)
+    files.prepare_folder(path, kind.what)
+    _refuse_unusable(path, kind, state, companion)
+    problem = files.writable_problem(path)
+    if problem is not None:
+        raise ArchiveError(
+            f"cannot write the {kind.what} {files.shown(path)}: {problem}. 'briefing-player "
+            "library' and 'search' can still read it; choose another --db path to index.",
+            path=str(path),
+        )
+    if state.kind == "missing":
+        _create(path, kind)
     try:
         conn = _connect(path)
     except sqlite3.Error as err:
-        raise ArchiveError(f"cannot open the {kind.what} {path}: {err}", path=str(path)) from None
+        raise ArchiveError(
+            f"cannot open the {kind.what} {files.shown(path)}: {err}", path=str(path)
+        ) from None
     try:
-        version = _check_identity(conn, path, kind)
+        version = _check_identity(conn, path, kind, companion)
         _tune(conn)
         _migrate(conn, path, kind, version)
     except ArchiveError:
         conn.close()
         raise
-    except sqlite3.OperationalError as err:  # locked, unreadable...: not the file's fault
-        conn.close()
-        raise ArchiveError(f"cannot use the {kind.what} {path}: {err}", path=str(path)) from None
     except sqlite3.DatabaseError as err:
         conn.close()
-        reason = "is not a database file" if "not a database" in str(err) else f"is damaged ({err})"
-        raise _refusal(path, kind, reason) from None
+        raise _database_error(path, kind, err, companion) from None
+    files.make_private(path)
+    return conn
+
+
+def verify(conn: sqlite3.Connection, path: Path, kind: DatabaseKind, budget_s: float) -> None:
+    """``PRAGMA quick_check`` within ``budget_s`` seconds: ArchiveError when it finds damage.
+    A check cut short by the budget (a very large file on a slow disk) is logged, not failed.
+    It reads every page once: about 0.1 s per 100 MB from the page cache."""
+    deadline = time.monotonic() + budget_s
+    conn.set_progress_handler(lambda: int(time.monotonic() > deadline), 10_000)
+    try:
+        rows = conn.execute("PRAGMA quick_check(5)").fetchall()
+    except sqlite3.OperationalError as err:
+        if "interrupt" in str(err):
+            logger.info("quick check of %s cut short after %.1f s", path, budget_s)
+            return
+        raise ArchiveError(f"cannot check the {kind.what} {files.shown(path)}: {err}") from None
+    except sqlite3.DatabaseError as err:
+        raise _database_error(path, kind, err, None) from None
+    finally:
+        conn.set_progress_handler(None, 0)
+    problems = [str(r[0]) for r in rows]
+    if problems != ["ok"]:
+        raise _refusal(path, kind, f"is damaged ({'; '.join(problems)[:300]})", True)
+
+
+def memory_database(kind: DatabaseKind) -> sqlite3.Connection:
+    """An empty database of ``kind`` in memory: what a read-only command uses for a user-data
+    file that does not exist (it must not create one)."""
+    conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+    _initialise(kind)(conn)
+    conn.execute("PRAGMA query_only = 1")  # as read-only as the files it stands in for
     return conn
 
 
 def move_aside(db: Path) -> Path:
-    """Move a damaged index (with its -wal and -shm files) to ``NAME.corrupt-<timestamp>``;
-    returns where it went. Nothing is deleted."""
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    target = db.with_name(f"{db.name}.corrupt-{stamp}")
-    n = 1
-    while target.exists():
-        n += 1
-        target = db.with_name(f"{db.name}.corrupt-{stamp}-{n}")
-    try:
-        if db.exists():
-            os.replace(db, target)
-        for extra in ("-wal", "-shm"):
-            side = db.with_name(db.name + extra)
-            if side.exists():
-                os.replace(side, target.with_name(target.name + extra))
-    except OSError as err:
-        raise ArchiveError(
-            f"cannot move the damaged index {db} aside: {err.strerror or err}", path=str(db)
-        ) from None
-    logger.warning("archive index %s moved aside to %s for a rebuild", db, target)
-    return target
+    """Move an index aside (see ``files.move_aside``); kept here for existing callers."""
+    return files.move_aside(db)
 
 
 # --- the steps of open_database -----------------------------------------------------------------
 
 
-def _prepare_folder(path: Path, kind: DatabaseKind) -> None:
+def _initialise(kind: DatabaseKind) -> Callable[[sqlite3.Connection], None]:
+    def build(conn: sqlite3.Connection) -> None:
+        conn.execute(f"PRAGMA application_id = {kind.app_id}")
+        _tune(conn)
+        for target, script in enumerate(kind.migrations, start=1):
+            with transaction(conn):
+                for statement in split_sql(script):
+                    conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {target}")
+
+    return build
+
+
+def _create(path: Path, kind: DatabaseKind) -> None:
+    """A new, complete, private database at ``path`` (atomically; see ``files``)."""
+    logger.debug("creating the %s %s", kind.what, files.shown(path))
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as err:
+        files.create_atomically(path, _initialise(kind))
+    except (OSError, sqlite3.Error) as err:
+        reason = err.strerror if isinstance(err, OSError) and err.strerror else str(err)
         raise ArchiveError(
-            f"cannot create the folder for the {kind.what} {path}: {err.strerror or err}",
+            f"cannot create the {kind.what} {files.shown(path)}: {reason}", path=str(path)
+        ) from None
+
+
+def build_replacement(path: Path, kind: DatabaseKind) -> Path:
+    """A complete new database beside ``path`` under a temporary name, for a rebuild to put in
+    place; ArchiveError (nothing left behind) when it cannot be made, e.g. on a full disk."""
+    try:
+        return files.build_temporary(path, _initialise(kind))
+    except (OSError, sqlite3.Error) as err:
+        reason = err.strerror if isinstance(err, OSError) and err.strerror else str(err)
+        raise ArchiveError(
+            f"cannot make a new {kind.what} beside {files.shown(path)}: {reason}; "
+            "the current one was left as it is",
             path=str(path),
         ) from None
-    if path.is_dir():
-        raise ArchiveError(
-            f"the {kind.what} {path} is a folder, not a database file", path=str(path)
+
+
+def _may_rebuild(path: Path, kind: DatabaseKind, companion: Path | None) -> bool:
+    return kind.rebuildable and files.may_move_aside(path, kind.app_id, companion, USER_APP_ID)
+
+
+def _refuse_unusable(
+    path: Path, kind: DatabaseKind, state: files.FileState, companion: Path | None
+) -> None:
+    """ArchiveError for a file that is empty, not a database, or another program's."""
+    rebuildable = _may_rebuild(path, kind, companion)
+    if state.kind == "empty":
+        raise _refusal(
+            path,
+            kind,
+            "is empty (0 bytes): it is damaged or not a Briefing Player file",
+            rebuildable,
         )
+    if state.kind == "other":
+        raise _refusal(path, kind, "is not a database file", rebuildable)
+    if state.kind == "sqlite" and state.app_id not in (0, kind.app_id):
+        raise _foreign(path, kind)
 
 
-def _connect(path: Path) -> sqlite3.Connection:
+def _open_read_only(
+    path: Path, kind: DatabaseKind, state: files.FileState, companion: Path | None
+) -> sqlite3.Connection:
+    if state.kind == "missing":
+        raise ArchiveError(f"the {kind.what} {files.shown(path)} does not exist", path=str(path))
+    _refuse_unusable(path, kind, state, companion)
+    if state.app_id != kind.app_id:
+        raise _foreign(path, kind)  # an SQLite file without our id: not ours, not touched
+    uri = "file:" + urllib.parse.quote(os.fspath(path)) + "?mode=ro"
+    try:
+        conn, version = _read_only_connection(uri, path, kind, companion)
+    except sqlite3.OperationalError:
+        # A WAL database in a folder we cannot write, without its -shm file: read the main
+        # file as it is (what was committed but not yet checkpointed is not seen).
+        try:
+            conn, version = _read_only_connection(uri + "&immutable=1", path, kind, companion)
+        except sqlite3.DatabaseError as err:
+            raise _database_error(path, kind, err, companion) from None
+    except sqlite3.DatabaseError as err:
+        raise _database_error(path, kind, err, companion) from None
+    if version < len(kind.migrations):
+        conn.close()
+        if files.writable_problem(path) is None:  # ours and writable: bring it up to date
+            return open_database(path, kind, companion=companion)
+        raise ArchiveError(
+            f"the {kind.what} {files.shown(path)} was made by an older version and needs an "
+            "upgrade, but it cannot be written here",
+            path=str(path),
+        )
+    return conn
+
+
+def _read_only_connection(
+    uri: str, path: Path, kind: DatabaseKind, companion: Path | None
+) -> tuple[sqlite3.Connection, int]:
+    conn = _connect(uri, uri=True)
+    try:
+        return conn, _check_identity(conn, path, kind, companion)
+    except BaseException:
+        conn.close()
+        raise
+
+
+def _connect(target: str | Path, *, uri: bool = False) -> sqlite3.Connection:
     conn = sqlite3.connect(
-        os.fspath(path), isolation_level=None, check_same_thread=False, timeout=10.0
+        os.fspath(target), isolation_level=None, check_same_thread=False, timeout=10.0, uri=uri
     )
     conn.execute("PRAGMA busy_timeout = 10000")
     return conn
 
 
-def _refusal(path: Path, kind: DatabaseKind, reason: str) -> ArchiveError:
+def _refusal(path: Path, kind: DatabaseKind, reason: str, rebuildable: bool) -> ArchiveError:
+    hint = kind.hint if rebuildable or not kind.rebuildable else _LEFT_ALONE
     return ArchiveError(
-        f"the {kind.what} {path} {reason}.{kind.hint}", path=str(path), rebuildable=kind.rebuildable
+        f"the {kind.what} {files.shown(path)} {reason}.{hint}",
+        path=str(path),
+        rebuildable=rebuildable,
     )
 
 
-def _check_identity(conn: sqlite3.Connection, path: Path, kind: DatabaseKind) -> int:
+_LEFT_ALONE = " It was left untouched; choose another --db path (or move the file away)."
+
+
+def _foreign(path: Path, kind: DatabaseKind) -> ArchiveError:
+    return _refusal(
+        path, kind, "belongs to another program (it is not a Briefing Player file)", False
+    )
+
+
+def _database_error(
+    path: Path, kind: DatabaseKind, err: sqlite3.DatabaseError, companion: Path | None
+) -> ArchiveError:
+    """The message for an SQLite failure while opening: busy, full or read-only is not the
+    file's fault; anything else means the file is damaged."""
+    text = str(err)
+    if isinstance(err, sqlite3.OperationalError) and "malformed" not in text:
+        return ArchiveError(
+            f"cannot use the {kind.what} {files.shown(path)}: {text}", path=str(path)
+        )
+    reason = "is not a database file" if "not a database" in text else f"is damaged ({text})"
+    return _refusal(path, kind, reason, _may_rebuild(path, kind, companion))
+
+
+def _check_identity(
+    conn: sqlite3.Connection, path: Path, kind: DatabaseKind, companion: Path | None = None
+) -> int:
     """Claim a new, empty file as ours, or check that an existing one is ours and not too new;
     returns its schema version."""
     found_id = conn.execute("PRAGMA application_id").fetchone()[0]
@@ -262,13 +433,14 @@ def _check_identity(conn: sqlite3.Connection, path: Path, kind: DatabaseKind) ->
     if found_id == 0 and version == 0 and n_objects == 0:
         conn.execute(f"PRAGMA application_id = {kind.app_id}")
     elif found_id != kind.app_id:
-        raise _refusal(path, kind, "belongs to another program (it is not a Briefing Player file)")
+        raise _foreign(path, kind)
     if version > len(kind.migrations):
         raise _refusal(
             path,
             kind,
             "was written by a newer version of Briefing Player "
             f"(schema {version}, this version knows up to {len(kind.migrations)})",
+            _may_rebuild(path, kind, companion),
         )
     return version
 

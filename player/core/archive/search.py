@@ -114,7 +114,7 @@ class ArchiveSearch:
         where, params = self._filter(query, speaker, case_sensitive)
         sql = f"{_HIT_SELECT} WHERE {' AND '.join(where)} ORDER BY cues_fts.rowid LIMIT ? OFFSET ?"
         params += [-1 if limit is None else max(0, int(limit)), max(0, int(offset))]
-        with self._index.guard() as conn:
+        with self._index.snapshot() as conn:
             rows = conn.execute(sql, params).fetchall()
             return self._hits(rows, {})
 
@@ -130,7 +130,7 @@ class ArchiveSearch:
         last = 0
         briefs: dict[int, BriefingRow] = {}
         while True:
-            with self._index.guard() as conn:
+            with self._index.snapshot() as conn:
                 rows = conn.execute(sql, [*params, last, batch]).fetchall()
                 if not rows:
                     return
@@ -176,7 +176,7 @@ class ArchiveSearch:
             raise ArchiveError(f"invalid regular expression {pattern!r}: {err}") from None
         stop = None if limit is None else max(0, offset) + max(0, limit)
         deadline = time.monotonic() + deadline_s
-        with self._index.guard():
+        with self._index.snapshot():
             try:
                 found = self._regex_rows(compiled, _wanted_speaker(speaker), stop, deadline)
             except TimeoutError:
@@ -186,7 +186,7 @@ class ArchiveSearch:
                 ) from None
             found = found[max(0, offset) :]
             briefs = briefings_by_id(self._index, self._user, (int(r[0]) for r in found), {})
-        return [_hit(briefs[int(r[0])], r[1:6], r[6]) for r in found]
+        return [_hit(briefs[int(r[0])], r[1:6], r[6]) for r in found if int(r[0]) in briefs]
 
     # -- the parts -------------------------------------------------------------------------------
 
@@ -256,4 +256,7 @@ class ArchiveSearch:
     ) -> list[ArchiveHit]:
         """ArchiveHits for rows of ``_HIT_SELECT``; ``briefs`` caches BriefingRows by id."""
         briefings_by_id(self._index, self._user, (int(r[1]) for r in rows), briefs)
-        return [_hit(briefs[int(r[1])], r[2:7], marked_spans(r[7])) for r in rows]
+        # A briefing removed by another process between two batches is skipped, never a KeyError.
+        return [
+            _hit(briefs[int(r[1])], r[2:7], marked_spans(r[7])) for r in rows if int(r[1]) in briefs
+        ]

@@ -20,8 +20,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from player.core.archive.records import ArchiveError, Bookmark, media_key, now_iso
-from player.core.archive.schema import USER_DATA, open_database
+from player.core.archive import files
+from player.core.archive.records import ArchiveError, Bookmark, from_db, media_key, now_iso, to_db
+from player.core.archive.schema import USER_DATA, memory_database, open_database
 
 __all__ = ["UserStore"]
 
@@ -41,9 +42,16 @@ class UserStore:
         self._lock = threading.RLock()
 
     @classmethod
-    def open(cls, path: PathLike) -> UserStore:
-        """Open or create the user-data file at ``path`` (parent folders are created)."""
+    def open(cls, path: PathLike, *, read_only: bool = False) -> UserStore:
+        """Open or create the user-data file at ``path`` (parent folders are created).
+
+        ``read_only`` writes nothing: an existing file is opened for reading (changes raise
+        ArchiveError), a missing one is not created (the store starts empty, in memory)."""
         where = Path(path)
+        if read_only:
+            if files.inspect(where, USER_DATA.what).kind == "missing":
+                return cls(where, memory_database(USER_DATA))
+            return cls(where, open_database(where, USER_DATA, read_only=True))
         return cls(where, open_database(where, USER_DATA))
 
     def close(self) -> None:
@@ -81,21 +89,23 @@ class UserStore:
     def folders(self) -> list[str]:
         """The library's folders, sorted."""
         with self._guard() as conn:
-            return [str(r[0]) for r in conn.execute("SELECT path FROM folders ORDER BY path")]
+            rows = conn.execute("SELECT path FROM folders ORDER BY path").fetchall()
+        return sorted(from_db(str(r[0])) for r in rows)
 
     def add_folder(self, path: PathLike) -> str:
         """Add a folder to the list (idempotent); returns its normalised path."""
         folder = media_key(path)
         with self._guard() as conn:
             conn.execute(
-                "INSERT OR IGNORE INTO folders(path, added) VALUES (?, ?)", (folder, now_iso())
+                "INSERT OR IGNORE INTO folders(path, added) VALUES (?, ?)",
+                (to_db(folder), now_iso()),
             )
         return folder
 
     def remove_folder(self, path: PathLike) -> None:
         """Take a folder off the list (its files' positions and bookmarks are kept)."""
         with self._guard() as conn:
-            conn.execute("DELETE FROM folders WHERE path = ?", (media_key(path),))
+            conn.execute("DELETE FROM folders WHERE path = ?", (_key(path),))
 
     # -- resume positions ------------------------------------------------------------------------
 
@@ -103,7 +113,7 @@ class UserStore:
         """The resume position saved for a media file, in ms, or None."""
         with self._guard() as conn:
             row = conn.execute(
-                "SELECT position_ms FROM positions WHERE media_key = ?", (media_key(path),)
+                "SELECT position_ms FROM positions WHERE media_key = ?", (_key(path),)
             ).fetchone()
         return None if row is None else int(row[0])
 
@@ -114,19 +124,19 @@ class UserStore:
                 "INSERT INTO positions(media_key, position_ms, updated) VALUES (?, ?, ?) "
                 "ON CONFLICT(media_key) DO UPDATE SET position_ms = excluded.position_ms, "
                 "updated = excluded.updated",
-                (media_key(path), max(0, int(position_ms)), now_iso()),
+                (_key(path), max(0, int(position_ms)), now_iso()),
             )
 
     def clear_position(self, path: PathLike) -> None:
         """Forget the resume position of a media file (``get_position`` then gives None)."""
         with self._guard() as conn:
-            conn.execute("DELETE FROM positions WHERE media_key = ?", (media_key(path),))
+            conn.execute("DELETE FROM positions WHERE media_key = ?", (_key(path),))
 
     def positions(self) -> dict[str, int]:
         """Every saved resume position: media key -> ms."""
         with self._guard() as conn:
             return {
-                str(k): int(v)
+                from_db(str(k)): int(v)
                 for k, v in conn.execute("SELECT media_key, position_ms FROM positions")
             }
 
@@ -140,7 +150,7 @@ class UserStore:
             cur = conn.execute(
                 "INSERT INTO bookmarks(media_key, position_ms, label, note, created) "
                 "VALUES (?, ?, ?, ?, ?)",
-                (media_key(path), max(0, int(position_ms)), label, note, now_iso()),
+                (_key(path), max(0, int(position_ms)), label, note, now_iso()),
             )
             return int(cur.lastrowid or 0)
 
@@ -150,9 +160,9 @@ class UserStore:
             rows = conn.execute(
                 "SELECT id, media_key, position_ms, label, note, created FROM bookmarks "
                 "WHERE media_key = ? ORDER BY position_ms, id",
-                (media_key(path),),
+                (_key(path),),
             ).fetchall()
-        return [Bookmark(*r) for r in rows]
+        return [Bookmark(r[0], from_db(r[1]), *r[2:]) for r in rows]
 
     def set_bookmark_note(self, bookmark_id: int, note: str) -> None:
         """Replace a bookmark's note."""
@@ -163,3 +173,8 @@ class UserStore:
         """Delete a bookmark by id."""
         with self._guard() as conn:
             conn.execute("DELETE FROM bookmarks WHERE id = ?", (bookmark_id,))
+
+
+def _key(path: PathLike) -> str:
+    """How a file is named in the user-data file (``media_key``, stored with ``to_db``)."""
+    return to_db(media_key(path))
