@@ -62,3 +62,46 @@ def blend(foreground: str, background: str, amount: float) -> str:
     fg, bg = parse_hex(foreground), parse_hex(background)
     mixed = tuple(f * amount + b * (1 - amount) for f, b in zip(fg, bg, strict=True))
     return to_hex((mixed[0], mixed[1], mixed[2]))
+
+
+AA_NON_TEXT = 3.0
+"""WCAG 2.x 1.4.11 and 2.4.11/2.4.13: minimum contrast of UI components, focus indicators and
+the graphics needed to understand them (against what is next to them or their other state)."""
+
+AAA_TEXT = 7.0
+"""WCAG 2.x 1.4.6 (level AAA): the contrast this program takes as "already high contrast"."""
+
+
+def readable(foreground: str, background: str, minimum: float = AA_NORMAL_TEXT) -> str:
+    """``foreground``, or the nearest shade of it toward black or white (whichever ``background``
+    contrasts with more) that reaches ``minimum`` against ``background`` (or the extreme)."""
+    if contrast_ratio(foreground, background) >= minimum:
+        return foreground.lower()
+    extreme = (
+        "#000000"
+        if contrast_ratio("#000000", background) >= contrast_ratio("#ffffff", background)
+        else "#ffffff"
+    )
+    for step in range(1, 21):  # 5 % steps: the first shade that is enough
+        shade = blend(extreme, foreground, step / 20)
+        if contrast_ratio(shade, background) >= minimum:
+            return shade
+    return extreme
+
+
+def readable_on_all(foreground: str, backgrounds: list[str], minimum: float) -> str:
+    """The nearest shade of ``foreground`` that reaches ``minimum`` against every background
+    (backgrounds all light or all dark; otherwise the best it can)."""
+    color = foreground.lower()
+    for _ in range(len(backgrounds) + 1):
+        worst = min(backgrounds, key=lambda bg: contrast_ratio(color, bg))
+        if contrast_ratio(color, worst) >= minimum:
+            return color
+        color = readable(color, worst, minimum)
+    return color
+
+
+def darken_under(background: str, text: str, minimum: float = AA_NORMAL_TEXT) -> str:
+    """``background`` (a selection colour) moved away from ``text`` (the text drawn on it) until
+    ``text`` on it reaches ``minimum``."""
+    return readable(background, text, minimum)

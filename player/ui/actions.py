@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
-from PySide6.QtCore import QObject, Qt, Slot
+from PySide6.QtCore import QObject, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QKeySequence
 
 from player.ui import settings as S
@@ -19,16 +19,19 @@ from player.ui import settings as S
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from PySide6.QtWidgets import QMainWindow, QMenu
+    from PySide6.QtWidgets import QMainWindow, QMenu, QSplitter
 
     from player.ui.controller import PlaybackController
     from player.ui.dialogs import Dialogs
     from player.ui.docks import Docks
+    from player.ui.keyboard import KeyboardAccess
     from player.ui.search_coordinator import SearchCoordinator
     from player.ui.style import ReadingStyle
     from player.ui.transcript_session import TranscriptSession
     from player.ui.transcript_view import TranscriptPanel
     from player.ui.transport import TransportBar
+
+KEYBOARD_DELAY_MS = 200  # the keyboard's helpers are built this long after the window is made
 
 
 class ShortcutSpec(NamedTuple):
@@ -82,10 +85,13 @@ class WindowActions(QObject):
         docks: Docks,
         style: ReadingStyle,
         dialogs: Dialogs,
+        splitter: QSplitter,
     ) -> None:
         super().__init__(window)
         self._window = window
         self._settings = settings
+        self._splitter = splitter
+        self._keyboard: KeyboardAccess | None = None
         self._keyed: list[tuple[QAction, ShortcutSpec]] = []
         self._open_recent = commands.open_media
         add, c = self._add, controller
@@ -175,6 +181,21 @@ class WindowActions(QObject):
             checkable=True,
         )
         self.act_bookmarks.setEnabled(docks.has_archive)
+        self.act_float_library = add(
+            view,
+            "Float or Dock the Library",
+            lambda: self.keyboard().toggle_floating(docks.library_dock),
+        )
+        self.act_float_library.setEnabled(docks.has_archive)
+        self.act_float_bookmarks = add(
+            view,
+            "Float or Dock the Bookmarks",
+            lambda: (
+                docks.ensure_bookmarks(),
+                self.keyboard().toggle_floating(docks.bookmarks_dock),
+            ),
+        )
+        self.act_float_bookmarks.setEnabled(docks.has_archive)
         add(view, "&Back to Now", search.escape, ShortcutSpec(("Ctrl+J", "Esc")))
         view.addSeparator()
         add(
@@ -189,6 +210,18 @@ class WindowActions(QObject):
             "&Default Text Size",
             lambda: style.change_font_size(0),
             ShortcutSpec(("Ctrl+0",)),
+        )
+        add(
+            view,
+            "&Wider Transcript",
+            lambda: self.keyboard().resize_split(1),
+            ShortcutSpec(("Ctrl+Shift+Left",)),
+        )
+        add(
+            view,
+            "&Narrower Transcript",
+            lambda: self.keyboard().resize_split(-1),
+            ShortcutSpec(("Ctrl+Shift+Right",)),
         )
         self.act_contrast = add(
             view,
@@ -213,6 +246,14 @@ class WindowActions(QObject):
             ShortcutSpec(("F1",)),
         )
         add(help_menu, "&About Briefing Player", dialogs.show_about)
+        # F10 opens the menus (as in GTK and Windows programs); an action of the window, in
+        # no menu (its place would be the menus it opens).
+        self.act_menus = QAction(window)
+        self.act_menus.setText("Open the &Menus")
+        self.act_menus.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.act_menus.triggered.connect(lambda: self.keyboard().open_menus())
+        window.addAction(self.act_menus)
+        self._keyed.append((self.act_menus, ShortcutSpec(("F10",))))
         self.set_single_key_shortcuts(settings.get(S.SINGLE_KEY_SHORTCUTS))
 
         # Check marks and availability follow the parts' state, however it was changed.
@@ -222,6 +263,19 @@ class WindowActions(QObject):
         docks.library_shown.connect(self.act_library.setChecked)
         docks.bookmarks_shown.connect(self.act_bookmarks.setChecked)
         transport.chapters_changed.connect(self.set_chapters_available)
+        # The transport bar's Captions button is the same switch as View ▸ Captions and C.
+        transport.captions_button.toggled.connect(style.set_captions)
+        style.captions_changed.connect(transport.captions_button.setChecked)
+        QTimer.singleShot(KEYBOARD_DELAY_MS, self, self.keyboard)
+
+    def keyboard(self) -> KeyboardAccess:
+        """The window's keyboard helpers (focus keys, Esc on docks, Tab order, focus ring,
+        F10, the splitter), built after the first frame or when first needed."""
+        if self._keyboard is None:
+            from player.ui.keyboard import KeyboardAccess
+
+            self._keyboard = KeyboardAccess(self._window, self._splitter)
+        return self._keyboard
 
     def _add(
         self,

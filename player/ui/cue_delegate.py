@@ -6,12 +6,19 @@ spans, search matches, the spoken word). Text is never parsed as HTML.
 from __future__ import annotations
 
 import functools
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QTextLayout
 from PySide6.QtWidgets import QAbstractItemView, QStyledItemDelegate, QStyleOptionViewItem
 
+from player.core.contrast import (
+    AA_NON_TEXT,
+    AA_NORMAL_TEXT,
+    blend,
+    contrast_ratio,
+    readable_on_all,
+)
 from player.core.model import Cue
 from player.core.timeline.timecode import format_clock
 from player.ui.models import Role
@@ -25,7 +32,55 @@ _Index = QModelIndex | QPersistentModelIndex
 
 PAD = 6
 MARKER_W = 22
+BAR_W = 6  # the playing row's bar
+OUTLINE_W = 2  # the selected row's frame, and the focused row's
 LINE_SEPARATOR = "\u2028"
+MARK, MARK_ACTIVE, MARK_TEXT = "#ffd23f", "#f08c00", "#000000"  # search hits (text 14:1, 8:1)
+
+
+class RowColors(NamedTuple):
+    """The colours of a transcript row, worked out from the palette (``#rrggbb``).
+
+    ``band`` and ``bar``: the playing row's background and its bar on the left; ``selected``
+    and ``outline``: a selected row's background and frame; ``time`` and ``time_on_band``:
+    timestamps (4.5:1 on the base, the band and the selection); ``focus``: the frame of the
+    focused row when the list has the focus (3:1)."""
+
+    text: str
+    base: str
+    band: str
+    bar: str
+    selected: str
+    outline: str
+    time: str
+    focus: str
+
+
+@functools.lru_cache(maxsize=16)
+def _row_colors(
+    text: str, base: str, alternate: str, highlight: str, placeholder: str
+) -> RowColors:
+    band = alternate
+    if contrast_ratio(alternate, base) < 1.15:  # the theme's alternate base is barely there
+        band = blend(highlight, base, 0.16)
+    bar = readable_on_all(highlight, [base, band], AA_NON_TEXT + 0.5)
+    selected = blend(text, base, 0.08)
+    outline = readable_on_all(highlight, [base, selected], AA_NON_TEXT + 0.5)
+    time = readable_on_all(placeholder, [base, band, selected], AA_NORMAL_TEXT + 0.2)
+    focus = readable_on_all(highlight, [base, band, selected], AA_NON_TEXT + 0.5)
+    return RowColors(text, base, band, bar, selected, outline, time, focus)
+
+
+def row_colors(palette: QPalette) -> RowColors:
+    """The row colours for ``palette`` (cached: painting asks for every row)."""
+    role = QPalette.ColorRole
+    return _row_colors(
+        palette.color(role.Text).name(),
+        palette.color(role.Base).name(),
+        palette.color(role.AlternateBase).name(),
+        palette.color(role.Highlight).name(),
+        palette.color(role.PlaceholderText).name(),
+    )
 
 
 @functools.cache
@@ -77,12 +132,14 @@ def _cue_formats(
         r.start, r.length, r.format = word[0], word[1] - word[0], fmt
         ranges.append(r)
     for start, end in matches:
+        # Hits are marked by more than colour: underlined, and the one stepped to is bold.
         fmt = _char_format()
         is_active = active is not None and (start, end) == tuple(active)
-        fmt.setBackground(QColor("#ff9f1c") if is_active else QColor("#ffe066"))
-        fmt.setForeground(QColor("#000000"))
+        fmt.setBackground(QColor(MARK_ACTIVE if is_active else MARK))
+        fmt.setForeground(QColor(MARK_TEXT))
+        fmt.setFontUnderline(True)
         if is_active:
-            fmt.setFontUnderline(True)
+            fmt.setFontWeight(QFont.Weight.Bold)
         r = QTextLayout.FormatRange()
         r.start, r.length, r.format = start, max(0, end - start), fmt
         ranges.append(r)
@@ -102,6 +159,25 @@ class CueDelegate(QStyledItemDelegate):
         selection = self._view.selectionModel()
         return selection is not None and selection.isSelected(index)
 
+    def _has_focus_at(self, index: _Index) -> bool:
+        view = self._view
+        return view.hasFocus() and view.currentIndex() == index
+
+    @staticmethod
+    def _frame(
+        painter: QPainter, rect: QRect, color: str, inset: int, *, dashed: bool = False
+    ) -> None:
+        """A frame ``OUTLINE_W`` wide just inside ``rect`` (``inset`` further in)."""
+        from PySide6.QtGui import QPen  # a pen type only for selected or focused rows
+
+        pen = QPen(QColor(color), OUTLINE_W)
+        if dashed:
+            pen.setStyle(Qt.PenStyle.DashLine)
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        half = OUTLINE_W // 2 + inset
+        painter.drawRect(rect.adjusted(half, half, -half - 1, -half - 1))
+
     def clear_cache(self) -> None:
         """Forget measured row heights (after a font, width or model change)."""
         self._height_cache.clear()
@@ -110,9 +186,14 @@ class CueDelegate(QStyledItemDelegate):
     def _time_width(fm: QFontMetrics) -> int:
         return fm.horizontalAdvance("00:00:00") + PAD
 
+    @staticmethod
+    def _marker_width(fm: QFontMetrics) -> int:
+        """The bar and the triangle (wider with larger text: it never runs into the time)."""
+        return max(MARKER_W, BAR_W + 2 * fm.horizontalAdvance("▶") + 2)
+
     def _text_rect(self, option: QStyleOptionViewItem) -> QRect:
         fm = option.fontMetrics
-        left = option.rect.left() + MARKER_W + self._time_width(fm)
+        left = option.rect.left() + self._marker_width(fm) + self._time_width(fm)
         return QRect(left, option.rect.top() + PAD, option.rect.right() - left - PAD, 0)
 
     @staticmethod
@@ -146,9 +227,12 @@ class CueDelegate(QStyledItemDelegate):
         cached = self._height_cache.get(key)
         if cached is None:
             cue: Cue = index.data(Role.CUE)
+            # Measured in bold, as the playing row is drawn: it must fit whichever row plays.
             font = QFont(option.font)
-            fm = QFontMetrics(font)
-            text_w = width - MARKER_W - self._time_width(fm) - PAD
+            font.setWeight(QFont.Weight.Bold)
+            fm = QFontMetrics(option.font)
+            # As wide as paint() lays it out (``rect.right()`` is ``left + width - 1``).
+            text_w = width - self._marker_width(fm) - self._time_width(fm) - PAD - 1
             layout = self._layout(cue.text, font, text_w, [], self.line_spacing)
             lines = layout.lineCount()
             last = layout.lineAt(lines - 1) if lines else None
@@ -165,53 +249,50 @@ class CueDelegate(QStyledItemDelegate):
         if cue is None:
             return
         palette = option.palette
+        colors = row_colors(palette)
         is_current = bool(index.data(Role.IS_CURRENT))
         # The selection model rather than ``option.state``: reading the state builds QStyle's
         # Python type (its dozen enums, 5-10 ms) during the first frame.
         selected = self._is_selected(index)
         painter.save()
         rect = option.rect
+        # Playing: a tinted band, a thick bar, bold text and a triangle. Selected: a neutral
+        # background in a frame. The two never look alike, in any theme.
+        if is_current:
+            painter.fillRect(rect, QColor(colors.band))
+        elif selected:
+            painter.fillRect(rect, QColor(colors.selected))
         if selected:
-            painter.fillRect(rect, palette.color(QPalette.ColorRole.Highlight))
-        elif is_current:
-            painter.fillRect(rect, palette.color(QPalette.ColorRole.AlternateBase))
-        text_color = palette.color(
-            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
-        )
+            self._frame(painter, rect, colors.outline, 0)
+        if self._has_focus_at(index):
+            self._frame(painter, rect, colors.focus, OUTLINE_W + 1 if selected else 0, dashed=True)
+        text_color = QColor(colors.text)
         font = QFont(option.font)
         if is_current:
             font.setWeight(QFont.Weight.Bold)
-            # A solid bar and a triangle: the current line is not marked by colour alone.
             painter.fillRect(
-                QRect(rect.left(), rect.top(), 4, rect.height()),
-                palette.color(
-                    QPalette.ColorRole.Highlight
-                    if not selected
-                    else QPalette.ColorRole.HighlightedText
-                ),
+                QRect(rect.left(), rect.top(), BAR_W, rect.height()), QColor(colors.bar)
             )
         fm = QFontMetrics(option.font)
+        marker_w = self._marker_width(fm)
         top = rect.top() + PAD
         painter.setPen(text_color)
         if is_current:
             painter.setFont(font)
             painter.drawText(
-                QRect(rect.left() + 5, top, MARKER_W - 6, fm.height()),
+                QRect(rect.left() + BAR_W, top, marker_w - BAR_W, fm.height()),
                 Qt.AlignmentFlag.AlignCenter,
                 "▶",
             )
         time_font = QFont(option.font)
         painter.setFont(time_font)
-        dim = QColor(text_color)
-        if not selected:
-            dim = palette.color(QPalette.ColorRole.PlaceholderText)
-        painter.setPen(dim)
+        painter.setPen(QColor(colors.time))
         painter.drawText(
-            QRect(rect.left() + MARKER_W, top, self._time_width(fm), fm.height()),
+            QRect(rect.left() + marker_w, top, self._time_width(fm), fm.height()),
             int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop),
-            format_clock(cue.start_ms) if index.data(Role.START_MS) is not None else "",
+            format_clock(cue.start_ms),
         )
-        left = rect.left() + MARKER_W + self._time_width(fm)
+        left = rect.left() + marker_w + self._time_width(fm)
         width = rect.right() - left - PAD
         if index.data(Role.SHOW_SPEAKER) and cue.speaker:
             sfont = QFont(option.font)

@@ -1,16 +1,30 @@
 """The reading style: the transcript's, audio view's and captions' font, size, line spacing and
 colours from the settings; high contrast (white on black, a yellow current line) overrides the
-chosen colours; and captions under the video on or off."""
+chosen colours; and captions under the video on or off.
+
+The whole application's palette is made readable (WCAG 1.4.3): the selection colour is darkened
+until its text reaches 4.5:1, and so are placeholder texts. High contrast covers the whole
+window (menus, transport, status bar, docks, dialogs): the system's own palette when the system
+asks for high contrast or its palette already has it, else white on black with yellow.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal, Slot
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
 
-from player.core.contrast import blend, valid_hex
+from player.core.contrast import (
+    AA_NORMAL_TEXT,
+    AAA_TEXT,
+    blend,
+    contrast_ratio,
+    readable,
+    valid_hex,
+)
 from player.ui import settings as S
+from player.ui.widgets import InfoBar
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
@@ -19,17 +33,112 @@ if TYPE_CHECKING:
     from player.ui.transcript_view import TranscriptPanel
 
 _Role = QPalette.ColorRole
+_Group = QPalette.ColorGroup
 HIGH_CONTRAST = (
     (_Role.Base, "#000000"),
     (_Role.Window, "#000000"),
     (_Role.Text, "#ffffff"),
     (_Role.WindowText, "#ffffff"),
-    (_Role.AlternateBase, "#3a3a00"),
+    (_Role.AlternateBase, "#4a4400"),
     (_Role.Highlight, "#ffe600"),
     (_Role.HighlightedText, "#000000"),
     (_Role.PlaceholderText, "#e0e0e0"),
+    (_Role.Button, "#5c5c5c"),  # white on it 6.7:1; it on black 3.1:1 (scroll bar handles)
+    (_Role.ButtonText, "#ffffff"),
+    (_Role.ToolTipBase, "#000000"),
+    (_Role.ToolTipText, "#ffffff"),
+    (_Role.BrightText, "#ffe600"),
+    (_Role.Light, "#ffffff"),
+    (_Role.Midlight, "#d0d0d0"),
+    (_Role.Mid, "#a0a0a0"),
+    (_Role.Dark, "#d0d0d0"),
+    (_Role.Shadow, "#ffffff"),
+    (_Role.Link, "#8fd3ff"),
+    (_Role.LinkVisited, "#e0b0ff"),
+    (_Role.Accent, "#ffe600"),
 )
+HIGH_CONTRAST_DISABLED = "#a8a8a8"  # greyed text on black: 8.6:1
+# High contrast draws the frames that Fusion takes from the window colour (invisible on
+# black): fields, buttons, check boxes and sliders get white edges (combo boxes and scroll bars
+# are drawn in the button colour, grey, with white arrows).
+HIGH_CONTRAST_SHEET = """
+QLineEdit, QAbstractSpinBox { border: 1px solid #ffffff; padding: 2px; }
+QPushButton { border: 1px solid #ffffff; padding: 3px 10px; }
+QPushButton:flat { border: none; }
+QPushButton:pressed, QPushButton:checked, QToolButton:checked { background: #4a4400; }
+QCheckBox::indicator { border: 1px solid #ffffff; width: 12px; height: 12px; }
+QCheckBox::indicator:checked { background: #ffe600; }
+QSlider::groove:horizontal { border: 1px solid #ffffff; height: 4px; }
+QSlider::sub-page:horizontal { background: #ffe600; }
+QSlider::handle:horizontal { background: #ffe600; border: 1px solid #ffffff;
+  width: 10px; margin: -7px 0; }
+QToolTip { border: 1px solid #ffffff; }
+"""
 MIN_FONT_PT, MAX_FONT_PT, FONT_STEP_PT = 7, 48, 2
+_TEXT_PAIRS = (
+    (_Role.WindowText, _Role.Window),
+    (_Role.Text, _Role.Base),
+    (_Role.ButtonText, _Role.Button),
+    (_Role.HighlightedText, _Role.Highlight),
+)
+_system: list[QPalette] = []  # the application's palette before this program changed it
+
+
+def system_palette() -> QPalette:
+    """The palette the platform gave the application (kept the first time it is asked)."""
+    if not _system:
+        _system.append(QPalette(QGuiApplication.palette()))
+    return QPalette(_system[0])
+
+
+def palette_is_high_contrast(palette: QPalette) -> bool:
+    """Whether every text of ``palette`` already reaches 7:1 (WCAG AAA) on its background."""
+    return all(
+        contrast_ratio(palette.color(fg).name(), palette.color(bg).name()) >= AAA_TEXT
+        for fg, bg in _TEXT_PAIRS
+    )
+
+
+def system_wants_high_contrast(palette: QPalette) -> bool:
+    """Whether the system asks for high contrast, or its palette already is."""
+    hints = QGuiApplication.styleHints()
+    accessibility = getattr(hints, "accessibility", None)  # Qt 6.10
+    if accessibility is not None:
+        preference = accessibility().contrastPreference()
+        if preference == Qt.ContrastPreference.HighContrast:
+            return True
+    return palette_is_high_contrast(palette)
+
+
+def readable_palette(palette: QPalette) -> QPalette:
+    """``palette`` with its selection and placeholder colours made readable (4.5:1)."""
+    result = QPalette(palette)
+    for group in (_Group.Active, _Group.Inactive):
+        text = result.color(group, _Role.HighlightedText).name()
+        highlight = readable(result.color(group, _Role.Highlight).name(), text, AA_NORMAL_TEXT)
+        result.setColor(group, _Role.Highlight, QColor(highlight))
+        base = result.color(group, _Role.Base).name()
+        placeholder = result.color(group, _Role.PlaceholderText)
+        if placeholder.alpha() < 255:  # Fusion's is the text colour half transparent
+            placeholder = QColor(blend(placeholder.name(), base, placeholder.alphaF()))
+        result.setColor(
+            group, _Role.PlaceholderText, QColor(readable(placeholder.name(), base, AA_NORMAL_TEXT))
+        )
+    return result
+
+
+def high_contrast_palette(system: QPalette) -> QPalette:
+    """The system's palette when the system asks for high contrast (or it has it already),
+    else white on black with a yellow selection, for every role and group."""
+    if system_wants_high_contrast(system):
+        return readable_palette(system)
+    palette = QPalette(system)
+    for group in (_Group.Active, _Group.Inactive, _Group.Disabled):
+        for role, color in HIGH_CONTRAST:
+            palette.setColor(group, role, QColor(color))
+    for role in (_Role.WindowText, _Role.Text, _Role.ButtonText, _Role.PlaceholderText):
+        palette.setColor(_Group.Disabled, role, QColor(HIGH_CONTRAST_DISABLED))
+    return palette
 
 
 class ReadingStyle(QObject):
@@ -59,10 +168,11 @@ class ReadingStyle(QObject):
         get = self._settings.get
         family, points = get(S.TRANSCRIPT_FONT_FAMILY), get(S.TRANSCRIPT_FONT_PT)
         self._panel.set_text_style(family, points, get(S.TRANSCRIPT_LINE_SPACING) / 100)
-        palette = QPalette(self._base.palette())
+        high_contrast = bool(get(S.HIGH_CONTRAST))
+        palette = self._apply_application_palette(high_contrast)
         colors: tuple[tuple[QPalette.ColorRole, str], ...] = ()
-        if get(S.HIGH_CONTRAST):
-            colors = HIGH_CONTRAST
+        if high_contrast:
+            colors = tuple((r, palette.color(r).name()) for r, _ in HIGH_CONTRAST[:8])
         elif get(S.TRANSCRIPT_TEXT_COLOR) or get(S.TRANSCRIPT_BACKGROUND):
             fg = valid_hex(get(S.TRANSCRIPT_TEXT_COLOR)) or palette.color(_Role.Text).name()
             bg = valid_hex(get(S.TRANSCRIPT_BACKGROUND)) or palette.color(_Role.Base).name()
@@ -82,6 +192,36 @@ class ReadingStyle(QObject):
             captions = (palette.color(_Role.Text).name(), palette.color(_Role.Base).name())
         self._media.set_reading_style(family, points, palette, captions)
         self._panel.set_palette(palette)
+
+    def _apply_application_palette(self, high_contrast: bool) -> QPalette:
+        system = system_palette()
+        palette = high_contrast_palette(system) if high_contrast else readable_palette(system)
+        if QGuiApplication.palette() != palette:
+            QGuiApplication.setPalette(palette)
+        # Our frames only over our own palette: a system high-contrast theme draws its own.
+        sheet = (
+            HIGH_CONTRAST_SHEET if high_contrast and not system_wants_high_contrast(system) else ""
+        )
+        self._set_style_sheet(sheet)
+        for bar in self._base.findChildren(InfoBar):  # its background is the alternate base
+            bar_palette = QPalette(palette)
+            bar_palette.setColor(_Role.Window, palette.color(_Role.AlternateBase))
+            bar.setPalette(bar_palette)
+        return QPalette(palette)
+
+    @staticmethod
+    def _set_style_sheet(sheet: str) -> None:
+        from PySide6.QtWidgets import QApplication
+
+        app = QApplication.instance()
+        if isinstance(app, QApplication) and app.styleSheet() != sheet:
+            app.setStyleSheet(sheet)
+
+    def restore_system_palette(self) -> None:
+        """Give the application its system palette back (the window is closing)."""
+        if _system:
+            QGuiApplication.setPalette(QPalette(_system[0]))
+        self._set_style_sheet("")
 
     def change_font_size(self, direction: int) -> None:
         """Bigger (+1), smaller (-1) or default (0) transcript text."""

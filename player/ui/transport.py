@@ -110,6 +110,12 @@ class TransportBar(QWidget):
         self.volume.setRange(0, 100)
         self.volume.setFixedWidth(90)
         self.volume.setAccessibleName("Volume")
+        self.captions_button = QToolButton(self)  # wired to View ▸ Captions by the actions
+        self.captions_button.setText("Captions")
+        self.captions_button.setCheckable(True)
+        self.captions_button.setAutoRaise(True)
+        self.captions_button.setToolTip("Captions under the video (C)")
+        self.captions_button.setAccessibleName("Captions")
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         for w in (
@@ -124,8 +130,10 @@ class TransportBar(QWidget):
         ):
             row.addWidget(w)
         row.addWidget(self.slider, 1)
-        for tail in (self.remaining, self.rate_box, self.rate_reset, self.mute_button, self.volume):
+        for tail in (self.remaining, self.rate_box, self.rate_reset, self.captions_button):
             row.addWidget(tail)
+        for sound in (self.mute_button, self.volume):
+            row.addWidget(sound)
 
     def _connect(self) -> None:
         c = self._controller

@@ -137,6 +137,7 @@ class MainWindow(QMainWindow):
             docks=self.docks,
             style=self.reading_style,
             dialogs=self.dialogs,
+            splitter=self.splitter,
         )
         self._connect()
         self._restore_layout()
@@ -427,4 +428,5 @@ class MainWindow(QMainWindow):
         if self._own_store:
             self.resume_store.close()  # after the library, which shares it
         self.controller.shutdown()
+        self.reading_style.restore_system_palette()
         super().closeEvent(event)
