@@ -290,7 +290,7 @@ class CueDelegate(QStyledItemDelegate):
         painter.drawText(
             QRect(rect.left() + marker_w, top, self._time_width(fm), fm.height()),
             int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop),
-            format_clock(cue.start_ms),
+            format_clock(cue.start_ms) if index.data(Role.START_MS) is not None else "",
         )
         left = rect.left() + marker_w + self._time_width(fm)
         width = rect.right() - left - PAD
