@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -27,8 +28,9 @@ from player.core.model import Cue, TranscriptError
 from player.core.text.quote import format_hit_line, one_line
 from player.core.text.search import SearchError, SearchIndex, SearchOptions, check_query
 
-#: Time budget for one file's regular-expression search before it is reported as too slow.
-REGEX_DEADLINE_PER_FILE_S = 5.0
+#: Time budget for matching in all FILEs together (preparing the pattern included); past it the
+#: search stops with an error. Loading each file is bounded by the guarded reader's size cap.
+SEARCH_DEADLINE_S = 5.0
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -106,6 +108,7 @@ def _search_files(args: argparse.Namespace, options: SearchOptions, out: TextIO)
     failed = False
     printed = 0
     limit: int | None = args.limit
+    budget_s = SEARCH_DEADLINE_S  # one budget for every file's matching, not one per file
     for name in args.files:
         try:
             cues = _load_cues(Path(name))
@@ -114,15 +117,23 @@ def _search_files(args: argparse.Namespace, options: SearchOptions, out: TextIO)
             failed = True
             continue
         index = SearchIndex(cues)
-        deadline = REGEX_DEADLINE_PER_FILE_S if options.regex else None
-        result = index.search(args.query, options, deadline_s=deadline)
+        started = time.perf_counter()
+        try:
+            result = index.search(args.query, options, deadline_s=max(budget_s, 0.0))
+        except SearchError as err:
+            _error(str(err))
+            failed = True
+            break
+        budget_s -= time.perf_counter() - started
         if result.timed_out:
+            what = "regular expression" if options.regex else "query"
             _error(
-                f"{name}: the regular expression took longer than "
-                f"{REGEX_DEADLINE_PER_FILE_S:g} s; simplify it"
+                f"{name}: search stopped: matching the {what} took longer than "
+                f"{SEARCH_DEADLINE_S:g} s in all; {name} and any files after it were not "
+                "searched to the end (simplify the query or search fewer files)"
             )
             failed = True
-            continue
+            break
         for cue_index in result.cue_indices:
             if limit is not None and printed >= limit:
                 break
@@ -141,6 +152,7 @@ class _FileProblem(Exception):
 
 def _load_cues(path: Path) -> tuple[Cue, ...]:
     from player.core.formats.load import load_transcript
+    from player.core.inputs import InputError, check_file
     from player.core.media.sidecar import (
         TRANSCRIPT_EXTENSIONS,
         is_media_file,
@@ -161,10 +173,11 @@ def _load_cues(path: Path) -> tuple[Cue, ...]:
                 f".srt or .sbv, also in transcripts/, subs/ and subtitles/)"
             )
         source = candidate.path
+    where = "" if source == path else f" (transcript {source})"
     try:
+        check_file(source)  # a pipe, a device or a file over the size cap is refused unread
         transcript = load_transcript(source)
-    except TranscriptError as err:
-        where = "" if source == path else f" (transcript {source})"
+    except (TranscriptError, InputError) as err:
         raise _FileProblem(f"{err}{where}") from None
     except UnicodeError as err:
         raise _FileProblem(f"cannot decode the text: {err.__class__.__name__}") from None

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
+import time
 import types
 from pathlib import Path
 
@@ -182,12 +184,68 @@ def test_garbage_transcript_is_an_error_not_a_traceback(
 def test_catastrophic_regex_is_reported_as_too_slow(
     files: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(search_cmd, "REGEX_DEADLINE_PER_FILE_S", 0.2)
+    monkeypatch.setattr(search_cmd, "SEARCH_DEADLINE_S", 0.2)
     hostile = files / "hostile.vtt"
     hostile.write_text("WEBVTT\n\n00:00.000 --> 00:01.000\n" + "a" * 40 + "!\n", encoding="utf-8")
     status, lines, err = run(capsys, "--regex", "(a|aa)+$", str(hostile))
     assert status == 2 and lines == []
-    assert err == f"error: {hostile}: the regular expression took longer than 0.2 s; simplify it\n"
+    assert err.startswith(
+        f"error: {hostile}: search stopped: matching the regular expression took longer than "
+        "0.2 s in all;"
+    )
+    assert err.count("\n") == 1
+
+
+def test_one_deadline_for_the_whole_search_not_one_per_file(
+    files: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Issue 12: three files took three deadlines. Now the budget is shared: the first file
+    # uses it up and the search stops there with one error, the others are not searched.
+    monkeypatch.setattr(search_cmd, "SEARCH_DEADLINE_S", 0.3)
+    names = []
+    for i in range(3):
+        hostile = files / f"hostile{i}.vtt"
+        text = "WEBVTT\n\n00:00.000 --> 00:01.000\n" + "a" * 40 + "!\n"
+        hostile.write_text(text, encoding="utf-8")
+        names.append(str(hostile))
+    started = time.perf_counter()
+    status, lines, err = run(capsys, "--regex", "(a|aa)+$", *names)
+    elapsed = time.perf_counter() - started
+    assert status == 2 and lines == []
+    assert err.count("\n") == 1 and err.startswith(f"error: {names[0]}: search stopped")
+    # One 0.3 s budget (three would be 0.9 s); generous for a loaded machine.
+    assert elapsed < 5.0
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--regex", "(?R)"], "error: recursive patterns"),
+        (["--regex", "(?1)(a)"], "error: recursive patterns"),
+        (["--regex", "a" * 5000], "error: the regular expression is too long: 5,000 characters"),
+        (["--regex", "a{4294967294}"], "error: the regular expression repeats too much"),
+        (["a" * 100_000], "error: the query is too long: 100,000 characters (at most 1,000)"),
+        ([" ".join(["word"] * 150)], "error: the query is too long: 150 words (at most 100)"),
+    ],
+)
+def test_hostile_queries_get_a_clear_error_at_once(
+    files: Path, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    # Issue 12: (?R) was a MemoryError traceback, 'a'*5000 took 34 s, a 100 KB query over 60 s.
+    started = time.perf_counter()
+    status, lines, err = run(capsys, *argv, str(files / "brief.vtt"))
+    assert time.perf_counter() - started < 5.0
+    assert status == 2 and lines == []
+    assert err.startswith(message) and err.count("\n") == 1
+    assert "Traceback" not in err
+
+
+def test_a_fifo_is_refused_not_waited_on(files: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    fifo = files / "pipe.vtt"
+    os.mkfifo(fifo)
+    status, lines, err = run(capsys, "climate", str(fifo), str(files / "brief.vtt"))
+    assert status == 2 and len(lines) == 2
+    assert err.startswith(f"error: {fifo}: ") and err.count("\n") == 1
 
 
 def test_no_file_searches_the_archive(monkeypatch: pytest.MonkeyPatch) -> None:

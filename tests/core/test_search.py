@@ -412,3 +412,156 @@ def test_catastrophic_regex_without_anchors_times_out_in_the_prescan() -> None:
     result = index.search(r"(a|a)+b", SearchOptions(regex=True), deadline_s=0.2)
     assert time.perf_counter() - started < STOPPED_WITHIN_S
     assert result.timed_out and result.hits == ()
+
+
+# --- issue 12: every search bounded as a whole, in query size and in time ----------------------
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        "(?R)",
+        "(?0)",
+        "a(?R)?b",
+        "(?1)(a)",
+        "(a(?1)?)",
+        "(?+1)(a)",
+        "(a)(?-1)",
+        "(?&x)(?P<x>a)",
+        "(?P<x>a)(?P>x)",
+        "(?x)(?P >x)(?P<x>a)",  # verbose mode allows spaces inside the call
+        "(?x)(?+ 1)(a)",
+    ],
+)
+def test_recursive_patterns_are_refused_with_a_clear_message(pattern: str) -> None:
+    # Issue 12: '(?R)' was a MemoryError traceback after 550 MB.
+    index = SearchIndex([cue("abc " * 10)])
+    with pytest.raises(SearchError, match="recursive patterns"):
+        index.search(pattern, SearchOptions(regex=True))
+    with pytest.raises(SearchError, match="recursive patterns"):
+        check_query(pattern, SearchOptions(regex=True))
+
+
+@pytest.mark.parametrize(
+    "pattern", [r"[(?R)]", r"\(\?R\)", r"(?P<R>a)", r"(?#R)a", r"(?i)a", r"(?i:a)"]
+)
+def test_lookalikes_of_recursion_are_still_patterns(pattern: str) -> None:
+    index = SearchIndex([cue("a (?R) b")])
+    index.search(pattern, SearchOptions(regex=True))  # no SearchError
+
+
+def test_pattern_preparation_is_bounded() -> None:
+    # Issue 12: against a 6,000-character cue of 'a', 'a'*5000 took 34 s (the regex module
+    # prepares a literal run in cubic time, outside its timeout).
+    index = SearchIndex([cue("a" * 6000)])
+    started = time.perf_counter()
+    with pytest.raises(SearchError, match=r"too long: 5,000 characters \(at most 500\)"):
+        index.search("a" * 5000, SearchOptions(regex=True))
+    assert time.perf_counter() - started < 1.0
+    started = time.perf_counter()
+    result = index.search("a" * 500, SearchOptions(regex=True), deadline_s=STOPPED_WITHIN_S)
+    assert len(result) == 12 and not result.timed_out
+    assert time.perf_counter() - started < STOPPED_WITHIN_S
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    ["a{4294967294}", "a{1000000}", "(?:a{1000}){1000}", "((a{100}){100}){2}", "x{10001}"],
+)
+def test_counted_repeats_that_expand_too_far_are_refused(pattern: str) -> None:
+    # a{1000000} cost 0.7 s and 290 MB to compile; a{4294967294} exhausted memory.
+    with pytest.raises(SearchError, match="repeats too much"):
+        check_query(pattern, SearchOptions(regex=True))
+
+
+@pytest.mark.parametrize("pattern", ["a{10000}", "(?:ab){5000}", "(?:a{100}){100}", "a{2,}b{0,9}"])
+def test_counted_repeats_within_the_limit_run(pattern: str) -> None:
+    index = SearchIndex([cue("ab" * 6000)])
+    index.search(pattern, SearchOptions(regex=True), deadline_s=STOPPED_WITHIN_S)
+
+
+def test_plain_query_size_is_capped_in_characters_and_words() -> None:
+    index = SearchIndex([cue("word " * 50)])
+    with pytest.raises(SearchError, match=r"too long: 1,001 characters \(at most 1,000\)"):
+        index.search("a" * 1001)
+    with pytest.raises(SearchError, match=r"too long: 101 words \(at most 100\)"):
+        check_query(" ".join(["word"] * 101), SearchOptions())
+    # Ligatures spelled out count too: U+FDFA folds to 18 characters.
+    with pytest.raises(SearchError, match="once accents and ligatures are spelled out"):
+        index.search("\ufdfa" * 100)
+    assert len(index.search(" ".join(["word"] * 50))) == 1
+    assert len(index.search("word " * 100)) == 0  # exactly 100 words: allowed
+
+
+def test_plain_matching_is_bounded_on_one_huge_cue() -> None:
+    # Issue 12: 10,000 query words against one 200 KB cue took 12.9 s. Now the words are capped
+    # and one cue longer than a chunk is matched with a timeout.
+    words = " ".join(["a"] * 99) + " b"
+    index = SearchIndex([cue("a " * 1_500_000)])
+    started = time.perf_counter()
+    result = index.search(words, deadline_s=0.2)
+    assert time.perf_counter() - started < STOPPED_WITHIN_S
+    assert result.timed_out and len(result) == 0
+
+
+def test_plain_search_has_a_default_deadline(monkeypatch: pytest.MonkeyPatch) -> None:
+    import player.core.text.search as search_module
+
+    monkeypatch.setattr(search_module, "DEFAULT_PLAIN_DEADLINE_S", 0.0)
+    index = SearchIndex([cue("tax " * 10) for _ in range(20_000)])
+    result = index.search("tax")
+    assert result.timed_out and 0 < len(result) < 200_000
+
+
+def _plain_reference(texts: list[str], query: str, whole_word: bool) -> list[tuple[int, int, int]]:
+    source = r"\s+".join(regex.escape(w) for w in query.split())
+    if whole_word:
+        source = rf"(?<!\w)(?:{source})(?!\w)"
+    compiled = regex.compile(source)
+    return [(i, *m.span()) for i, t in enumerate(texts) for m in compiled.finditer(t)]
+
+
+@pytest.mark.parametrize("whole_word", [False, True])
+@pytest.mark.parametrize("query", ["tax", "tax rate", "x", "rate tax"])
+def test_long_cues_and_chunks_give_the_same_hits_as_a_reference(
+    query: str, whole_word: bool
+) -> None:
+    # Short cues, a cue longer than a chunk (matched by regex with a timeout), short cues again.
+    long_text = ("the tax rate\nis taxing; " * 4000) + "tax"
+    texts = ["tax rate", "taxes", long_text, "x tax  rate", *(["tax"] * 5000), long_text, "tax"]
+    index = SearchIndex([cue(t) for t in texts])
+    options = SearchOptions(whole_word=whole_word)
+    got = [(h.cue_index, h.start, h.end) for h in index.search(query, options, deadline_s=60).hits]
+    assert got == _plain_reference(texts, query, whole_word)
+
+
+def test_whole_word_over_one_long_word_is_linear() -> None:
+    # Every position of 'aaaa…' matched and was rejected one character at a time (n x m).
+    index = SearchIndex([cue("a" * 60_000) for _ in range(4)])
+    started = time.perf_counter()
+    result = index.search("a" * 1000, SearchOptions(whole_word=True), deadline_s=60)
+    assert len(result) == 0 and not result.timed_out
+    assert time.perf_counter() - started < STOPPED_WITHIN_S
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        ("（a）", [(0, "(a)")]),  # full-width brackets: literal, not a group
+        ("＼d", []),  # full-width backslash: a literal backslash, not \d
+        ("a＋", [(0, "a"), (1, "a")]),  # full-width plus: a literal "+", no repeat
+        ("[（]a", [(0, "(a")]),
+        (r"\（a\）", [(0, "(a)")]),
+        ("ＳＡＹ", [(0, "say"), (1, "say")]),
+        ("ﬁ+nal", [(2, "fifinal")]),  # a ligature folds to a group: the + repeats "fi"
+        ("caf[é]", [(3, "café")]),
+    ],
+)
+def test_folding_never_turns_literal_characters_into_syntax(
+    pattern: str, expected: list[tuple[int, str]]
+) -> None:
+    # Issue 12: '（a）' was folded to '(a)', a group, so it matched a plain 'a'.
+    index = SearchIndex([cue("say (a) now"), cue("say a now"), cue("fifinal"), cue("café")])
+    if pattern == "a＋":
+        expected = []
+    assert matched(index, pattern, regex=True) == expected

@@ -35,9 +35,17 @@ Safety against catastrophic backtracking: user patterns run in the ``regex`` mod
 ``timeout=`` argument, because the standard ``re`` engine can neither be interrupted nor bounded
 (a thread running it cannot be stopped, and a process per keystroke is too slow for search as you
 type). ``regex`` also releases the GIL while matching (``concurrent=True``), so a search running
-on a worker thread never stalls the GUI thread. A pattern that runs out of time returns the hits
-found so far with ``timed_out=True``. Plain queries are compiled from escaped literals joined by
-``\\s+``, which match in linear time, so they need no bound.
+on a worker thread never stalls the GUI thread.
+
+Every search is bounded as a whole (see :mod:`player.core.text.pattern` for the query limits
+and why): the deadline runs from the call, so it covers preparing the pattern too. A regular
+expression gets ``DEFAULT_REGEX_DEADLINE_S`` (0.75 s) and a plain query
+``DEFAULT_PLAIN_DEADLINE_S`` (2 s) unless the caller gives ``deadline_s``. A plain query is
+matched by ``re`` over pieces of at most 64 KB (or 4,096 cues), with the clock checked between
+pieces; a piece costs at most its length times the query's words, which the query limits keep
+small. A single cue longer than that is matched by ``regex`` with the remaining time as its
+timeout. A search that runs out of time returns the hits found so far with ``timed_out=True``;
+a query over the limits, a bad pattern or one needing too much memory raises ``SearchError``.
 
 A ``SearchIndex`` is immutable once built; ``search`` may be called from any thread.
 """
@@ -54,8 +62,16 @@ import regex
 
 from player.core.model import Cue
 from player.core.text.fold import SEPARATOR, fold, fold_with_offsets
+from player.core.text.pattern import (
+    SearchError,
+    compile_regex,
+    plain_source,
+    prepare_regex,
+)
+from player.core.text.snippet import next_hit_index, snippet
 
 __all__ = [
+    "DEFAULT_PLAIN_DEADLINE_S",
     "DEFAULT_REGEX_DEADLINE_S",
     "Hit",
     "SearchError",
@@ -69,10 +85,14 @@ __all__ = [
 
 #: Time limit for a regular-expression search when the caller gives no ``deadline_s``.
 DEFAULT_REGEX_DEADLINE_S = 0.75
+#: Time limit for a plain search when the caller gives no ``deadline_s``.
+DEFAULT_PLAIN_DEADLINE_S = 2.0
 
 _SEP = SEPARATOR  # between cues in the joined text: neither whitespace nor a word character
-_QUOTES = '"“”„'
-_CUES_PER_CHUNK = 4096  # plain searches check the clock and max_hits after each chunk of cues
+# Plain searches check the clock and max_hits after each chunk: at most this many cues and
+# characters (a single longer cue is matched alone by ``regex``, with a timeout).
+_CUES_PER_CHUNK = 4096
+_CHUNK_CHARS = 65_536
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,10 +103,6 @@ class SearchOptions:
     whole_word: bool = False
     regex: bool = False
     speaker: str | None = None
-
-
-class SearchError(Exception):
-    """The query cannot be run (e.g. a bad regular expression); ``str(err)`` is for the user."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,26 +239,18 @@ class _Haystack:
 # --- queries ------------------------------------------------------------------------------------
 
 
-def _strip_quotes(query: str) -> str:
-    q = query.strip()
-    if len(q) >= 2 and q[0] in _QUOTES and q[-1] in _QUOTES:
-        q = q[1:-1].strip()
-    return q
-
-
 def _word_bounded(pattern: str) -> str:
     return rf"(?<!\w)(?:{pattern})(?!\w)"
 
 
-def _plain_pattern(query: str, options: SearchOptions) -> re.Pattern[str] | None:
-    casefold = not options.case_sensitive
-    tokens = [fold(tok, casefold=casefold) for tok in _strip_quotes(query).split()]
-    tokens = [tok for tok in tokens if tok.strip()]
-    if not tokens:
+def _plain_pattern(query: str, options: SearchOptions) -> tuple[re.Pattern[str], str] | None:
+    """The compiled plain query and its source (None: nothing to search for)."""
+    source = plain_source(query, casefold=not options.case_sensitive)
+    if source is None:
         return None
     # Whole-word checks are done on each candidate by _word_spans: a leading lookbehind would
     # stop ``re`` from using its fast literal-prefix scan (8x slower).
-    return re.compile(r"\s+".join(re.escape(tok) for tok in tokens))
+    return re.compile(source), source
 
 
 # Constructs whose meaning depends on where the string ends or starts (anchors, word boundaries,
@@ -252,6 +260,7 @@ _SCAN_UNSAFE = re.compile(r"\$|(?<!\[)\^|\\[AZzbBGmMK]|\(\?[=!<>|]|[*+?}]\+")
 
 
 _WORD_CHAR = re.compile(r"\w")
+_NON_WORD = re.compile(r"\W")
 
 
 def _word_spans(
@@ -273,7 +282,11 @@ def _word_spans(
             yield start, end
             pos = end if end > start else end + 1
         else:
-            pos = start + 1
+            # A match starting inside the word run that begins here is preceded by a word
+            # character, so the next candidate starts after the first non-word character (this
+            # keeps a long query over a long word linear, not one retry per character).
+            gap = _NON_WORD.search(text, start, endpos)
+            pos = endpos if gap is None else gap.start() + 1
 
 
 def _regex_pattern(
@@ -282,32 +295,42 @@ def _regex_pattern(
     """The compiled pattern and, when safe, the pattern for the whole-text pre-scan."""
     if not query.strip():
         return None
-    source = fold(query, casefold=False)  # escapes are ASCII, so only literal text changes
+    source = prepare_regex(query, fold_text=True)  # bounded, literals folded and escaped
     flags = regex.V0 | (0 if options.case_sensitive else regex.IGNORECASE)
-    try:
-        inner = regex.compile(source, flags)
-        pattern = regex.compile(_word_bounded(source), flags) if options.whole_word else inner
-    except regex.error as err:
-        raise SearchError(f"invalid regular expression: {_regex_message(err, query)}") from None
-    except (ValueError, OverflowError, RecursionError) as err:
-        raise SearchError(f"invalid regular expression: {err}") from None
+    inner = compile_regex(source, flags, typed=query)
+    pattern = (
+        compile_regex(_word_bounded(source), flags, typed=query) if options.whole_word else inner
+    )
     # The inner pattern finds a superset of the whole-word matches, so it can pre-scan for both.
     scan = None if _SCAN_UNSAFE.search(source) else inner
     return pattern, scan
 
 
-def _regex_message(err: regex.error, query: str) -> str:
-    msg = str(getattr(err, "msg", "") or err)
-    pos = getattr(err, "pos", None)
-    if isinstance(pos, int) and 0 <= pos <= len(query):
-        return f"{msg} at position {pos}"
-    return msg
-
-
 def check_query(query: str, options: SearchOptions) -> None:
-    """Raise ``SearchError`` if ``query`` cannot be run with ``options`` (for inline errors)."""
+    """Raise ``SearchError`` if ``query`` cannot be run with ``options`` (for inline errors):
+    a bad or too complex pattern, or a query over the limits of :mod:`player.core.text.pattern`."""
     if options.regex:
         _regex_pattern(query, options)
+    else:
+        plain_source(query, casefold=not options.case_sensitive)
+
+
+def _long_cue_spans(
+    source: str, whole_word: bool, text: str, lo: int, hi: int, deadline: float
+) -> tuple[list[tuple[int, int]], bool]:
+    """Spans of a plain query in ``text[lo:hi]`` (one long cue) found before ``deadline``, and
+    whether the time ran out first. ``regex`` (with a timeout) instead of the unbounded ``re``."""
+    pattern = regex.compile(_word_bounded(source) if whole_word else source, regex.V0)
+    found: list[tuple[int, int]] = []
+    try:
+        remaining = deadline - time.perf_counter()
+        if remaining <= 0:
+            return found, True
+        for m in pattern.finditer(text, lo, hi, concurrent=True, timeout=remaining):
+            found.append(m.span())
+    except TimeoutError:
+        return found, True
+    return found, False
 
 
 # --- the index ----------------------------------------------------------------------------------
@@ -382,9 +405,10 @@ class SearchIndex:
 
         ``max_hits`` stops after that many hits (``truncated`` tells if there were more).
         ``deadline_s`` is a time budget in seconds for this call; when it runs out the hits
-        found so far come back with ``timed_out``. Without it, plain queries run to the end and
-        regular expressions get ``DEFAULT_REGEX_DEADLINE_S``. Raises ``SearchError`` for a bad
-        regular expression.
+        found so far come back with ``timed_out``. It covers preparing the pattern too.
+        Without it, plain queries get ``DEFAULT_PLAIN_DEADLINE_S`` and regular expressions
+        ``DEFAULT_REGEX_DEADLINE_S``. Raises ``SearchError`` for a bad or too complex regular
+        expression and for a query over the limits (:mod:`player.core.text.pattern`).
         """
         opts = options or SearchOptions()
         if max_hits is not None and max_hits <= 0:
@@ -399,46 +423,58 @@ class SearchIndex:
             if rx is None or (allowed is not None and not allowed):
                 return SearchResult()
             return self._search_regex(rx, allowed, max_hits, started + budget)
-        pattern = _plain_pattern(query, opts)
-        if pattern is None or (allowed is not None and not allowed):
+        plain = _plain_pattern(query, opts)
+        if plain is None or (allowed is not None and not allowed):
             return SearchResult()
-        deadline = None if deadline_s is None else started + deadline_s
+        deadline = started + (DEFAULT_PLAIN_DEADLINE_S if deadline_s is None else deadline_s)
         hay = self._accent_folded if opts.case_sensitive else self._folded
-        return self._search_plain(pattern, hay, opts.whole_word, allowed, max_hits, deadline)
+        return self._search_plain(plain, hay, opts.whole_word, allowed, max_hits, deadline)
 
     def _search_plain(
         self,
-        pattern: re.Pattern[str],
+        plain: tuple[re.Pattern[str], str],
         hay: _Haystack,
         whole_word: bool,
         allowed: frozenset[int] | None,
         max_hits: int | None,
-        deadline: float | None,
+        deadline: float,
     ) -> SearchResult:
         # Only the spans in the joined text are collected here (C-speed list building); the
         # cue index and original offsets of a hit are worked out when it is asked for.
+        pattern, source = plain
         text = hay.text
         starts = hay.starts
         n_cues = len(self._cues)
         spans: list[tuple[int, int]] = []
         truncated = timed_out = False
-        for first in range(0, n_cues, _CUES_PER_CHUNK):
+        first = 0
+        while first < n_cues:
             lo = starts[first]
-            hi = starts[min(first + _CUES_PER_CHUNK, n_cues)] - 1
-            if whole_word:
-                found = list(_word_spans(pattern, text, lo, hi))
-            else:
-                found = [m.span() for m in pattern.finditer(text, lo, hi)]
+            top = min(first + _CUES_PER_CHUNK, n_cues)
+            last = bisect_right(starts, lo + _CHUNK_CHARS + 1, first + 1, top + 1) - 1
+            if last > first:
+                hi = starts[last] - 1
+                if whole_word:
+                    found = list(_word_spans(pattern, text, lo, hi))
+                else:
+                    found = [m.span() for m in pattern.finditer(text, lo, hi)]
+            else:  # one cue longer than a chunk: matched with a timeout
+                last = first + 1
+                found, timed_out = _long_cue_spans(
+                    source, whole_word, text, lo, starts[last] - 1, deadline
+                )
             if allowed is not None:
                 found = [sp for sp in found if bisect_right(starts, sp[0]) - 1 in allowed]
             spans.extend(found)
             if max_hits is not None and len(spans) > max_hits:
                 del spans[max_hits:]
                 truncated = True
+                timed_out = False
                 break
-            if deadline is not None and time.perf_counter() > deadline:
-                timed_out = first + _CUES_PER_CHUNK < n_cues
+            if timed_out or time.perf_counter() > deadline:
+                timed_out = timed_out or last < n_cues
                 break
+            first = last
 
         def resolve(i: int) -> Hit:
             g_start, g_end = spans[i]
@@ -496,6 +532,9 @@ class SearchIndex:
                     hits.append(Hit(ci, start, end))
         except TimeoutError:
             return SearchResult(tuple(hits), timed_out=True)
+        except (MemoryError, RecursionError):
+            # A last net: the pattern checks refuse the known memory-hungry constructs.
+            raise SearchError("the regular expression needs too much memory; simplify it") from None
         return SearchResult(tuple(hits))
 
     def _scan(
@@ -522,66 +561,3 @@ class SearchIndex:
             if allowed is None or ci in allowed:
                 yield ci
             pos = starts[ci + 1]
-
-
-# --- presentation helpers -----------------------------------------------------------------------
-
-
-def snippet(text: str, hit: Hit, context_chars: int = 40) -> tuple[str, str, str]:
-    """``(before, match, after)`` around ``hit`` in ``text`` (a cue's plain text).
-
-    At most ``context_chars`` characters on each side, cut at a word boundary where possible,
-    with "…" where text was cut; line breaks are shown as " / ". Plain strings: the caller
-    escapes them for display.
-    """
-    start = max(0, min(hit.start, len(text)))
-    end = max(start, min(hit.end, len(text)))
-    lo = max(0, start - context_chars)
-    hi = min(len(text), end + context_chars)
-    before = text[lo:start]
-    after = text[end:hi]
-    if lo > 0:
-        cut = _first_space(before)
-        if 0 <= cut < len(before) - 1:
-            before = before[cut + 1 :]
-        before = "…" + before.lstrip()
-    if hi < len(text):
-        cut = _last_space(after)
-        if cut > 0:
-            after = after[:cut]
-        after = after.rstrip() + "…"
-    return _lines(before), _lines(text[start:end]), _lines(after)
-
-
-def _first_space(s: str) -> int:
-    for i, ch in enumerate(s):
-        if ch.isspace():
-            return i
-    return -1
-
-
-def _last_space(s: str) -> int:
-    for i in range(len(s) - 1, -1, -1):
-        if s[i].isspace():
-            return i
-    return -1
-
-
-def _lines(s: str) -> str:
-    return s.replace("\r\n", "\n").replace("\n", " / ")
-
-
-def next_hit_index(current: int | None, count: int, *, backward: bool = False) -> tuple[int, bool]:
-    """Step through ``count`` hits from ``current`` (None: none selected yet).
-
-    Returns ``(index, wrapped)``; ``wrapped`` is True when the step went past the last hit back
-    to the first (or, backward, past the first to the last), so the UI can say so. Raises
-    ``ValueError`` when there are no hits.
-    """
-    if count <= 0:
-        raise ValueError("no hits to step through")
-    if current is None or not 0 <= current < count:
-        return (count - 1 if backward else 0), False
-    if backward:
-        return (count - 1, True) if current == 0 else (current - 1, False)
-    return (0, True) if current == count - 1 else (current + 1, False)
