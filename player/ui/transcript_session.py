@@ -125,11 +125,13 @@ class TranscriptState(NamedTuple):
             return f"Loading {name}…"
         if self.phase is LoadPhase.READY and self.transcript is not None:
             title = f"Transcript — {name}"
+            if is_machine_aligned(self.transcript):
+                # First, where a narrow panel never clips it; before "machine-generated": the
+                # aligner's header says both (the words are the source's, the times a machine's).
+                title = f"Transcript (machine-aligned) — {name}"
             if self.transcript.language:
                 title += f" ({self.transcript.language})"
-            if is_machine_aligned(self.transcript):  # before "machine-generated": it is both
-                title += " — machine-aligned"
-            elif self.transcript.machine_generated:
+            if self.transcript.machine_generated and not is_machine_aligned(self.transcript):
                 title += " — machine-generated"
             return title
         if self.phase is LoadPhase.UNTIMED:

@@ -309,6 +309,36 @@ class MainWindow(QMainWindow):
         """File ▸ Synchronize Text with Audio…: pick a text and synchronize it."""
         self.text_sync.choose_and_start()
 
+    @property
+    def text_sync(self) -> TextSync:
+        """Synchronizing a text with the audio (offer, progress, Cancel), built on first use."""
+        if self._text_sync is None:
+            from player.ui.sync_offer import TextSync
+
+            self._text_sync = TextSync(
+                window=self,
+                session=self.session,
+                controller=self.controller,
+                panel=self.panel,
+                info_bar=self.info_bar,
+                docks=self.docks,
+                runner=self._runner,
+                place=self._place_under_info_bar,
+                parent=self,
+            )
+            self._text_sync.message.connect(self.status.show_status)
+        return self._text_sync
+
+    def _place_under_info_bar(self, strip: QWidget) -> None:
+        layout = self.centralWidget().layout()
+        if isinstance(layout, QVBoxLayout):
+            layout.insertWidget(layout.indexOf(self.info_bar) + 1, strip)
+
+    @Slot()
+    def synchronize_text(self) -> None:
+        """File ▸ Synchronize Text with Audio…: pick a text and synchronize it."""
+        self.text_sync.choose_and_start()
+
     @Slot()
     def copy_current_quote(self) -> None:
         """Copy the current cue as ``[time] Speaker: text``."""

@@ -94,7 +94,7 @@ def test_fake_engine_through_the_pipeline(harness: Harness, tmp_path: Path) -> N
     assert any(cue.word_timings for cue in transcript.cues)
     assert w.session.path == str(out)
     assert w.session.state.phase is LoadPhase.READY
-    assert w.panel.title().endswith("machine-aligned")
+    assert w.panel.title().startswith("Transcript (machine-aligned) — sample.vtt")
     assert w.model.rowCount() == len(transcript.cues)
     # Timed now: choosing a cue plays from it.
     cue = transcript.cues[5]
