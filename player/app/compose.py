@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QGuiApplication
@@ -107,6 +108,8 @@ class App:
     at_ms: int | None
     exit_status: int = 0
     """3 when ``--exit-after-playing`` gave up."""
+    signal_closer: Any = None
+    """The ``player.app.termination.SignalCloser`` once installed (after the first frame)."""
 
     def start(self, tweaks: StartupTweaks | None = None) -> None:
         """Show the window and open what the command line asks for."""
@@ -114,6 +117,7 @@ class App:
         self.window.show()
         open_from_args(self.window, self.args, self.at_ms)
         tweaks.after_first_frame(self._set_icon)
+        tweaks.after_first_frame(self.close_on_signals)
         if self.args.exit_after_playing is not None:
             self._exit_after_playing(self.args.exit_after_playing)
 
@@ -121,12 +125,31 @@ class App:
         """Run the event loop until the window closes, then :meth:`shut_down`; returns the exit
         status."""
         status = int(self.qt.exec())
+        received = None if self.signal_closer is None else self.signal_closer.received
         self.shut_down()
+        if received is not None:
+            return 128 + int(received)  # the shell's convention for "ended by signal N"
         return status or self.exit_status
 
+    def close_on_signals(self) -> None:
+        """From now on SIGTERM and SIGINT close the window as the user would (saving the
+        resume position and the layout) and end the event loop (``player.app.termination``)."""
+        from player.app.termination import close_on_signals  # signal: 0.6 ms, after the frame
+
+        if self.signal_closer is None:
+            self.signal_closer = close_on_signals(self._close_everything)
+
+    def _close_everything(self) -> None:
+        self.window.close()
+        self.qt.closeAllWindows()  # a dialog left open would keep the program running
+        self.qt.quit()
+
     def shut_down(self) -> None:
-        """Stop the jobs still running (waiting for them, up to a bound); after the window
-        has closed."""
+        """Stop the jobs still running (waiting for them, up to a bound) and give the signals
+        back; after the window has closed."""
+        if self.signal_closer is not None:
+            self.signal_closer.uninstall()
+            self.signal_closer = None
         self.runner.shutdown()
 
     def _set_icon(self) -> None:

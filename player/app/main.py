@@ -53,11 +53,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_command(args) if subcommand else run_window(args, run_log, tweaks)
 
 
+AUDIO_OUTPUT_ENV = "BRIEFING_PLAYER_AUDIO_OUTPUT"
+"""Names libVLC's audio output (``dummy``: silent, for tests and machines without sound);
+unset or empty: libVLC's choice."""
+
+
 def vlc_backend(video: bool) -> PlaybackBackend:
-    """The program's backend factory: libVLC."""
+    """The program's backend factory: libVLC (audio output: :data:`AUDIO_OUTPUT_ENV`)."""
     from player.playback.vlc_backend import VlcBackend
 
-    return VlcBackend(video=video)
+    return VlcBackend(video=video, audio_output=os.environ.get(AUDIO_OUTPUT_ENV) or None)
 
 
 def choose_platform(environ: MutableMapping[str, str]) -> None:

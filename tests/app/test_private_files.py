@@ -84,7 +84,8 @@ def test_a_real_run_under_umask_022_leaves_only_private_folders(tmp_path: Path) 
         "XDG_STATE_HOME": str(tmp_path / "state"),
     }
     proc = subprocess.run(
-        ["sh", "-c", 'umask 022 && exec "$0" -m player index "$1"', sys.executable, SAMPLE_DIR],
+        [sys.executable, "-m", "player", "index", str(SAMPLE_DIR)],
+        umask=0o022,
         capture_output=True,
         text=True,
         env=env,
