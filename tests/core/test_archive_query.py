@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from player.core.archive.library import Archive, ArchiveError
 from player.core.archive.query import QueryError, compile_query
 
 
@@ -85,3 +89,97 @@ def test_catastrophic_regex_over_the_archive_is_bounded(tmp_path: Path) -> None:
             archive.search_regex(r"(a|a)+$", deadline_s=0.3)
         assert time.monotonic() - started < 3
         assert len(archive.search_regex(r"a{30}!")) == 30
+
+
+# --- issue 12: bounded queries -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "query", ["(" * 250 + "a", "(" * 21 + "a" + ")" * 21, "a " + "( b " * 30 + "c"]
+)
+def test_deep_brackets_are_a_clear_error_not_a_recursion_error(query: str) -> None:
+    # Issue 12: 250 '(' raised RecursionError (a traceback on the command line).
+    with pytest.raises(QueryError, match="nests brackets too deeply"):
+        compile_query(query)
+
+
+def test_brackets_within_the_limit_still_work() -> None:
+    compiled = compile_query("(" * 20 + "a" + ")" * 20)
+    assert compiled.expression == '"a"' and compiled.literals == ("a",)
+
+
+@pytest.mark.parametrize("count", [240, 1000])
+def test_long_not_chains_never_exhaust_the_stack(count: int) -> None:
+    # Issue 12: 1,000 'NOT ' raised RecursionError. NOT NOT x is NOT x, parsed in a loop.
+    query = "budget " + "NOT " * count + "deficit"
+    if len(query) > 1000:
+        with pytest.raises(QueryError, match="too long"):
+            compile_query(query)
+    else:
+        assert compile_query(query).expression == '("budget" NOT "deficit")'
+
+
+def test_query_size_is_capped_in_characters_and_words() -> None:
+    with pytest.raises(QueryError, match=r"too long: 1,001 characters \(at most 1,000\)"):
+        compile_query("a" * 1001)
+    with pytest.raises(QueryError, match=r"too long: 101 words \(at most 100\)"):
+        compile_query(" OR ".join(["w"] * 101))
+    assert len(compile_query(" OR ".join(["w"] * 100)).literals) == 100
+
+
+@pytest.fixture
+def archive(tmp_path: Path) -> Iterator[Archive]:
+    folder = tmp_path / "lib"
+    folder.mkdir()
+    (folder / "a.mp3").write_bytes(b"")
+    cues = "".join(
+        f"00:{i // 60:02d}:{i % 60:02d}.000 --> 00:{i // 60:02d}:{i % 60:02d}.500\n"
+        f"budget words {i} {'a' * 30}!\n\n"
+        for i in range(600)
+    )
+    (folder / "a.vtt").write_text("WEBVTT\n\n" + cues, encoding="utf-8")
+    with Archive.open(tmp_path / "db.sqlite") as opened:
+        opened.add_folder(folder)
+        opened.scan()
+        yield opened
+
+
+@pytest.mark.parametrize(
+    ("pattern", "message"),
+    [
+        ("(?R)", "recursive patterns"),
+        ("a(?1)(b)", "recursive patterns"),
+        ("a" * 5000, "too long: 5,000 characters"),
+        ("a{4294967294}", "repeats too much"),
+        ("(?:a{1000}){1000}", "repeats too much"),
+    ],
+)
+def test_hostile_archive_regexes_are_refused_at_once(
+    archive: Archive, pattern: str, message: str
+) -> None:
+    # Issue 12: '(?R)' was a MemoryError traceback in the archive search too.
+    started = time.monotonic()
+    with pytest.raises(ArchiveError, match=re.escape(message)):
+        archive.search_regex(pattern)
+    assert time.monotonic() - started < 3
+
+
+def test_archive_regex_within_the_limits_still_matches(archive: Archive) -> None:
+    assert len(archive.search_regex(r"words 1\d\d a", limit=None)) == 100
+
+
+def test_full_text_statements_are_stopped_at_their_deadline(
+    archive: Archive, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import player.core.archive.search as archive_search
+
+    assert len(archive.search("budget", limit=None)) == 600
+    monkeypatch.setattr(archive_search, "FTS_DEADLINE_S", -1.0)  # already past: first check stops
+    with pytest.raises(ArchiveError, match="took longer than"):
+        archive.search("budget OR words OR a*", limit=None)
+    with pytest.raises(ArchiveError, match="took longer than"):
+        archive.count("budget OR words")
+    with pytest.raises(ArchiveError, match="took longer than"):
+        list(archive.iter_search("budget OR words", batch=1000))
+    monkeypatch.setattr(archive_search, "FTS_DEADLINE_S", 5.0)
+    assert archive.count("budget") == 600  # the handler is gone afterwards

@@ -8,8 +8,11 @@ parsed here, never handed to FTS5 raw, so an unbalanced quote, a lone ``-``, ``N
 punctuation inside a word (``covid-19``, ``don't``) becomes a phrase of its tokens, exactly as the
 ``unicode61`` tokenizer split the indexed text.
 
-``QueryError`` is raised only when nothing searchable is left (an empty query, only punctuation,
-or only excluded words).
+``QueryError`` is raised when nothing searchable is left (an empty query, only punctuation,
+or only excluded words) and for a query over the limits every search shares
+(:mod:`player.core.text.pattern`): at most 1,000 characters and 100 words, and brackets nested
+at most :data:`MAX_NESTING` deep. Parsing is iterative where a query can repeat itself (``NOT
+NOT NOT ...``), so no query can exhaust the stack.
 """
 
 from __future__ import annotations
@@ -17,7 +20,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["FtsQuery", "QueryError", "compile_query"]
+from player.core.text.pattern import MAX_QUERY_CHARS, MAX_QUERY_WORDS
+
+__all__ = ["MAX_NESTING", "FtsQuery", "QueryError", "compile_query"]
+
+MAX_NESTING = 20
+"""The deepest brackets may nest in an archive query."""
+_OPERATORS = frozenset({"(", ")", "AND", "OR", "NOT"})
 
 _WORD_CHAR = re.compile(r"[^\W_]")  # what unicode61 keeps as a token character
 _TOKEN = re.compile(r'\s+|-?"[^"]*(?:"|$)\*?|[()]|[^\s"()]+')
@@ -123,7 +132,8 @@ class _Parser:
     def parse_unary(self) -> _Node | None:
         tok = self.peek()
         if tok == "NOT":
-            self.pos += 1
+            while self.peek() == "NOT":  # NOT NOT x is NOT x (see _positive): no recursion
+                self.pos += 1
             nxt = self.peek()
             if nxt is None or nxt in ("OR", "AND", ")"):
                 return None
@@ -141,6 +151,10 @@ class _Parser:
             return None
         self.pos += 1
         if tok == "(":
+            if self.depth >= MAX_NESTING:
+                raise QueryError(
+                    f"the query nests brackets too deeply (at most {MAX_NESTING} levels)"
+                )
             self.depth += 1
             inner = self.parse_or()
             self.depth -= 1
@@ -226,9 +240,16 @@ def _literals(node: _Node | None, out: list[str]) -> None:
 
 def compile_query(text: str) -> FtsQuery:
     """Compile a user's query into FTS5 syntax. Raises QueryError if nothing can be searched."""
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError(
+            f"the query is too long: {len(text):,} characters (at most {MAX_QUERY_CHARS:,})"
+        )
     # Control characters (a NUL ends an FTS5 string early) are never part of a search.
     text = _CONTROL.sub(" ", text)
     tokens = _tokenize(text)
+    words = sum(1 for tok in tokens if tok not in _OPERATORS)
+    if words > MAX_QUERY_WORDS:
+        raise QueryError(f"the query is too long: {words:,} words (at most {MAX_QUERY_WORDS:,})")
     # Lower-case operators and NEAR are ordinary words; "NEAR(" is just the word NEAR.
     tree = _Parser(tokens).parse()
     if tree is None:

@@ -8,13 +8,22 @@ as fast as one that matches ten. ``snippet`` holds plain ``(before, match, after
 
 Every read holds the index store's lock (one thread at a time on its connection); ``iter_search``
 holds it per batch only, so a long listing never blocks a scan or the GUI thread for long.
+
+Bounds (issue 12): queries share the limits of :mod:`player.core.text.pattern` (1,000
+characters and 100 words; a regular expression 500 characters, no recursion, counted repeats up
+to 10,000 items). A regular-expression search has ``REGEX_DEADLINE_S`` (2 s) in all, compiling
+included. Each FTS5 statement (a page, a count, one batch of ``iter_search``) is stopped by
+SQLite's progress handler after ``FTS_DEADLINE_S`` (5 s); both end in an ``ArchiveError`` that
+says so.
 """
 
 from __future__ import annotations
 
 import re
+import sqlite3
 import time
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import regex as _regex
@@ -25,12 +34,15 @@ from player.core.archive.query import QueryError, compile_query
 from player.core.archive.records import ArchiveError, ArchiveHit, BriefingRow
 from player.core.archive.user_store import UserStore
 from player.core.text.fold import fold
+from player.core.text.pattern import SearchError, compile_regex, prepare_regex
 from player.core.text.search import Hit, snippet
 
-__all__ = ["REGEX_DEADLINE_S", "ArchiveSearch"]
+__all__ = ["FTS_DEADLINE_S", "REGEX_DEADLINE_S", "ArchiveSearch"]
 
 REGEX_DEADLINE_S = 2.0
 """Time budget for one archive-wide regular-expression search (seconds)."""
+FTS_DEADLINE_S = 5.0
+"""Time budget for one full-text statement: a page of hits, a count, a batch (seconds)."""
 
 _HIT_SELECT = (
     "SELECT c.id, c.briefing_id, c.idx, c.start_ms, c.end_ms, c.speaker, c.text, "
@@ -87,6 +99,29 @@ def _hit(
     )
 
 
+def _shown(pattern: str) -> str:
+    """A pattern quoted for a message, shortened when long."""
+    return repr(pattern if len(pattern) <= 60 else pattern[:57] + "...")
+
+
+@contextmanager
+def _bounded(conn: sqlite3.Connection, deadline_s: float) -> Iterator[None]:
+    """Stop the statements run inside after ``deadline_s`` seconds (ArchiveError)."""
+    deadline = time.monotonic() + deadline_s
+    conn.set_progress_handler(lambda: int(time.monotonic() > deadline), 1_000)
+    try:
+        yield
+    except sqlite3.OperationalError as err:
+        if "interrupt" not in str(err):
+            raise
+        raise ArchiveError(
+            f"the search took longer than {deadline_s:g} s and was stopped; "
+            "try longer words or fewer prefixes (word*)"
+        ) from None
+    finally:
+        conn.set_progress_handler(None, 0)
+
+
 def _wanted_speaker(speaker: str | None) -> str | None:
     return fold(" ".join(speaker.split())) if speaker is not None and speaker.strip() else None
 
@@ -115,7 +150,8 @@ class ArchiveSearch:
         sql = f"{_HIT_SELECT} WHERE {' AND '.join(where)} ORDER BY cues_fts.rowid LIMIT ? OFFSET ?"
         params += [-1 if limit is None else max(0, int(limit)), max(0, int(offset))]
         with self._index.snapshot() as conn:
-            rows = conn.execute(sql, params).fetchall()
+            with _bounded(conn, FTS_DEADLINE_S):
+                rows = conn.execute(sql, params).fetchall()
             return self._hits(rows, {})
 
     def iter_search(
@@ -131,7 +167,8 @@ class ArchiveSearch:
         briefs: dict[int, BriefingRow] = {}
         while True:
             with self._index.snapshot() as conn:
-                rows = conn.execute(sql, [*params, last, batch]).fetchall()
+                with _bounded(conn, FTS_DEADLINE_S):
+                    rows = conn.execute(sql, [*params, last, batch]).fetchall()
                 if not rows:
                     return
                 last = int(rows[-1][0])
@@ -153,7 +190,7 @@ class ArchiveSearch:
                 "WHERE cues_fts MATCH ? AND bp_speaker_is(c.speaker, ?)"
             )
             params = [expression, wanted]
-        with self._index.guard() as conn:
+        with self._index.guard() as conn, _bounded(conn, FTS_DEADLINE_S):
             return int(conn.execute(sql, params).fetchone()[0])
 
     def search_regex(
@@ -168,21 +205,25 @@ class ArchiveSearch:
     ) -> list[ArchiveHit]:
         """Cues whose text matches a regular expression (a full scan; archive order), within
         ``deadline_s`` seconds in all (ArchiveError past it, or for an invalid pattern)."""
+        deadline = time.monotonic() + deadline_s  # covers preparing the pattern too
         try:
-            compiled = _regex.compile(
-                pattern, _regex.V0 | (0 if case_sensitive else _regex.IGNORECASE)
-            )
-        except _regex.error as err:
-            raise ArchiveError(f"invalid regular expression {pattern!r}: {err}") from None
+            source = prepare_regex(pattern, fold_text=False)
+            flags = _regex.V0 | (0 if case_sensitive else _regex.IGNORECASE)
+            compiled = compile_regex(source, flags, typed=pattern)
+        except SearchError as err:
+            raise ArchiveError(f"{err} ({_shown(pattern)})") from None
         stop = None if limit is None else max(0, offset) + max(0, limit)
-        deadline = time.monotonic() + deadline_s
         with self._index.snapshot():
             try:
                 found = self._regex_rows(compiled, _wanted_speaker(speaker), stop, deadline)
             except TimeoutError:
                 raise ArchiveError(
-                    f"the regular expression {pattern!r} took longer than {deadline_s:g} s; "
+                    f"the regular expression {_shown(pattern)} took longer than {deadline_s:g} s; "
                     "simplify it (nested repeats like (a+)+ are very slow)"
+                ) from None
+            except (MemoryError, RecursionError):
+                raise ArchiveError(
+                    f"the regular expression {_shown(pattern)} needs too much memory; simplify it"
                 ) from None
             found = found[max(0, offset) :]
             briefs = briefings_by_id(self._index, self._user, (int(r[0]) for r in found), {})
