@@ -22,7 +22,9 @@ runtime_pkgs=(libvlc5 libvlc-bin vlc-plugin-base vlc-plugin-video-output libxcb-
   libxcb-cursor0 libxcb-image0 libxcb-render-util0 libxcb-randr0 libxcb-shape0 libxcb-xinerama0
   libxkbcommon-x11-0 libxkbcommon0 libegl1 libgl1 libfontconfig1 libdbus-1-3 libglib2.0-0
   fonts-dejavu-core)
-test_pkgs=(xvfb xauth ffmpeg espeak-ng)  # espeak-ng: speech for the aligner tests
+# espeak-ng: speech for the aligner tests. dbus, at-spi2-core, python3-pyatspi, orca: what a
+# screen reader gets over AT-SPI (tests/ui/test_atspi_e2e.py; the client runs with /usr/bin/python3).
+test_pkgs=(xvfb xauth ffmpeg espeak-ng dbus at-spi2-core python3-pyatspi orca)
 python_pkgs=(python3 python3-venv python3-pip)
 
 need_pkgs=("${runtime_pkgs[@]}")

@@ -388,6 +388,9 @@ TOOL_PACKAGES = {
     "xauth": "xauth",
     "sox": "sox",
     "espeak-ng": "espeak-ng",
+    "dbus-daemon": "dbus",  # the AT-SPI tests' private session bus
+    "dbus-send": "dbus",
+    "orca": "orca",  # Orca 43's debug log: what a screen reader speaks
 }
 _RUNNERS = frozenset({"run", "Popen", "check_output", "check_call", "call"})
 

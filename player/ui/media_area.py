@@ -39,7 +39,7 @@ class MediaArea(QWidget):
         self.error = plain_label("", stack)
         self.error.setWordWrap(True)
         self.error.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.error.setAccessibleName("Media error")
+        self.error.setAccessibleDescription("Media error")  # its name: the message shown
         stack.addWidget(self.audio_view)
         if self.video_surface is not None:
             stack.addWidget(self.video_surface)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent, QKeyEvent
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -35,6 +35,7 @@ from player.core.text.search import (
     next_hit_index,
 )
 from player.core.timeline.timecode import format_clock
+from player.ui.announce import announce as say
 from player.ui.jobs import JobRunner, default_runner
 from player.ui.search_results import (
     ArchiveOutcome,
@@ -467,8 +468,8 @@ class SearchPanel(QWidget):
     def _set_status(self, text: str, *, announce: bool = False) -> None:
         self.status.setText(text)
         self.status.setAccessibleDescription(text)
-        if announce and text and QAccessible.isActive():
-            QAccessible.updateAccessibility(QAccessibleAnnouncementEvent(self.status, text))
+        if announce and text:
+            say(self, text)  # spoken by Orca 43 too (player/ui/announce.py)
 
     # ----- navigation -------------------------------------------------------------------------
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QComboBox, QPushButton, QStatusBar, QWidget
 
+from player.ui.announce import announce
 from player.ui.widgets import plain_label
 
 
@@ -22,16 +23,21 @@ class StatusBar(QStatusBar):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.label = plain_label("", self)
-        self.label.setAccessibleName("Status")
+        self.label = plain_label("", self)  # its accessible name is the text shown
+        self.label.setAccessibleDescription("Status")
         self.addWidget(self.label, 1)
         self.warnings_button = QPushButton(self)
         self.warnings_button.setFlat(True)
-        self.warnings_button.setAccessibleName("Transcript warnings")
+        self.warnings_button.setAccessibleDescription("Show the transcript's warnings")
         self.warnings_button.hide()
         self.warnings_button.clicked.connect(self.warnings_requested)
         self.addPermanentWidget(self.warnings_button)
+        # Qt names a combo box by its current value: the visible label names it (buddy).
+        self.language_label = plain_label("Transcript:", self)
+        self.language_label.hide()
+        self.addPermanentWidget(self.language_label)
         self.language_box = QComboBox(self)
+        self.language_label.setBuddy(self.language_box)
         self.language_box.setAccessibleName("Transcript language")
         self.language_box.setToolTip("Transcript to show")
         self.language_box.hide()
@@ -40,8 +46,9 @@ class StatusBar(QStatusBar):
 
     @Slot(str)
     def show_status(self, text: str) -> None:
-        """Show a one-line status (it stays until the next one)."""
+        """Show a one-line status (it stays until the next one) and have it spoken."""
         self.label.setText(text)
+        announce(self, text)
 
     def set_warning_count(self, count: int) -> None:
         """The transcript's warnings: a button saying how many, hidden for none."""
@@ -58,6 +65,7 @@ class StatusBar(QStatusBar):
         if choices:
             self.language_box.setCurrentIndex(current)
         self.language_box.setVisible(bool(choices))
+        self.language_label.setVisible(bool(choices))
 
     @Slot(int)
     def _on_language_chosen(self, i: int) -> None:

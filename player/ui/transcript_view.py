@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 
     # Only annotations: importing a PySide6 class builds its Python type (and all its enums)
     # at once, a few ms each at start-up; these are built when their first event arrives.
-    from PySide6.QtGui import QKeyEvent, QMouseEvent, QWheelEvent
+    from PySide6.QtGui import QFocusEvent, QKeyEvent, QMouseEvent, QWheelEvent
 
 ROW_FILTER_CHUNK = 4000  # rows hidden or shown per turn of the event loop
 
@@ -81,6 +81,7 @@ class TranscriptView(QListView):
             "marked with a triangle."
         )
         self._programmatic = 0
+        self._followed_row = -1  # the row playing, to make current when the list gets focus
         self.verticalScrollBar().actionTriggered.connect(self._on_scroll_action)
 
     def resizeEvent(self, e: QResizeEvent) -> None:
@@ -110,14 +111,18 @@ class TranscriptView(QListView):
 
     # Programmatic scrolling/current-index changes are wrapped so they don't count as the user's.
     def follow_to(self, row: int) -> None:
-        """Scroll so ``row`` is in view and make it the current item (for screen readers)."""
+        """Scroll so ``row`` is in view and, while the list has the focus, make it the current
+        item (a screen reader then reads each new line). Without the focus the current item
+        stays: AT-SPI shows the current item as focused, which would take the screen reader's
+        attention from the control that has the focus; the row says "Now playing" instead."""
         model = self.model()
         if model is None or not 0 <= row < model.rowCount():
             return
         index = model.index(row, 0)
         with self._by_program():
             sel = self.selectionModel()
-            if sel is not None:
+            self._followed_row = -1 if self.hasFocus() else row
+            if sel is not None and self.hasFocus():
                 # The current item (not the selection) follows playback, so screen readers
                 # track the cue being spoken while the user's selection stays theirs.
                 sel.setCurrentIndex(index, QItemSelectionModel.SelectionFlag.NoUpdate)
@@ -136,6 +141,23 @@ class TranscriptView(QListView):
         with self._by_program():
             self.setCurrentIndex(index)
             self.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+
+    def focusInEvent(self, e: QFocusEvent) -> None:
+        """Coming into the list from the keyboard while it follows playback lands on the line
+        playing now (a click chooses its own row)."""
+        model, row = self.model(), self._followed_row
+        self._followed_row = -1
+        selection = self.selectionModel()
+        by_mouse = e.reason() == Qt.FocusReason.MouseFocusReason
+        if by_mouse or model is None or selection is None:
+            super().focusInEvent(e)
+            return
+        if 0 <= row < model.rowCount():
+            with self._by_program():
+                selection.setCurrentIndex(
+                    model.index(row, 0), QItemSelectionModel.SelectionFlag.NoUpdate
+                )
+        super().focusInEvent(e)
 
     def keep_at_top(self, index: QModelIndex) -> None:
         """Scroll ``index`` to the top of the view (after row heights changed under it)."""

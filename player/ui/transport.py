@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QMenu, QSlider, QToolButto
 from player.core.timeline.timecode import format_clock
 from player.playback.base import PlaybackState
 from player.ui import settings as S
+from player.ui.accessible import mark_live_label
 from player.ui.controller import RATE_STEPS
 from player.ui.widgets import GlyphButton, TimelineSlider, plain_label
 
@@ -83,17 +84,20 @@ class TransportBar(QWidget):
         self.chapter_button.setToolTip(
             "Chapters: choose one to go there (Alt+PgUp / Alt+PgDown: previous / next)"
         )
-        self.chapter_button.setAccessibleName("Chapter")
+        self.chapter_button.setAccessibleName("Chapters")  # then "Chapter: <the one shown>"
         self.chapter_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.chapter_button.setAutoRaise(True)
         self.chapter_button.setMenu(QMenu(self.chapter_button))
         self.chapter_button.hide()
         self.slider = TimelineSlider(self)
         self.elapsed = plain_label("0:00", self)
-        self.elapsed.setAccessibleName("Elapsed time")
+        mark_live_label(self.elapsed, "Elapsed")  # "Elapsed 0:20", read when asked
         self.remaining = plain_label("-0:00", self)
-        self.remaining.setAccessibleName("Remaining time")
+        mark_live_label(self.remaining, "Remaining")
+        # Qt names a combo box by its current value: the visible label names it (buddy).
+        self.rate_label = plain_label("Speed", self)
         self.rate_box = QComboBox(self)
+        self.rate_label.setBuddy(self.rate_box)
         self.rate_box.setAccessibleName("Speed")
         self.rate_box.setToolTip("Playback speed ([ slower, ] faster, = normal)")
         for r in RATE_STEPS:
@@ -102,7 +106,7 @@ class TransportBar(QWidget):
         self.rate_reset = QToolButton(self)
         self.rate_reset.setText("1×")
         self.rate_reset.setToolTip("Normal speed (=)")
-        self.rate_reset.setAccessibleName("1×")
+        self.rate_reset.setAccessibleName("1× normal speed")
         self.rate_reset.setAutoRaise(True)
         self.mute_button = self._glyph_tool("Mute", "Mute (M)", "volume")
         self.mute_button.setCheckable(True)
@@ -130,7 +134,13 @@ class TransportBar(QWidget):
         ):
             row.addWidget(w)
         row.addWidget(self.slider, 1)
-        for tail in (self.remaining, self.rate_box, self.rate_reset, self.captions_button):
+        for tail in (
+            self.remaining,
+            self.rate_label,
+            self.rate_box,
+            self.rate_reset,
+            self.captions_button,
+        ):
             row.addWidget(tail)
         for sound in (self.mute_button, self.volume):
             row.addWidget(sound)
@@ -241,6 +251,7 @@ class TransportBar(QWidget):
             action.setChecked(j == i)
         if i < 0:
             self.chapter_button.setText("Chapters")
+            self.chapter_button.setAccessibleName("Chapters")
             self.chapter_button.setAccessibleDescription("")
             return
         title = " ".join(self._chapters[i].text.split())
@@ -248,6 +259,7 @@ class TransportBar(QWidget):
         self.chapter_button.setText(
             metrics.elidedText(title, Qt.TextElideMode.ElideRight, 220).replace("&", "&&")
         )
+        self.chapter_button.setAccessibleName(f"Chapter: {title}")  # the text shown is in it
         self.chapter_button.setAccessibleDescription(
             f"Chapter {i + 1} of {len(self._chapters)}: {title}"
         )

@@ -7,9 +7,10 @@ Every label that can show text from a file (titles, cue text, error messages) is
 
 from __future__ import annotations
 
+from time import monotonic
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt, Signal, Slot
+from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -36,9 +37,10 @@ from PySide6.QtWidgets import (
 )
 
 from player.core.timeline.timecode import format_clock
+from player.ui.announce import announce
 
 if TYPE_CHECKING:
-    from PySide6.QtGui import QMouseEvent, QShowEvent
+    from PySide6.QtGui import QKeyEvent, QMouseEvent, QShowEvent, QWheelEvent
 
 
 def text_button(text: str, parent: QWidget | None = None) -> QPushButton:
@@ -158,8 +160,22 @@ class GlyphButton(QToolButton):
         painter.end()
 
 
+def time_words(t_ms: int, length_ms: int) -> str:
+    """A position as a screen reader says it: ``"0:20 of 1:25"``."""
+    return f"{format_clock(t_ms)} of {format_clock(length_ms)}"
+
+
+A11Y_VALUE_INTERVAL_MS = 1000  # playback moves the accessible value at most this often
+
+
 class TimelineSlider(QSlider):
     """Seek bar in milliseconds: click or drag to seek, arrows step, ticks mark search hits.
+
+    The handle follows playback smoothly, but what assistive technology is told (QSlider's own
+    value, which sends an accessible value-change event at each change, and the value in words
+    of time, "0:20 of 1:25", as the description) moves at most once a second during playback,
+    and at once when the user moves the slider. Playback moves only the slider position (with
+    tracking off for that moment, which sends no event); :meth:`value` is the position shown.
 
     Signals:
       seek_requested(int): the user chose a position (ms).
@@ -182,6 +198,10 @@ class TimelineSlider(QSlider):
         self._marks: list[int] = []
         self._mark_xs_cache: tuple[tuple[int, ...], list[tuple[int, int]]] | None = None
         self._dragging = False
+        self._published_at = -1e9  # monotonic() of the last accessible value sent
+        self._publish_timer = QTimer(self)
+        self._publish_timer.setSingleShot(True)
+        self._publish_timer.timeout.connect(self.publish_value)
         self.sliderPressed.connect(self._on_pressed)
         self.sliderReleased.connect(self._on_released)
         self.actionTriggered.connect(self._on_action)
@@ -197,13 +217,57 @@ class TimelineSlider(QSlider):
         self._mark_xs_cache = None
         self.update()
 
+    def value(self) -> int:
+        """The position the handle shows (ms). QSlider's own value, the one assistive
+        technology reads, follows it at most once a second during playback."""
+        return self.sliderPosition()
+
+    def accessible_value(self) -> int:
+        """The value assistive technology is told (QSlider's own)."""
+        return QSlider.value(self)
+
     def set_position(self, t_ms: int) -> None:
         """Move the handle to the playback position unless the user is dragging it."""
-        if not self._dragging:
+        if self._dragging:
+            return
+        self.setTracking(False)  # a slider position without tracking sends no event
+        self.setSliderPosition(t_ms)
+        self.setTracking(True)
+        if self.sliderPosition() == QSlider.value(self):
+            self._describe(t_ms)  # a new length, or the first position
+            return
+        wait_ms = self._published_at * 1000 + A11Y_VALUE_INTERVAL_MS - monotonic() * 1000
+        if wait_ms <= 0:
+            self.publish_value()
+        elif not self._publish_timer.isActive():
+            self._publish_timer.start(int(wait_ms) + 1)
+
+    @Slot()
+    def publish_value(self) -> None:
+        """Tell assistive technology the position shown now (value and words of time)."""
+        self._publish_timer.stop()
+        self._published_at = monotonic()
+        position = self.sliderPosition()
+        self._describe(position)
+        if QSlider.value(self) != position:
             self.blockSignals(True)
-            self.setValue(t_ms)
+            self.setValue(position)
             self.blockSignals(False)
-            self.setAccessibleDescription(f"{format_clock(t_ms)} of {format_clock(self.maximum())}")
+
+    def _describe(self, t_ms: int) -> None:
+        words = time_words(t_ms, self.maximum())
+        if self.accessibleDescription() != words:
+            self.setAccessibleDescription(words)
+
+    def keyPressEvent(self, ev: QKeyEvent) -> None:
+        """Arrows and page keys step from the position shown (not a value up to 1 s old)."""
+        self.publish_value()
+        super().keyPressEvent(ev)
+
+    def wheelEvent(self, ev: QWheelEvent) -> None:
+        """The wheel steps from the position shown."""
+        self.publish_value()
+        super().wheelEvent(ev)
 
     def _slider_rects(self) -> tuple[QRect, QRect]:
         """The groove and the handle, from the current style."""
@@ -283,6 +347,8 @@ class TimelineSlider(QSlider):
                 return
             if not self._slider_rects()[1].contains(ev.position().toPoint()):
                 value = self._value_at(x)
+                self._describe(value)
+                self._published_at = monotonic()
                 self.setValue(value)
                 self.seek_requested.emit(value)
         super().mousePressEvent(ev)
@@ -298,9 +364,12 @@ class TimelineSlider(QSlider):
 
     @Slot(int)
     def _on_action(self, action: int) -> None:
+        # Keyboard steps / page clicks / drags: sliderPosition holds the new value, which Qt
+        # gives the accessible value right after this signal.
+        self._describe(self.sliderPosition())
+        self._published_at = monotonic()
         if action == QSlider.SliderAction.SliderMove.value and self._dragging:
             return
-        # Keyboard steps / page clicks: sliderPosition holds the new value.
         self.seek_requested.emit(self.sliderPosition())
 
     def paintEvent(self, ev: QPaintEvent) -> None:
@@ -352,9 +421,10 @@ class AudioView(QWidget):
         self.title = plain_label("", self)
         self.speaker = plain_label("", self)
         self.cue_text = plain_label("", self)
-        self.title.setAccessibleName("Briefing title")
-        self.speaker.setAccessibleName("Current speaker")
-        self.cue_text.setAccessibleName("Current line")
+        # The name is the text shown (Qt's default for a label); what it is, the description.
+        self.title.setAccessibleDescription("Briefing title")
+        self.speaker.setAccessibleDescription("Current speaker")
+        self.cue_text.setAccessibleDescription("Current line")
         for label in (self.title, self.speaker, self.cue_text):
             label.setWordWrap(True)
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -413,7 +483,7 @@ class CaptionBar(QWidget):
         self.label = plain_label("", self)
         self.label.setWordWrap(True)
         self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.label.setAccessibleName("Caption")
+        self.label.setAccessibleDescription("Caption")  # its name and text: the caption shown
         self.setAutoFillBackground(True)
         self._samples: list[str] = []  # the longest captions to come: the bar makes room
         self._fit_pending = False  # measured while hidden (captions off): when next shown
@@ -517,6 +587,7 @@ class InfoBar(QFrame):
             self._buttons.append(button)
         self.setAccessibleDescription(text)
         self.show()
+        announce(self, text)
 
     def buttons(self) -> list[QPushButton]:
         """The action buttons shown now."""
