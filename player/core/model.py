@@ -7,7 +7,7 @@ Frozen dataclasses with integer milliseconds; nothing here reads files or parses
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
 TranscriptFormat = Literal["vtt", "srt", "sbv"]
 
@@ -36,9 +36,12 @@ class TranscriptWarning:
     message: str
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
-    """A run of cue text with uniform styling; safe structured form, never markup."""
+class Span(NamedTuple):
+    """A run of cue text with uniform styling; safe structured form, never markup.
+
+    A named tuple rather than a frozen dataclass: a tag-heavy cue makes hundreds of thousands
+    of spans, and a frozen dataclass's constructor took half of the parse time.
+    """
 
     text: str
     italic: bool = False

@@ -12,6 +12,11 @@ Families:
 * ``long_lines``: a single cue line of a million characters, a million-character identifier
   and settings list.
 * ``binary_junk``: random bytes, bare or behind a valid signature.
+* issue 12's families, each a single function of its size: ``class_tags`` (``<c.kN>``),
+  ``nested_styles`` (``<b><i><u>``), ``voices`` (``<v sN>``), ``unknown_tags`` (``a<x>``),
+  ``ruby_rt`` (``<ruby><rt>``), ``empty_cues``, ``huge_hours`` (hour fields and inline
+  timestamps of thousands of digits) and ``ass_subrip`` (SubRip with ASS override codes).
+  ``FAMILIES`` names the cue-text and cue-count families with the sizes of the issue.
 * ``mutated``: a normal briefing transcript (``BRIEFING``, or its SubRip or SBV form) with a
   handful of random edits:
   bytes flipped, hostile tokens inserted (arrows, CR, NUL, BOM, broken UTF-8, tags, huge
@@ -149,6 +154,73 @@ def long_lines(chars: int = 1_000_000) -> bytes:
         f"{'x' * chars}\n"
     )
     return text.encode()
+
+
+def _one_cue(body: str) -> bytes:
+    return f"WEBVTT\n\n00:00:00.000 --> 00:10:00.000\n{body}\n".encode()
+
+
+def class_tags(count: int = 2000) -> bytes:
+    """One cue of ``count`` different class tags ``<c.kN>w`` (a rescan per tag was quadratic)."""
+    return _one_cue("".join(f"<c.k{n}>w" for n in range(count)))
+
+
+def nested_styles(count: int = 20_000) -> bytes:
+    """One word inside ``count`` nested ``<b><i><u>`` triples, never closed."""
+    return _one_cue("<b><i><u>" * count + "deep")
+
+
+def voices(count: int = 50_000) -> bytes:
+    """One cue of ``count`` different voices ``<v sN>w`` (each one a new speaker)."""
+    return _one_cue("".join(f"<v s{n}>w " for n in range(count)))
+
+
+def unknown_tags(count: int = 1_000_000) -> bytes:
+    """``a<x>`` repeated ``count`` times in one cue: unknown tags between one-letter texts."""
+    return _one_cue("a<x>" * count)
+
+
+def ruby_rt(count: int = 20_000) -> bytes:
+    """``count`` ``<ruby><rt>`` pairs, never closed."""
+    return _one_cue("<ruby><rt>" * count + "x")
+
+
+def empty_cues(count: int = 1_000_000) -> bytes:
+    """``count`` cues without text, all at the same time."""
+    return ("WEBVTT\n\n" + "00:00.000 --> 00:01.000\n\n" * count).encode()
+
+
+def huge_hours(digits: int = 5000) -> bytes:
+    """Hour fields and inline timestamps of ``digits`` digits (past Python's 4,300-digit limit
+    for converting text to an integer), beside a normal cue."""
+    hours = "9" * digits
+    return (
+        f"WEBVTT\n\n{hours}:00:00.000 --> {hours}:00:01.000\nhuge hours\n\n"
+        f"00:00:01.000 --> 00:00:02.000\nword <{hours}:00:01.500>timestamp\n\n"
+        "00:00:02.000 --> 00:00:03.000\nnormal\n"
+    ).encode()
+
+
+def ass_subrip() -> bytes:
+    """SubRip as real-world tools write it, with ASS override codes in the cue text."""
+    return (
+        b"1\n00:00:01,000 --> 00:00:02,000\n{\\an8}Top of the screen\n\n"
+        b"2\n00:00:02,000 --> 00:00:03,000\n{\\i1}Italic{\\i0} and {\\b1\\c&H00FFFF&}bold{\\b0}\n\n"
+        b"3\n00:00:03,000 --> 00:00:04,000\n{\\pos(10,20)\\fs20}Placed {not a code}\n"
+    )
+
+
+FAMILIES = {
+    "class_tags 2,000": lambda: class_tags(2000),
+    "nested b-i-u 20k": lambda: nested_styles(20_000),
+    "nested b-i-u 100k": lambda: nested_styles(100_000),
+    "voices 50k": lambda: voices(50_000),
+    "a<x> x 1M": lambda: unknown_tags(1_000_000),
+    "ruby-rt 20k": lambda: ruby_rt(20_000),
+    "empty cues 1M": lambda: empty_cues(1_000_000),
+    "huge hours 5,000 digits": lambda: huge_hours(5000),
+}
+"""Issue 12's hostile transcript families at the sizes it names (for the benchmark)."""
 
 
 def binary_junk(seed: int, size: int = 4096, signed: bool = False) -> bytes:

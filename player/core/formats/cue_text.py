@@ -26,7 +26,8 @@ _WS_RUN = re.compile(r"[ \t\n\f]+")
 # Classes reach the display only as plain identifiers; anything else is dropped.
 _SAFE_CLASS = re.compile(r"[\w-]+\Z")
 _TIMESTAMP = re.compile(r"(\d+):(\d{2})(?::(\d{2}))?\.(\d{3})\Z", re.ASCII)
-_KNOWN = frozenset({"c", "i", "b", "u", "v", "lang", "ruby"})
+# The start tags that mean something (``rt`` only inside ``ruby``); every other tag is dropped.
+_BARE = frozenset({"c", "i", "b", "u", "v", "lang", "ruby", "rt"})
 
 
 def parse_vtt_timestamp(text: str) -> int | None:
@@ -55,6 +56,7 @@ class ParsedCueText:
 
 
 _Style = tuple[bool, bool, bool, tuple[str, ...], str | None]
+_new_span = tuple.__new__  # Span from a ready tuple of its fields, without keyword handling
 _PLAIN: _Style = (False, False, False, (), None)
 # Classes kept per span: plenty for real styling, bounded for a file that nests thousands of tags.
 _MAX_CLASSES = 32
@@ -104,8 +106,11 @@ def parse_cue_text(raw: str, start_ms: int = 0, end_ms: int | None = None) -> Pa
         return ParsedCueText(unescape(raw) if "&" in raw else raw)
     parts = _TAG_SPLIT.split(raw)
     pieces: list[str] = []
-    runs: list[tuple[str, _Style]] = []
-    speakers: list[str] = []
+    # Runs of equal style: their pieces are joined once at the end (adding to a run's string
+    # on every piece was quadratic: 39 s for "a<x>" repeated a million times).
+    run_pieces: list[list[str]] = []
+    run_styles: list[_Style] = []
+    speakers: dict[str, None] = {}  # a dict: "not in" on a list was quadratic in the voices
     timings: list[WordTiming] = []
     ignored = 0
     stack: list[tuple[str, _Style]] = []  # open nodes: name and the style inside them
@@ -119,10 +124,11 @@ def parse_cue_text(raw: str, start_ms: int = 0, end_ms: int | None = None) -> Pa
             text = unescape(part) if "&" in part else part
             pieces.append(text)
             length += len(text)
-            if runs and runs[-1][1] == style:
-                runs[-1] = (runs[-1][0] + text, style)
+            if run_styles and run_styles[-1] == style:
+                run_pieces[-1].append(text)
             else:
-                runs.append((text, style))
+                run_pieces.append([text])
+                run_styles.append(style)
             continue
         if not part:
             continue
@@ -146,23 +152,36 @@ def parse_cue_text(raw: str, start_ms: int = 0, end_ms: int | None = None) -> Pa
             last_ms = t_ms
             timings.append(WordTiming(t_ms, length))
         else:
-            m = _START_TAG.match(part)
-            if m is None:  # pragma: no cover - the pattern matches every string
-                continue
-            name, class_text, annotation = m.groups()
-            if name == "rt":
-                if not stack or stack[-1][0] != "ruby":
+            classes: tuple[str, ...] = ()
+            if part in _BARE:  # the usual case: a bare tag, no classes, no annotation
+                name, note = part, ""
+            else:
+                m = _START_TAG.match(part)
+                if m is None:  # pragma: no cover - the pattern matches every string
                     continue
-            elif name not in _KNOWN:
+                name, class_text, annotation = m.groups()
+                if name not in _BARE:
+                    continue
+                classes = tuple(c for c in class_text.split(".") if c and _SAFE_CLASS.match(c))
+                note = _annotation(annotation) if annotation else ""
+            if name == "rt" and (not stack or stack[-1][0] != "ruby"):
                 continue
-            classes = tuple(c for c in class_text.split(".") if c and _SAFE_CLASS.match(c))
-            note = _WS_RUN.sub(" ", annotation).strip(" ") if annotation else ""
             style = _inner_style(style, name, classes, note)
             stack.append((name, style))
-            if name == "v" and note and note not in speakers:
-                speakers.append(note)
+            if name == "v" and note:
+                speakers.setdefault(note, None)
+    # A style is (italic, bold, underline, classes, voice): the fields of a Span after its text.
     spans = tuple(
-        Span(text, italic=s[0], bold=s[1], underline=s[2], classes=s[3], voice=s[4])
-        for text, s in runs
+        _new_span(Span, ("".join(texts), *s))
+        for texts, s in zip(run_pieces, run_styles, strict=True)
     )
     return ParsedCueText("".join(pieces), tuple(speakers), spans, tuple(timings), ignored)
+
+
+def _annotation(raw: str) -> str:
+    """A tag's annotation (a voice's name): character references decoded, as the spec's
+    tokenizer does (``<v Bob &amp; Alice>`` is the speaker "Bob & Alice"), white space
+    collapsed."""
+    if "&" in raw:
+        raw = unescape(raw)
+    return _WS_RUN.sub(" ", raw).strip(" ")

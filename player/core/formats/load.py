@@ -11,12 +11,14 @@ else.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from itertools import pairwise
 from operator import attrgetter
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from player.core.formats.encoding import decode_transcript_bytes, normalize_newlines
+from player.core.inputs import TRANSCRIPT_LIMIT_BYTES, InputError, read_bytes
 from player.core.media.sidecar import is_chapters_name
 from player.core.model import (
     MAX_TIME_MS,
@@ -26,6 +28,9 @@ from player.core.model import (
     TranscriptFormat,
     TranscriptWarning,
 )
+
+if TYPE_CHECKING:
+    from player.core.formats.webvtt import RawCue
 
 _DAY_MS = 24 * 3_600_000
 _EXTENSION_FORMATS: dict[str, TranscriptFormat] = {".vtt": "vtt", ".srt": "srt", ".sbv": "sbv"}
@@ -40,21 +45,27 @@ _BINARY_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\ufffd]")
 
 
 def load_transcript(path: str | Path) -> Transcript:
-    """Load a transcript file. Raises TranscriptError when nothing usable can be read."""
+    """Load a transcript file. Raises TranscriptError when nothing usable can be read.
+
+    The file is read through the guarded reader (``player.core.inputs.read_bytes``): a folder,
+    a named pipe, a device or a file over the 64 MB limit is refused with a one-line reason,
+    without blocking and before anything is read.
+    """
     path = Path(path)
     source = str(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise TranscriptError("file not found", path=source) from None
-    except IsADirectoryError:
-        raise TranscriptError("is a folder, not a transcript file", path=source) from None
-    except PermissionError:
-        raise TranscriptError("permission denied", path=source) from None
-    except OSError as err:
-        raise TranscriptError(f"cannot read file: {err.strerror or err}", path=source) from None
     hint = _EXTENSION_FORMATS.get(path.suffix.lower())
-    return parse_transcript_bytes(data, source=source, format_hint=hint)
+    # The bytes are handed on without a name here, so the parser can let them go once decoded.
+    return parse_transcript_bytes(_read(path, source), source=source, format_hint=hint)
+
+
+def _read(path: Path, source: str) -> bytes:
+    try:
+        return read_bytes(path, limit_bytes=TRANSCRIPT_LIMIT_BYTES)
+    except InputError as err:
+        message = err.message
+        if err.problem == "not_regular" and message.endswith("(a folder)"):
+            message = "is a folder, not a transcript file"
+        raise TranscriptError(message, path=source) from None
 
 
 def parse_transcript_bytes(
@@ -64,6 +75,7 @@ def parse_transcript_bytes(
     if not data:
         raise TranscriptError("empty file", path=source)
     decoded = decode_transcript_bytes(data)
+    del data  # when the caller keeps no reference (load_transcript), the bytes go now
     notes = [TranscriptWarning(line, message) for line, message in decoded.notes]
     return _build(decoded.text, source, format_hint, decoded.encoding, notes)
 
@@ -77,9 +89,10 @@ def parse_transcript_text(
     return _build(normalize_newlines(text), source, format_hint, "utf-8", [])
 
 
-def _detect_format(text: str, lines: list[str]) -> TranscriptFormat | None:
+def _detect_format(text: str) -> TranscriptFormat | None:
     if text.startswith("WEBVTT"):
         return "vtt"
+    lines = _head_lines(text)
     from player.core.formats.subrip import looks_like_sbv, looks_like_srt  # not needed for WebVTT
 
     if looks_like_srt(lines):
@@ -87,6 +100,17 @@ def _detect_format(text: str, lines: list[str]) -> TranscriptFormat | None:
     if looks_like_sbv(lines):
         return "sbv"
     return None
+
+
+def _head_lines(text: str, count: int = 50) -> list[str]:
+    """The first ``count`` lines, without splitting the whole text (which, for a file of a
+    million cues, is a list of millions of strings)."""
+    end = -1
+    for _ in range(count):
+        end = text.find("\n", end + 1)
+        if end < 0:
+            return text.split("\n")
+    return text[:end].split("\n")
 
 
 def _not_a_transcript(text: str, source: str | None, hint: TranscriptFormat | None) -> None:
@@ -119,12 +143,11 @@ def _build(
     warnings: list[TranscriptWarning],
 ) -> Transcript:
     from player.core.formats.cue_text import parse_cue_text
-    from player.core.formats.webvtt import RawCue, VttSignatureError, parse_vtt
+    from player.core.formats.webvtt import VttParse, VttSignatureError, iter_vtt
 
     if not text:
         raise TranscriptError("empty file", path=source)
-    lines = text.split("\n")
-    fmt = _detect_format(text, lines)
+    fmt = _detect_format(text)
     if fmt is None:
         _not_a_transcript(text, source, hint)
         raise AssertionError("unreachable")  # pragma: no cover
@@ -137,34 +160,27 @@ def _build(
     if encoding.startswith("utf-16") and fmt != "vtt":
         # UTF-16 is normal for SubRip/SBV; only WebVTT requires UTF-8.
         warnings = [w for w in warnings if not w.message.startswith("file is UTF-16")]
-    header = ""
-    header_fields: dict[str, str] = {}
-    notes: tuple[str, ...] = ()
-    styles: tuple[str, ...] = ()
-    raw_cues: list[RawCue]
+    raw_cues: Iterator[RawCue]
+    parsed = VttParse()
     if fmt == "vtt":
+        # WebVTT cues are read one at a time while Cues are made: the raw cues and the lines of
+        # the file are never all in memory at once.
         try:
-            parsed = parse_vtt(text)
+            raw_cues = iter_vtt(text, parsed)
         except VttSignatureError as err:
             raise TranscriptError(err.message, path=source, line=err.line) from None
-        raw_cues = parsed.cues
-        raw_warnings = parsed.warnings
-        header, header_fields = parsed.header, parsed.header_fields
-        notes, styles = tuple(parsed.notes), tuple(parsed.styles)
-    elif fmt == "srt":
-        from player.core.formats.subrip import parse_srt
-
-        raw_cues, raw_warnings = parse_srt(lines)
     else:
-        from player.core.formats.subrip import parse_sbv
+        from player.core.formats.subrip import parse_sbv, parse_srt
 
-        raw_cues, raw_warnings = parse_sbv(lines)
-    if not raw_cues and fmt != "vtt":
-        first_line = raw_warnings[0][0] if raw_warnings else None
-        raise TranscriptError(
-            f"no readable cue in this {_FORMAT_NAMES[fmt]} file", path=source, line=first_line
-        )
-    found = [TranscriptWarning(line, message) for line, message in raw_warnings]
+        parse = parse_srt if fmt == "srt" else parse_sbv
+        raw_list, parsed.warnings = parse(text.split("\n"))
+        if not raw_list:
+            first_line = parsed.warnings[0][0] if parsed.warnings else None
+            raise TranscriptError(
+                f"no readable cue in this {_FORMAT_NAMES[fmt]} file", path=source, line=first_line
+            )
+        raw_cues = _draining(raw_list)
+    found: list[TranscriptWarning] = []
     cues: list[Cue] = []
     append = cues.append
     for raw in raw_cues:
@@ -202,6 +218,9 @@ def _build(
                 line,
             )
         )
+    header, header_fields = parsed.header, parsed.header_fields
+    notes, styles = tuple(parsed.notes), tuple(parsed.styles)
+    found[:0] = [TranscriptWarning(line, message) for line, message in parsed.warnings]
     for earlier, later in pairwise(cues):
         if later.start_ms < earlier.start_ms:
             found.append(
@@ -232,6 +251,14 @@ def _build(
         machine_generated=machine,
         extra=header_fields,
     )
+
+
+def _draining(raw_cues: list[RawCue]) -> Iterator[RawCue]:
+    """The raw cues in order, each let go as it is taken (the list is emptied)."""
+    raw_cues.reverse()
+    pop = raw_cues.pop
+    while raw_cues:
+        yield pop()
 
 
 def _field(fields: dict[str, str], name: str) -> str | None:

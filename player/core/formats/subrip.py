@@ -1,9 +1,11 @@
-"""SubRip (.srt) and YouTube SBV (.sbv) block readers on top of webvtt-py, with diagnostics.
+r"""SubRip (.srt) and YouTube SBV (.sbv) block readers on top of webvtt-py, with diagnostics.
 
 webvtt-py's own ``from_srt``/``from_sbv`` drop malformed blocks without saying where. Here the
 text is split into blank-line separated blocks that remember their line numbers, and each block
 is checked and split with webvtt-py's cue-block classes (``SRTCueBlock``, ``SBVCueBlock``), so
-every skipped or repaired block is reported. Cue text stays raw (``<i>`` etc.).
+every skipped or repaired block is reported. Cue text stays raw (``<i>`` etc.), except for ASS
+override blocks (``{\an8}``, ``{\i1}``), which real-world SubRip carries: they are removed, and
+their italic/bold/underline codes become the matching tags.
 """
 
 from __future__ import annotations
@@ -13,13 +15,19 @@ from collections.abc import Iterator
 
 from player.core.formats.webvtt import RawCue
 
-__all__ = ["looks_like_sbv", "looks_like_srt", "parse_sbv", "parse_srt"]
+__all__ = ["looks_like_sbv", "looks_like_srt", "parse_sbv", "parse_srt", "strip_ass_overrides"]
 
 _SRT_TS = r"\d+:\d{1,2}:\d{1,2}[,.]\d+"
 _SRT_TIMING = re.compile(rf"\s*({_SRT_TS})\s*-->\s*({_SRT_TS})", re.ASCII)
 _SRT_COMMA_TIMING = re.compile(r"\s*\d+:\d{1,2}:\d{1,2},\d+\s*-->", re.ASCII)
 _SBV_TIMING = re.compile(r"\s*\d+:\d{1,2}:\d{1,2}\.\d{3},\d+:\d{1,2}:\d{1,2}\.\d{3}\s*\Z", re.ASCII)
 _FIELDS = re.compile(r"[:,.]")
+# An ASS/SSA override block as real-world SubRip carries it: ``{\an8}``, ``{\i1}``,
+# ``{\b1\c&HFF&}``.
+_ASS_BLOCK = re.compile(r"\{\\[^{}\n]*\}")
+# The codes inside a block that have a cue-text equivalent: italic, bold, underline on (1) or
+# off (0).
+_ASS_STYLE = re.compile(r"\\([ibu])([01])(?![0-9])")
 # A field longer than this is past any sane time (webvtt-py uses the same bound).
 _MAX_FIELD_DIGITS = 17
 
@@ -50,6 +58,23 @@ def looks_like_sbv(lines: list[str]) -> bool:
     """The first non-blank line is an SBV timing line ``0:00:01.000,0:00:04.000``."""
     first = _first_lines(lines[:50], 1)
     return bool(first) and _SBV_TIMING.match(first[0]) is not None
+
+
+def _ass_tags(match: re.Match[str]) -> str:
+    r"""An override block as the cue-text tags it means (``{\i1}`` -> ``<i>``); the rest of it
+    (position, colour, font codes) is dropped."""
+    return "".join(
+        f"<{name}>" if on == "1" else f"</{name}>" for name, on in _ASS_STYLE.findall(match[0])
+    )
+
+
+def strip_ass_overrides(text: str) -> str:
+    r"""Remove ASS override blocks (``{\an8}``...) from SubRip cue text; italic, bold and
+    underline codes become ``<i>``/``<b>``/``<u>`` tags. Linear; text without ``{\`` is returned
+    as it is."""
+    if "{\\" not in text:
+        return text
+    return _ASS_BLOCK.sub(_ass_tags, text)
 
 
 def _timing_ms(value: str) -> int | None:
@@ -129,7 +154,8 @@ def parse_srt(lines: list[str]) -> tuple[list[RawCue], Warnings]:
         if not text_lines:
             warnings.append((timing_line, "cue dropped: no text"))
             continue
-        cues.append(RawCue(ident, start_ms, end_ms, "", "\n".join(text_lines), timing_line))
+        text = strip_ass_overrides("\n".join(text_lines))
+        cues.append(RawCue(ident, start_ms, end_ms, "", text, timing_line))
     return cues, warnings
 
 
@@ -151,5 +177,6 @@ def parse_sbv(lines: list[str]) -> tuple[list[RawCue], Warnings]:
         if start_ms is None or end_ms is None:
             warnings.append((start, "cue dropped: time out of range"))
             continue
-        cues.append(RawCue("", start_ms, end_ms, "", "\n".join(cue_block.payload), start))
+        text = strip_ass_overrides("\n".join(cue_block.payload))
+        cues.append(RawCue("", start_ms, end_ms, "", text, start))
     return cues, warnings

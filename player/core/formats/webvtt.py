@@ -13,15 +13,20 @@ where, accepts non-spec timestamps (``0:0:1.5``, full-width digits) and takes ab
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-__all__ = ["RawCue", "VttParse", "VttSignatureError", "parse_vtt"]
+__all__ = ["RawCue", "VttParse", "VttSignatureError", "iter_vtt", "parse_vtt"]
 
 _TS = r"(\d+):(\d{2})(?::(\d{2}))?\.(\d{3})(?!\d)"
 _TIMING = re.compile(rf"[ \t\f]*{_TS}[ \t\f]*-->[ \t\f]*{_TS}(.*)\Z", re.ASCII | re.DOTALL)
 _HEADER_FIELD = re.compile(r"([A-Za-z][\w-]*)[ \t]*:[ \t]*(.*)\Z", re.DOTALL)
 _BLANKS = " \t\f\n"
 _MAX_QUOTE = 100
+# Hours of more digits than this are read as _HUGE_HOURS: far past the clamp of a million hours
+# (``model.MAX_TIME_MS``), so the loader clamps the cue and says so.
+_MAX_HOUR_DIGITS = 18
+_HUGE_HOURS = 10**_MAX_HOUR_DIGITS
 
 
 class VttSignatureError(ValueError):
@@ -66,7 +71,11 @@ def timestamp_ms(first: str, second: str, third: str | None, millis: str) -> int
             return None
         hours, minutes, seconds = 0, int(first), int(second)
     else:
-        hours, minutes, seconds = int(first), int(second), int(third)
+        digits = first.lstrip("0")
+        # Python refuses to convert more than 4,300 digits (a ValueError that escaped as a
+        # traceback); any hour past _MAX_HOUR_DIGITS is beyond the loader's clamp anyway.
+        hours = _HUGE_HOURS if len(digits) > _MAX_HOUR_DIGITS else int(digits or "0")
+        minutes, seconds = int(second), int(third)
     if minutes > 59 or seconds > 59:
         return None
     return ((hours * 60 + minutes) * 60 + seconds) * 1000 + int(millis)
@@ -92,24 +101,53 @@ def check_signature(text: str) -> None:
 
 def parse_vtt(text: str) -> VttParse:
     """Parse newline-normalised WebVTT text. Raises VttSignatureError for a bad signature."""
-    check_signature(text)
     result = VttParse()
+    result.cues.extend(iter_vtt(text, result))
+    return result
+
+
+def _split_lines(text: str) -> Iterator[str]:
+    """``text.split("\\n")`` one line at a time: a file of a million cues never becomes a list
+    of millions of strings."""
+    find = text.find
+    start = 0
+    while True:
+        end = find("\n", start)
+        if end < 0:
+            yield text[start:]
+            return
+        yield text[start:end]
+        start = end + 1
+
+
+def iter_vtt(text: str, result: VttParse) -> Iterator[RawCue]:
+    """The cues of newline-normalised WebVTT text, one at a time, as the parser reaches them.
+
+    Everything else the parser finds (header, notes, styles, regions, warnings) is put in
+    ``result`` as it is reached, so it is complete once the cues are exhausted. The signature
+    is checked at once: raises VttSignatureError before returning the iterator.
+    """
+    check_signature(text)
+    return _scan(text, result)
+
+
+def _scan(text: str, result: VttParse) -> Iterator[RawCue]:
     warnings = result.warnings
-    cues = result.cues
-    lines = text.split("\n")
-    n = len(lines)
-    header_lines = [lines[0]]
-    i = 1
+    source = _split_lines(text)
+    header_lines = [next(source)]
+    number = 1  # the 1-based number of the last line taken from source
+    pending: str | None = None  # a line given back, to be taken again
     # Header block: lines right after the signature, up to a blank line or a timing line.
-    while i < n:
-        line = lines[i]
+    for line in source:
+        number += 1
         if line == "":
             break
         if "-->" in line:
-            warnings.append((i + 1, "no blank line between the header and the first cue"))
+            warnings.append((number, "no blank line between the header and the first cue"))
+            pending = line
+            number -= 1
             break
         header_lines.append(line)
-        i += 1
     result.header = "\n".join(header_lines)
     for line in header_lines[1:]:
         m = _HEADER_FIELD.match(line)
@@ -118,11 +156,18 @@ def parse_vtt(text: str) -> VttParse:
 
     timing_match = _TIMING.match
     seen_cue = False
-    while i < n:
-        if lines[i] == "":
-            i += 1
+    while True:
+        if pending is not None:
+            line, pending = pending, None
+        else:
+            taken = next(source, None)
+            if taken is None:
+                break
+            line = taken
+        number += 1
+        if line == "":
             continue
-        block_start = i + 1
+        block_start = number
         line_count = 0
         buf: list[str] = []
         seen_arrow = False
@@ -130,10 +175,8 @@ def parse_vtt(text: str) -> VttParse:
         bad_timing: tuple[int, str] | None = None
         kind = ""
         broke_on_arrow = False
-        while i < n:
-            line = lines[i]
+        while True:
             line_count += 1
-            i += 1
             if "-->" in line:
                 if line_count == 1 or (line_count == 2 and not seen_arrow):
                     seen_arrow = True
@@ -145,13 +188,14 @@ def parse_vtt(text: str) -> VttParse:
                         end = timestamp_ms(g[4], g[5], g[6], g[7])
                     if m is None or start is None or end is None:
                         cue = None
-                        bad_timing = (i, line)
+                        bad_timing = (number, line)
                     else:
-                        cue = ("\n".join(buf), start, end, g[8].strip(" \t\f"), i)
+                        cue = ("\n".join(buf), start, end, g[8].strip(" \t\f"), number)
                         buf = []
                         seen_cue = True
                 else:
-                    i -= 1
+                    pending = line
+                    number -= 1
                     broke_on_arrow = True
                     break
             elif line == "":
@@ -166,17 +210,22 @@ def parse_vtt(text: str) -> VttParse:
                         kind = "region"
                         buf = []
                 buf.append(line)
+            taken = next(source, None)
+            if taken is None:
+                break
+            line = taken
+            number += 1
         if broke_on_arrow:
             warnings.append(
                 (
-                    i + 1,
+                    number + 1,
                     "line contains '-->' but has no blank line before it: it ends the block "
                     f"that starts on line {block_start} and is read as a new cue",
                 )
             )
         if cue is not None:
             ident, start, end, settings, line_no = cue
-            cues.append(RawCue(ident, start, end, settings, "\n".join(buf), line_no))
+            yield RawCue(ident, start, end, settings, "\n".join(buf), line_no)
         elif kind == "style":
             result.styles.append("\n".join(buf))
         elif kind == "region":
@@ -196,4 +245,3 @@ def parse_vtt(text: str) -> VttParse:
                 warnings.append(
                     (block_start, f"block skipped: no cue timing line ('-->'): {_quote(head)}")
                 )
-    return result
