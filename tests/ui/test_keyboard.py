@@ -5,6 +5,7 @@ visual order, the splitter and the docks' Float from the keyboard."""
 
 from __future__ import annotations
 
+import itertools
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -209,9 +210,10 @@ def test_the_chapter_menu_opens_with_space_and_return(kb_harness: Harness, tmp_p
     button.menu().aboutToShow.connect(lambda: shown.append(True))
     for key in (Key.Key_Return, Key.Key_Space):
         _focus(h, button)
+        expected = len(shown) + 1
         _close_popups_soon()
         h.qtbot.keyClick(button, key)
-        h.qtbot.waitUntil(lambda n=len(shown): n >= 1, timeout=5000)
+        h.qtbot.waitUntil(lambda n=expected: len(shown) >= n, timeout=5000)
     assert len(shown) == 2
     assert h.controller.state() is not PlaybackState.PLAYING
 
@@ -332,7 +334,7 @@ def test_focus_order_follows_the_visual_order(kb_harness: Harness, tmp_path: Pat
     central = w.centralWidget()
     walked = [x for x in walk if central.isAncestorOf(x)]
     assert len(walked) >= 15
-    for a, b in zip(walked, walked[1:], strict=False):
+    for a, b in itertools.pairwise(walked):
         ra, rb = _global_rect(a), _global_rect(b)
         same_row = rb.top() < ra.bottom() and ra.top() < rb.bottom()
         label = f"{a.accessibleName() or a.objectName()} -> {b.accessibleName() or b.objectName()}"
