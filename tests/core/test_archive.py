@@ -32,7 +32,6 @@ from player.core.archive.library import (
     UserStore,
     user_db_path_for,
 )
-from player.core.formats.load import load_transcript
 from player.core.timeline.timecode import format_timestamp
 from tests.conftest import REPO
 
@@ -483,11 +482,13 @@ def test_vanishing_transcript_while_loading(
 ) -> None:
     make_briefing(lib, "x", CLIMATE)
 
-    def load(path: str) -> object:
-        os.unlink(path)
-        return load_transcript(path)
+    real_read = scanner_mod.read_bytes
 
-    monkeypatch.setattr(scanner_mod, "load_transcript", load)
+    def load(path: str) -> bytes:
+        os.unlink(path)
+        return real_read(path)
+
+    monkeypatch.setattr(scanner_mod, "read_bytes", load)
     archive = Archive.open(db)
     archive.add_folder(lib)
     summary = archive.scan()

@@ -325,3 +325,118 @@ def test_user_store_read_only_missing_is_in_memory(tmp_path: Path) -> None:
     with UserStore.open(path, read_only=True) as store:
         assert store.folders() == [] and store.get_position("x") is None
     assert not path.exists()
+
+
+# --- scanning hostile trees ---------------------------------------------------------------------
+
+VTT = b"WEBVTT\n\n00:00.000 --> 00:01.000\n%s climate\n"
+
+
+def test_names_that_are_not_utf8_do_not_stop_the_scan(db: Path, tmp_path: Path) -> None:
+    root = tmp_path / "odd"
+    root.mkdir()
+    raw = os.fsencode(root)
+    os.mkdir(raw + b"/d\xffir")
+    with open(raw + b"/d\xffir/b\xfe.vtt", "wb") as fh:
+        fh.write(VTT % b"folder")
+    with open(raw + b"/c\xfe.mp3", "wb") as fh:
+        fh.write(b"ID3\x03\x00\x00\x00\x00\x00\x00x")
+    with open(raw + b"/c\xfe.vtt", "wb") as fh:
+        fh.write(VTT % b"media")
+    (root / "z.vtt").write_bytes(VTT % b"last")
+    with open_scanned(db, root) as archive:
+        rows = {b.path: b for b in archive.briefings()}
+        media = os.fsdecode(raw + b"/c\xfe.mp3")
+        assert set(rows) == {media, os.fsdecode(raw + b"/d\xffir/b\xfe.vtt"), str(root / "z.vtt")}
+        assert os.path.exists(rows[media].path)  # the stored name opens the same file
+        assert rows[media].title == "c\\xfe"  # shown with an escape, never a surrogate
+        assert {h.text for h in archive.search("climate")} == {
+            "folder climate",
+            "media climate",
+            "last climate",
+        }
+        archive.set_position(media, 1234)
+        assert archive.briefing(media).position_ms == 1234  # type: ignore[union-attr]
+        assert archive.scan().added == 0  # the names round-trip: nothing seen as new
+        assert archive.remove_folder(root) == 3
+
+
+def test_symlinks_are_followed_only_inside_the_folder(db: Path, tmp_path: Path) -> None:
+    root = tmp_path / "inside"
+    make_briefing(root, "own", CLIMATE)
+    outside = tmp_path / "outside"
+    make_briefing(outside, "foreign", CLIMATE)
+    (root / "to-outside").symlink_to(outside)
+    (root / "to-proc").symlink_to("/proc")
+    (root / "to-root").symlink_to("/")
+    (root / "outside-file.vtt").symlink_to(outside / "foreign.vtt")
+    (root / "zero.vtt").symlink_to("/dev/zero")
+    (root / "loop").symlink_to(root)
+    sub = root / "sub"
+    make_briefing(sub, "nested", CLIMATE)
+    (sub / "back-up").symlink_to(root)
+    (root / "alias").symlink_to(sub)  # inside: followed once, the folder itself listed once
+    archive = Archive.open(db)
+    archive.add_folder(root)
+    summary = archive.scan()
+    paths = sorted(os.path.relpath(b.path, root) for b in archive.briefings())
+    assert paths == ["own.mp3", os.path.join("sub", "nested.mp3")] or paths == [
+        os.path.join("alias", "nested.mp3"),
+        "own.mp3",
+    ]
+    reasons = " ".join(r for _, r in summary.skipped)
+    assert "outside the library folder" in reasons
+    archive.close()
+
+
+def fifo_or_zero(path: Path, kind: str) -> None:
+    path.unlink()
+    if kind == "fifo":
+        os.mkfifo(path)
+    else:
+        path.symlink_to("/dev/zero")
+
+
+@pytest.mark.parametrize("kind", ["fifo", "zero"])
+def test_a_sidecar_swapped_after_the_listing_never_hangs_the_scan(
+    db: Path, tmp_path: Path, kind: str
+) -> None:
+    root = tmp_path / "swap"
+    media = make_briefing(root, "talk", CLIMATE)
+    make_briefing(root, "other", numbered_cues(3, "other"))
+    swapped = threading.Event()
+
+    def progress(p: object) -> None:
+        if getattr(p, "phase", "") == "indexing" and not swapped.is_set():
+            fifo_or_zero(root / "talk.vtt", kind)
+            swapped.set()
+
+    archive = Archive.open(db)
+    archive.add_folder(root)
+    done: list[object] = []
+    worker = threading.Thread(target=lambda: done.append(archive.scan(progress=progress)))
+    worker.start()
+    worker.join(WAIT_S)
+    if worker.is_alive():  # unblock a scan stuck on the FIFO before failing
+        fd = os.open(root / "talk.vtt", os.O_WRONLY | os.O_NONBLOCK)
+        os.close(fd)
+        worker.join(WAIT_S)
+        pytest.fail("the scan blocked on a swapped sidecar")
+    assert swapped.is_set() and done
+    row = archive.briefing(str(media))
+    assert row is not None and row.error and "not a regular file" in row.error
+    assert archive.search("other")  # everything else indexed
+    archive.close()
+
+
+def test_a_huge_transcript_is_refused_not_read(db: Path, tmp_path: Path) -> None:
+    root = tmp_path / "huge"
+    make_briefing(root, "fine", CLIMATE)
+    big = root / "x.vtt"
+    with big.open("wb") as fh:
+        fh.write(b"WEBVTT\n\n")
+        fh.truncate(2 * 1024**3)  # sparse: 2 GB that cost nothing on disk
+    with open_scanned(db, root) as archive:
+        row = archive.briefing(str(big))
+        assert row is not None and row.error and "too large" in row.error
+        assert archive.search("climate")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import struct
 import time
 import tracemalloc
@@ -168,3 +169,49 @@ def test_any_bytes_give_an_answer_quickly(
     assert time.monotonic() - start < 2.0
     assert isinstance(info, MediaInfo)
     assert info.duration_ms is None or info.duration_ms >= 0
+
+
+def test_a_92_byte_wav_claiming_4_gb_in_fmt(tmp_path: Path) -> None:
+    """Issue 12: the exact shape reported (92 bytes, ``fmt `` claims 4 GB): no MemoryError."""
+    path = tmp_path / "claim92.wav"
+    head = b"RIFF" + struct.pack("<I", 84) + b"WAVEfmt " + struct.pack("<I", 0xFFFFFFF0)
+    path.write_bytes(head + struct.pack("<HHIIHH", 1, 1, 8000, 16000, 2, 16) + bytes(56))
+    assert path.stat().st_size == 92
+    info, peak = _peak_bytes_while_probing(path)
+    assert info.container == "wav" and peak < 4 * 1024 * 1024
+
+
+def test_millions_of_empty_chunks_are_not_walked_one_by_one(tmp_path: Path) -> None:
+    """32 MB of valid 8-byte chunks took 58 s (one mutagen step each); the read count and the
+    deadline end the probe long before."""
+    path = tmp_path / "chunks.wav"
+    with path.open("wb") as fh:
+        fh.write(b"RIFF" + struct.pack("<I", 0xFFFFFFFF) + b"WAVE")
+        fh.write(b"fmt " + struct.pack("<IHHIIHH", 16, 1, 1, 8000, 16000, 2, 16))
+        fh.write(b"JUNK\0\0\0\0" * (4 * 1024 * 1024))
+    started = time.perf_counter()
+    info = probe_media(path)
+    assert time.perf_counter() - started < probe_module.DEADLINE_S + 3.0
+    assert info.container == "wav"
+
+
+def test_the_deadline_ends_a_slow_probe(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(probe_module, "DEADLINE_S", 0.0)
+    monkeypatch.setattr(probe_module, "MAX_READS", 10**9)
+    path = tmp_path / "chunks.wav"
+    path.write_bytes(b"RIFF\xff\xff\xff\xffWAVE" + b"JUNK\0\0\0\0" * 100_000)
+    assert probe_media(path).damaged
+
+
+@pytest.mark.parametrize("kind", ["fifo", "folder", "device"])
+def test_special_files_are_refused_without_blocking(tmp_path: Path, kind: str) -> None:
+    path = tmp_path / "swapped.mp3"
+    if kind == "fifo":
+        os.mkfifo(path)  # opening it for reading the usual way blocks until a writer comes
+    elif kind == "folder":
+        path.mkdir()
+    else:
+        path.symlink_to("/dev/zero")
+    started = time.perf_counter()
+    assert probe_media(path) == MediaInfo()
+    assert time.perf_counter() - started < 5.0

@@ -5,9 +5,13 @@ For each library folder, ``walk`` lists the briefings on disk; each is then inde
 1. ``_stat_files``: the media's and the transcript's sizes and times (a vanished file is
    reported and skipped; a vanished transcript leaves the media to be indexed alone);
 2. unchanged sizes and times since the last scan: nothing is read;
-3. ``_content_hash`` (BLAKE2b of the transcript, and of the media's first and last 4 MiB plus
-   its size): the same hash means the files were only touched, and the new times are kept;
-4. ``_load``: the transcript is parsed (a failure is recorded on the briefing, which is listed
+3. the transcript is read once, through ``core.inputs.read_bytes`` (regular files only, opened
+   without blocking, at most ``TRANSCRIPT_LIMIT_BYTES``: a FIFO, a device or a 2 GB file swapped
+   in after the listing is refused with a reason recorded on the briefing, never read);
+   ``_content_hash`` (BLAKE2b of those bytes, and of the media's first and last 4 MiB plus its
+   size, read from a regular file opened without blocking): the same hash means the files were
+   only touched, and the new times are kept;
+4. ``_load``: the bytes are parsed (a failure is recorded on the briefing, which is listed
    without cues; load warnings are kept and reported);
 5. ``_describe``: title, date, duration and language, then one transaction writes it all.
 
@@ -37,12 +41,13 @@ from player.core.archive.index_store import (
     IndexStore,
     KnownBriefing,
 )
-from player.core.archive.records import ScanProgress, ScanSummary, is_under
+from player.core.archive.records import ScanProgress, ScanSummary, is_under, shown
 from player.core.archive.walk import FoundBriefing, vanished, walk
-from player.core.formats.load import load_transcript
+from player.core.formats.load import parse_transcript_bytes
+from player.core.inputs import InputError, read_bytes
 from player.core.media import sidecar
 from player.core.media.probe import probe_media
-from player.core.model import Transcript
+from player.core.model import Transcript, TranscriptFormat
 
 __all__ = ["Scanner"]
 
@@ -52,6 +57,7 @@ _DATE_IN_NAME = re.compile(
     r"(?<!\d)((?:19|20)\d\d)[-_. ]?(0[1-9]|1[0-2])[-_. ]?(0[1-9]|[12]\d|3[01])(?!\d)"
 )
 _HASH_SAMPLE = 4 * 1024 * 1024
+_FORMAT_HINTS: dict[str, TranscriptFormat] = {".vtt": "vtt", ".srt": "srt", ".sbv": "sbv"}
 
 Progress = Callable[[ScanProgress], None]
 
@@ -71,7 +77,7 @@ class _Tally:
     def skip(self, path: str, reason: str, level: int = logging.WARNING) -> None:
         """Report a file or folder that was not (fully) indexed."""
         self.skipped.append((path, reason))
-        logger.log(level, "scan: %s: %s", path, reason)
+        logger.log(level, "scan: %s: %s", shown(path), shown(reason))
 
     def progress(
         self, phase: Literal["indexing", "removing"], done: int, total: int, path: str | None
@@ -197,8 +203,9 @@ class Scanner:
             tally.seen += 1
             return True
         transcript = stamps.transcript_path
+        data, error = _read_transcript(transcript)
         try:
-            digest = _content_hash(item.path, transcript if transcript != item.path else None)
+            digest = _content_hash(item.path, transcript if transcript != item.path else None, data)
         except OSError as err:
             tally.skip(item.path, vanished(err))
             return False
@@ -211,7 +218,7 @@ class Scanner:
             # Touched, not changed: remember the new stats so the next scan skips it cheaply.
             self._index.remember_stats(item.path, stamps)
             return True
-        loaded, error = _load(transcript, item.path, tally)
+        loaded, error = _load(transcript, data, error, tally)
         entry = _describe(item, files, digest, loaded, error)
         if self._index.write(entry) is None:
             raise _FolderClosed
@@ -251,36 +258,64 @@ def _stat_files(item: FoundBriefing, tally: _Tally) -> _FileFacts | None:
     return _FileFacts(stamps, media_st.st_mtime)
 
 
-def _content_hash(media: str, transcript: str | None) -> str:
+def _read_transcript(transcript: str | None) -> tuple[bytes | None, str | None]:
+    """The transcript's bytes (guarded, see the module docstring), or why they were not read."""
+    if transcript is None:
+        return None, None
+    try:
+        return read_bytes(transcript), None
+    except InputError as err:
+        if err.problem == "not_found":
+            return None, "transcript vanished during the scan"
+        return None, f"transcript not read: {err.message}"
+
+
+def _open_regular(path: str) -> int:
+    """A descriptor of ``path`` opened without blocking; OSError unless it is a regular file."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(path, flags)
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise OSError(f"{shown(path)} is not a regular file")
+    return fd
+
+
+def _content_hash(media: str, transcript: str | None, data: bytes | None) -> str:
     digest = hashlib.blake2b(digest_size=16)
-    with open(media, "rb") as fh:
+    with open(_open_regular(media), "rb") as fh:
         size = os.fstat(fh.fileno()).st_size
         digest.update(str(size).encode())
         if size <= 2 * _HASH_SAMPLE:
-            digest.update(fh.read())
+            digest.update(fh.read(size))
         else:
             digest.update(fh.read(_HASH_SAMPLE))
             fh.seek(size - _HASH_SAMPLE)
             digest.update(fh.read(_HASH_SAMPLE))
     digest.update(b"\0transcript\0")
     if transcript is not None:
-        with open(transcript, "rb") as fh:
-            digest.update(os.fsencode(transcript))
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                digest.update(block)
+        digest.update(os.fsencode(transcript))
+        if data is not None:
+            digest.update(data)
     return digest.hexdigest()
 
 
-def _load(transcript: str | None, path: str, tally: _Tally) -> tuple[Transcript | None, str | None]:
+def _load(
+    transcript: str | None, data: bytes | None, error: str | None, tally: _Tally
+) -> tuple[Transcript | None, str | None]:
     """The parsed transcript, or why it could not be read; failures and warnings are reported."""
     if transcript is None:
         return None, None
+    if data is None:
+        tally.failed += 1
+        tally.skip(transcript, error or "transcript not read")
+        return None, error
     try:
-        loaded = load_transcript(transcript)
+        hint = _FORMAT_HINTS.get(os.path.splitext(transcript)[1].lower())
+        loaded = parse_transcript_bytes(data, source=transcript, format_hint=hint)
     except Exception as err:  # any failure of one file must not stop the scan
         error = _load_error(err)
         tally.failed += 1
-        tally.skip(transcript or path, error)
+        tally.skip(transcript, error)
         return None, error
     if loaded.warnings:
         first = loaded.warnings[0]
@@ -342,7 +377,8 @@ def _title_from_name(path: str) -> str:
     """The file name without its extension and language tag: ``talk.pt_BR.vtt`` -> ``talk``."""
     name = os.path.basename(path)
     stem = os.path.splitext(name)[0]
-    return stem.rpartition(".")[0] if sidecar.language_of_name(name) is not None else stem
+    title = stem.rpartition(".")[0] if sidecar.language_of_name(name) is not None else stem
+    return shown(title)
 
 
 def _date_for(path: str, mtime: float) -> tuple[str, bool]:

@@ -4,10 +4,14 @@ A briefing is a media file (``sidecar.MEDIA_EXTENSIONS``) with its preferred sid
 (``sidecar.find_sidecars`` + ``sidecar.preferred_transcript``), or a transcript file that belongs
 to no media file. Media without a transcript are briefings too; chapters files never are.
 
-The walk follows symlinked folders once (loops are reported), ignores names starting with ".",
-and reports unreadable folders, broken links and files that vanish through ``skip`` without
-stopping. It returns the folders it listed completely, so the scanner drops a briefing only
-when a complete listing showed it gone (an unreadable folder or an unplugged disk drops nothing).
+The walk stays inside the library folder: a symlink (to a folder or a file) is followed only
+when its target is inside the folder's real path (a link to ``/proc`` or ``/`` is reported and
+skipped), each folder is listed once (loops are reported), names starting with "." are ignored,
+and unreadable folders, broken links and files that vanish go to ``skip`` without stopping. Any
+file name is accepted, also one that is not UTF-8 (it reaches Python with surrogate escapes and
+is stored reversibly, see ``records.to_db``). It returns the folders it listed completely, so
+the scanner drops a briefing only when a complete listing showed it gone (an unreadable folder
+or an unplugged disk drops nothing).
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from player.core.archive.records import ScanProgress
+from player.core.archive.records import ScanProgress, is_under
 from player.core.media import sidecar
 
 __all__ = ["FoundBriefing", "Listing", "Skip", "vanished", "walk"]
@@ -89,6 +93,7 @@ def _list_tree(
     except OSError as err:
         skip(root, f"cannot read folder: {err.strerror or err}", logging.WARNING)
         return listing
+    inside = _Inside(root)
     visited.add((st.st_dev, st.st_ino))
     stack = [root]
     listed = 0
@@ -109,7 +114,7 @@ def _list_tree(
         subdirs: list[str] = []
         for entry in entries:
             if not entry.name.startswith("."):
-                _sort_entry(entry, listing, names, subdirs, stack, visited, skip)
+                _sort_entry(entry, listing, names, subdirs, stack, visited, skip, inside)
         listing.complete.add(folder)
         listing.transcripts[folder] = names
         listing.subfolders[folder] = subdirs
@@ -124,10 +129,14 @@ def _sort_entry(
     stack: list[str],
     visited: set[tuple[int, int]],
     skip: Skip,
+    inside: _Inside,
 ) -> None:
     """File one directory entry: a folder to visit, a media file, a transcript, or a problem."""
     path = entry.path
     try:
+        if entry.is_symlink() and not inside(path):
+            skip(path, "symlink to outside the library folder: not followed", logging.INFO)
+            return
         is_dir = entry.is_dir()
         is_file = not is_dir and entry.is_file()
         key = _identity(entry) if is_dir else None
@@ -150,6 +159,20 @@ def _sort_entry(
             names.append(entry.name)
     elif entry.is_symlink():
         skip(path, "broken link", logging.INFO)
+
+
+class _Inside:
+    """Whether a path's real location (symlinks resolved) is inside the library folder."""
+
+    def __init__(self, root: str) -> None:
+        self.real_root = os.path.realpath(root)
+
+    def __call__(self, path: str) -> bool:
+        try:
+            target = os.path.realpath(path)
+        except (OSError, ValueError):
+            return False
+        return is_under(target, self.real_root)
 
 
 def _identity(entry: os.DirEntry[str]) -> tuple[int, int]:
@@ -195,12 +218,13 @@ class _StemPrefixes:
 def _pair(root: str, listing: Listing, preferred_languages: Sequence[str]) -> list[FoundBriefing]:
     """Match media files with their sidecar transcripts; unclaimed transcripts stand alone."""
     prefixes = _StemPrefixes(listing)
+    inside = _Inside(root)
     claimed: set[str] = set()
     found: list[FoundBriefing] = []
     for path in sorted(listing.media):
         best: sidecar.SidecarCandidate | None = None
         if prefixes.may_have_sidecars(path):
-            candidates = sidecar.find_sidecars(Path(path))
+            candidates = [c for c in sidecar.find_sidecars(Path(path)) if inside(os.fspath(c.path))]
             claimed.update(os.fspath(c.path) for c in candidates)
             best = sidecar.preferred_transcript(candidates, preferred_languages)
         if best is None:

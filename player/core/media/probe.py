@@ -4,10 +4,14 @@ Used by the archive scan (fast, no libVLC) and by the fake playback backend, so 
 every file. Container parsing is mutagen's; this module only bounds it and turns its answer into
 a :class:`MediaInfo`. :func:`probe_media` never raises: what cannot be read is ``None``.
 
-Bounded work on hostile files: mutagen reads through :class:`_BoundedReader`, which never asks
-the operating system for more bytes than the file holds (a WAV chunk claiming 4 GB in a 100-byte
-file reads 100 bytes instead of allocating 4 GB), refuses any single read over
-``MAX_READ_BYTES`` and stops a probe after ``READ_BUDGET_BYTES`` in all.
+Bounded work on hostile files: only regular files are probed (opened without blocking, so a
+FIFO or a device swapped in for a media file is refused at once); mutagen reads through
+:class:`_BoundedReader`, which never asks the operating system for more bytes than the file
+holds (a WAV chunk claiming 4 GB in a 92-byte file reads 92 bytes instead of allocating 4 GB),
+refuses any single read over ``MAX_READ_BYTES`` and stops a probe after ``READ_BUDGET_BYTES``
+in all, after ``MAX_READS`` reads (a file of millions of empty 8-byte chunks is not walked one
+by one: 32 MB of them took 58 s) or after ``DEADLINE_S`` seconds, whichever comes first. A
+probe cut short answers what it knows (``damaged`` True).
 """
 
 from __future__ import annotations
@@ -16,13 +20,22 @@ import logging
 import math
 import os
 import re
+import stat
+import time
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
 import mutagen
 from mutagen.mp4 import Atoms  # type: ignore[attr-defined]  # its box reader, not in __all__
 
-__all__ = ["MAX_READ_BYTES", "READ_BUDGET_BYTES", "MediaInfo", "probe_media"]
+__all__ = [
+    "DEADLINE_S",
+    "MAX_READS",
+    "MAX_READ_BYTES",
+    "READ_BUDGET_BYTES",
+    "MediaInfo",
+    "probe_media",
+]
 
 _log = logging.getLogger(__name__)
 
@@ -30,6 +43,10 @@ MAX_READ_BYTES = 32 * 1024 * 1024
 """The largest single read a probe makes (an embedded cover picture fits; a 4 GB claim does not)."""
 READ_BUDGET_BYTES = 64 * 1024 * 1024
 """The most one probe reads in all (headers are small; a scan of a damaged file is cut short)."""
+MAX_READS = 20_000
+"""The most reads and seeks one probe makes (real files need a few dozen to a few hundred)."""
+DEADLINE_S = 2.0
+"""The longest one probe may take (real files take milliseconds)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +121,7 @@ def probe_media(path: str | os.PathLike[str]) -> MediaInfo:
     """Read duration, tags and tracks from ``path``'s headers (never raises)."""
     name = os.fspath(path)
     try:
-        with open(name, "rb") as raw:
+        with open(_open_regular(name), "rb") as raw:
             size = os.fstat(raw.fileno()).st_size
             container = _sniff(raw.read(16))
             raw.seek(0)
@@ -120,6 +137,16 @@ def probe_media(path: str | os.PathLike[str]) -> MediaInfo:
     except OSError as err:
         _log.debug("%s: cannot open: %s", name, err)
         return MediaInfo()
+
+
+def _open_regular(name: str) -> int:
+    """A descriptor of ``name`` opened without blocking; OSError unless it is a regular file."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(name, flags)
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise OSError("not a regular file")
+    return fd
 
 
 def _sniff(head: bytes) -> str | None:
@@ -218,10 +245,18 @@ class _BoundedReader:
         self._raw = raw
         self._size = size
         self._spent = 0
+        self._calls = 0
+        self._deadline = time.monotonic() + DEADLINE_S
         self.name = name  # mutagen weighs the extension when guessing the format
+
+    def _count(self) -> None:
+        self._calls += 1
+        if self._calls > MAX_READS or (self._calls % 64 == 0 and time.monotonic() > self._deadline):
+            raise OSError(f"probe limit reached ({self._calls} reads, {self._spent} bytes)")
 
     def read(self, n: int | None = -1) -> bytes:
         """Up to ``n`` bytes (all that is left when ``n`` is negative); OSError over budget."""
+        self._count()
         left = max(0, self._size - self._raw.tell())
         n = left if n is None or n < 0 else min(n, left)
         if n > MAX_READ_BYTES or self._spent + n > READ_BUDGET_BYTES:
@@ -231,6 +266,7 @@ class _BoundedReader:
 
     def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
         """Move like a file."""
+        self._count()
         return self._raw.seek(offset, whence)
 
     def tell(self) -> int:
