@@ -337,7 +337,8 @@ class SearchPanel(QWidget):
             more = "+" if outcome.result.truncated else ""
             status = f"{count:,}{more} hit{'s' if count != 1 else ''}"
         if outcome.result.timed_out:
-            status += " (stopped: the pattern took too long)"
+            what = "pattern" if outcome.options.regex else "search"
+            status += f" (stopped: the {what} took too long)"
         self._set_status(status, announce=True)
         if self._go_to_first and count:
             self._go_to_first = False
