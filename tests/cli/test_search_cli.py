@@ -307,3 +307,31 @@ def test_options_between_query_and_files(files: Path, capsys: pytest.CaptureFixt
         main(["search", "climate", "--no-such-option", brief])
     assert exited.value.code == 2
     assert "unrecognized arguments: --no-such-option" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--regex", "(?R)"], "error: recursive patterns"),
+        (["--regex", "a" * 5000], "error: the regular expression is too long"),
+        (["(" * 250 + "a"], "error: the query nests brackets too deeply"),
+        (["a " + "NOT " * 240 + "b"], None),  # a long NOT chain is fine (was a RecursionError)
+        (["NOT " * 1000 + "a"], "error: the query is too long"),
+    ],
+)
+def test_hostile_archive_queries_get_a_clear_error(
+    files: Path, capsys: pytest.CaptureFixture[str], argv: list[str], message: str | None
+) -> None:
+    from player.core.archive.library import Archive
+
+    db = files / "archive.sqlite"
+    with Archive.open(db) as archive:
+        archive.add_folder(files)
+        archive.scan()
+    status, lines, err = run(capsys, *argv, "--db", str(db))
+    assert "Traceback" not in err
+    if message is None:
+        assert status == 1 and err == ""
+    else:
+        assert status == 2 and lines == []
+        assert err.startswith(message) and err.count("\n") == 1
