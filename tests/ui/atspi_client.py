@@ -3,6 +3,7 @@
 import ``gi``). It imports nothing from the project.
 
     /usr/bin/python3 tests/ui/atspi_client.py APP_NAME OUT_JSON [COUNT_SECONDS]
+    /usr/bin/python3 tests/ui/atspi_client.py --orca APP_NAME OUT_JSON ORCA_DEBUG_LOG
 
 It finds the application APP_NAME on the accessibility bus, then as a screen-reader user would:
 
@@ -12,7 +13,10 @@ It finds the application APP_NAME on the accessibility bus, then as a screen-rea
 3. gives the keyboard focus to the Mute button (AT-SPI ``grabFocus``) and presses Space
    (a synthesized key event through the registry): Mute should become checked.
 
-Everything it saw is written to OUT_JSON.
+Everything it saw is written to OUT_JSON. With ``--orca`` (Orca runs on the same bus, its
+debug log in ORCA_DEBUG_LOG) it waits until Orca speaks the window, presses Play, moves the
+focus to two buttons during playback and presses M (a status message: "Muted"), and writes the
+time of each action, for the test to compare with what Orca's log says it spoke.
 """
 
 from __future__ import annotations
@@ -123,16 +127,48 @@ def has_state(obj, state):
     return obj.getState().contains(state)
 
 
-def main():
-    app_name, out = sys.argv[1], sys.argv[2]
-    seconds = float(sys.argv[3]) if len(sys.argv) > 3 else 5.0
-    result = {}
+def window_of(app_name):
     app = find_app(app_name)
-    frame = None
     wait_until(lambda: app.childCount > 0, 30)
     frame = app.getChildAtIndex(0)
     # The window's tree is complete once the transcript's list has rows.
     wait_until(lambda: pyatspi.findDescendant(frame, lambda o: o.getRoleName() == "list item"), 30)
+    return frame
+
+
+def with_orca(app_name, out, orca_log):
+    """Orca is listening: play, move the focus twice, press M (mute: a status message)."""
+    frame = window_of(app_name)
+
+    def orca_said(text):
+        with open(orca_log, encoding="utf-8", errors="replace") as f:
+            return any("SPEECH OUTPUT" in line and text in line for line in f)
+
+    result = {"orca_ready": wait_until(lambda: orca_said(app_name), 60), "actions": []}
+    find(frame, "push button", "Play").queryAction().doAction(0)
+    result["playing"] = wait_until(lambda: find_or_none(frame, "push button", "Pause"), 20)
+    time.sleep(2.0)  # a few lines into the briefing
+    for name in ("Skip back", "Next cue"):
+        button = find(frame, "push button", name)
+        result["actions"].append(["focus", name, time.time()])
+        button.queryComponent().grabFocus()
+        time.sleep(1.5)
+    result["actions"].append(["key", "m", time.time()])
+    pyatspi.Registry.generateKeyboardEvent(58, None, pyatspi.KEY_PRESSRELEASE)  # M: mute
+    wait_until(lambda: orca_said("Muted"), 10)
+    result["still_playing"] = find_or_none(frame, "push button", "Pause") is not None
+    with open(out, "w", encoding="utf-8") as f:
+        json.dump(result, f)
+
+
+def main():
+    if sys.argv[1] == "--orca":
+        with_orca(sys.argv[2], sys.argv[3], sys.argv[4])
+        return
+    app_name, out = sys.argv[1], sys.argv[2]
+    seconds = float(sys.argv[3]) if len(sys.argv) > 3 else 5.0
+    result = {}
+    frame = window_of(app_name)
     result["tree"] = walk(frame)
     play = find(frame, "push button", "Play")
     play.queryAction().doAction(0)

@@ -21,6 +21,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -227,3 +228,91 @@ def test_the_real_window_over_atspi(bus: Bus, tmp_path: Path) -> None:
     assert seen["mute_focused"]
     assert seen["mute_checked_by_space"], "Space on the focused Mute button did not press it"
     assert seen["still_playing"], "Space toggled playback instead of pressing Mute"
+
+
+ORCA_SPEECH = re.compile(r"^(\d\d):(\d\d):(\d\d\.\d+) - SPEECH OUTPUT: '(.*)'")
+FOCUS_SPOKEN_WITHIN_S = 1.0  # the issue's bound during playback
+
+
+def _spoken(log: Path) -> list[tuple[float, str]]:
+    """(seconds of the local day, utterance) for every line Orca's debug log says it spoke."""
+    said = []
+    for line in log.read_text(encoding="utf-8", errors="replace").splitlines():
+        match = ORCA_SPEECH.match(line)
+        if match:
+            hours, minutes, seconds, text = match.groups()
+            said.append((int(hours) * 3600 + int(minutes) * 60 + float(seconds), text))
+    return said
+
+
+def _seconds_of_day(t: float) -> float:
+    local = time.localtime(t)
+    return local.tm_hour * 3600 + local.tm_min * 60 + local.tm_sec + (t % 1)
+
+
+@pytest.fixture
+def orca(bus: Bus, tmp_path: Path) -> Iterator[Path]:
+    """Orca 43 on the private bus, speech off (no speech server: its debug log still records
+    each "SPEECH OUTPUT"), its preferences in a fresh folder."""
+    if shutil.which("orca") is None:
+        _skip_or_fail("Orca is not installed (Debian package orca)")
+    log = tmp_path / "orca-debug.log"
+    with (tmp_path / "orca.out").open("wb") as out:
+        process = subprocess.Popen(
+            [
+                "orca",
+                "--user-prefs",
+                str(tmp_path / "orca-prefs"),
+                "--debug-file",
+                str(log),
+                "--disable",
+                "speech",
+            ],
+            env=bus.env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        yield log
+    finally:
+        _stop(process)
+
+
+def test_orca_speaks_focus_changes_and_status_messages_during_playback(
+    bus: Bus, orca: Path, tmp_path: Path
+) -> None:
+    player = _start_player(bus, tmp_path)
+    out = tmp_path / "orca-client.json"
+    try:
+        done = subprocess.run(
+            [
+                SYSTEM_PYTHON,
+                str(REPO / "tests" / "ui" / "atspi_client.py"),
+                "--orca",
+                APP_NAME,
+                str(out),
+                str(orca),
+            ],
+            env=bus.env,
+            capture_output=True,
+            text=True,
+            timeout=240,
+            check=False,
+        )
+    finally:
+        _stop(player)
+    assert done.returncode == 0, done.stderr[-3000:]
+    seen = json.loads(out.read_text(encoding="utf-8"))
+    said = _spoken(orca)
+    if os.environ.get("BRIEFING_ATSPI_KEEP"):
+        shutil.copy(orca, os.environ["BRIEFING_ATSPI_KEEP"] + ".orca.log")
+    assert seen["orca_ready"], f"Orca never spoke the window: {said[:5]}"
+    assert seen["playing"] and seen["still_playing"]
+    for kind, name, at in seen["actions"]:
+        start = _seconds_of_day(at)
+        expected = f"{name} push button" if kind == "focus" else "notification Muted"
+        heard = [when - start for when, text in said if when >= start - 0.05 and expected in text]
+        print(f"Orca: {expected!r} {heard[0] if heard else None} s after the action")
+        assert heard, f"Orca did not speak {expected!r}: {said[-12:]}"
+        if kind == "focus":
+            assert heard[0] < FOCUS_SPOKEN_WITHIN_S, (expected, heard[0])
