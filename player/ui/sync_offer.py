@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QObject, QPoint, QTimer, Signal, Slot
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QProgressBar, QWidget
 
 from player.core.media.sidecar import TEXT_EXTENSIONS
@@ -51,33 +52,65 @@ def text_file_filter() -> str:
 
 
 class SyncStrip(QFrame):
-    """The progress strip above the transcript: what is being synchronized, a progress bar
-    and Cancel."""
+    """The strip under the window's info bar (and like it): the offer to synchronize (a
+    message, "Synchronize with the audio" and a dismiss button), then the job's progress with
+    Cancel. Its own strip, so the info bar stays free for the resume offer and errors."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setAutoFillBackground(True)
+        palette = self.palette()
+        palette.setColor(QPalette.ColorRole.Window, palette.color(QPalette.ColorRole.AlternateBase))
+        self.setPalette(palette)
         self.label = plain_label("", self)
         self.label.setMinimumWidth(1)
+        self.label.setWordWrap(True)
+        self.sync_button = text_button(OFFER_BUTTON, self)
         self.bar = QProgressBar(self)
         self.bar.setRange(0, 100)
         self.bar.setAccessibleName("Synchronization progress")
         self.bar.setMaximumWidth(160)
         self.cancel_button = text_button("Cancel", self)
         self.cancel_button.setAccessibleName("Cancel the synchronization")
+        self.dismiss_button = text_button("✕", self)
+        self.dismiss_button.setAccessibleName("Dismiss")
+        self.dismiss_button.setFlat(True)
+        self.dismiss_button.setFixedWidth(28)
+        self.dismiss_button.clicked.connect(self.hide)
         layout = QHBoxLayout(self)
-        layout.setContentsMargins(6, 2, 6, 2)
+        layout.setContentsMargins(8, 4, 8, 4)
         layout.addWidget(self.label, 1)
-        layout.addWidget(self.bar)
-        layout.addWidget(self.cancel_button)
+        for widget in (self.sync_button, self.bar, self.cancel_button, self.dismiss_button):
+            layout.addWidget(widget)
         self.hide()
 
-    def begin(self, text: str) -> None:
-        """Show the strip for a new job."""
+    @property
+    def offering(self) -> bool:
+        """Whether the strip shows the offer now."""
+        return self.isVisible() and self.sync_button.isVisible()
+
+    def offer(self, text: str) -> None:
+        """Show the offer: ``text`` and the "Synchronize with the audio" button."""
+        self._mode(offer=True)
         self.label.setText(text)
+        self.setAccessibleDescription(text)
+        self.show()
+
+    def begin(self, text: str) -> None:
+        """Show the progress of a new job."""
+        self._mode(offer=False)
+        self.label.setText(text)
+        self.setAccessibleDescription(text)
         self.bar.setValue(0)
         self.cancel_button.setEnabled(True)
         self.show()
+
+    def _mode(self, *, offer: bool) -> None:
+        self.sync_button.setVisible(offer)
+        self.dismiss_button.setVisible(offer)
+        self.bar.setVisible(not offer)
+        self.cancel_button.setVisible(not offer)
 
     def set_percent(self, percent: int) -> None:
         """Progress in percent."""
@@ -123,6 +156,8 @@ class TextSync(QObject):
         self.strip = SyncStrip(window)
         place(self.strip)
         self.strip.cancel_button.clicked.connect(self.cancel)
+        self.strip.sync_button.clicked.connect(self._start_offered)
+        self._offered: str | None = None  # the text the strip offers to synchronize
         self.aligner: Aligner | None = None
         self.confirm_replace: Callable[[Path], bool] = self._ask_replace
         self.choose_file: Callable[[], str | None] = self._ask_text
@@ -133,19 +168,29 @@ class TextSync(QObject):
 
     @Slot(object)
     def on_state(self, state: TranscriptState) -> None:
-        """Offer to synchronize an untimed text (the window's info bar); the window calls this
-        for each new state (this object is built on the first UNTIMED one)."""
+        """Offer to synchronize an untimed text; the window calls this for each new state once
+        this object is built (it is built on the first UNTIMED one)."""
+        if self.is_running():
+            return  # the strip shows the job's progress
         if state.phase is not LoadPhase.UNTIMED or state.source is None:
+            if self.strip.offering:
+                self.strip.hide()
+            self._offered = None
             return
-        if self.job is not None and not self.job.done and self.job.text == state.source:
-            return  # it is being synchronized already
-        text = state.source
+        self._offered = state.source
         if self._controller.media_path is None:
-            self._info_bar.show_message(
-                f"{Path(text).name} has no timings. Open its recording to synchronize it."
+            self._offered = None
+            self.strip.offer(
+                f"{Path(state.source).name} has no timings. Open its recording to synchronize it."
             )
+            self.strip.sync_button.hide()
             return
-        self._info_bar.show_message(OFFER_TEXT, [(OFFER_BUTTON, lambda: self.start(text))])
+        self.strip.offer(OFFER_TEXT)
+
+    @Slot()
+    def _start_offered(self) -> None:
+        if self._offered is not None:
+            self.start(self._offered)
 
     @Slot()
     def choose_and_start(self) -> None:
@@ -186,7 +231,6 @@ class TextSync(QObject):
                 self._say(f"Not synchronized: {out.name} was kept.")
                 return False
             replace = True
-        self._info_bar.hide()
         job = SyncJob(
             self._runner, media, text, out, replace=replace, aligner=self.aligner, parent=self
         )
@@ -225,6 +269,7 @@ class TextSync(QObject):
     def _on_failed(self, message: str) -> None:
         self.strip.hide()
         self._say(message, bar=True)
+        self.on_state(self._session.state)  # the text is still there: offer it again
 
     @Slot(object)
     def _on_finished(self, outcome: SyncOutcome) -> None:

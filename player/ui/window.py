@@ -400,12 +400,12 @@ class MainWindow(QMainWindow):
                     ("Synchronize a text…", self.synchronize_text),
                 ],
             )
-        elif state.phase is LoadPhase.UNTIMED:
-            self.text_sync.on_state(state)
         elif state.phase is LoadPhase.FAILED:
             open_other = ("Open another transcript…", self.choose_transcript)
             self.info_bar.show_message(state.error, [open_other])
             self.status.show_status(state.error)
+        if self._text_sync is not None or state.phase is LoadPhase.UNTIMED:
+            self.text_sync.on_state(state)  # the offer to synchronize, shown or withdrawn
 
     @Slot(int)
     def _on_current_cue(self, row: int) -> None:

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QPoint
 from PySide6.QtWidgets import QApplication, QPushButton
+from pytestqt.qtbot import QtBot
 
 from player.core.formats.load import load_transcript
 from player.ui.dialogs import transcript_filters
@@ -26,7 +27,7 @@ from player.ui.sync_offer import OFFER_BUTTON, OFFER_TEXT, TextSync
 from player.ui.transcript_session import LoadPhase
 from player.ui.untimed_text import paragraphs_of
 from tests.conftest import SAMPLE_DIR
-from tests.ui.conftest import Harness
+from tests.ui.conftest import Harness, make_harness
 
 PARAGRAPHS = [
     f"MS. KOVAC: Paragraph {n} begins here. It speaks of harbour number {n} and the "
@@ -118,20 +119,21 @@ def _open(harness: Harness, media: Path, aligner: object | None = None) -> TextS
     return sync
 
 
-def _button(harness: Harness, label: str) -> QPushButton:
-    buttons = [b for b in harness.window.info_bar.buttons() if b.text() == label]
-    assert buttons, [b.text() for b in harness.window.info_bar.buttons()]
-    return buttons[0]
+def _offer_button(harness: Harness) -> QPushButton:
+    strip = harness.window.text_sync.strip
+    assert strip.offering
+    assert strip.sync_button.text() == OFFER_BUTTON
+    return strip.sync_button
 
 
 def test_offer_and_untimed_text_readable_and_searchable(harness: Harness, tmp_path: Path) -> None:
     media, text_path = _briefing(tmp_path / "b")
     _open(harness, media)
     w = harness.window
-    # The offer, in the info bar, with its button.
-    assert w.info_bar.isVisible()
-    assert w.info_bar.label.text() == OFFER_TEXT
-    _button(harness, OFFER_BUTTON)
+    # The offer, in a bar like the info bar (which stays free for the resume offer).
+    assert w.text_sync.strip.isVisible()
+    assert w.text_sync.strip.label.text() == OFFER_TEXT
+    _offer_button(harness)
     # The text, at once: one row per paragraph, words as written, no time, no seeking.
     assert w.model.rowCount() == 41
     assert w.model.cues[1].text == PARAGRAPHS[0]
@@ -168,10 +170,11 @@ def test_synchronize_progress_then_replace_in_place(harness: Harness, tmp_path: 
     view.keep_at_top(w.model.index(20, 0))
     QApplication.processEvents()
     assert view.indexAt(QPoint(4, 4)).row() == 20
-    _button(harness, OFFER_BUTTON).click()
+    _offer_button(harness).click()
     assert sync.is_running()
     assert sync.strip.isVisible()
-    assert not w.info_bar.isVisible()
+    assert not sync.strip.offering
+    assert sync.strip.cancel_button.isVisible()
     harness.qtbot.waitUntil(lambda: sync.strip.bar.value() > 0, timeout=10000)
     assert "%" in sync.strip.label.text()
     # Playback goes on while it runs.
@@ -217,6 +220,7 @@ def test_cancel_stops_within_a_second_and_writes_nothing(harness: Harness, tmp_p
     assert not [p for p in media.parent.iterdir() if p.name.endswith(".tmp")]
     assert "cancelled" in harness.window.info_bar.label.text()
     assert harness.window.session.state.phase is LoadPhase.UNTIMED  # the text stays
+    assert sync.strip.offering  # and can be synchronized again
 
 
 def test_existing_transcript_is_replaced_only_when_the_user_agrees(
@@ -316,8 +320,13 @@ def test_open_transcript_lists_texts_and_offers_to_synchronize(
     w.dialogs.choose_transcript_file = lambda: str(text_path)  # type: ignore[method-assign]
     w.choose_transcript()
     harness.qtbot.waitUntil(lambda: w.session.state.phase is LoadPhase.UNTIMED, timeout=10000)
-    assert w.info_bar.label.text() == OFFER_TEXT
+    assert w.text_sync.strip.offering
+    assert w.text_sync.strip.label.text() == OFFER_TEXT
     assert w.model.rowCount() == 41
+    # Another briefing with its own timed transcript: the offer is withdrawn.
+    w.open_media(SAMPLE_DIR / "briefing.opus", play=False)
+    harness.qtbot.waitUntil(lambda: w.session.state.phase is LoadPhase.READY, timeout=10000)
+    assert not w.text_sync.strip.isVisible()
 
 
 def test_sidecar_write_is_atomic(tmp_path: Path) -> None:
@@ -331,3 +340,71 @@ def test_sidecar_write_is_atomic(tmp_path: Path) -> None:
     assert out.read_text(encoding="utf-8") == "WEBVTT\n"
     assert write_atomically(out, "WEBVTT\n\nNOTE new\n", replace=True) == str(out) + ".bak"
     assert sorted(os.listdir(tmp_path)) == ["a.vtt", "a.vtt.bak"]
+
+
+def test_library_indexes_the_synchronized_transcript(qtbot: QtBot, tmp_path: Path) -> None:
+    from player.core.archive.library import Archive
+
+    folder = tmp_path / "lib"
+    media, _text = _briefing(folder)
+    db = tmp_path / "archive.sqlite"
+    with Archive.open(db) as archive:
+        archive.add_folder(folder)
+        archive.scan()
+        row = archive.briefing(str(media))
+        assert row is not None
+        assert row.transcript_path is None  # a text is not a transcript
+    h = make_harness(qtbot, tmp_path / "cfg", archive_db=db)
+    try:
+        w = h.window
+        qtbot.waitUntil(lambda: w.docks.library is not None, timeout=5000)
+        library = w.docks.library
+        assert library is not None
+        qtbot.waitUntil(lambda: library.archive is not None, timeout=5000)
+        aligner = GatedAligner()
+        aligner.release()
+        sync = _open(h, media, aligner)
+        assert sync.start(str(media.with_suffix(".txt")))
+        qtbot.waitUntil(lambda: not sync.is_running(), timeout=10000)
+        out = str(media.with_suffix(".vtt"))
+
+        def indexed() -> bool:
+            found = w.docks.archive.briefing(str(media)) if w.docks.archive else None
+            return found is not None and found.transcript_path == out
+
+        qtbot.waitUntil(lambda: indexed() and not library.is_scanning(), timeout=20000)
+        # The search over all briefings finds the synchronized words.
+        assert w.docks.archive is not None
+        hits = w.docks.archive.search("basin 17")
+        assert [hit.briefing.path for hit in hits] == [str(media)]
+    finally:
+        h.window.close()
+
+
+def test_resume_offer_and_synchronize_offer_are_both_shown(
+    harness: Harness, tmp_path: Path
+) -> None:
+    media, _text = _briefing(tmp_path / "b")
+    sync = _open(harness, media)
+    harness.window._offer_resume(str(media), 65_000)
+    assert harness.window.info_bar.isVisible()
+    assert "You stopped at" in harness.window.info_bar.label.text()
+    assert sync.strip.offering
+
+
+def test_a_timed_transcript_wins_over_a_text(harness: Harness, tmp_path: Path) -> None:
+    media, _text = _briefing(tmp_path / "b")
+    shutil.copy(SAMPLE_DIR / "briefing.vtt", media.with_suffix(".vtt"))
+    (media.parent / "editorial.en.txt").write_text("Another text.\n", encoding="utf-8")
+    harness.open(media, play=False)
+    assert harness.window.session.state.phase is LoadPhase.READY
+    assert harness.window.session.path == str(media.with_suffix(".vtt"))
+    assert harness.window._text_sync is None  # nothing of the synchronization was loaded
+
+
+def test_a_language_tagged_text_is_found(harness: Harness, tmp_path: Path) -> None:
+    media, text_path = _briefing(tmp_path / "b")
+    text_path.rename(media.parent / "editorial.en.txt")
+    _open(harness, media)
+    assert harness.window.session.path == str(media.parent / "editorial.en.txt")
+    assert harness.window.model.rowCount() == 41
