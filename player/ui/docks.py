@@ -324,7 +324,7 @@ class Docks(QObject):
     def _spoken_line(self, t_ms: int) -> str:
         """``Speaker: text`` of the line being spoken at ``t_ms`` ("" for none)."""
         transcript = self._session.transcript
-        if transcript is None:
+        if transcript is None or not self._session.timed:  # a text without timings: no line
             return ""
         row = self._tracker.current
         if row < 0:  # between lines: the one just spoken

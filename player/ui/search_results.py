@@ -206,12 +206,14 @@ class SearchResultsModel(QAbstractListModel):
         cue = self._cues[hit.cue_index]
         if role == self.HIT_ROLE:
             return hit
+        # A paragraph of a text without timings (start and end 0) shows no time.
+        clock = format_clock(cue.start_ms) if cue.end_ms > 0 else ""
         if role == self.SNIPPET_ROLE:
-            return (format_clock(cue.start_ms), cue.speaker or "", *snippet(cue.text, hit))
+            return (clock, cue.speaker or "", *snippet(cue.text, hit))
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             before, match, after = snippet(cue.text, hit)
             speaker = f"{cue.speaker}: " if cue.speaker else ""
-            return f"{format_clock(cue.start_ms)} {speaker}{before}{match}{after}"
+            return f"{clock} {speaker}{before}{match}{after}".lstrip()
         return None
 
 

@@ -154,6 +154,11 @@ def test_offer_and_untimed_text_readable_and_searchable(harness: Harness, tmp_pa
     assert len(outcome.result) == 1
     assert outcome.result.hit(0).cue_index == 17
     assert w.transport.marks == []  # no place on the seek bar without timings
+    hit_row = w.search.results_model.index(0, 0)
+    harness.qtbot.waitUntil(lambda: hit_row.data() is not None, timeout=5000)
+    assert hit_row.data().startswith("…along the estuary. The dredging of basin 17")  # no time
+    # A bookmark made meanwhile is not labelled with a paragraph it does not belong to.
+    assert w.docks._spoken_line(5000) == ""
     w.search.go_to(0)
     QApplication.processEvents()
     assert harness.controller.position_ms() == 5000
