@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
+import os
+import random
 import re
+import sqlite3
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -62,8 +67,10 @@ def test_index_prints_summary_and_warnings(
 def test_index_errors(capsys: pytest.CaptureFixture[str], tmp_path: Path, db: Path) -> None:
     status, _, err = run(capsys, "index", str(tmp_path / "nope"), "--db", str(db))
     assert status == 2 and "no such folder" in err
-    db.parent.mkdir(parents=True)
-    db.write_bytes(b"garbage, not sqlite" * 100)
+    assert run(capsys, "index", str(tmp_path), "--db", str(db))[0] == 0
+    db.write_bytes(b"garbage, not sqlite" * 100)  # our index, damaged beyond recognition
+    for side in ("-wal", "-shm"):
+        Path(str(db) + side).unlink(missing_ok=True)
     status, _, err = run(capsys, "index", str(tmp_path), "--db", str(db))
     assert status == 2
     assert err.startswith(f"error: the archive index {db} is not a database file")
@@ -212,3 +219,103 @@ def test_index_draws_a_progress_bar_on_a_terminal(lib: Path, db: Path) -> None:
     assert re.fullmatch(r"(\r[^\r\n]+)+\r +\r", terminal)  # drawn in place, then wiped
     assert "[###" in terminal or "listing folders… 1" in terminal
     assert SUMMARY.match(out.decode().strip())
+
+
+# --- issue 12: hostile archives and folders -----------------------------------------------------
+
+
+@contextlib.contextmanager
+def read_only(folder: Path) -> Iterator[None]:
+    """Make ``folder`` read-only for this process: its permissions, or (for root, whom
+    permissions do not stop) a read-only bind mount of it onto itself."""
+    if os.geteuid() != 0:
+        folder.chmod(0o555)
+        try:
+            yield
+        finally:
+            folder.chmod(0o755)
+        return
+    mounted = subprocess.run(["mount", "--bind", str(folder), str(folder)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"running as root and cannot bind-mount: {mounted.stderr!r}")
+    try:
+        remount = ["mount", "-o", "remount,ro,bind", str(folder)]
+        if subprocess.run(remount, capture_output=True).returncode != 0:
+            pytest.skip("running as root and cannot remount read-only")
+        yield
+    finally:
+        subprocess.run(["umount", str(folder)], capture_output=True, check=True)
+
+
+def test_an_archive_in_a_read_only_folder_can_be_read(
+    capsys: pytest.CaptureFixture[str], lib: Path, db: Path
+) -> None:
+    assert run(capsys, "index", str(lib), "--db", str(db))[0] == 0
+    before = sorted(p.name for p in db.parent.iterdir())
+    with read_only(db.parent):
+        status, out, err = run(capsys, "library", "--db", str(db))
+        assert status == 0 and "press briefing" in out, err
+        status, out, err = run(capsys, "search", "climate", "--db", str(db))
+        assert status == 0 and "climate report" in out, err
+        status, out, err = run(capsys, "index", str(lib), "--db", str(db))
+        assert status == 2 and "cannot write" in err and "read-only" in err, err
+        assert "Traceback" not in err
+        assert sorted(p.name for p in db.parent.iterdir()) == before
+
+
+def test_library_on_a_foreign_database_writes_nothing_beside_it(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, lib: Path
+) -> None:
+    notes = tmp_path / "notes.db"
+    conn = sqlite3.connect(notes)
+    conn.execute("CREATE TABLE notes(text TEXT)")
+    conn.commit()
+    conn.close()
+    before = notes.read_bytes()
+    status, out, err = run(capsys, "library", "--db", str(notes))
+    assert status == 2 and out == ""
+    assert "another program" in err and "--rebuild" not in err
+    status, _, err = run(capsys, "search", "climate", "--db", str(notes))
+    assert status == 2 and "another program" in err
+    status, _, err = run(capsys, "index", str(lib), "--db", str(notes), "--rebuild")
+    assert status == 2 and "not a Briefing Player index" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["library", "notes.db"]
+    assert notes.read_bytes() == before
+
+
+def test_library_and_index_notice_damaged_pages(
+    capsys: pytest.CaptureFixture[str], lib: Path, db: Path
+) -> None:
+    for i in range(10):
+        make_briefing(lib / "bulk", f"bulk{i}", numbered_cues(300, f"bulk{i}"))
+    assert run(capsys, "index", str(lib), "--db", str(db))[0] == 0
+    conn = sqlite3.connect(db)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    page_size, pages = (
+        conn.execute(f"PRAGMA {p}").fetchone()[0] for p in ("page_size", "page_count")
+    )
+    conn.close()
+    rng = random.Random(5)
+    with open(db, "r+b") as fh:
+        for page in rng.sample(range(2, pages - 1), 4):
+            fh.seek(page * page_size + 16)
+            fh.write(rng.randbytes(page_size - 32))
+    for argv in (["library"], ["index", str(lib)]):
+        status, _, err = run(capsys, *argv, "--db", str(db))
+        assert status == 2 and "damaged" in err and "--rebuild" in err, (argv, err)
+    status, out, _ = run(capsys, "index", str(lib), "--db", str(db), "--rebuild")
+    assert status == 0 and SUMMARY.match(out.strip())
+
+
+def test_empty_and_looping_databases_get_clear_messages(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    empty = tmp_path / "empty.sqlite"
+    empty.touch()
+    status, _, err = run(capsys, "library", "--db", str(empty))
+    assert status == 2 and "is empty (0 bytes)" in err
+    loop = tmp_path / "loop.sqlite"
+    loop.symlink_to(loop)
+    for argv in (["library"], ["search", "x"], ["index", str(tmp_path)]):
+        status, _, err = run(capsys, *argv, "--db", str(loop))
+        assert status == 2 and "symlink loop" in err, (argv, err)

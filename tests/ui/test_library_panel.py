@@ -288,6 +288,7 @@ def test_a_failed_rebuild_says_why_and_still_offers_it(
     qtbot: QtBot, libraries: _Libraries, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     db = tmp_path / "archive.sqlite"
+    Archive.open(db).close()  # our archive (a rebuild renames only our own index), then damaged
     db.write_bytes(b"this is not a database" * 100)
     panel, holder = libraries(db)
     assert holder.open() is None

@@ -135,19 +135,16 @@ class Archive:
         db = Path(db_path)
         owns = user_store is None
         user = Path(user_db_path) if user_db_path is not None else user_db_path_for(db)
-        if user_store is None:
-            user_store = UserStore.open(user, read_only=read_only)
+        # The index first: a file of another program is refused before anything is written
+        # beside it (no user-data file is made next to someone else's database).
+        index = IndexStore.open(db, read_only=read_only, companion=user)
         try:
-            index = IndexStore.open(db, read_only=read_only, companion=user)
             if verify_s is not None:
-                try:
-                    index.verify(verify_s)
-                except BaseException:
-                    index.close()
-                    raise
+                index.verify(verify_s)
+            if user_store is None:
+                user_store = UserStore.open(user, read_only=read_only)
         except BaseException:
-            if owns:
-                user_store.close()
+            index.close()
             raise
         return cls(index, user_store, preferred_languages, owns_user_store=owns)
 
@@ -173,6 +170,7 @@ class Archive:
         db = Path(db_path)
         owns = user_store is None
         user = Path(user_db_path) if user_db_path is not None else user_db_path_for(db)
+        _refuse_foreign(db, user)  # before anything is written beside it
         if user_store is None:
             user_store = UserStore.open(user)
         try:
@@ -443,9 +441,8 @@ class Archive:
         self._index.optimize()
 
 
-def _replace_index(db: Path, user_path: Path) -> None:
-    """Build a new index beside ``db``, then move the old one aside and put the new one in
-    its place (see ``Archive.rebuild``)."""
+def _refuse_foreign(db: Path, user_path: Path) -> files.FileState:
+    """ArchiveError unless the file at ``db`` is missing or recognisably our index."""
     state = files.inspect(db, INDEX.what)
     if state.kind != "missing" and not files.may_move_aside(
         db, INDEX.app_id, user_path, USER_DATA.app_id
@@ -455,6 +452,13 @@ def _replace_index(db: Path, user_path: Path) -> None:
             "moved aside. Choose another --db path (or move the file away yourself).",
             path=str(db),
         )
+    return state
+
+
+def _replace_index(db: Path, user_path: Path) -> None:
+    """Build a new index beside ``db``, then move the old one aside and put the new one in
+    its place (see ``Archive.rebuild``)."""
+    state = _refuse_foreign(db, user_path)
     files.prepare_folder(db, INDEX.what)
     problem = files.writable_problem(db)
     if problem is not None:
