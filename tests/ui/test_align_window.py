@@ -413,3 +413,36 @@ def test_a_language_tagged_text_is_found(harness: Harness, tmp_path: Path) -> No
     _open(harness, media)
     assert harness.window.session.path == str(media.parent / "editorial.en.txt")
     assert harness.window.model.rowCount() == 41
+
+
+def test_another_briefing_opened_meanwhile_keeps_its_transcript(
+    harness: Harness, tmp_path: Path
+) -> None:
+    media, text_path = _briefing(tmp_path / "b")
+    aligner = GatedAligner()
+    sync = _open(harness, media, aligner)
+    assert sync.start(str(text_path))
+    assert aligner.started.wait(10)
+    w = harness.window
+    harness.open(SAMPLE_DIR / "briefing.opus", play=False)
+    assert w.session.path == str(SAMPLE_DIR / "briefing.vtt")
+    assert sync.strip.isVisible() and not sync.strip.offering  # still the job's progress
+    aligner.release()
+    harness.qtbot.waitUntil(lambda: not sync.is_running(), timeout=10000)
+    assert media.with_suffix(".vtt").is_file()  # saved for its own briefing
+    assert w.session.path == str(SAMPLE_DIR / "briefing.vtt")  # the panel is left alone
+    assert not sync.strip.isVisible()
+
+
+def test_closing_the_window_cancels_and_writes_nothing(harness: Harness, tmp_path: Path) -> None:
+    media, text_path = _briefing(tmp_path / "b")
+    aligner = GatedAligner()
+    sync = _open(harness, media, aligner)
+    assert sync.start(str(text_path))
+    assert aligner.started.wait(10)
+    job = sync.job
+    assert job is not None
+    harness.window.close()
+    assert job.wait(5)
+    assert aligner.stopped_at is not None
+    assert not media.with_suffix(".vtt").exists()
