@@ -67,6 +67,13 @@ ENGINES = (
         binding="player.playback.vlc_binding",
     ),
     Engine(
+        "pocketsphinx (speech alignment)",
+        frozenset({"pocketsphinx"}),
+        adapter="player.engines.pocketsphinx_aligner",
+        fake="player.engines.fake_aligner",
+        contract=("tests/engines/test_aligner_contract.py", "tests/engines/conftest.py"),
+    ),
+    Engine(
         "PyAV (audio decoding)",
         frozenset({"av"}),
         adapter="player.engines.audio_decode",

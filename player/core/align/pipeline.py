@@ -21,6 +21,7 @@ import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from rapidfuzz.distance import Levenshtein
 
@@ -138,13 +139,14 @@ def _check_audio(audio: Audio) -> None:
 
 def _recognize_all(
     audio: Audio,
+    pauses: list[tuple[int, int]],
     vocabulary: list[str],
     engine: SpeechAligner,
     progress: _Progress,
     should_stop: StopCheck,
 ) -> list[RecognizedWord]:
     heard: list[RecognizedWord] = []
-    bounds = chunk_bounds(audio, find_pauses(audio))
+    bounds = chunk_bounds(audio, pauses, max_ms=8_000, min_ms=3_000)
     total = max(1, audio.duration_ms)
     for start, end in bounds:
         _check(should_stop)
@@ -168,7 +170,38 @@ def _anchor(tokens: list[str], heard: list[RecognizedWord]) -> dict[int, Recogni
     return matched
 
 
-def _plans(sentences: Sequence[Sentence], matched: dict[int, RecognizedWord]) -> dict[int, _Plan]:
+def _main_cluster(
+    anchors: list[tuple[int, RecognizedWord]], pauses: list[tuple[int, int]]
+) -> list[tuple[int, RecognizedWord]]:
+    """Drop stray anchors cut off from the sentence's body by a pause.
+
+    A word matched by chance in speech the text lacks ("the" in an unscripted sentence) sits
+    across a pause from the rest of its sentence; one or two such anchors at either end would
+    pull the cue's window seconds away.
+    """
+    if len(anchors) < 3:
+        return anchors
+    clusters: list[list[tuple[int, RecognizedWord]]] = [[anchors[0]]]
+    for previous, current in pairwise(anchors):
+        gap_start, gap_end = previous[1].end_ms, current[1].start_ms
+        paused = any(
+            p[0] >= gap_start - 30 and p[1] <= gap_end + 30 and p[1] - p[0] >= 330 for p in pauses
+        )
+        if paused:
+            clusters.append([])
+        clusters[-1].append(current)
+    best = max(clusters, key=len)
+    if len(best) < 3:
+        return anchors
+    keep = max(3, len(best) // 2)
+    return [a for cluster in clusters if cluster is best or len(cluster) >= keep for a in cluster]
+
+
+def _plans(
+    sentences: Sequence[Sentence],
+    matched: dict[int, RecognizedWord],
+    pauses: list[tuple[int, int]],
+) -> dict[int, _Plan]:
     plans: dict[int, _Plan] = {}
     at = 0
     for index, sentence in enumerate(sentences):
@@ -176,6 +209,7 @@ def _plans(sentences: Sequence[Sentence], matched: dict[int, RecognizedWord]) ->
             continue
         size = len(sentence.tokens)
         anchors = [(i, matched[i]) for i in range(at, at + size) if i in matched]
+        anchors = _main_cluster(anchors, pauses)
         plans[index] = _Plan(index, at, at + size, anchors)
         at += size
     return plans
@@ -204,12 +238,13 @@ def align_sentences(
     report(0.0, force=True)
     tokens = _check_text(sentences, audio)
     _check_audio(audio)
-    heard = _recognize_all(audio, tokens, engine, report, should_stop)
+    pauses = find_pauses(audio)
+    heard = _recognize_all(audio, pauses, tokens, engine, report, should_stop)
     matched = _anchor(tokens, heard)
     log.info(
         "recognised %d words, %d of %d text tokens anchored", len(heard), len(matched), len(tokens)
     )
-    plans = _plans(sentences, matched)
+    plans = _plans(sentences, matched, pauses)
     trusted = [index for index, plan in plans.items() if _trusted(plan)]
     cues: list[AlignedCue] = []
     unaligned: list[UnalignedText] = []
@@ -229,11 +264,13 @@ def align_sentences(
         cue: AlignedCue | None = None
         if plan is not None and (index in trusted or _short_gap_fits(plan, floor_ms, ceiling)):
             if plan.anchors:
-                start = max(floor_ms, plan.estimated_start() - 600)
+                start = max(floor_ms, _window_start(plan, pauses, floor_ms))
                 end = min(ceiling, plan.estimated_end() + 800)
             else:
                 start, end = floor_ms, ceiling
             cue = _force_align(sentence, audio, engine, start, max(end, start + 1), should_stop)
+            if cue is None and index in trusted:
+                cue = _from_anchors(sentence, plan, floor_ms)
         if cue is None:
             unaligned.append(UnalignedText(sentence.line, _with_label(sentence), len(cues)))
             continue
@@ -264,6 +301,24 @@ def align_sentences(
         engine=engine.name,
         source_name=source_name,
     )
+
+
+def _window_start(plan: _Plan, pauses: list[tuple[int, int]], floor_ms: int) -> int:
+    """Where to start looking for a sentence: the pause before its first anchor.
+
+    A sentence starts after a pause. When its first words were not anchored, the estimate may
+    reach into the sentence before; the end of the last pause that leaves room for those words
+    is a better bound.
+    """
+    token, word = plan.anchors[0]
+    if token == plan.first:
+        return word.start_ms - 400
+    room = (token - plan.first) * 120
+    latest = word.start_ms - room
+    before = [p for p in pauses if floor_ms <= p[1] and p[0] <= latest]
+    if before:
+        return min(before[-1][1], latest) - 250
+    return plan.estimated_start() - 600
 
 
 def _short_gap_fits(plan: _Plan, floor_ms: int, ceiling_ms: int) -> bool:
@@ -308,6 +363,35 @@ def _force_align(
     return AlignedCue(
         words[0].start_ms,
         last + _CUE_TAIL_MS,
+        sentence.text,
+        sentence.speaker,
+        tuple(words),
+        sentence.line,
+    )
+
+
+def _from_anchors(sentence: Sentence, plan: _Plan, floor_ms: int) -> AlignedCue | None:
+    """A sentence the forced alignment refused (it was read differently: "$2.5" said as
+    "dollar two point five"): the recognised times of its anchored words, the others untimed."""
+    times = dict(plan.anchors)
+    words: list[CueWord] = []
+    last_end = 0
+    at = plan.first
+    for word in sentence.words:
+        if not word.tokens:
+            continue
+        heard = times.get(at)
+        at += len(word.tokens)
+        if heard is None or heard.start_ms < floor_ms:
+            continue
+        if not words or heard.start_ms > words[-1].start_ms:
+            words.append(CueWord(word.start, heard.start_ms))
+            last_end = max(last_end, heard.end_ms)
+    if not words:
+        return None
+    return AlignedCue(
+        words[0].start_ms,
+        last_end + _CUE_TAIL_MS,
         sentence.text,
         sentence.speaker,
         tuple(words),
