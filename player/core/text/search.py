@@ -46,6 +46,9 @@ pieces; a piece costs at most its length times the query's words, which the quer
 small. A single cue longer than that is matched by ``regex`` with the remaining time as its
 timeout. A search that runs out of time returns the hits found so far with ``timed_out=True``;
 a query over the limits, a bad pattern or one needing too much memory raises ``SearchError``.
+The clock between cues and chunks is the wall clock; within one cue ``regex`` counts its
+``timeout=`` in processor time, so on a machine busy with other programs a search cut short
+takes its full budget of processor time and may take longer on the wall clock.
 
 A ``SearchIndex`` is immutable once built; ``search`` may be called from any thread.
 """
