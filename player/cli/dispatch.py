@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from player import __version__
 
-SUBCOMMANDS = ("transcript", "search", "index", "library")
+SUBCOMMANDS = ("transcript", "search", "index", "library", "align")
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +25,7 @@ class CliError(Exception):
 
 
 def _subcommand_parser() -> argparse.ArgumentParser:
+    from player.cli import align as align_cmd
     from player.cli import archive as archive_cmd
     from player.cli import search as search_cmd
     from player.cli import transcript as transcript_cmd
@@ -35,6 +36,7 @@ def _subcommand_parser() -> argparse.ArgumentParser:
     transcript_cmd.add_parser(sub)
     search_cmd.add_parser(sub)
     archive_cmd.add_parser(sub)
+    align_cmd.add_parser(sub)
     for command_parser in sub.choices.values():
         add_logging_options(command_parser)
     return parser
@@ -66,7 +68,8 @@ def window_parser() -> argparse.ArgumentParser:
             "'briefing-player transcript FILE [--json]' prints a transcript; "
             "'briefing-player search QUERY [FILE...]' finds words in transcripts or the archive; "
             "'briefing-player index DIR...' adds folders to the archive; "
-            "'briefing-player library' lists the archive. "
+            "'briefing-player library' lists the archive; "
+            "'briefing-player align MEDIA TEXT' synchronizes a text with a recording. "
             "Use 'briefing-player COMMAND --help' for details."
         ),
     )

@@ -88,6 +88,7 @@ def align_text(
             progress=scaled,
             should_stop=stop,
             source_name=Path(text_path).name,
+            english=bool(getattr(engine, "english", True)),
         )
     except AlignError as err:
         if err.path is None:

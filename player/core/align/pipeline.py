@@ -110,12 +110,12 @@ class _Plan:
         return word.start_ms - (token - self.first) * (_WORD_MS // 3)
 
 
-def _check_text(sentences: Sequence[Sentence], audio: Audio) -> list[str]:
+def _check_text(sentences: Sequence[Sentence], audio: Audio, english: bool) -> list[str]:
     tokens = [token for sentence in sentences if sentence.speech for token in sentence.tokens]
     if not tokens:
         raise AlignError("the text has no words to align")
     foreign = sum(1 for token in tokens if not re.fullmatch(r"[a-z']+", token))
-    if foreign > 0.3 * len(tokens):
+    if english and foreign > 0.3 * len(tokens):
         raise AlignError(
             "the text does not look like English; the shipped speech model is English "
             "(use --model DIR with a pocketsphinx model for its language)"
@@ -228,15 +228,19 @@ def align_sentences(
     progress: ProgressCallback | None = None,
     should_stop: StopCheck = _never,
     source_name: str = "",
+    english: bool = True,
 ) -> AlignmentResult:
     """Time ``sentences`` (from ``split_text``) in ``audio``; see the module docstring.
+
+    ``english`` says the engine's model is English (the shipped one): then a text that does
+    not look English is refused with a clear message.
 
     Raises ``AlignError`` for input that cannot be aligned (no words, silent audio, far more
     text than audio, a text not in English, nothing found) and ``AlignCancelled``.
     """
     report = _Progress(progress)
     report(0.0, force=True)
-    tokens = _check_text(sentences, audio)
+    tokens = _check_text(sentences, audio, english)
     _check_audio(audio)
     pauses = find_pauses(audio)
     heard = _recognize_all(audio, pauses, tokens, engine, report, should_stop)
