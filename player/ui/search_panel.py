@@ -153,7 +153,7 @@ class SearchPanel(QWidget):
         self.archive_results.hide()
         self.speaker_only = QCheckBox("Only their lines", self)
         self.speaker_only.setToolTip("Show only this speaker's lines in the transcript")
-        self.speaker_only.setAccessibleName("Only this speaker's lines in the transcript")
+        self.speaker_only.setAccessibleDescription("Only this speaker's lines in the transcript")
         self.speaker_only.setEnabled(False)
         self.status = QLabel("", self)
         self.status.setTextFormat(Qt.TextFormat.PlainText)
@@ -183,8 +183,12 @@ class SearchPanel(QWidget):
             row1.addWidget(w)
         row2 = QHBoxLayout()
         row2.setContentsMargins(0, 0, 0, 0)
-        row2.addWidget(self.scope_box)
-        row2.addWidget(self.speaker_box)
+        # Qt names a combo box by its value: screen readers name it by its visible label (buddy).
+        for text, box in (("In:", self.scope_box), ("Speaker:", self.speaker_box)):
+            label = QLabel(text, self)
+            label.setBuddy(box)
+            row2.addWidget(label)
+            row2.addWidget(box)
         row2.addWidget(self.speaker_only)
         row2.addStretch(1)
         row2.addWidget(self.status)

@@ -20,7 +20,8 @@ from player.playback.base import PlaybackState
 from player.ui import settings as S
 from player.ui.accessible import mark_live_label
 from player.ui.controller import RATE_STEPS
-from player.ui.widgets import GlyphButton, TimelineSlider, plain_label
+from player.ui.timeline_slider import TimelineSlider
+from player.ui.widgets import GlyphButton, plain_label
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
