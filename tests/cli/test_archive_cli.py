@@ -319,3 +319,57 @@ def test_empty_and_looping_databases_get_clear_messages(
     for argv in (["library"], ["search", "x"], ["index", str(tmp_path)]):
         status, _, err = run(capsys, *argv, "--db", str(loop))
         assert status == 2 and "symlink loop" in err, (argv, err)
+
+
+@contextlib.contextmanager
+def tiny_disk(where: Path, size_kb: int) -> Iterator[Path]:
+    """A real, small file system (tmpfs) mounted at ``where`` (root only; skipped otherwise)."""
+    where.mkdir()
+    if os.geteuid() != 0:
+        pytest.skip("a small tmpfs needs root; the max_page_count tests cover a full disk")
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size_kb}k", "tmpfs", str(where)],
+        capture_output=True,
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs: {mounted.stderr!r}")
+    try:
+        yield where
+    finally:
+        subprocess.run(["umount", "-l", str(where)], capture_output=True, check=True)
+
+
+def fill(folder: Path) -> Path:
+    """Fill the disk under ``folder`` to the last byte; returns the filler file."""
+    filler = folder / "filler"
+    fd = os.open(filler, os.O_WRONLY | os.O_CREAT, 0o600)
+    try:
+        for size in (65536, 4096, 512, 1):
+            with contextlib.suppress(OSError):
+                while True:
+                    os.write(fd, b"\0" * size)
+    finally:
+        os.close(fd)
+    return filler
+
+
+def test_rebuild_on_a_really_full_disk_keeps_the_index(
+    capsys: pytest.CaptureFixture[str], lib: Path, tmp_path: Path
+) -> None:
+    with tiny_disk(tmp_path / "disk", 2048) as disk:
+        db = disk / "archive.sqlite"
+        assert run(capsys, "index", str(lib), "--db", str(db))[0] == 0
+        before = db.read_bytes()
+        filler = fill(disk)
+        status, _, err = run(capsys, "index", str(lib), "--db", str(db), "--rebuild")
+        assert status == 2 and "rollback" not in err and "Traceback" not in err
+        assert "left as it is" in err or "full" in err, err
+        assert db.read_bytes() == before
+        assert not [p for p in disk.iterdir() if ".corrupt-" in p.name or ".new-" in p.name]
+        status, out, err = run(capsys, "library", "--db", str(db))
+        assert status == 0 and "press briefing" in out, err
+        filler.unlink()
+        status, out, err = run(capsys, "index", str(lib), "--db", str(db))
+        assert status == 0 and SUMMARY.match(out.strip()), err
+        status, out, _ = run(capsys, "index", str(lib), "--db", str(db), "--rebuild")
+        assert status == 0 and SUMMARY.match(out.strip())

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import astuple, dataclass
 from pathlib import Path
 
-from player.core.archive.records import ArchiveError, from_db, now_iso, to_db
+from player.core.archive.records import ArchiveError, explain, from_db, now_iso, to_db
 from player.core.archive.schema import INDEX, open_database, transaction, verify
 from player.core.model import Cue, TranscriptWarning
 
@@ -244,7 +244,7 @@ class IndexStore:
                 path=where,
             )
         if isinstance(err, sqlite3.OperationalError):  # disk full, read-only, ...
-            return ArchiveError(f"cannot use the archive index {where}: {err}", path=where)
+            return ArchiveError(f"cannot use the archive index {where}: {explain(err)}", path=where)
         return ArchiveError(
             f"the archive index {where} is damaged ({err}). Rebuild the index "
             "to start afresh (the file is moved aside, not deleted).",

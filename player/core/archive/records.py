@@ -30,6 +30,7 @@ __all__ = [
     "OrderBy",
     "ScanProgress",
     "ScanSummary",
+    "explain",
     "from_db",
     "is_under",
     "media_key",
@@ -204,3 +205,12 @@ def shown(text: str | os.PathLike[str]) -> str:
         return value
     value = from_db(value)
     return value.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def explain(err: BaseException) -> str:
+    """An SQLite or OS error as a message, with the likely cause of a full or failing disk."""
+    text = str(err) or type(err).__name__
+    lowered = text.lower()
+    if "full" in lowered or "disk i/o" in lowered or "no space" in lowered:
+        return f"{text} (is the disk full?)"
+    return text

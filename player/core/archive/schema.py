@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from player.core.archive import files
-from player.core.archive.records import ArchiveError
+from player.core.archive.records import ArchiveError, explain
 
 __all__ = [
     "INDEX",
@@ -223,7 +223,7 @@ def open_database(
         conn = _connect(path)
     except sqlite3.Error as err:
         raise ArchiveError(
-            f"cannot open the {kind.what} {files.shown(path)}: {err}", path=str(path)
+            f"cannot open the {kind.what} {files.shown(path)}: {explain(err)}", path=str(path)
         ) from None
     try:
         version = _check_identity(conn, path, kind, companion)
@@ -297,7 +297,7 @@ def _create(path: Path, kind: DatabaseKind) -> None:
     try:
         files.create_atomically(path, _initialise(kind))
     except (OSError, sqlite3.Error) as err:
-        reason = err.strerror if isinstance(err, OSError) and err.strerror else str(err)
+        reason = err.strerror if isinstance(err, OSError) and err.strerror else explain(err)
         raise ArchiveError(
             f"cannot create the {kind.what} {files.shown(path)}: {reason}", path=str(path)
         ) from None
@@ -309,7 +309,7 @@ def build_replacement(path: Path, kind: DatabaseKind) -> Path:
     try:
         return files.build_temporary(path, _initialise(kind))
     except (OSError, sqlite3.Error) as err:
-        reason = err.strerror if isinstance(err, OSError) and err.strerror else str(err)
+        reason = err.strerror if isinstance(err, OSError) and err.strerror else explain(err)
         raise ArchiveError(
             f"cannot make a new {kind.what} beside {files.shown(path)}: {reason}; "
             "the current one was left as it is",
@@ -416,7 +416,7 @@ def _database_error(
     text = str(err)
     if isinstance(err, sqlite3.OperationalError) and "malformed" not in text:
         return ArchiveError(
-            f"cannot use the {kind.what} {files.shown(path)}: {text}", path=str(path)
+            f"cannot use the {kind.what} {files.shown(path)}: {explain(err)}", path=str(path)
         )
     reason = "is not a database file" if "not a database" in text else f"is damaged ({text})"
     return _refusal(path, kind, reason, _may_rebuild(path, kind, companion))

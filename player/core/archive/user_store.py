@@ -21,7 +21,15 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from player.core.archive import files
-from player.core.archive.records import ArchiveError, Bookmark, from_db, media_key, now_iso, to_db
+from player.core.archive.records import (
+    ArchiveError,
+    Bookmark,
+    explain,
+    from_db,
+    media_key,
+    now_iso,
+    to_db,
+)
 from player.core.archive.schema import USER_DATA, memory_database, open_database
 
 __all__ = ["UserStore"]
@@ -75,7 +83,8 @@ class UserStore:
                 raise
             except sqlite3.OperationalError as err:  # locked, disk full, read-only...
                 raise ArchiveError(
-                    f"cannot use the user-data file {self.path}: {err}", path=str(self.path)
+                    f"cannot use the user-data file {self.path}: {explain(err)}",
+                    path=str(self.path),
                 ) from None
             except sqlite3.DatabaseError as err:
                 raise ArchiveError(
