@@ -26,13 +26,14 @@ from player.ui.models import Role
 if TYPE_CHECKING:
     # Only annotations: importing a PySide6 class builds its Python type (and all its enums)
     # at once, a few ms each at start-up.
-    from PySide6.QtGui import QTextCharFormat
+    from PySide6.QtGui import QTextCharFormat, QTextOption
 
 _Index = QModelIndex | QPersistentModelIndex
 
 PAD = 6
 MARKER_W = 22
 BAR_W = 6  # the playing row's bar
+MIN_TEXT_CHARS = 18  # narrower than this beside the time: the time goes above the text
 OUTLINE_W = 2  # the selected row's frame, and the focused row's
 LINE_SEPARATOR = "\u2028"
 MARK, MARK_ACTIVE, MARK_TEXT = "#ffd23f", "#f08c00", "#000000"  # search hits (text 14:1, 8:1)
@@ -90,6 +91,15 @@ def _char_format_class() -> type[QTextCharFormat]:
     from PySide6.QtGui import QTextCharFormat
 
     return QTextCharFormat
+
+
+@functools.cache
+def _wrap_anywhere() -> QTextOption:
+    from PySide6.QtGui import QTextOption
+
+    option = QTextOption()
+    option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+    return option
 
 
 def _char_format() -> QTextCharFormat:
@@ -189,12 +199,17 @@ class CueDelegate(QStyledItemDelegate):
     @staticmethod
     def _marker_width(fm: QFontMetrics) -> int:
         """The bar and the triangle (wider with larger text: it never runs into the time)."""
-        return max(MARKER_W, BAR_W + 2 * fm.horizontalAdvance("▶") + 2)
+        return max(MARKER_W, BAR_W + fm.horizontalAdvance("▶") * 5 // 4 + 4)
 
-    def _text_rect(self, option: QStyleOptionViewItem) -> QRect:
-        fm = option.fontMetrics
-        left = option.rect.left() + self._marker_width(fm) + self._time_width(fm)
-        return QRect(left, option.rect.top() + PAD, option.rect.right() - left - PAD, 0)
+    def _columns(self, row_width: int, fm: QFontMetrics) -> tuple[int, int, bool]:
+        """Where the text starts (from the row's left), how wide it is, and whether the time
+        sits on its own line above it: with large text in a narrow list the time column would
+        leave the text a few letters a line (WCAG 1.4.4, 1.4.10)."""
+        marker = self._marker_width(fm)
+        beside = row_width - marker - self._time_width(fm) - PAD - 1
+        if beside >= fm.averageCharWidth() * MIN_TEXT_CHARS:
+            return marker + self._time_width(fm), beside, False
+        return marker, row_width - marker - PAD - 1, True
 
     @staticmethod
     def _layout(
@@ -206,6 +221,7 @@ class CueDelegate(QStyledItemDelegate):
     ) -> QTextLayout:
         layout = QTextLayout(text.replace("\n", LINE_SEPARATOR), font)
         layout.setCacheEnabled(True)
+        layout.setTextOption(_wrap_anywhere())  # a word wider than the row breaks, not spills
         if formats:
             layout.setFormats(formats)
         layout.beginLayout()
@@ -231,14 +247,15 @@ class CueDelegate(QStyledItemDelegate):
             font = QFont(option.font)
             font.setWeight(QFont.Weight.Bold)
             fm = QFontMetrics(option.font)
-            # As wide as paint() lays it out (``rect.right()`` is ``left + width - 1``).
-            text_w = width - self._marker_width(fm) - self._time_width(fm) - PAD - 1
+            _, text_w, stacked = self._columns(width, fm)
             layout = self._layout(cue.text, font, text_w, [], self.line_spacing)
             lines = layout.lineCount()
             last = layout.lineAt(lines - 1) if lines else None
             text_h = last.y() + last.height() if last is not None else fm.height()
             height = int(text_h + 0.999) + 2 * PAD
             if index.data(Role.SHOW_SPEAKER):
+                height += fm.height() + 2
+            if stacked:
                 height += fm.height() + 2
             cached = self._height_cache[key] = max(height, fm.height() + 2 * PAD)
         return QSize(width, cached)
@@ -292,8 +309,10 @@ class CueDelegate(QStyledItemDelegate):
             int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop),
             format_clock(cue.start_ms) if index.data(Role.START_MS) is not None else "",
         )
-        left = rect.left() + marker_w + self._time_width(fm)
-        width = rect.right() - left - PAD
+        offset, width, stacked = self._columns(rect.width(), fm)
+        left = rect.left() + offset
+        if stacked:
+            top += fm.height() + 2
         if index.data(Role.SHOW_SPEAKER) and cue.speaker:
             sfont = QFont(option.font)
             sfont.setWeight(QFont.Weight.Bold)

@@ -79,3 +79,29 @@ def test_ctrl_plus_six_times_re_measures_the_rows(harness: Harness, sample_audio
     for row in range(min(ROWS_CHECKED, w.model.rowCount())):
         w.panel.set_current_row(row)
         assert _ink_below(h, row) == 0, row
+
+
+def test_large_text_in_a_narrow_list_puts_the_time_above(
+    harness: Harness, sample_audio: Path
+) -> None:
+    """At the largest size beside the Bookmarks dock the time column would leave the text a
+    few letters a line: the time goes above the text, which gets the row's width."""
+    h = harness
+    w = h.window
+    h.open(sample_audio, play=False)
+    w.docks.show_bookmarks(True)
+    h.settings.set(S.TRANSCRIPT_FONT_PT, MAX_FONT_PT)
+    w.reading_style.apply()
+    h.qtbot.waitUntil(lambda: not w.panel.relayout_pending(), timeout=5000)
+    view = w.panel.view
+    fm = view.fontMetrics()
+    row_width = view.visualRect(w.model.index(0, 0)).width()
+    _, text_width, stacked = w.panel.delegate._columns(row_width, fm)
+    assert stacked
+    assert text_width > row_width * 0.6
+    h.settings.set(S.TRANSCRIPT_FONT_PT, 0)
+    w.reading_style.apply()
+    h.qtbot.waitUntil(lambda: not w.panel.relayout_pending(), timeout=5000)
+    fm = view.fontMetrics()
+    row_width = view.visualRect(w.model.index(0, 0)).width()
+    assert not w.panel.delegate._columns(row_width, fm)[2]  # default size: side by side
