@@ -26,7 +26,13 @@ from typing import Any, TextIO
 from player.cli.output import json_line, write_line
 from player.core.model import Cue, TranscriptError
 from player.core.text.quote import format_hit_line, one_line
-from player.core.text.search import SearchError, SearchIndex, SearchOptions, check_query
+from player.core.text.search import (
+    HIT_LIMIT,
+    SearchError,
+    SearchIndex,
+    SearchOptions,
+    check_query,
+)
 
 #: Time budget for matching in all FILEs together (preparing the pattern included); past it the
 #: search stops with an error. Loading each file is bounded by the guarded reader's size cap.
@@ -134,6 +140,12 @@ def _search_files(args: argparse.Namespace, options: SearchOptions, out: TextIO)
             )
             failed = True
             break
+        if result.truncated:
+            write_line(
+                f"note: {name}: more than {HIT_LIMIT:,} matches; only the cues holding the "
+                f"first {HIT_LIMIT:,} are listed",
+                sys.stderr,
+            )
         for cue_index in result.cue_indices:
             if limit is not None and printed >= limit:
                 break

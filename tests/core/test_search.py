@@ -565,3 +565,18 @@ def test_folding_never_turns_literal_characters_into_syntax(
     if pattern == "a＋":
         expected = []
     assert matched(index, pattern, regex=True) == expected
+
+
+def test_every_search_collects_at_most_the_hit_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Memory stays bounded however often a word occurs (a 64 MB transcript of "a a a ...").
+    import player.core.text.search as search_module
+
+    monkeypatch.setattr(search_module, "HIT_LIMIT", 1000)
+    index = SearchIndex([cue("a " * 600) for _ in range(3)] + [cue("a " * 40_000)])
+    for options in (SearchOptions(), SearchOptions(regex=True), SearchOptions(whole_word=True)):
+        result = index.search("a", options, deadline_s=60)
+        assert len(result) == 1000 and result.truncated, options
+        assert len(index.search("a", options, max_hits=5000, deadline_s=60)) == 1000
+    long_only = SearchIndex([cue("a " * 40_000)])  # one cue longer than a chunk
+    result = long_only.search("a", deadline_s=60)
+    assert len(result) == 1000 and result.truncated

@@ -76,6 +76,7 @@ from player.core.text.snippet import next_hit_index, snippet
 __all__ = [
     "DEFAULT_PLAIN_DEADLINE_S",
     "DEFAULT_REGEX_DEADLINE_S",
+    "HIT_LIMIT",
     "Hit",
     "SearchError",
     "SearchIndex",
@@ -90,6 +91,9 @@ __all__ = [
 DEFAULT_REGEX_DEADLINE_S = 0.75
 #: Time limit for a plain search when the caller gives no ``deadline_s``.
 DEFAULT_PLAIN_DEADLINE_S = 2.0
+#: The most hits one search collects (``max_hits`` above it is lowered to it): memory stays
+#: under about 100 MB however many times a word occurs in a 64 MB transcript.
+HIT_LIMIT = 1_000_000
 
 _SEP = SEPARATOR  # between cues in the joined text: neither whitespace nor a word character
 # Plain searches check the clock and max_hits after each chunk: at most this many cues and
@@ -319,10 +323,17 @@ def check_query(query: str, options: SearchOptions) -> None:
 
 
 def _long_cue_spans(
-    source: str, whole_word: bool, text: str, lo: int, hi: int, deadline: float
+    source: str,
+    whole_word: bool,
+    text: str,
+    lo: int,
+    hi: int,
+    deadline: float,
+    room: int | None,
 ) -> tuple[list[tuple[int, int]], bool]:
-    """Spans of a plain query in ``text[lo:hi]`` (one long cue) found before ``deadline``, and
-    whether the time ran out first. ``regex`` (with a timeout) instead of the unbounded ``re``."""
+    """Spans of a plain query in ``text[lo:hi]`` (one long cue) found before ``deadline`` (at
+    most ``room`` of them), and whether the time ran out first. ``regex`` (with a timeout)
+    instead of the unbounded ``re``."""
     pattern = regex.compile(_word_bounded(source) if whole_word else source, regex.V0)
     found: list[tuple[int, int]] = []
     try:
@@ -331,6 +342,8 @@ def _long_cue_spans(
             return found, True
         for m in pattern.finditer(text, lo, hi, concurrent=True, timeout=remaining):
             found.append(m.span())
+            if room is not None and len(found) >= room:
+                break
     except TimeoutError:
         return found, True
     return found, False
@@ -406,7 +419,8 @@ class SearchIndex:
     ) -> SearchResult:
         """Find ``query`` in every cue, in transcript order.
 
-        ``max_hits`` stops after that many hits (``truncated`` tells if there were more).
+        ``max_hits`` stops after that many hits (``truncated`` tells if there were more); it is
+        at most ``HIT_LIMIT``, also when not given.
         ``deadline_s`` is a time budget in seconds for this call; when it runs out the hits
         found so far come back with ``timed_out``. It covers preparing the pattern too.
         Without it, plain queries get ``DEFAULT_PLAIN_DEADLINE_S`` and regular expressions
@@ -414,8 +428,7 @@ class SearchIndex:
         expression and for a query over the limits (:mod:`player.core.text.pattern`).
         """
         opts = options or SearchOptions()
-        if max_hits is not None and max_hits <= 0:
-            max_hits = 0
+        max_hits = HIT_LIMIT if max_hits is None else max(0, min(max_hits, HIT_LIMIT))
         allowed: frozenset[int] | None = None
         if opts.speaker is not None and opts.speaker.strip():
             allowed = frozenset(self.cue_indices_for_speaker(opts.speaker))
@@ -463,8 +476,9 @@ class SearchIndex:
                     found = [m.span() for m in pattern.finditer(text, lo, hi)]
             else:  # one cue longer than a chunk: matched with a timeout
                 last = first + 1
+                room = max_hits - len(spans) + 1 if max_hits is not None else None
                 found, timed_out = _long_cue_spans(
-                    source, whole_word, text, lo, starts[last] - 1, deadline
+                    source, whole_word, text, lo, starts[last] - 1, deadline, room
                 )
             if allowed is not None:
                 found = [sp for sp in found if bisect_right(starts, sp[0]) - 1 in allowed]
