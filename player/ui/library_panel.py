@@ -204,7 +204,7 @@ class LibraryPanel(QWidget):
         self.status = QLabel("", self)
         self.status.setTextFormat(Qt.TextFormat.PlainText)
         self.status.setWordWrap(True)
-        self.status.setAccessibleName("Library status")
+        self.status.setAccessibleDescription("Library status")  # its name: the text shown
         self.model = LibraryModel(self)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)

@@ -64,7 +64,7 @@ class PreferencesDialog(QDialog):
         self.reset_colors.clicked.connect(self.use_theme_colors)
         self.contrast = QLabel(self)
         self.contrast.setWordWrap(True)
-        self.contrast.setAccessibleName("Contrast of the chosen colours")
+        self.contrast.setAccessibleDescription("Contrast of the chosen colours")  # name: text
         colors = QWidget(self)
         colors.setFocusProxy(self.text_color_button)  # so the label's Alt+C reaches it
         row = QHBoxLayout(colors)

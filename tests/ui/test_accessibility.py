@@ -27,11 +27,12 @@ from PySide6.QtWidgets import (
     QSlider,
     QWidget,
 )
+from pytestqt.qtbot import QtBot
 
 from player.playback.base import PlaybackState
 from player.ui.announce import Announcer, announcer_for
 from player.ui.timeline_slider import A11Y_VALUE_INTERVAL_MS
-from tests.ui.conftest import Harness
+from tests.ui.conftest import Harness, make_harness
 
 WAIT_MS = 5000
 NO_ROLE = {QAccessible.Role.NoRole, QAccessible.Role.Client}
@@ -240,3 +241,29 @@ def test_the_playing_row_is_exposed_without_taking_the_focus(
     view.setFocus(Qt.FocusReason.TabFocusReason)
     QApplication.processEvents()
     assert view.currentIndex().row() == h.window.model.current_row  # Tab lands on it
+
+
+def test_the_library_status_and_the_contrast_line_are_named_by_their_text(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    h = make_harness(qtbot, tmp_path / "config", archive_db=tmp_path / "archive.sqlite")
+    try:
+        h.window.docks.show_library(True)
+        h.qtbot.waitUntil(lambda: h.window.docks.library is not None, timeout=WAIT_MS)
+        library = h.window.docks.library
+        assert library is not None
+        h.qtbot.waitUntil(lambda: bool(library.status.text()), timeout=WAIT_MS)
+        assert _name(library.status) == " ".join(library.status.text().split())
+        h.window.dialogs.show_preferences()
+        dialog = h.window.dialogs.preferences_dialog
+        assert dialog is not None
+        assert dialog.contrast.text() and _name(dialog.contrast) == " ".join(
+            dialog.contrast.text().split()
+        )
+        for box in dialog.findChildren(QComboBox):  # labelled by their form labels
+            assert any(
+                kind & QAccessible.RelationFlag.Label for _r, kind in _iface(box).relations()
+            )
+        dialog.reject()
+    finally:
+        h.window.close()
