@@ -37,6 +37,7 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 from player.core.model import Cue
 from player.core.text.search import SearchIndex, SearchOptions, SearchResult, snippet
 from player.core.timeline.timecode import format_clock
+from player.ui.cue_delegate import MARK, MARK_TEXT
 
 if TYPE_CHECKING:
     from player.core.archive.library import Archive, ArchiveHit
@@ -258,8 +259,9 @@ class SnippetDelegate(QStyledItemDelegate):
         speaker_range.start, speaker_range.length, speaker_range.format = 0, len(prefix), bold
         hl = QTextCharFormat()
         hl.setFontWeight(QFont.Weight.Bold)
-        hl.setBackground(QColor("#ffe066"))
-        hl.setForeground(QColor("#000000"))
+        hl.setFontUnderline(True)  # the hit is marked by more than colour
+        hl.setBackground(QColor(MARK))
+        hl.setForeground(QColor(MARK_TEXT))
         match_range = QTextLayout.FormatRange()
         match_range.start = len(prefix) + len(before)
         match_range.length = len(match)

@@ -366,3 +366,18 @@ def test_the_focus_ring_frames_the_focused_control(kb_harness: Harness, tmp_path
     w.menu_actions.act_library.trigger()
     assert w.docks.library_dock is not None
     h.qtbot.waitUntil(lambda: ring.target is QApplication.focusWidget(), timeout=5000)
+
+
+def test_tab_leaves_the_library_table(kb_harness: Harness) -> None:
+    """No trap (WCAG 2.1.2): Tab moves out of the library's table (arrows move inside)."""
+    h = kb_harness
+    w = h.window
+    _keyboard(h)
+    w.docks.show_library(True)
+    library = w.docks.library
+    assert library is not None
+    _focus(h, library.table)
+    h.qtbot.keyClick(library.table, Key.Key_Tab)
+    assert QApplication.focusWidget() is not library.table
+    h.qtbot.keyClick(QApplication.focusWidget(), Key.Key_Backtab)
+    assert QApplication.focusWidget() is library.table
