@@ -183,3 +183,16 @@ def test_full_text_statements_are_stopped_at_their_deadline(
         list(archive.iter_search("budget OR words", batch=1000))
     monkeypatch.setattr(archive_search, "FTS_DEADLINE_S", 5.0)
     assert archive.count("budget") == 600  # the handler is gone afterwards
+
+
+def test_archive_regex_keeps_a_bounded_number_of_matches_per_cue(tmp_path: Path) -> None:
+    folder = tmp_path / "lib"
+    folder.mkdir()
+    (folder / "a.mp3").write_bytes(b"")
+    body = "00:00:01.000 --> 00:00:02.000\n" + "ab " * 5000 + "\n"
+    (folder / "a.vtt").write_text("WEBVTT\n\n" + body, encoding="utf-8")
+    with Archive.open(tmp_path / "db.sqlite") as opened:
+        opened.add_folder(folder)
+        opened.scan()
+        (hit,) = opened.search_regex("ab")
+        assert len(hit.matches) == 1000 and hit.matches[0] == (0, 2)

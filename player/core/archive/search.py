@@ -24,6 +24,7 @@ import sqlite3
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from itertools import islice
 from typing import Any
 
 import regex as _regex
@@ -43,6 +44,7 @@ REGEX_DEADLINE_S = 2.0
 """Time budget for one archive-wide regular-expression search (seconds)."""
 FTS_DEADLINE_S = 5.0
 """Time budget for one full-text statement: a page of hits, a count, a batch (seconds)."""
+_SPANS_PER_CUE = 1000  # matches kept for highlighting one cue (a huge cue may hold millions)
 
 _HIT_SELECT = (
     "SELECT c.id, c.briefing_id, c.idx, c.start_ms, c.end_ms, c.speaker, c.text, "
@@ -248,10 +250,12 @@ class ArchiveSearch:
                     remaining = deadline - time.monotonic()
                     if remaining <= 0:
                         raise TimeoutError
+                    matches = compiled.finditer(row[5], concurrent=True, timeout=remaining)
                     spans = tuple(
-                        (m.start(), m.end())
-                        for m in compiled.finditer(row[5], concurrent=True, timeout=remaining)
-                        if m.end() > m.start()
+                        islice(
+                            ((m.start(), m.end()) for m in matches if m.end() > m.start()),
+                            _SPANS_PER_CUE,
+                        )
                     )
                     if spans:
                         found.append((*row, spans))
