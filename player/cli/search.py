@@ -9,9 +9,13 @@ once), in file order then transcript order::
 (``Speaker: `` left out when the cue has none; line breaks in the text shown as `` / ``). With
 ``--json`` each line is an object ``{"file", "start", "end", "speaker", "text"}`` with times in
 seconds. Matching follows ``player.core.text.search``. Exit status: 0 when something matched, 1 when
-nothing did, 2 on an error (unreadable file, no transcript for a media file, bad or too slow
-regular expression), each error reported on one ``error: ...`` line; the other files are still
-searched. With no FILE the archive is searched (``player.cli.archive.search_archive``).
+nothing did, 2 on an error (unreadable file, no transcript for a media file, a bad query),
+each error reported on one ``error: ...`` line; the other files are still searched. With no FILE
+the archive is searched (``player.cli.archive.search_archive``).
+
+Limits (``player.core.text.pattern``): a query of at most 1,000 characters and 100 words, a
+regular expression of at most 500 characters; matching in all FILEs together stops after
+``SEARCH_DEADLINE_S`` (5 s of processor time), with an error naming the file it stopped in.
 """
 
 from __future__ import annotations
@@ -49,7 +53,11 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
             "transcript), or in the archive when no FILE is given. Matching ignores case and "
             "accents; several words match as a phrase, also across a line break."
         ),
-        epilog="exit status: 0 found, 1 not found, 2 error",
+        epilog=(
+            "limits: queries up to 1,000 characters and 100 words, regular expressions up to "
+            "500 characters; matching stops after 5 s in all. "
+            "exit status: 0 found, 1 not found, 2 error"
+        ),
     )
     parser.add_argument("query", metavar="QUERY", help="word, phrase or (--regex) pattern")
     parser.add_argument(
