@@ -24,7 +24,7 @@ runtime_pkgs=(libvlc5 libvlc-bin vlc-plugin-base vlc-plugin-video-output libxcb-
   fonts-dejavu-core)
 # espeak-ng: speech for the aligner tests. dbus, at-spi2-core, python3-pyatspi, orca: what a
 # screen reader gets over AT-SPI (tests/ui/test_atspi_e2e.py; the client runs with /usr/bin/python3).
-test_pkgs=(xvfb xauth ffmpeg espeak-ng dbus at-spi2-core python3-pyatspi orca)
+test_pkgs=(xvfb xauth ffmpeg espeak-ng dbus at-spi2-core python3-pyatspi orca mount)
 python_pkgs=(python3 python3-venv python3-pip)
 
 need_pkgs=("${runtime_pkgs[@]}")

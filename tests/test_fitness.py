@@ -398,6 +398,8 @@ TOOL_PACKAGES = {
     "dbus-daemon": "dbus",  # the AT-SPI tests' private session bus
     "dbus-send": "dbus",
     "orca": "orca",  # Orca 43's debug log: what a screen reader speaks
+    "mount": "mount",  # the archive's read-only folder and full disk, as root (tmpfs, bind)
+    "umount": "mount",
 }
 _RUNNERS = frozenset({"run", "Popen", "check_output", "check_call", "call"})
 
