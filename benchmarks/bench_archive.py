@@ -5,6 +5,7 @@ cues) of WebVTT transcripts beside tiny placeholder .mp3 files, 50 briefings per
 in a temporary directory, then prints:
 
 * full index: seconds, cues per second, database size;
+* opening with the quick check of every page that ``library`` and ``index`` make (median);
 * rescan with nothing changed (median of several runs; target < 2 s);
 * for a common word, a rare word, a phrase, a prefix and an AND query: p50/p95 latency of
   ``Archive.search(query, limit=50)`` (first page of 50 hits with snippets; target p95 < 50 ms),
@@ -32,6 +33,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from player.cli.archive import CHECK_BUDGET_S
 from player.core.archive.library import Archive
 from player.core.timeline.timecode import format_timestamp
 
@@ -174,6 +176,17 @@ def main() -> int:
         print(
             f"  {summary.cues_indexed / full_s:,.0f} cues/s; database {size / 1e6:,.1f} MB "
             f"({size / max(1, summary.cues_indexed):.0f} bytes/cue)"
+        )
+
+        checks = []
+        for _ in range(3):
+            t0 = time.perf_counter()
+            Archive.open(db, read_only=True, verify_s=600).close()
+            checks.append(time.perf_counter() - t0)
+        print(
+            f"open with the quick check of every page ('library' and 'index' do it, budget "
+            f"{CHECK_BUDGET_S:g} s), {len(checks)} runs: median {statistics.median(checks):.2f} s "
+            f"for {size / 1e6:,.0f} MB"
         )
 
         rescans = []
