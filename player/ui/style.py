@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtWidgets import QSlider
 
 from player.core.contrast import (
     AA_NORMAL_TEXT,
@@ -75,6 +76,7 @@ QSlider::handle:horizontal { background: #ffe600; border: 1px solid #ffffff;
 QToolTip { border: 1px solid #ffffff; }
 """
 MIN_FONT_PT, MAX_FONT_PT, FONT_STEP_PT = 7, 48, 2
+NON_TEXT_MARGIN = 3.2  # 3:1 (WCAG 1.4.11) with a margin for anti-aliased edges
 _TEXT_PAIRS = (
     (_Role.WindowText, _Role.Window),
     (_Role.Text, _Role.Base),
@@ -124,6 +126,23 @@ def readable_palette(palette: QPalette) -> QPalette:
         result.setColor(
             group, _Role.PlaceholderText, QColor(readable(placeholder.name(), base, AA_NORMAL_TEXT))
         )
+    return result
+
+
+def slider_palette(palette: QPalette) -> QPalette:
+    """``palette`` for sliders: Fusion draws a slider's groove from the window colour (its edge
+    is the window colour darkened by 140 %, 2.0:1 on the window); a window colour moved toward
+    the text until that edge reaches 3:1 on the real window (WCAG 1.4.11)."""
+    window = palette.color(_Role.Window)
+    text = palette.color(_Role.WindowText).name()
+    shade = window
+    for step in range(21):
+        shade = QColor(blend(text, window.name(), step / 20))
+        if contrast_ratio(shade.darker(140).name(), window.name()) >= NON_TEXT_MARGIN:
+            break
+    result = QPalette(palette)
+    for group in (_Group.Active, _Group.Inactive):
+        result.setColor(group, _Role.Window, shade)
     return result
 
 
@@ -203,6 +222,9 @@ class ReadingStyle(QObject):
             HIGH_CONTRAST_SHEET if high_contrast and not system_wants_high_contrast(system) else ""
         )
         self._set_style_sheet(sheet)
+        sliders = slider_palette(palette)
+        for slider in self._base.findChildren(QSlider):  # the seek bar, the volume
+            slider.setPalette(palette if sheet else sliders)  # the sheet draws its own
         for bar in self._base.findChildren(InfoBar):  # its background is the alternate base
             bar_palette = QPalette(palette)
             bar_palette.setColor(_Role.Window, palette.color(_Role.AlternateBase))

@@ -200,3 +200,21 @@ def test_the_focused_transcript_list_shows_its_current_row(harness: Harness) -> 
         if unfocused.pixelColor(x, y) != focused.pixelColor(x, y)
     )
     assert changed > rect.width() // 3  # the frame's dashes along the top edge
+
+
+def test_slider_tracks_reach_3_to_1(themed: tuple[str, Harness]) -> None:
+    """The seek bar's and the volume's groove edge against the window (WCAG 1.4.11): from
+    the palette, and on screen (the darkest pixel across the volume's groove)."""
+    theme, h = themed
+    app = QGuiApplication.palette()
+    window = app.color(Role.Window).name()
+    if theme != "high-contrast":  # our high contrast draws white edges (its style sheet)
+        edge = style.slider_palette(app).color(Role.Window).darker(140).name()
+        assert contrast_ratio(edge, window) >= NON_TEXT, theme
+    volume = h.window.transport.volume
+    volume.setValue(0)  # the groove is not filled: its edge is what shows the track
+    image = volume.grab().toImage()
+    x = image.width() * 3 // 4
+    column = [image.pixelColor(x, y).name() for y in range(image.height())]
+    best = max(contrast_ratio(c, window) for c in column)
+    assert best >= NON_TEXT, (theme, column)
