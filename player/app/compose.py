@@ -118,6 +118,7 @@ class App:
         open_from_args(self.window, self.args, self.at_ms)
         tweaks.after_first_frame(self._set_icon)
         tweaks.after_first_frame(self.close_on_signals)
+        tweaks.after_first_frame(self.watch_backend_messages)
         if self.args.exit_after_playing is not None:
             self._exit_after_playing(self.args.exit_after_playing)
 
@@ -138,6 +139,13 @@ class App:
 
         if self.signal_closer is None:
             self.signal_closer = close_on_signals(self._close_everything)
+
+    def watch_backend_messages(self) -> None:
+        """Have the backend log its engine's messages and say when there is no sound (libVLC:
+        ``VlcBackend.watch_messages``; after the first frame, as each message costs the GIL)."""
+        watch = getattr(self.controller.backend, "watch_messages", None)
+        if watch is not None:
+            watch()
 
     def _close_everything(self) -> None:
         self.window.close()
@@ -205,6 +213,12 @@ def forget_unplayable_media(controller: PlaybackController, settings: Settings) 
     controller.error_occurred.connect(forget)
 
 
+def tell_no_sound(window: MainWindow, message: str) -> None:
+    """Say in the window that there will be no sound (the info strip and the status line)."""
+    window.info_bar.show_message(message)
+    window.status.show_status(message)
+
+
 def build_app(
     args: argparse.Namespace,
     backend_factory: BackendFactory,
@@ -246,6 +260,7 @@ def build_app(
         runner=runner,
     )
     forget_unplayable_media(controller, settings)
+    controller.audio_unavailable.connect(lambda message: tell_no_sound(window, message))
     return App(
         qt=qt,
         window=window,

@@ -66,15 +66,43 @@ def open_log_file(log_dir: Path) -> RotatingFileHandler:
 
 
 class _Waiting(logging.Handler):
-    """Keeps the records logged before the file opens."""
+    """Keeps the records logged before the file opens; while the file's handler takes its place
+    among the root's handlers, passes records on to it (other threads log meanwhile: with no
+    handler at all for a moment, logging's last resort would print them on stderr)."""
 
     def __init__(self) -> None:
         super().__init__(logging.DEBUG)
         self.records: list[logging.LogRecord] = []
+        self.successor: logging.Handler | None = None
 
     def emit(self, record: logging.LogRecord) -> None:
-        if len(self.records) < MAX_WAITING:
+        # Handler.handle holds this handler's lock around emit: hand_over() takes it too.
+        if self.successor is not None:
+            self.successor.handle(record)
+        elif len(self.records) < MAX_WAITING:
             self.records.append(record)
+
+    def hand_over(self, successor: logging.Handler) -> None:
+        """Give the records kept so far, and those still to come here, to ``successor`` (which
+        gets a filter letting each record through once: a record logged while the two
+        handlers swap places may reach it both ways)."""
+        successor.addFilter(_once)
+        self.acquire()
+        try:
+            for record in self.records:
+                successor.handle(record)
+            self.records = []
+            self.successor = successor
+        finally:
+            self.release()
+
+
+def _once(record: logging.LogRecord) -> bool:
+    """A filter passing each record once."""
+    if getattr(record, "_briefing_player_written", False):
+        return False
+    record._briefing_player_written = True
+    return True
 
 
 class Log:
@@ -98,18 +126,18 @@ class Log:
         waiting, self._waiting = self._waiting, None
         if waiting is None:
             return
-        self._remove(waiting)
         try:
             handler = open_log_file(self.path.parent)
         except OSError as err:
+            self._remove(waiting)
             if not self.verbose:
                 self._add_stderr(logging.WARNING)
             log.warning("no log file (%s): logging to stderr only", err)
             return
         handler.setLevel(logging.DEBUG if self.verbose else logging.INFO)
-        for record in waiting.records:
-            handler.handle(record)
+        waiting.hand_over(handler)
         self._add(handler)
+        self._remove(waiting)
 
     def close(self) -> None:
         """Open the file if it never was (keeping what waited), then remove every handler."""

@@ -88,7 +88,17 @@ class ErrorOccurred(NamedTuple):
     message: str
 
 
-BackendEvent = TimeChanged | StateChanged | LengthChanged | MediaEnded | ErrorOccurred
+@_event
+class AudioUnavailable(NamedTuple):
+    """No audio output could be opened (no sound device): playback goes on without sound;
+    ``message`` is for the user."""
+
+    message: str
+
+
+BackendEvent = (
+    TimeChanged | StateChanged | LengthChanged | MediaEnded | ErrorOccurred | AudioUnavailable
+)
 Listener = Callable[[BackendEvent], None]
 
 

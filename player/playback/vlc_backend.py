@@ -5,8 +5,9 @@ libVLC facts this module relies on (libVLC 3.0.x, see ARCHITECTURE.md):
 
 - event callbacks run on libVLC threads; calling libVLC from inside one can deadlock, so the
   callbacks here only update a few fields under a lock and forward events to listeners;
-- a garbage file named ``.mp3`` "plays" with length 0 and no tracks, so :meth:`VlcBackend.load`
-  parses the media locally (bounded wait) and refuses media without an audio or video track;
+- a garbage file named ``.mp3`` "plays" with length 0: :meth:`VlcBackend.load` parses it locally
+  (bounded wait) and refuses media without an audio or video track; random bytes with an "audio
+  track" and no duration end at once, nothing decoded: that end is reported as an error;
 - ``get_state()`` never reports Error; the ``EncounteredError`` event does;
 - after ``EndReached`` libVLC also sends ``Stopped``; the player must be stopped (from our own
   thread, lazily on the next call) before it can play again;
@@ -26,12 +27,14 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from player.playback.base import (
     MAX_RATE,
     MIN_RATE,
+    AudioUnavailable,
     BackendEvent,
     ErrorOccurred,
     LengthChanged,
@@ -44,6 +47,7 @@ from player.playback.base import (
     TimeChanged,
 )
 from player.playback.vlc_binding import import_vlc, instance_args
+from player.playback.vlc_log import NO_SOUND, MessageLog, silence_alsa
 
 PARSE_TIMEOUT_MS = 2000
 """Upper bound for the local parse done by :meth:`VlcBackend.load`."""
@@ -100,11 +104,14 @@ class VlcBackend(PlaybackBackend):
     ) -> None:
         vlc = import_vlc()
         self._vlc = vlc
+        silence_alsa()  # before libVLC's ALSA output can print on the terminal
         instance = vlc.Instance(instance_args(extra_args, audio_output, video))
         if instance is None:
             raise PlaybackError("libVLC could not start (invalid options or missing plugins)")
         self._instance: Any = instance
         self._player: Any = instance.media_player_new()
+        told = partial(self._emit, AudioUnavailable(NO_SOUND))
+        self._messages = MessageLog(vlc, instance, self._player, told)
         self._media: Any = None
         self._path: Path | None = None
         self._lock = threading.Lock()
@@ -201,8 +208,6 @@ class VlcBackend(PlaybackBackend):
     def _on_end(self, _event: Any) -> None:
         with self._lock:
             self._needs_stop = True
-            # Random bytes named .mp3 can pass the parse (an "audio track", no duration) and
-            # then end at once: nothing was decoded, which is an error, not an end.
             undecodable = not self._decoded and self._length_ms == 0
         if undecodable:
             self._fail("could not play: no audio or video could be decoded (not a media file?)")
@@ -278,6 +283,11 @@ class VlcBackend(PlaybackBackend):
         self._media_has_start = bool(start_ms)
 
     # -- PlaybackBackend -----------------------------------------------------------------------
+
+    def watch_messages(self) -> None:
+        """Route libVLC's messages to the log and watch for a missing audio output (which
+        sends :class:`AudioUnavailable`); after start-up, see ``player.playback.vlc_log``."""
+        self._messages.start()
 
     def subscribe(self, listener: Listener) -> None:
         """Call ``listener(event)`` for every event from now on (on libVLC threads)."""
@@ -574,6 +584,7 @@ class VlcBackend(PlaybackBackend):
                 return
             self._released = True
         self._detach_events()
+        self._messages.stop()
         with self._lock:
             self._listeners.clear()
         self._player.stop()

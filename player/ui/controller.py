@@ -28,6 +28,7 @@ from player.core.timeline.tracker import CurrentCueTracker
 from player.playback.base import (
     MAX_RATE,
     MIN_RATE,
+    AudioUnavailable,
     BackendEvent,
     ErrorOccurred,
     LengthChanged,
@@ -57,6 +58,8 @@ class PlaybackController(QObject):
       length_changed(int): media duration in ms (0 = unknown).
       media_loaded(str): path of newly loaded media.
       error_occurred(str): a message for the user (media failed to load or play).
+      audio_unavailable(str): a message for the user: no audio output could be opened, playback
+        goes on without sound.
       rate_changed(float), volume_changed(int), muted_changed(bool).
     """
 
@@ -65,6 +68,7 @@ class PlaybackController(QObject):
     length_changed = Signal(int)
     media_loaded = Signal(str)
     error_occurred = Signal(str)
+    audio_unavailable = Signal(str)
     rate_changed = Signal(float)
     volume_changed = Signal(int)
     muted_changed = Signal(bool)
@@ -321,6 +325,8 @@ class PlaybackController(QObject):
             # The backend's StateChanged(ERROR) follows.
             self._clock.set_playing(False)
             self.error_occurred.emit(event.message)
+        elif isinstance(event, AudioUnavailable):
+            self.audio_unavailable.emit(event.message)
 
     def _set_state(self, state: PlaybackState) -> None:
         """Mirror a state the backend reported (the only way ``_state`` changes)."""

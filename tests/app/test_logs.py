@@ -191,3 +191,34 @@ def test_a_failed_jobs_traceback_lands_in_the_log_file(tmp_path: Path, qtbot: Qt
     text = run_log.path.read_text(encoding="utf-8")
     assert "ERROR" in text and "player.ui.jobs: Job" in text
     assert 'raise ValueError("cue 12: bad timestamp")' in text  # the traceback
+
+
+def test_records_logged_by_other_threads_while_the_file_opens_all_reach_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The file opens after the first frame while libVLC's threads may be logging: none of
+    their records is lost, or printed on stderr by logging's last resort."""
+    stop = threading.Event()
+    sent: list[int] = []
+
+    def chatter() -> None:
+        n = 0
+        while not stop.is_set() or n < 200:
+            logging.getLogger("player.test.thread").warning("record %d", n)
+            sent.append(n)
+            n += 1
+
+    with logs.logging_to(tmp_path, open_file=False) as run_log:
+        thread = threading.Thread(target=chatter)
+        thread.start()
+        while len(sent) < 50:
+            pass  # some records wait in memory before the file opens
+        run_log.open_file()
+        stop.set()
+        thread.join(timeout=30)
+    assert capsys.readouterr().err == ""
+    lines = (tmp_path / logs.LOG_FILE_NAME).read_text(encoding="utf-8").splitlines()
+    numbers = [int(line.rsplit(" ", 1)[1]) for line in lines if "record " in line]
+    missing = sorted(set(range(len(sent))) - set(numbers))
+    assert missing == [], (missing, len(sent), len(numbers))
+    assert len(numbers) == len(sent)  # and none twice
