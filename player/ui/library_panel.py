@@ -384,15 +384,16 @@ class LibraryPanel(QWidget):
         """Whether a scan or a folder removal is running."""
         return self._cancel is not None
 
-    def scan(self) -> None:
-        """Scan every folder on a worker thread (progress shown; Cancel stops it)."""
+    def scan(self, folders: list[str] | None = None) -> None:
+        """Scan every folder (or only ``folders``, which are in the library) on a worker
+        thread (progress shown; Cancel stops it)."""
         archive = self._archive
         if archive is None or self._cancel is not None:
             return
         cancel = self._begin_job("Scanning…")
         signals = self._signals
         self._start(
-            lambda: archive.scan(progress=signals.progressed.emit, cancel=cancel),
+            lambda: archive.scan(progress=signals.progressed.emit, cancel=cancel, folders=folders),
             self._on_scan_done,
             self._on_scan_failed,
             cancel,

@@ -162,7 +162,7 @@ class TextSync(QObject):
         self.confirm_replace: Callable[[Path], bool] = self._ask_replace
         self.choose_file: Callable[[], str | None] = self._ask_text
         self.job: SyncJob | None = None
-        self._rescan_pending = False
+        self._rescan_pending: set[str] = set()  # folders to rescan after the running scan
 
     # ----- the offer ------------------------------------------------------------------------
 
@@ -318,7 +318,8 @@ class TextSync(QObject):
     # ----- the library ------------------------------------------------------------------------
 
     def _index(self, path: str) -> None:
-        """Rescan the library when the new transcript is in one of its folders."""
+        """Rescan the library folder that holds the new transcript, if any (an incremental
+        scan: only the briefing whose files changed is indexed again)."""
         library, archive = self._docks.library, self._docks.archive
         if library is None or archive is None:
             return
@@ -327,22 +328,23 @@ class TextSync(QObject):
         except Exception:  # a damaged library: the transcript is saved anyway
             return
         target = Path(path).resolve()
-        if not any(target.is_relative_to(Path(f).resolve()) for f in folders):
+        owner = next((f for f in folders if target.is_relative_to(Path(f).resolve())), None)
+        if owner is None:
             return
         if library.is_scanning():
             if not self._rescan_pending:
-                self._rescan_pending = True
                 library.scan_finished.connect(self._rescan_once)
+            self._rescan_pending.add(owner)
             return
-        library.scan()
+        library.scan([owner])
 
     @Slot(object)
     def _rescan_once(self, _summary: object) -> None:
         library = self._docks.library
         if library is not None and self._rescan_pending:
-            self._rescan_pending = False
+            owners, self._rescan_pending = sorted(self._rescan_pending), set()
             library.scan_finished.disconnect(self._rescan_once)
-            QTimer.singleShot(0, self, library.scan)
+            QTimer.singleShot(0, self, lambda: library.scan(owners))
 
     # ----- asking the user --------------------------------------------------------------------
 
