@@ -61,6 +61,7 @@ class TimelineSlider(QSlider):
         self._publish_timer = QTimer(self)
         self._publish_timer.setSingleShot(True)
         self._publish_timer.timeout.connect(self.publish_value)
+        self.valueChanged.connect(self._on_value_changed)
         self.sliderPressed.connect(self._on_pressed)
         self.sliderReleased.connect(self._on_released)
         self.actionTriggered.connect(self._on_action)
@@ -107,11 +108,19 @@ class TimelineSlider(QSlider):
         self._publish_timer.stop()
         self._published_at = self.now_s()
         position = self.sliderPosition()
-        self._describe(position)
         if QSlider.value(self) != position:
             self.blockSignals(True)
             self.setValue(position)
             self.blockSignals(False)
+        self._describe(position)
+
+    @Slot(int)
+    def _on_value_changed(self, value: int) -> None:
+        # The user moved it (playback's moves block signals). The words of time follow the
+        # value's event: Orca speaks the focused slider's value (milliseconds, as it has no
+        # value text from Qt) and then its new description, which is what is heard.
+        self._published_at = self.now_s()
+        self._describe(value)
 
     def _describe(self, t_ms: int) -> None:
         words = time_words(t_ms, self.maximum())
@@ -206,8 +215,6 @@ class TimelineSlider(QSlider):
                 return
             if not self._slider_rects()[1].contains(ev.position().toPoint()):
                 value = self._value_at(x)
-                self._describe(value)
-                self._published_at = self.now_s()
                 self.setValue(value)
                 self.seek_requested.emit(value)
         super().mousePressEvent(ev)
@@ -224,9 +231,7 @@ class TimelineSlider(QSlider):
     @Slot(int)
     def _on_action(self, action: int) -> None:
         # Keyboard steps / page clicks / drags: sliderPosition holds the new value, which Qt
-        # gives the accessible value right after this signal.
-        self._describe(self.sliderPosition())
-        self._published_at = self.now_s()
+        # gives the accessible value right after this signal (then _on_value_changed).
         if action == QSlider.SliderAction.SliderMove.value and self._dragging:
             return
         self.seek_requested.emit(self.sliderPosition())
