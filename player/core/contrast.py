@@ -1,7 +1,9 @@
 """Colour contrast as WCAG 2.x defines it (relative luminance, contrast ratio), and blends.
 
-Pure functions on ``#rrggbb`` strings, used by the reading-style preferences to warn when the
-chosen text and background colours are below the 4.5:1 that WCAG 1.4.3 asks for.
+Pure functions on ``#rrggbb`` strings: the reading-style preferences warn when the chosen text
+and background colours are below the 4.5:1 that WCAG 1.4.3 asks for, and the window's colours
+(selection, timestamps, focus ring, marks) are moved to the nearest shade that reaches AA
+(:func:`readable`, :func:`readable_on_all`).
 """
 
 from __future__ import annotations

@@ -9,7 +9,10 @@ from hypothesis import strategies as st
 from player.core.contrast import (
     blend,
     contrast_ratio,
+    darken_under,
     parse_hex,
+    readable,
+    readable_on_all,
     relative_luminance,
     to_hex,
     valid_hex,
@@ -55,3 +58,27 @@ def test_valid_hex_normalises_or_refuses() -> None:
     assert valid_hex(" #ABCDEF ") == "#abcdef"
     assert valid_hex("#abc") is None
     assert valid_hex("") is None
+
+
+def test_readable_moves_to_the_nearest_shade_that_reaches_aa() -> None:
+    # The figures: Fusion's timestamps (#7f7f7f, 4.0:1) and selection (3.69:1).
+    assert contrast_ratio("#7f7f7f", "#ffffff") == pytest.approx(4.0, abs=0.01)
+    shade = readable("#7f7f7f", "#ffffff")
+    assert 4.5 <= contrast_ratio(shade, "#ffffff") < 5.0  # the nearest, not black
+    selection = darken_under("#308cc6", "#ffffff")
+    assert contrast_ratio("#ffffff", selection) >= 4.5
+    assert readable("#000000", "#ffffff") == "#000000"  # already enough: unchanged
+    lighter = readable("#777777", "#000000", 7.0)  # on black it goes lighter
+    assert relative_luminance(lighter) > relative_luminance("#777777")
+
+
+@given(hex_colors, hex_colors, st.sampled_from([3.0, 4.5, 7.0]))
+def test_readable_reaches_the_minimum_or_the_extreme(fg: str, bg: str, minimum: float) -> None:
+    shade = readable(fg, bg, minimum)
+    assert contrast_ratio(shade, bg) >= minimum or shade in ("#000000", "#ffffff")
+
+
+def test_readable_on_all_backgrounds() -> None:
+    backgrounds = ["#ffffff", "#dde9f1", "#ebebeb"]  # a row, the playing band, a selection
+    shade = readable_on_all("#7f7f7f", backgrounds, 4.5)
+    assert all(contrast_ratio(shade, bg) >= 4.5 for bg in backgrounds)
