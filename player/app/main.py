@@ -97,7 +97,9 @@ def run_window(
     try:
         validate_args(args)
     except ValueError as err:
-        print(f"error: {err}", file=sys.stderr)
+        from player.cli.output import write_line  # file names made terminal-safe
+
+        write_line(f"error: {err}", sys.stderr)
         return 2
     choose_platform(os.environ)
     platform = expected_platform(os.environ)

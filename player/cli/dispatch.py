@@ -115,7 +115,9 @@ def run_command(args: argparse.Namespace) -> int:
         status: int = args.func(args)
     except CliError as err:
         log.info("%s: error: %s", args.command, err)
-        print(f"error: {err}", file=sys.stderr)
+        from player.cli.output import write_line  # names in the message made terminal-safe
+
+        write_line(f"error: {err}", sys.stderr)
         return 2
     except KeyboardInterrupt:
         log.info("%s: interrupted", args.command)

@@ -162,3 +162,12 @@ def test_search_and_library_survive_a_cp1252_stdout(tmp_path: Path) -> None:
         assert proc.returncode == 0, proc.stderr.decode("utf-8", "replace")
         assert b"Traceback" not in proc.stderr
         assert "\\u6771\\u4eac" in proc.stdout.decode("cp1252")
+
+
+def test_a_window_option_error_escapes_the_file_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--transcript", str(tmp_path / f"x{TITLE}.vtt")]) == 2
+    err = capsys.readouterr().err
+    assert_no_controls(err)
+    assert err.startswith("error: --transcript: ") and "x\\x1b]0;owned\\x07.vtt" in err
