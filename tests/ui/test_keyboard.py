@@ -381,3 +381,24 @@ def test_tab_leaves_the_library_table(kb_harness: Harness) -> None:
     assert QApplication.focusWidget() is not library.table
     h.qtbot.keyClick(QApplication.focusWidget(), Key.Key_Backtab)
     assert QApplication.focusWidget() is library.table
+
+
+def test_the_captions_button_is_the_view_menu_switch(kb_harness: Harness) -> None:
+    """The transport bar's Captions button (beside the volume) and View ▸ Captions and C are
+    one switch."""
+    h = kb_harness
+    w = h.window
+    button = w.transport.captions_button
+    action = w.menu_actions.act_captions
+    assert button.isCheckable() and button.accessibleName() == "Captions"
+    assert button.x() < w.mute_button.x()  # beside the volume
+    assert not button.isChecked() and not action.isChecked()
+    _keyboard(h)
+    _focus(h, button)
+    h.qtbot.keyClick(button, Key.Key_Space)
+    assert button.isChecked() and action.isChecked() and h.settings.get(S.CAPTIONS)
+    _focus(h, w.panel.view)
+    h.qtbot.keyClick(w.panel.view, Key.Key_C)  # the single key
+    assert not button.isChecked() and not action.isChecked() and not h.settings.get(S.CAPTIONS)
+    action.trigger()
+    assert button.isChecked()
