@@ -399,7 +399,7 @@ def _refusal(path: Path, kind: DatabaseKind, reason: str, rebuildable: bool) -> 
     )
 
 
-_LEFT_ALONE = " It was left untouched; choose another --db path (or move the file away)."
+_LEFT_ALONE = " It was left untouched: move it away, or choose another archive file (--db PATH)."
 
 
 def _foreign(path: Path, kind: DatabaseKind) -> ArchiveError:
