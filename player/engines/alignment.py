@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -120,8 +121,14 @@ def write_aligned_vtt(
             os.fsync(handle.fileno())
         os.chmod(temp_name, 0o600)
         if target.exists():
+            # The old file stays in place until the new one replaces it in one step.
             backup = target.with_name(target.name + ".bak")
-            os.replace(target, backup)
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(backup)
+            try:
+                os.link(target, backup)
+            except OSError:
+                shutil.copy2(target, backup)
         os.replace(temp_name, target)
     except OSError as err:
         with contextlib.suppress(OSError):

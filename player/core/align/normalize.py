@@ -129,7 +129,7 @@ def spoken_tokens(word: str, next_word: str = "", *, shouting: bool = False) -> 
 
 def _part_tokens(part: str, next_word: str, shouting: bool) -> list[str]:
     core = part.strip(_EDGE.replace("%", "").replace("$", ""))
-    if not core:
+    if not core or all(c in _SYMBOLS for c in core):
         return [_SYMBOLS[c] for c in part if c in _SYMBOLS]
     # A title or abbreviation with its period ("Dr.", "No. 5"): spoken in full.
     bare = part.strip("\"'“”()[]").rstrip(",;:")

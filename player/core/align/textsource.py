@@ -51,6 +51,8 @@ def strip_markdown(text: str) -> str:
         if re.match(r"^\s*(```|~~~)", line):
             fenced = not fenced
             continue
+        if fenced:
+            continue
         if re.fullmatch(r"\s*([-*_=]\s*){3,}", line) or re.fullmatch(
             r"\s*\|?[\s:|-]+\|[\s:|-]*", line
         ):
