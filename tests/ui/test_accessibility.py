@@ -31,6 +31,7 @@ from pytestqt.qtbot import QtBot
 
 from player.playback.base import PlaybackState
 from player.ui.announce import Announcer, announcer_for
+from player.ui.announce import announce as announce_to
 from player.ui.timeline_slider import A11Y_VALUE_INTERVAL_MS
 from tests.ui.conftest import Harness, make_harness
 
@@ -267,3 +268,26 @@ def test_the_library_status_and_the_contrast_line_are_named_by_their_text(
         dialog.reject()
     finally:
         h.window.close()
+
+
+def test_no_focusable_control_is_hidden_under_another(harness: Harness, sample_audio: Path) -> None:
+    """WCAG 2.4.11 focus not obscured: whatever can take the focus is not covered by other
+    content (the announcer, a 1-pixel widget at the window's corner, takes no mouse and draws
+    nothing; docks, the info bar and the search bar take their own room)."""
+    h = harness
+    _open_playing(h, sample_audio)
+    h.window.start_search()
+    h.window.info_bar.show_message("Resume at 0:27?", [("Resume", lambda: None)])
+    announce_to(h.window, "Muted")
+    QApplication.processEvents()
+    checked = 0
+    for widget in _visible_widgets(h):
+        if not widget.focusPolicy() & Qt.FocusPolicy.TabFocus or widget.width() < 2:
+            continue
+        centre = widget.mapTo(h.window, widget.rect().center())
+        hit = h.window.childAt(centre)
+        assert hit is not None, widget
+        on_top = hit is widget or widget.isAncestorOf(hit) or hit.focusProxy() is widget
+        assert on_top, (widget.accessibleName() or type(widget).__name__, type(hit).__name__)
+        checked += 1
+    assert checked > 15
