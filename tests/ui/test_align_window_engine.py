@@ -202,7 +202,9 @@ def test_real_engine_synchronizes_the_sample_briefing(harness: Harness, tmp_path
         for cue in aligned.cues
         if " ".join(cue.text.split()) in starts
     ]
-    assert len(errors) >= len(reference.cues) // 2
+    # Measured: 20 of 23 sentences cut as the sample's cues, start errors 13-48 ms, one 219 ms.
+    assert len(errors) >= len(reference.cues) * 3 // 4
     errors.sort()
-    assert errors[len(errors) // 2] <= 250, errors
+    assert errors[len(errors) // 2] <= 100, errors
+    assert errors[-1] <= 500, errors
     assert harness.window.session.path == str(out)
