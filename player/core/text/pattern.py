@@ -16,6 +16,7 @@ expressions) compiles its query here, so the limits are the same everywhere:
   add up to more than :data:`MAX_REPEAT_UNITS` (10,000) pattern items is refused.
 * **Recursion.** Calls of the pattern or a group from inside itself (``(?R)``, ``(?1)``,
   ``(?&name)``, ``(?P>name)``) are refused: ``(?R)`` alone took 550 MB before a MemoryError.
+  So is verbose mode (``(?x)``), whose spaces and comments could hide a repeat or a call.
 * **Folding without new syntax.** Accents are ignored by folding the text and the pattern's
   literal characters; what folding produces is escaped, so a full-width ``（a）`` stays the
   literal text "(a)" and never becomes a group. Inside ``[...]`` a character folds only when it
@@ -239,9 +240,7 @@ class _Scanner:
         src = self.src
         rest = src[self.pos + 1 : self.pos + 4]
         if rest.startswith("?") and _is_call(src[self.pos + 2 : self.pos + 202]):
-            raise SearchError(
-                "recursive patterns ((?R), (?1), (?&name), (?P>name)) are not supported"
-            )
+            raise _recursion()
         if rest.startswith(("?P=", "?#")):
             self._copy_until(")")  # a back-reference by name, or a comment
             self._add(1)
@@ -285,6 +284,32 @@ def _is_call(after_mark: str) -> bool:
     return first in "+-" and len(after_mark) > 1 and after_mark[1].isdigit()
 
 
+def _recursion() -> SearchError:
+    return SearchError("recursive patterns ((?R), (?1), (?&name), (?P>name)) are not supported")
+
+
+_VERBOSE = re.compile(r"[a-zA-Z]*x")
+
+
+def _check_group_marks(pattern: str) -> None:
+    """Refuse calls and verbose mode wherever ``(?`` opens a group, even inside ``[...]`` or a
+    comment (cautious on purpose: the scanner reads sets and escapes, this check does not).
+
+    Verbose mode (``(?x)``) is refused because it lets spaces and ``#`` comments into a
+    pattern (``a{ 4294967294 }`` is a repeat there), which the scanner does not follow.
+    """
+    at = pattern.find("(?")
+    while at >= 0:
+        backslashes = len(pattern[:at]) - len(pattern[:at].rstrip("\\"))
+        if backslashes % 2 == 0:  # the bracket is not escaped
+            after = pattern[at + 2 : at + 202]
+            if _is_call(after):
+                raise _recursion()
+            if _VERBOSE.match(after):
+                raise SearchError("verbose patterns ((?x)) are not supported in a search")
+        at = pattern.find("(?", at + 1)
+
+
 def prepare_regex(pattern: str, *, fold_text: bool) -> str:
     """The source to compile for a user's regular expression, after the checks above.
 
@@ -294,6 +319,7 @@ def prepare_regex(pattern: str, *, fold_text: bool) -> str:
     """
     if len(pattern) > MAX_PATTERN_CHARS:
         raise _too_long("the regular expression", len(pattern), MAX_PATTERN_CHARS)
+    _check_group_marks(pattern)
     scanner = _Scanner(pattern, fold_text=fold_text)
     source = scanner.run()
     if len(source) > MAX_QUERY_CHARS:
