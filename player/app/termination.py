@@ -1,5 +1,6 @@
-"""SIGTERM (logout, ``kill``, a service manager) and SIGINT (Ctrl+C in the terminal) close the
-window as the user would, so that what closing saves is saved: the resume position, the layout.
+"""SIGTERM (logout, ``kill``, a service manager), SIGINT (Ctrl+C in the terminal) and SIGHUP (the
+terminal went away) close the window as the user would, so that what closing saves is saved:
+the resume position, the layout.
 
 Python runs a signal handler only between bytecodes of the main thread, and under Qt's event
 loop the main thread sits in C++ until an event arrives: a handler alone would run late (or,
@@ -24,8 +25,10 @@ from PySide6.QtCore import QObject, QSocketNotifier, Slot
 
 log = logging.getLogger(__name__)
 
-HANDLED = (signal.SIGTERM, signal.SIGINT)
-"""The signals that close the window."""
+HANDLED: tuple[int, ...] = tuple(
+    getattr(signal, name) for name in ("SIGTERM", "SIGINT", "SIGHUP") if hasattr(signal, name)
+)
+"""The signals that close the window (SIGHUP: the terminal it was started from went away)."""
 
 
 class SignalCloser(QObject):

@@ -1,4 +1,4 @@
-"""SIGTERM and SIGINT close the window as the user would: the resume position saved is where
+"""SIGTERM, SIGINT and SIGHUP close the window as the user would: the resume position saved is where
 playback was when the signal came, not the last periodic save (every 5 s)."""
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ def _wait_for(predicate: object, timeout_s: float) -> None:
 
 
 @pytest.mark.vlc
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT, signal.SIGHUP])
 def test_a_signal_saves_the_position_where_playback_was(
     tmp_path: Path, signum: int, require_libvlc: None
 ) -> None:
