@@ -26,8 +26,9 @@ from typing import Any
 
 log = logging.getLogger(__name__)
 
-NO_SOUND = "No sound: no audio device could be opened. Playback goes on without sound."
-"""What the user is told (``AudioUnavailable``)."""
+NO_SOUND = "No sound: no audio device could be opened. Playing on silently; restart to try again."
+"""What the user is told (``AudioUnavailable``). The player stays on the silent output for the
+rest of the session: a device plugged in later is used after a restart."""
 
 NO_AUDIO_OUTPUT = b"failed to create audio output"
 """libVLC's message (ERROR, module "main") when no audio output module could be opened."""

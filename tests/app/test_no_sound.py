@@ -56,7 +56,9 @@ def test_the_window_says_there_will_be_no_sound_and_plays_on(app: App, qtbot: Qt
     app.controller.audio_unavailable.connect(told.append)
     app.start(StartupTweaks(enabled=False))  # "after the first frame" work runs at once
     qtbot.waitUntil(lambda: bool(told), timeout=WAIT_MS)
-    assert told == ["No sound: no audio device could be opened. Playback goes on without sound."]
+    assert told == [
+        "No sound: no audio device could be opened. Playing on silently; restart to try again."
+    ]
     assert app.window.info_bar.isVisibleTo(app.window)
     assert "No sound" in app.window.info_bar.label.text()
     assert "No sound" in app.window.status.label.text()
