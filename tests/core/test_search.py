@@ -588,3 +588,23 @@ def test_every_search_collects_at_most_the_hit_limit(monkeypatch: pytest.MonkeyP
     long_only = SearchIndex([cue("a " * 40_000)])  # one cue longer than a chunk
     result = long_only.search("a", deadline_s=60)
     assert len(result) == 1000 and result.truncated
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    texts=st.lists(st.text(alphabet="ab .-\n", max_size=30), min_size=1, max_size=4),
+    query=st.text(alphabet="ab .-", min_size=1, max_size=6),
+    whole_word=st.booleans(),
+)
+def test_plain_and_whole_word_agree_with_a_lookaround_reference(
+    texts: list[str], query: str, whole_word: bool
+) -> None:
+    # The whole-word check skips a rejected candidate's word run at once; no hit may be lost.
+    if not query.split():
+        return
+    index = SearchIndex([cue(t) for t in texts])
+    got = [
+        (h.cue_index, h.start, h.end)
+        for h in index.search(query, SearchOptions(whole_word=whole_word), deadline_s=60).hits
+    ]
+    assert got == _plain_reference(texts, query, whole_word)
