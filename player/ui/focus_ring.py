@@ -27,11 +27,10 @@ def focus_color(palette: QPalette) -> str:
 
 
 class FocusRing(QWidget):
-    """The frame around the focused widget of ``window`` (or of a floating dock)."""
+    """The frame around the focused widget of ``window`` (one ring per window)."""
 
     def __init__(self, window: QWidget) -> None:
         super().__init__(window)
-        self._home = window
         self._target: QWidget | None = None
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self.setAttribute(Qt.WidgetAttribute.WA_NoSystemBackground)
@@ -54,9 +53,6 @@ class FocusRing(QWidget):
         if widget is None:
             self.hide()
             return
-        top = widget.window()
-        if self.parentWidget() is not top:
-            self.setParent(top)
         self.place()
         self.raise_()
 

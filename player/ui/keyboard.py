@@ -143,7 +143,9 @@ class KeyboardAccess(QObject):
         self._splitter = splitter
         self._watched: QWidget | None = None
         self._return_to: dict[QDockWidget, QWidget] = {}
-        self.ring = FocusRing(window)
+        self.ring = FocusRing(window)  # the main window's; each other window gets its own
+        self._rings: dict[QWidget, FocusRing] = {window: self.ring}
+        self._ring_now: FocusRing | None = None
         app = QApplication.instance()
         assert isinstance(app, QApplication)
         app.focusChanged.connect(self._on_focus_changed)
@@ -159,10 +161,10 @@ class KeyboardAccess(QObject):
                 self._watched.removeEventFilter(self)
             self._watched = None
         dock_new, dock_old = dock_of(new), dock_of(old)
-        ours = new is not None and (
-            new.window() is self._window
-            or (dock_new is not None and dock_new.parentWidget() is self._window)
-        )
+        # Every window of the program: the main one, its floating docks, its dialogs (not
+        # popups: a menu or a combo box's list marks its own current item).
+        top = new.window() if new is not None else None
+        ours = top is not None and top.windowType() != Qt.WindowType.Popup
         if ours and new is not None:
             new.installEventFilter(self)
             self._watched = new
@@ -172,7 +174,25 @@ class KeyboardAccess(QObject):
             # The dock was closed (its button, its menu entry) while it had the focus: Qt
             # handed the focus to the next widget in the chain; give it back instead.
             QTimer.singleShot(0, self, lambda d=dock_old: self._give_back(d))
-        self.ring.follow(new if ours else None)
+        self._ring_now = self._ring_for(top) if ours and top is not None else None
+        for ring in list(self._rings.values()):
+            if ring is not self._ring_now:
+                ring.follow(None)
+        if self._ring_now is not None:
+            self._ring_now.follow(new)
+
+    def _ring_for(self, top: QWidget) -> FocusRing:
+        """The focus ring of the window ``top`` (made the first time)."""
+        ring = self._rings.get(top)
+        if ring is None:
+            ring = self._rings[top] = FocusRing(top)
+            top.destroyed.connect(lambda *_, t=top: self._forget(t))
+        return ring
+
+    def _forget(self, top: QWidget) -> None:
+        ring = self._rings.pop(top, None)
+        if ring is self._ring_now:
+            self._ring_now = None
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Claim Space/Return on the focused control, press buttons with Return, Esc closes
@@ -182,10 +202,13 @@ class KeyboardAccess(QObject):
             return self._claim(watched, event)  # type: ignore[arg-type]
         if kind == QEvent.Type.KeyPress:
             return self._key(watched, event)  # type: ignore[arg-type]
+        ring = self._ring_now
+        if ring is None:
+            return False
         if kind in (QEvent.Type.Move, QEvent.Type.Resize, QEvent.Type.Show, QEvent.Type.Paint):
-            self.ring.place()
+            ring.place()
         elif kind == QEvent.Type.Hide:
-            self.ring.follow(None)
+            ring.follow(None)
         return False
 
     def _claim(self, watched: QObject, event: QKeyEvent) -> bool:
@@ -203,7 +226,8 @@ class KeyboardAccess(QObject):
     def _key(self, watched: QObject, event: QKeyEvent) -> bool:
         key = event.key()
         if key in (_Key.Key_Tab, _Key.Key_Backtab):
-            apply_tab_order(self._window)
+            if isinstance(watched, QWidget) and watched.window() is self._window:
+                apply_tab_order(self._window)
             return False  # Qt moves the focus along the chain
         if not _plain(event):
             return False

@@ -402,3 +402,25 @@ def test_the_captions_button_is_the_view_menu_switch(kb_harness: Harness) -> Non
     assert not button.isChecked() and not action.isChecked() and not h.settings.get(S.CAPTIONS)
     action.trigger()
     assert button.isChecked()
+
+
+def test_dialogs_get_the_focus_ring_too(kb_harness: Harness) -> None:
+    """Focus visible in every window: the Preferences dialog frames its focused control."""
+    h = kb_harness
+    w = h.window
+    keyboard = _keyboard(h)
+    w.dialogs.show_preferences()
+    dialog = w.dialogs.preferences_dialog
+    h.qtbot.waitUntil(lambda: dialog.isAncestorOf(QApplication.focusWidget()), timeout=5000)
+    field = dialog.line_spacing
+    _focus(h, field)
+    ring = keyboard._rings.get(dialog)
+    assert ring is not None and ring.target is field and ring.isVisible()
+    assert not keyboard.ring.isVisible()  # the main window's ring is not shown meanwhile
+    h.qtbot.keyClick(field, Key.Key_Tab)
+    assert ring.target is QApplication.focusWidget()
+    dialog.reject()
+    w.activateWindow()  # no window manager under test: activate it again by hand
+    h.qtbot.waitUntil(w.isActiveWindow, timeout=5000)
+    _focus(h, w.play_button)
+    assert keyboard.ring.target is w.play_button and keyboard.ring.isVisible()
