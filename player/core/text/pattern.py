@@ -170,9 +170,6 @@ class _Scanner:
                 self._atom(folded, items=max(1, len(fold(ch, casefold=False))))
         return "".join(self.out)
 
-    def units(self) -> int:
-        return sum(self.frames)
-
     def _add(self, items: int) -> None:
         self.frames[-1] += items
         if self.frames[-1] > MAX_REPEAT_UNITS:
