@@ -22,6 +22,7 @@ unless ``force``, and then it is kept as ``NAME.vtt.bak``.
 from __future__ import annotations
 
 import contextlib
+import inspect
 import os
 import shutil
 import tempfile
@@ -73,7 +74,15 @@ def align_text(
         engine = PocketsphinxAligner()
     if progress is not None:
         progress(0.0)
-    audio = engine.load_audio(str(media_path))
+
+    def decoding(fraction: float) -> None:
+        if progress is not None:
+            progress(0.1 * fraction)
+
+    if "should_stop" in inspect.signature(engine.load_audio).parameters:
+        audio = engine.load_audio(str(media_path), should_stop=stop, progress=decoding)
+    else:  # an engine written against the port's first version (no progress, no Cancel)
+        audio = engine.load_audio(str(media_path))
 
     def scaled(fraction: float) -> None:
         if progress is not None:

@@ -13,7 +13,14 @@ import os
 
 import av
 
-from player.core.align.types import SAMPLE_RATE_HZ, AlignCancelled, AlignError, Audio, StopCheck
+from player.core.align.types import (
+    SAMPLE_RATE_HZ,
+    AlignCancelled,
+    AlignError,
+    Audio,
+    ProgressCallback,
+    StopCheck,
+)
 
 __all__ = ["decode_pcm16", "pyav_version"]
 
@@ -29,8 +36,17 @@ def _never() -> bool:
     return False
 
 
-def decode_pcm16(path: str, *, should_stop: StopCheck = _never) -> Audio:
-    """The first audio track of ``path`` as 16 kHz mono signed 16-bit PCM."""
+def decode_pcm16(
+    path: str,
+    *,
+    should_stop: StopCheck = _never,
+    progress: ProgressCallback | None = None,
+) -> Audio:
+    """The first audio track of ``path`` as 16 kHz mono signed 16-bit PCM.
+
+    ``progress`` gets the fraction decoded (by time, when the container says its length) and
+    ``should_stop`` is polled every few dozen packets.
+    """
     if not os.path.isfile(path):
         reason = "file not found" if not os.path.exists(path) else "not a regular file"
         raise AlignError(reason, path=path)
@@ -44,6 +60,7 @@ def decode_pcm16(path: str, *, should_stop: StopCheck = _never) -> Audio:
             raise AlignError("the media has no audio track", path=path)
         stream = container.streams.audio[0]
         resampler = av.AudioResampler(format="s16", layout="mono", rate=SAMPLE_RATE_HZ)
+        length_s = (container.duration or 0) / av.time_base
         out = bytearray()
         count = 0
         try:
@@ -51,8 +68,11 @@ def decode_pcm16(path: str, *, should_stop: StopCheck = _never) -> Audio:
                 for piece in resampler.resample(frame):
                     out += bytes(piece.planes[0])[: piece.samples * 2]
                 count += 1
-                if count % 200 == 0 and should_stop():
-                    raise AlignCancelled
+                if count % 50 == 0:
+                    if should_stop():
+                        raise AlignCancelled
+                    if progress is not None and length_s > 0 and frame.time is not None:
+                        progress(min(1.0, max(0.0, frame.time / length_s)))
             for piece in resampler.resample(None):
                 out += bytes(piece.planes[0])[: piece.samples * 2]
         except (av.FFmpegError, ValueError) as err:

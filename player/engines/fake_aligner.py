@@ -19,6 +19,7 @@ from player.core.align.types import (
     AlignCancelled,
     AlignError,
     Audio,
+    ProgressCallback,
     RecognizedWord,
     StopCheck,
     WordTime,
@@ -26,6 +27,10 @@ from player.core.align.types import (
 from player.core.media.probe import probe_media
 
 __all__ = ["FakeAligner", "fake_decode", "synthetic_audio"]
+
+
+def _never() -> bool:
+    return False
 
 
 def synthetic_audio(duration_ms: int, *, burst_ms: int = 2000, pause_ms: int = 400) -> Audio:
@@ -81,9 +86,18 @@ class FakeAligner:
             if should_stop():
                 raise AlignCancelled
 
-    def load_audio(self, media_path: str) -> Audio:
+    def load_audio(
+        self,
+        media_path: str,
+        *,
+        should_stop: StopCheck = _never,
+        progress: ProgressCallback | None = None,
+    ) -> Audio:
         """Synthetic audio as long as the media (``AlignError`` if missing or without length)."""
         self.calls.append("load_audio")
+        self._wait(should_stop)
+        if progress is not None:
+            progress(1.0)
         audio = fake_decode(media_path, duration_ms=self._duration_ms)
         self._duration_ms = audio.duration_ms
         return audio

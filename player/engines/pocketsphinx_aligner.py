@@ -45,6 +45,7 @@ from player.core.align.types import (
     AlignCancelled,
     AlignError,
     Audio,
+    ProgressCallback,
     RecognizedWord,
     StopCheck,
     WordTime,
@@ -64,6 +65,10 @@ _PAD = struct.pack("<4800h", *random.Random(3).choices(range(-4, 5), k=4800))
 """300 ms of a faint noise floor after every clip: with it, a last word that ends near the clip's
 end is returned (with exact silence, or none, it was dropped about one time in three)."""
 _FILLERS = re.compile(r"^(<s>|</s>|<sil>|\[.*\]|\(NULL\)|\+\+.*\+\+)$")
+
+
+def _never() -> bool:
+    return False
 
 
 def _version() -> str:
@@ -220,9 +225,15 @@ class PocketsphinxAligner:
 
     # -- the port ------------------------------------------------------------------------
 
-    def load_audio(self, media_path: str) -> Audio:
+    def load_audio(
+        self,
+        media_path: str,
+        *,
+        should_stop: StopCheck = _never,
+        progress: ProgressCallback | None = None,
+    ) -> Audio:
         """The media's first audio track as 16 kHz mono PCM (PyAV)."""
-        return decode_pcm16(media_path)
+        return decode_pcm16(media_path, should_stop=should_stop, progress=progress)
 
     def _decode(self, decoder: Any, audio: Audio, should_stop: StopCheck) -> list[Any]:
         if should_stop():

@@ -3,8 +3,8 @@
 The protocol itself lives in the pure core (``player.core.align.types.SpeechAligner``) so the
 pipeline can name it; it is re-exported here beside its implementations:
 
-* ``load_audio(media_path) -> Audio`` -- the first audio track, 16 kHz mono int16 PCM;
-  ``AlignError`` when there is none;
+* ``load_audio(media_path, *, should_stop, progress) -> Audio`` -- the first audio track,
+  16 kHz mono int16 PCM; ``AlignError`` when there is none;
 * ``recognize(audio, vocabulary, *, should_stop) -> list[RecognizedWord]`` -- what is said in a
   clip, guided by the text's spoken tokens in order (``vocabulary``);
 * ``align(audio, words, *, should_stop) -> list[WordTime | None]`` -- forced alignment of

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import sys
 from array import array
+from collections.abc import Callable
 
-from player.core.align.types import SAMPLE_RATE_HZ, Audio
+from player.core.align.types import SAMPLE_RATE_HZ, AlignCancelled, Audio
 
 __all__ = ["FRAME_MS", "chunk_bounds", "find_pauses", "frame_levels"]
 
@@ -18,18 +19,40 @@ FRAME_MS = 20
 _FRAME = SAMPLE_RATE_HZ * FRAME_MS // 1000
 
 
-def frame_levels(audio: Audio) -> list[int]:
-    """Mean absolute level of each 20 ms frame (0 to 32768)."""
-    samples = array("h")
-    samples.frombytes(audio.samples[: len(audio.samples) // 2 * 2])
-    if sys.byteorder == "big":
-        samples.byteswap()
+def _never() -> bool:
+    return False
+
+
+def frame_levels(
+    audio: Audio,
+    *,
+    progress: Callable[[float], None] | None = None,
+    should_stop: Callable[[], bool] = _never,
+) -> list[int]:
+    """Mean absolute level of each 20 ms frame (0 to 32768).
+
+    Works through the audio a minute at a time, reporting the fraction done to ``progress`` and
+    raising ``AlignCancelled`` when ``should_stop`` says so (an hour takes a few seconds).
+    """
     step = 4
     count = _FRAME // step
-    return [
-        sum(map(abs, samples[at : at + _FRAME : step])) // count
-        for at in range(0, len(samples) - _FRAME + 1, _FRAME)
-    ]
+    levels: list[int] = []
+    block = 60 * SAMPLE_RATE_HZ * 2
+    total = len(audio.samples) // 2 * 2
+    for offset in range(0, total, block):
+        if should_stop():
+            raise AlignCancelled
+        samples = array("h")
+        samples.frombytes(audio.samples[offset : min(total, offset + block)])
+        if sys.byteorder == "big":
+            samples.byteswap()
+        levels.extend(
+            sum(map(abs, samples[at : at + _FRAME : step])) // count
+            for at in range(0, len(samples) - _FRAME + 1, _FRAME)
+        )
+        if progress is not None:
+            progress(min(1.0, (offset + block) / max(1, total)))
+    return levels
 
 
 def speech_threshold(levels: list[int]) -> int:
@@ -42,9 +65,15 @@ def speech_threshold(levels: list[int]) -> int:
     return max(floor + (loud - floor) // 10, floor * 2, 30)
 
 
-def find_pauses(audio: Audio, *, min_pause_ms: int = 200) -> list[tuple[int, int]]:
-    """Stretches of at least ``min_pause_ms`` below the speech level, as media times."""
-    levels = frame_levels(audio)
+def find_pauses(
+    audio: Audio, *, min_pause_ms: int = 200, levels: list[int] | None = None
+) -> list[tuple[int, int]]:
+    """Stretches of at least ``min_pause_ms`` below the speech level, as media times.
+
+    ``levels`` are the audio's ``frame_levels`` when the caller has them already.
+    """
+    if levels is None:
+        levels = frame_levels(audio)
     threshold = speech_threshold(levels)
     pauses: list[tuple[int, int]] = []
     run_start: int | None = None

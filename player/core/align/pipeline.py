@@ -129,12 +129,14 @@ def _check_text(sentences: Sequence[Sentence], audio: Audio, english: bool) -> l
     return tokens
 
 
-def _check_audio(audio: Audio) -> None:
+def _check_audio(audio: Audio, report: _Progress, should_stop: StopCheck) -> list[int]:
+    """The audio's frame levels; ``AlignError`` when there is no audio or only silence."""
     if audio.duration_ms < 200:
         raise AlignError("the media has no audio to align")
-    levels = frame_levels(audio)
+    levels = frame_levels(audio, progress=lambda f: report(0.05 * f), should_stop=should_stop)
     if not levels or sorted(levels)[len(levels) * 99 // 100] < 40:
         raise AlignError("the audio is silent")
+    return levels
 
 
 def _recognize_all(
@@ -151,7 +153,7 @@ def _recognize_all(
     for start, end in bounds:
         _check(should_stop)
         heard.extend(engine.recognize(audio.clip(start, end), vocabulary, should_stop=should_stop))
-        progress(0.6 * (end - audio.offset_ms) / total)
+        progress(0.05 + 0.55 * (end - audio.offset_ms) / total)
     return heard
 
 
@@ -241,8 +243,8 @@ def align_sentences(
     report = _Progress(progress)
     report(0.0, force=True)
     tokens = _check_text(sentences, audio, english)
-    _check_audio(audio)
-    pauses = find_pauses(audio)
+    levels = _check_audio(audio, report, should_stop)
+    pauses = find_pauses(audio, levels=levels)
     heard = _recognize_all(audio, pauses, tokens, engine, report, should_stop)
     matched = _anchor(tokens, heard)
     log.info(

@@ -100,8 +100,17 @@ class SpeechAligner(Protocol):
         """Engine and version for the output's header, e.g. ``pocketsphinx 5.1.1``."""
         ...
 
-    def load_audio(self, media_path: str) -> Audio:
-        """The media's first audio track as 16 kHz mono PCM; ``AlignError`` if it has none."""
+    def load_audio(
+        self,
+        media_path: str,
+        *,
+        should_stop: StopCheck = ...,
+        progress: ProgressCallback | None = None,
+    ) -> Audio:
+        """The media's first audio track as 16 kHz mono PCM; ``AlignError`` if it has none.
+
+        ``progress`` gets the fraction decoded; ``should_stop`` cancels (``AlignCancelled``).
+        """
         ...
 
     def recognize(
