@@ -17,6 +17,7 @@ from __future__ import annotations
 import unicodedata
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAccessible, QAccessibleInterface
 from PySide6.QtWidgets import (
@@ -30,12 +31,22 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from player.playback.base import PlaybackState
+from player.ui import accessible
 from player.ui.announce import Announcer, announcer_for
 from player.ui.announce import announce as announce_to
 from player.ui.timeline_slider import A11Y_VALUE_INTERVAL_MS
 from tests.ui.conftest import Harness, make_harness
 
 WAIT_MS = 5000
+
+
+@pytest.fixture(autouse=True)
+def _interfaces_installed() -> None:
+    """The window installs its accessible interfaces a moment after its first frame (not to
+    build QAccessible's type before it): here, before the window is built."""
+    accessible.install()
+
+
 NO_ROLE = {QAccessible.Role.NoRole, QAccessible.Role.Client}
 
 
@@ -291,3 +302,14 @@ def test_no_focusable_control_is_hidden_under_another(harness: Harness, sample_a
         assert on_top, (widget.accessibleName() or type(widget).__name__, type(hit).__name__)
         checked += 1
     assert checked > 15
+
+
+def test_the_interfaces_are_installed_after_the_first_frame(qtbot: QtBot) -> None:
+    """Marking a label builds nothing; the factory comes a moment later, by itself."""
+    label = QLabel("0:20")
+    qtbot.addWidget(label)
+    accessible.mark_live_label(label, "Elapsed")
+    qtbot.waitUntil(accessible.installed, timeout=WAIT_MS)
+    assert _name(label) == "Elapsed 0:20"
+    label.setText("0:21")
+    assert _name(label) == "Elapsed 0:21"
