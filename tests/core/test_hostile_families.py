@@ -22,9 +22,10 @@ from pathlib import Path
 import pytest
 
 from player.app.main import main
+from player.core.formats.cue_text import MAX_RUNS, MAX_SPEAKERS, MAX_WORD_TIMINGS
 from player.core.formats.load import load_transcript, parse_transcript_bytes
 from player.core.formats.subrip import strip_ass_overrides
-from player.core.model import MAX_TIME_MS, Transcript, TranscriptError
+from player.core.model import MAX_TIME_MS, Span, Transcript, TranscriptError
 from tests.conftest import REPO
 from tests.core.test_hostile_cases import check_invariants
 from tests.corpus import hostile
@@ -56,9 +57,31 @@ def test_nested_bold_italic_underline(count: int) -> None:
 
 
 def test_fifty_thousand_voices() -> None:
-    (cue,) = _timed(hostile.voices(50_000), 5.0).cues
-    assert len(cue.speakers) == 50_000 and cue.speakers[:2] == ("s0", "s1")
-    assert cue.spans[-1].voice == "s49999"
+    t = _timed(hostile.voices(50_000), 5.0)
+    (cue,) = t.cues
+    assert len(cue.speakers) == MAX_SPEAKERS and cue.speakers[:2] == ("s0", "s1")
+    assert len(cue.spans) == MAX_RUNS and cue.spans[-1].voice == f"s{MAX_RUNS - 1}"
+    assert "".join(span.text for span in cue.spans) == cue.text == "w " * 50_000
+    assert [w.message for w in t.warnings] == [
+        "cue has more than 1,000 differently styled runs or 100 voices (styles and voices past "
+        "those are ignored)"
+    ]
+
+
+def test_styled_runs_and_word_timings_per_cue_are_bounded() -> None:
+    """A cue of 400,000 alternating styles cost 250 MB (70 times its size) before the bound."""
+    t = _timed(hostile.alternating_styles(400_000), 10.0)
+    (cue,) = t.cues
+    assert len(cue.spans) == MAX_RUNS
+    assert cue.spans[0] == Span("x", italic=True) and cue.spans[1] == Span("y")
+    assert "".join(span.text for span in cue.spans) == cue.text == "xy" * 400_000
+    stamps = "".join(f"<00:00:{n // 1000:02d}.{n % 1000:03d}>w" for n in range(20_000))
+    data = f"WEBVTT\n\n00:00.000 --> 01:00.000\n{stamps}\n".encode()
+    t = parse_transcript_bytes(data)
+    assert len(t.cues[0].word_timings) == MAX_WORD_TIMINGS
+    assert [w.message for w in t.warnings] == [
+        "cue has more than 10,000 inline timestamps (10,000 ignored)"
+    ]
 
 
 def test_a_million_unknown_tags() -> None:

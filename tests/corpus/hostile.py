@@ -14,8 +14,9 @@ Families:
 * ``binary_junk``: random bytes, bare or behind a valid signature.
 * issue 12's families, each a single function of its size: ``class_tags`` (``<c.kN>``),
   ``nested_styles`` (``<b><i><u>``), ``voices`` (``<v sN>``), ``unknown_tags`` (``a<x>``),
-  ``ruby_rt`` (``<ruby><rt>``), ``empty_cues``, ``huge_hours`` (hour fields and inline
-  timestamps of thousands of digits) and ``ass_subrip`` (SubRip with ASS override codes).
+  ``ruby_rt`` (``<ruby><rt>``), ``alternating_styles`` (``<i>x</i>y``), ``empty_cues``,
+  ``huge_hours`` (hour fields and inline timestamps of thousands of digits) and ``ass_subrip``
+  (SubRip with ASS override codes).
   ``FAMILIES`` names the cue-text and cue-count families with the sizes of the issue.
 * ``mutated``: a normal briefing transcript (``BRIEFING``, or its SubRip or SBV form) with a
   handful of random edits:
@@ -180,6 +181,11 @@ def unknown_tags(count: int = 1_000_000) -> bytes:
     return _one_cue("a<x>" * count)
 
 
+def alternating_styles(count: int = 400_000) -> bytes:
+    """``<i>x</i>y`` repeated ``count`` times in one cue: two styled runs every nine bytes."""
+    return _one_cue("<i>x</i>y" * count)
+
+
 def ruby_rt(count: int = 20_000) -> bytes:
     """``count`` ``<ruby><rt>`` pairs, never closed."""
     return _one_cue("<ruby><rt>" * count + "x")
@@ -217,6 +223,7 @@ FAMILIES = {
     "voices 50k": lambda: voices(50_000),
     "a<x> x 1M": lambda: unknown_tags(1_000_000),
     "ruby-rt 20k": lambda: ruby_rt(20_000),
+    "alternating <i>x</i>y 400k": lambda: alternating_styles(400_000),
     "empty cues 1M": lambda: empty_cues(1_000_000),
     "huge hours 5,000 digits": lambda: huge_hours(5000),
 }

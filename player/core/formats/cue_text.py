@@ -45,7 +45,11 @@ class ParsedCueText:
 
     ``spans`` is empty when the cue has no tags at all (the whole text is one unstyled run).
     ``ignored_timestamps`` counts inline timestamps left out of ``word_timings`` because they
-    were outside the cue or went backwards.
+    were outside the cue or went backwards. ``styles_dropped`` is true when the cue had more
+    than ``MAX_RUNS`` differently styled runs (the rest of its text continues the last run) or
+    more than ``MAX_SPEAKERS`` voices (the rest are not listed), and
+    ``timestamps_dropped`` counts inline timestamps past ``MAX_WORD_TIMINGS``: bounds that keep
+    the memory of one hostile cue in proportion.
     """
 
     text: str
@@ -53,6 +57,8 @@ class ParsedCueText:
     spans: tuple[Span, ...] = ()
     word_timings: tuple[WordTiming, ...] = ()
     ignored_timestamps: int = 0
+    styles_dropped: bool = False
+    timestamps_dropped: int = 0
 
 
 _Style = tuple[bool, bool, bool, tuple[str, ...], str | None]
@@ -60,6 +66,18 @@ _new_span = tuple.__new__  # Span from a ready tuple of its fields, without keyw
 _PLAIN: _Style = (False, False, False, (), None)
 # Classes kept per span: plenty for real styling, bounded for a file that nests thousands of tags.
 _MAX_CLASSES = 32
+MAX_RUNS = 1000
+"""Differently styled runs (Spans) kept per cue; a real cue has a handful. Each costs about 150
+bytes, so ``<i>x</i>y`` repeated through a 4 MB cue would otherwise cost 250 MB."""
+MAX_WORD_TIMINGS = 10_000
+"""Inline timestamps kept per cue (a karaoke cue has one per word)."""
+# Class lists seen, as interned tuples: a file repeats the same few on every cue. Bounded.
+_CLASS_TUPLES: dict[str, tuple[str, ...]] = {}
+_CLASS_TUPLES_MAX = 1024
+_NAMES: dict[str, str] = {}
+_NAMES_MAX = 4096
+MAX_SPEAKERS = 100
+"""Voices kept per cue (a real cue has one to three)."""
 
 
 def _inner_style(
@@ -79,7 +97,9 @@ def _inner_style(
         underline = True
     elif name == "v":
         voice = annotation or None
-    if node_classes and len(classes) < _MAX_CLASSES:
+    if node_classes and not classes:
+        classes = node_classes[:_MAX_CLASSES]  # the tuple itself when it is short enough
+    elif node_classes and len(classes) < _MAX_CLASSES:
         added = tuple(c for c in dict.fromkeys(node_classes) if c not in classes)
         classes = (classes + added)[:_MAX_CLASSES]
     return (italic, bold, underline, classes, voice)
@@ -106,10 +126,13 @@ def parse_cue_text(raw: str, start_ms: int = 0, end_ms: int | None = None) -> Pa
         return ParsedCueText(unescape(raw) if "&" in raw else raw)
     parts = _TAG_SPLIT.split(raw)
     pieces: list[str] = []
-    # Runs of equal style: their pieces are joined once at the end (adding to a run's string
-    # on every piece was quadratic: 39 s for "a<x>" repeated a million times).
-    run_pieces: list[list[str]] = []
+    # Runs of equal style, as the index of their first piece: their pieces are joined once at
+    # the end (adding to a run's string on every piece was quadratic: 39 s for "a<x>" repeated
+    # a million times).
+    run_firsts: list[int] = []
     run_styles: list[_Style] = []
+    styles_dropped = False
+    timestamps_dropped = 0
     speakers: dict[str, None] = {}  # a dict: "not in" on a list was quadratic in the voices
     timings: list[WordTiming] = []
     ignored = 0
@@ -122,13 +145,14 @@ def parse_cue_text(raw: str, start_ms: int = 0, end_ms: int | None = None) -> Pa
             if not part:
                 continue
             text = unescape(part) if "&" in part else part
+            if not run_styles or run_styles[-1] != style:
+                if len(run_styles) < MAX_RUNS:
+                    run_firsts.append(len(pieces))
+                    run_styles.append(style)
+                else:
+                    styles_dropped = True
             pieces.append(text)
             length += len(text)
-            if run_styles and run_styles[-1] == style:
-                run_pieces[-1].append(text)
-            else:
-                run_pieces.append([text])
-                run_styles.append(style)
             continue
         if not part:
             continue
@@ -149,6 +173,9 @@ def parse_cue_text(raw: str, start_ms: int = 0, end_ms: int | None = None) -> Pa
             if t_ms < last_ms or (end_ms is not None and t_ms > end_ms):
                 ignored += 1
                 continue
+            if len(timings) >= MAX_WORD_TIMINGS:
+                timestamps_dropped += 1
+                continue
             last_ms = t_ms
             timings.append(WordTiming(t_ms, length))
         else:
@@ -162,20 +189,43 @@ def parse_cue_text(raw: str, start_ms: int = 0, end_ms: int | None = None) -> Pa
                 name, class_text, annotation = m.groups()
                 if name not in _BARE:
                     continue
-                classes = tuple(c for c in class_text.split(".") if c and _SAFE_CLASS.match(c))
+                classes = _classes(class_text) if class_text else ()
                 note = _annotation(annotation) if annotation else ""
             if name == "rt" and (not stack or stack[-1][0] != "ruby"):
                 continue
             style = _inner_style(style, name, classes, note)
             stack.append((name, style))
-            if name == "v" and note:
-                speakers.setdefault(note, None)
+            if name == "v" and note and note not in speakers:
+                if len(speakers) < MAX_SPEAKERS:
+                    speakers[note] = None
+                else:
+                    styles_dropped = True
     # A style is (italic, bold, underline, classes, voice): the fields of a Span after its text.
+    ends = [*run_firsts[1:], len(pieces)] if run_firsts else []
     spans = tuple(
-        _new_span(Span, ("".join(texts), *s))
-        for texts, s in zip(run_pieces, run_styles, strict=True)
+        _new_span(Span, (pieces[a] if b == a + 1 else "".join(pieces[a:b]), *s))
+        for a, b, s in zip(run_firsts, ends, run_styles, strict=True)
     )
-    return ParsedCueText("".join(pieces), tuple(speakers), spans, tuple(timings), ignored)
+    return ParsedCueText(
+        "".join(pieces),
+        tuple(speakers),
+        spans,
+        tuple(timings),
+        ignored,
+        styles_dropped,
+        timestamps_dropped,
+    )
+
+
+def _classes(class_text: str) -> tuple[str, ...]:
+    """The safe classes of ``.a.b.a`` (``("a", "b")``), one shared tuple per distinct text."""
+    found = _CLASS_TUPLES.get(class_text)
+    if found is None:
+        names = (c for c in class_text.split(".") if c and _SAFE_CLASS.match(c))
+        found = tuple(dict.fromkeys(names))
+        if len(_CLASS_TUPLES) < _CLASS_TUPLES_MAX:
+            _CLASS_TUPLES[class_text] = found
+    return found
 
 
 def _annotation(raw: str) -> str:
@@ -184,4 +234,10 @@ def _annotation(raw: str) -> str:
     collapsed."""
     if "&" in raw:
         raw = unescape(raw)
-    return _WS_RUN.sub(" ", raw).strip(" ")
+    name = _WS_RUN.sub(" ", raw).strip(" ")
+    shared = _NAMES.get(name)  # one copy of each voice name a file repeats on every cue
+    if shared is None:
+        if len(_NAMES) < _NAMES_MAX:
+            _NAMES[name] = name
+        return name
+    return shared

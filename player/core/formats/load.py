@@ -30,6 +30,7 @@ from player.core.model import (
 )
 
 if TYPE_CHECKING:
+    from player.core.formats.cue_text import ParsedCueText
     from player.core.formats.webvtt import RawCue
 
 _DAY_MS = 24 * 3_600_000
@@ -205,6 +206,8 @@ def _build(
                     "backwards ignored",
                 )
             )
+        if ct.styles_dropped or ct.timestamps_dropped:
+            found.append(TranscriptWarning(line, _bounded_message(ct)))
         append(
             Cue(
                 raw.identifier or None,
@@ -251,6 +254,22 @@ def _build(
         machine_generated=machine,
         extra=header_fields,
     )
+
+
+def _bounded_message(ct: ParsedCueText) -> str:
+    from player.core.formats.cue_text import MAX_RUNS, MAX_SPEAKERS, MAX_WORD_TIMINGS
+
+    parts = []
+    if ct.styles_dropped:
+        parts.append(
+            f"more than {MAX_RUNS:,} differently styled runs or {MAX_SPEAKERS} voices (styles "
+            "and voices past those are ignored)"
+        )
+    if ct.timestamps_dropped:
+        parts.append(
+            f"more than {MAX_WORD_TIMINGS:,} inline timestamps ({ct.timestamps_dropped:,} ignored)"
+        )
+    return "cue has " + " and ".join(parts)
 
 
 def _draining(raw_cues: list[RawCue]) -> Iterator[RawCue]:
