@@ -312,9 +312,12 @@ def test_two_index_processes_at_once_never_say_damaged(tmp_path: Path, lib: Path
         for _ in range(2)
     ]
     outputs = [p.communicate(timeout=240) for p in procs]
-    for proc, (_out, err) in zip(procs, outputs, strict=True):
+    added = 0
+    for proc, (out, err) in zip(procs, outputs, strict=True):
         assert proc.returncode == 0, err.decode()
         assert b"damaged" not in err and b"Traceback" not in err
+        added += int(out.split(b"added ")[1].split(b",")[0])
+    assert added == 34  # one run indexed everything; the other waited, then found it done
     with Archive.open(db) as archive:
         assert len(archive.briefings()) == 34
         consistent(archive)

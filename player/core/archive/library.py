@@ -15,9 +15,15 @@ Threads: an ``Archive`` may be shared between threads (e.g. the GUI thread, a wo
 by one thread at a time: every call takes the lock of the store it reads or writes, and the
 long jobs (a scan, a folder removal) hold the index lock only while they write one briefing or
 one chunk, so searches, listings and position saves from the GUI thread are answered in between
-(the user-data file has its own lock and never waits for a scan). One scan at a time per
-``Archive``. A second ``Archive`` on the same path (another thread or process) also works: WAL
-lets readers search while a scan writes.
+(the user-data file has its own lock and never waits for a scan). One scan at a time writes an
+index, also across processes (``files.ScanLock``: a second scan waits). A second ``Archive`` on
+the same path (another thread or process) also works: WAL lets readers search while a scan
+writes, and a search reads its hits and their briefings in one snapshot.
+
+Files (see ``files``): ours are recognised by their header and never mixed up with another
+program's; they are private (0600, folders 0700) and created atomically; ``rebuild`` builds the
+new index before it moves the old one aside; ``open(read_only=True)`` writes nothing anywhere
+and works in a read-only folder; ``open(verify_s=...)`` checks every page within a budget.
 """
 
 from __future__ import annotations
