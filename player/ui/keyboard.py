@@ -270,6 +270,7 @@ class KeyboardAccess(QObject):
             widget = getattr(self._window, "panel", None)
             widget = getattr(widget, "view", None)
         if widget is not None:
+            widget.activateWindow()  # from a floating dock, back to the main window
             widget.setFocus(Qt.FocusReason.OtherFocusReason)
 
     @staticmethod
