@@ -281,9 +281,16 @@ class TextSync(QObject):
         transcript = outcome.loaded.transcript
         kept = f"; the old one is kept as {Path(outcome.backup).name}" if outcome.backup else ""
         mark = "machine-aligned" if is_machine_aligned(transcript) else "synchronized"
+        unaligned = sum(1 for note in transcript.notes if note.startswith("unaligned"))
+        missing = (
+            f"; {unaligned} passage{'s' if unaligned != 1 else ''} not found in the audio "
+            "kept in the file as notes"
+            if unaligned
+            else ""
+        )
         self._say(
             f"Synchronized: {Path(outcome.path).name} saved beside the media "
-            f"({mark}, {len(transcript.cues)} cues){kept}."
+            f"({mark}, {len(transcript.cues)} cues){missing}{kept}."
         )
         self.synchronized.emit(outcome.path)
         self._index(outcome.path)

@@ -187,6 +187,8 @@ def test_real_engine_synchronizes_the_sample_briefing(harness: Harness, tmp_path
     media = _briefing(tmp_path / "b")
     sync = _open(harness, media)
     sync.aligner = _engine_aligner(engine)
+    messages: list[str] = []
+    sync.message.connect(messages.append)
     harness.controller.play()  # playback goes on meanwhile
     assert sync.start(str(media.with_suffix(".txt")))
     harness.qtbot.waitUntil(lambda: not sync.is_running(), timeout=300_000)
@@ -208,3 +210,5 @@ def test_real_engine_synchronizes_the_sample_briefing(harness: Harness, tmp_path
     assert errors[len(errors) // 2] <= 100, errors
     assert errors[-1] <= 500, errors
     assert harness.window.session.path == str(out)
+    # The header and footer were not spoken: kept as notes, and the window says so.
+    assert "passages not found in the audio kept in the file as notes" in messages[-1]
