@@ -22,10 +22,12 @@ those four characters in the file: the escaping is for a person reading the term
 ``--json`` output is the exact one.
 
 Writing never raises ``UnicodeEncodeError``: a character the stream's encoding cannot hold
-(``PYTHONIOENCODING=cp1252``, a redirected stream on Windows) is written as ``\\uXXXX``
-(Python's ``backslashreplace``). JSON lines (:func:`json_line`) are escaped the same way inside
-their strings (as ``\\u009b``-style JSON escapes, so they stay exact and parseable); ``json``
-itself already escapes the C0 controls.
+(``PYTHONIOENCODING=cp1252``, a redirected stream on Windows) is written as ``\\uXXXX`` (past
+U+FFFF as a UTF-16 pair, ``\\ud83d\\ude00``, so that a JSON line stays valid JSON).
+
+JSON lines (:func:`json_line`) are escaped the same way inside their strings (as
+``\\u009b``-style JSON escapes, so they stay exact and parseable); ``json`` itself already
+escapes the C0 controls.
 """
 
 from __future__ import annotations
@@ -76,5 +78,28 @@ def write_line(line: str, stream: TextIO | None = None, *, raw: bool = False) ->
     try:
         out.write(text)
     except UnicodeEncodeError:
-        encoding = getattr(out, "encoding", None) or "ascii"
-        out.write(text.encode(encoding, "backslashreplace").decode(encoding, "replace"))
+        out.write(_encodable(text, getattr(out, "encoding", None) or "ascii"))
+
+
+def _encodable(text: str, encoding: str) -> str:
+    """``text`` with each character ``encoding`` cannot hold as ``\\uXXXX`` (a pair of them,
+    UTF-16 surrogates, past U+FFFF: the same text in JSON, and readable in any line)."""
+    try:
+        text.encode(encoding)
+    except LookupError:
+        encoding = "ascii"
+    except UnicodeEncodeError:
+        pass
+    parts = []
+    for char in text:
+        try:
+            char.encode(encoding)
+            parts.append(char)
+        except UnicodeEncodeError:
+            code = ord(char)
+            if code > 0xFFFF:
+                code -= 0x10000
+                parts.append(f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}")
+            else:
+                parts.append(f"\\u{code:04x}")
+    return "".join(parts)

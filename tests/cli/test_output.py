@@ -63,8 +63,12 @@ def test_write_line_never_raises_for_an_encoding_that_cannot_hold_a_character() 
     raw = io.BytesIO()
     stream = io.TextIOWrapper(raw, encoding="cp1252")
     write_line("café → 東京", stream)
+    record = {"text": "café → 東京 😀", "file": os.fsdecode(b"x\xff")}
+    write_line(json_line(record), stream, raw=True)
     stream.flush()
-    assert raw.getvalue().decode("cp1252") == "café \\u2192 \\u6771\\u4eac\n"
+    text, json_text = raw.getvalue().decode("cp1252").splitlines()
+    assert text == "café \\u2192 \\u6771\\u4eac"
+    assert json.loads(json_text) == record  # still valid JSON, the same text
 
 
 def test_transcript_text_output_escapes_cue_text_and_speaker(
