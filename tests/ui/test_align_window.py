@@ -446,3 +446,16 @@ def test_closing_the_window_cancels_and_writes_nothing(harness: Harness, tmp_pat
     assert job.wait(5)
     assert aligner.stopped_at is not None
     assert not media.with_suffix(".vtt").exists()
+
+
+def test_dropping_media_with_a_text(harness: Harness, tmp_path: Path) -> None:
+    media = tmp_path / "b" / "talk.opus"
+    media.parent.mkdir()
+    shutil.copy(SAMPLE_DIR / "briefing.opus", media)
+    text_path = tmp_path / "statement.docx.txt"
+    text_path.write_text(TEXT, encoding="utf-8")
+    w = harness.window
+    w.open_dropped([str(text_path), str(media)])
+    harness.qtbot.waitUntil(lambda: w.session.state.phase is LoadPhase.UNTIMED, timeout=10000)
+    assert w.session.path == str(text_path)
+    assert w.text_sync.strip.offering
