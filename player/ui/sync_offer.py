@@ -203,11 +203,13 @@ class TextSync(QObject):
             self.open_text(path, synchronize=True)
 
     def open_text(self, path: str, *, synchronize: bool) -> None:
-        """Show ``path`` untimed; synchronize it at once when asked (else the offer shows)."""
+        """Show ``path`` untimed; synchronize it at once when asked (else the offer shows).
+        When the synchronization cannot start (the user keeps the existing transcript), the
+        transcript shown stays."""
+        if synchronize and not self.start(path):
+            return
         self._info_bar.hide()
         self._session.open_untimed(path)
-        if synchronize:
-            self.start(path)
 
     # ----- running ----------------------------------------------------------------------------
 

@@ -459,3 +459,24 @@ def test_dropping_media_with_a_text(harness: Harness, tmp_path: Path) -> None:
     harness.qtbot.waitUntil(lambda: w.session.state.phase is LoadPhase.UNTIMED, timeout=10000)
     assert w.session.path == str(text_path)
     assert w.text_sync.strip.offering
+
+
+def test_menu_keeps_the_transcript_when_the_user_declines(harness: Harness, tmp_path: Path) -> None:
+    media = tmp_path / "b" / "briefing.opus"
+    media.parent.mkdir()
+    shutil.copy(SAMPLE_DIR / "briefing.opus", media)
+    shutil.copy(SAMPLE_DIR / "briefing.vtt", media.with_suffix(".vtt"))
+    text_path = tmp_path / "statement.txt"
+    text_path.write_text(TEXT, encoding="utf-8")
+    harness.open(media, play=False)
+    w = harness.window
+    sync = w.text_sync
+    sync.choose_file = lambda: str(text_path)
+    asked: list[Path] = []
+    sync.confirm_replace = lambda path: asked.append(path) is not None  # "No"
+    w.synchronize_text()
+    assert asked == [media.with_suffix(".vtt")]
+    assert not sync.is_running()
+    QApplication.processEvents()
+    assert w.session.path == str(media.with_suffix(".vtt"))
+    assert w.session.state.phase is LoadPhase.READY
