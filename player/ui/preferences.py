@@ -65,8 +65,11 @@ class PreferencesDialog(QDialog):
         self.contrast = QLabel(self)
         self.contrast.setWordWrap(True)
         self.contrast.setAccessibleDescription("Contrast of the chosen colours")  # name: text
+        # The label's Alt+C reaches the first button by its buddy (a focus proxy on the row
+        # trapped Tab among the three buttons).
+        colors_label = QLabel("&Colours:", self)
+        colors_label.setBuddy(self.text_color_button)
         colors = QWidget(self)
-        colors.setFocusProxy(self.text_color_button)  # so the label's Alt+C reaches it
         row = QHBoxLayout(colors)
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.text_color_button)
@@ -83,7 +86,7 @@ class PreferencesDialog(QDialog):
         form.addRow("Transcript &text size:", self.font_size)
         form.addRow("Transcript f&ont:", self.font_family)
         form.addRow("&Line spacing:", self.line_spacing)
-        form.addRow("&Colours:", colors)
+        form.addRow(colors_label, colors)
         form.addRow("", self.contrast)
         form.addRow(self.single_keys)
         self._show_colors()

@@ -424,3 +424,22 @@ def test_dialogs_get_the_focus_ring_too(kb_harness: Harness) -> None:
     h.qtbot.waitUntil(w.isActiveWindow, timeout=5000)
     _focus(h, w.play_button)
     assert keyboard.ring.target is w.play_button and keyboard.ring.isVisible()
+
+
+def test_preferences_tab_through_without_a_trap(kb_harness: Harness) -> None:
+    """Tab goes through every control of the Preferences dialog top to bottom and comes back
+    to the first (the colour buttons trapped it: a focus proxy on their row)."""
+    h = kb_harness
+    w = h.window
+    w.dialogs.show_preferences()
+    dialog = w.dialogs.preferences_dialog
+    dialog.activateWindow()
+    h.qtbot.waitUntil(lambda: dialog.isAncestorOf(QApplication.focusWidget()), timeout=5000)
+    first = dialog.skip_back
+    walk = _tab_walk(h, first)
+    assert QApplication.focusWidget() is first  # came back: no trap
+    for control in (dialog.text_color_button, dialog.reset_colors, dialog.single_keys):
+        assert walk.count(control) == 1
+    ys = [x.mapTo(dialog, QPoint(0, 0)).y() for x in walk]
+    assert all(b >= a - 2 for a, b in itertools.pairwise(ys))  # top to bottom
+    dialog.reject()
