@@ -201,13 +201,13 @@ class App:
 
 
 def forget_unplayable_media(controller: PlaybackController, settings: Settings) -> None:
-    """A file the backend accepted but then could not play (random bytes named ``.mp3``, a
-    file that fails as it starts) is taken out of Open Recent again: it was put there when it
-    was opened."""
+    """A file the backend accepted but then could not play from its start (random bytes named
+    ``.mp3``) is taken out of Open Recent again: it was put there when it was opened. A file
+    that fails later on, once it has played, stays."""
 
     def forget(_message: str) -> None:
         media = controller.media_path
-        if media is not None:
+        if media is not None and controller.position_ms() == 0:
             settings.remove_recent(media)
 
     controller.error_occurred.connect(forget)
