@@ -443,3 +443,26 @@ def test_preferences_tab_through_without_a_trap(kb_harness: Harness) -> None:
     ys = [x.mapTo(dialog, QPoint(0, 0)).y() for x in walk]
     assert all(b >= a - 2 for a, b in itertools.pairwise(ys))  # top to bottom
     dialog.reject()
+
+
+def test_tab_goes_through_the_docks_and_comes_back(kb_harness: Harness, tmp_path: Path) -> None:
+    """No trap (WCAG 2.1.2): with both docks open, Tab from Play visits the library and the
+    bookmarks and returns to Play; Shift+Tab goes the same way back."""
+    h = kb_harness
+    w = h.window
+    h.open(_media(tmp_path), play=False)
+    _keyboard(h)
+    w.docks.show_library(True)
+    w.docks.add_bookmark()
+    w.docks.show_bookmarks(True)
+    library, bookmarks = w.docks.library, w.docks.bookmarks
+    assert library is not None and bookmarks is not None
+    walk = _tab_walk(h, w.play_button)
+    assert QApplication.focusWidget() is w.play_button
+    assert library.filter in walk and library.table in walk and bookmarks.list in walk
+    back: list[QWidget] = []
+    for _ in range(len(walk)):
+        h.qtbot.keyClick(QApplication.focusWidget(), Key.Key_Backtab)
+        back.append(QApplication.focusWidget())
+    assert back[-1] is w.play_button
+    assert back[:-1] == list(reversed(walk[1:]))
