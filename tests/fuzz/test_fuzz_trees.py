@@ -28,7 +28,7 @@ SCAN_BOUND_S = 30.0
 
 NAME_BYTES = st.lists(
     st.sampled_from(
-        [b"a", b"b", b"z", b"0", b"\xff", b"\xfe", b"\x01", b"\x1b", b" ", b"\xc3\xa9"]
+        [b"a", b"z", b"0", b"-", b"\xff", b"\xfe", b"\x01", b"\x1b", b"\n", b" ", b"\xc3\xa9"]
     ),
     min_size=1,
     max_size=6,
