@@ -296,6 +296,7 @@ class TextSync(QObject):
         )
         self.synchronized.emit(outcome.path)
         self._index(outcome.path)
+        self.on_state(self._session.state)  # another briefing's text opened meanwhile: offer it
 
     def _replace_in_place(self, text: str, outcome: SyncOutcome) -> None:
         """Show the synchronized transcript where the untimed text was, the paragraph at the

@@ -434,6 +434,23 @@ def test_another_briefing_opened_meanwhile_keeps_its_transcript(
     assert not sync.strip.isVisible()
 
 
+def test_a_text_opened_while_another_is_synchronized_is_offered_after(
+    harness: Harness, tmp_path: Path
+) -> None:
+    first, first_text = _briefing(tmp_path / "one")
+    second, _second_text = _briefing(tmp_path / "two", name="statement")
+    aligner = GatedAligner()
+    sync = _open(harness, first, aligner)
+    assert sync.start(str(first_text))
+    _open(harness, second)
+    assert not sync.strip.offering  # the first job's progress is shown
+    aligner.release()
+    harness.qtbot.waitUntil(lambda: not sync.is_running(), timeout=10000)
+    assert first.with_suffix(".vtt").is_file()
+    assert sync.strip.offering
+    assert harness.window.session.path == str(second.with_suffix(".txt"))
+
+
 def test_closing_the_window_cancels_and_writes_nothing(harness: Harness, tmp_path: Path) -> None:
     media, text_path = _briefing(tmp_path / "b")
     aligner = GatedAligner()
