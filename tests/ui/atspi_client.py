@@ -157,6 +157,13 @@ def with_orca(app_name, out, orca_log):
     pyatspi.Registry.generateKeyboardEvent(58, None, pyatspi.KEY_PRESSRELEASE)  # M: mute
     wait_until(lambda: orca_said("Muted"), 10)
     result["still_playing"] = find_or_none(frame, "push button", "Pause") is not None
+    # In the transcript, the line playing now is the current item: each new one is read.
+    transcript = pyatspi.findDescendant(
+        frame, lambda o: o.name == "Transcript" and o.getRoleName() in ("list", "table", "tree")
+    )
+    result["actions"].append(["focus", "Transcript", time.time()])
+    transcript.queryComponent().grabFocus()
+    time.sleep(9.0)  # two new lines at least (the sample's lines last 3-6 s)
     with open(out, "w", encoding="utf-8") as f:
         json.dump(result, f)
 
