@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 
 __all__ = ["RawCue", "VttParse", "VttSignatureError", "iter_vtt", "parse_vtt"]
 
@@ -27,6 +28,7 @@ _MAX_QUOTE = 100
 # (``model.MAX_TIME_MS``), so the loader clamps the cue and says so.
 _MAX_HOUR_DIGITS = 18
 _HUGE_HOURS = 10**_MAX_HOUR_DIGITS
+_CHUNK_CHARS = 65536
 
 
 class VttSignatureError(ValueError):
@@ -71,10 +73,12 @@ def timestamp_ms(first: str, second: str, third: str | None, millis: str) -> int
             return None
         hours, minutes, seconds = 0, int(first), int(second)
     else:
-        digits = first.lstrip("0")
         # Python refuses to convert more than 4,300 digits (a ValueError that escaped as a
         # traceback); any hour past _MAX_HOUR_DIGITS is beyond the loader's clamp anyway.
-        hours = _HUGE_HOURS if len(digits) > _MAX_HOUR_DIGITS else int(digits or "0")
+        if len(first) <= _MAX_HOUR_DIGITS or len(first.lstrip("0")) <= _MAX_HOUR_DIGITS:
+            hours = int(first)
+        else:
+            hours = _HUGE_HOURS
         minutes, seconds = int(second), int(third)
     if minutes > 59 or seconds > 59:
         return None
@@ -108,11 +112,15 @@ def parse_vtt(text: str) -> VttParse:
 
 def _split_lines(text: str) -> Iterator[str]:
     """``text.split("\\n")`` one line at a time: a file of a million cues never becomes a list
-    of millions of strings."""
-    find = text.find
+    of millions of strings (it is split a chunk of about 64 K characters at a time)."""
+    return chain.from_iterable(chunk.split("\n") for chunk in _chunks(text))
+
+
+def _chunks(text: str) -> Iterator[str]:
+    """``text`` in pieces of about _CHUNK_CHARS that end at line breaks (breaks dropped)."""
     start = 0
     while True:
-        end = find("\n", start)
+        end = text.find("\n", start + _CHUNK_CHARS)
         if end < 0:
             yield text[start:]
             return
