@@ -7,7 +7,8 @@ libVLC facts this module relies on (libVLC 3.0.x, see ARCHITECTURE.md):
   callbacks here only update a few fields under a lock and forward events to listeners;
 - a garbage file named ``.mp3`` "plays" with length 0: :meth:`VlcBackend.load` parses it locally
   (bounded wait) and refuses media without an audio or video track; random bytes with an "audio
-  track" and no duration end at once, nothing decoded: that end is reported as an error;
+  track" and no duration end at once with nothing timed decoded: that end is an error (a real
+  clip of unknown length shows buffering progress, or a time, before its end: _on_buffering);
 - ``get_state()`` never reports Error; the ``EncounteredError`` event does;
 - after ``EndReached`` libVLC also sends ``Stopped``; the player must be stopped (from our own
   thread, lazily on the next call) before it can play again;
@@ -22,7 +23,6 @@ libVLC facts this module relies on (libVLC 3.0.x, see ARCHITECTURE.md):
 
 from __future__ import annotations
 
-import ctypes
 import sys
 import threading
 import time
@@ -46,6 +46,12 @@ from player.playback.base import (
     StateChanged,
     TimeChanged,
 )
+from player.playback.vlc_audio_tap import (
+    AUDIO_TAP_RATE_HZ,  # noqa: F401 (named here by benchmarks/bench_sync_lag.py)
+    AudioTapBuffer,
+    AudioTapFlush,
+    install_audio_tap,
+)
 from player.playback.vlc_binding import import_vlc, instance_args
 from player.playback.vlc_log import NO_SOUND, MessageLog, silence_alsa
 
@@ -56,16 +62,6 @@ AVFORMAT_SUFFIXES = frozenset(
     {".ogg", ".oga", ".ogv", ".ogx", ".opus", ".spx", ".mp4", ".m4a", ".m4v", ".mov"}
 )
 """File name suffixes demuxed with libavformat (see the module docstring)."""
-
-AUDIO_TAP_RATE_HZ = 48_000
-"""Sample rate of the PCM handed to an audio tap (signed 16-bit, native endian, mono)."""
-
-AudioTapBuffer = Callable[[bytes, int], None]
-"""``(pcm, pts_us)``: a PCM buffer and when it is due to be heard (``time.monotonic_ns() // 1000``
-clock: libVLC's clock is the same monotonic clock on Linux)."""
-
-AudioTapFlush = Callable[[], None]
-"""Buffered audio was discarded (a seek or a stop): the next buffer starts a new stretch."""
 
 
 def _file_key(path: Path) -> tuple[str, int, int]:
@@ -122,7 +118,7 @@ class VlcBackend(PlaybackBackend):
         self._pending_seek_ms: int | None = None  # seek asked for before playback started
         self._media_has_start = False  # the current Media carries a :start-time option
         self._needs_stop = False  # set by EndReached/EncounteredError; acted on lazily
-        self._decoded = False  # libVLC reported a time past 0 since the media was loaded
+        self._decoded = False  # libVLC showed timed data since the load (see _on_buffering)
         self._rate = 1.0
         self._volume = 100
         self._muted = False
@@ -192,6 +188,23 @@ class VlcBackend(PlaybackBackend):
                 self._length_ms = length_ms
         if changed:
             self._emit(LengthChanged(length_ms))
+
+    def _on_buffering(self, event: Any) -> None:
+        # Attached for media of unknown duration only (46 events to start a short clip).
+        if 0 < event.u.new_cache < 100:  # random bytes jump from 0 to 100 %, or stay at 0
+            with self._lock:
+                self._decoded = True
+
+    def _watch_buffering(self, on: bool) -> None:
+        kind = self._vlc.EventType.MediaPlayerBuffering
+        if on != (kind in self._attached):
+            manager = self._player.event_manager()
+            if on:
+                manager.event_attach(kind, self._on_buffering)
+                self._attached.append(kind)
+            else:
+                manager.event_detach(kind)
+                self._attached.remove(kind)
 
     def _on_playing(self, _event: Any) -> None:
         self._set_state(PlaybackState.PLAYING)
@@ -394,6 +407,7 @@ class VlcBackend(PlaybackBackend):
             self._pending_seek_ms = None
             self._decoded = False
             self._state = PlaybackState.LOADED
+        self._watch_buffering(duration_ms == 0)
         self._media_has_start = False
         self._emit(StateChanged(PlaybackState.LOADED))
         if duration_ms > 0:
@@ -542,40 +556,10 @@ class VlcBackend(PlaybackBackend):
             self._player.set_xwindow(handle)
 
     def set_audio_tap(self, on_buffer: AudioTapBuffer, on_flush: AudioTapFlush) -> None:
-        """Measurement hook: hand decoded audio to ``on_buffer`` instead of a sound device.
-
-        Call before :meth:`play`. libVLC then delivers signed 16-bit mono PCM at
-        :data:`AUDIO_TAP_RATE_HZ`, each buffer with the time it is due to be heard (``pts_us``;
-        libVLC hands buffers over up to ~2 s early, so the pts, not the call, is "when it plays").
-        Both callbacks run on libVLC threads and must only record what they get.
-        """
+        """Measurement hook: hand decoded audio to ``on_buffer`` instead of a sound device
+        (call before :meth:`play`; see ``player.playback.vlc_audio_tap``)."""
         self._check_alive()
-        vlc = self._vlc
-        decorators = vlc.CallbackDecorators
-
-        @decorators.AudioPlayCb  # type: ignore[untyped-decorator]
-        def play(_opaque: Any, samples: Any, count: int, pts: int) -> None:
-            on_buffer(ctypes.string_at(samples, count * 2), int(pts))
-
-        @decorators.AudioPauseCb  # type: ignore[untyped-decorator]
-        def pause(_opaque: Any, _pts: int) -> None:
-            return None
-
-        @decorators.AudioResumeCb  # type: ignore[untyped-decorator]
-        def resume(_opaque: Any, _pts: int) -> None:
-            return None
-
-        @decorators.AudioFlushCb  # type: ignore[untyped-decorator]
-        def flush(_opaque: Any, _pts: int) -> None:
-            on_flush()
-
-        @decorators.AudioDrainCb  # type: ignore[untyped-decorator]
-        def drain(_opaque: Any) -> None:
-            return None
-
-        self._audio_tap = (play, pause, resume, flush, drain)
-        self._player.audio_set_callbacks(play, pause, resume, flush, drain, None)
-        self._player.audio_set_format("S16N", AUDIO_TAP_RATE_HZ, 1)
+        self._audio_tap = install_audio_tap(self._vlc, self._player, on_buffer, on_flush)
 
     def release(self) -> None:
         """Detach callbacks, then free the player, the media and the instance (idempotent)."""

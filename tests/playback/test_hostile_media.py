@@ -86,3 +86,26 @@ def test_a_real_file_still_ends_normally(vlc: object) -> None:
     vlc.play()
     assert wait_until(vlc, lambda: vlc.state() is PlaybackState.ENDED, 30.0), vlc.state()
     assert recorder.of(MediaEnded) and not recorder.of(ErrorOccurred)
+
+
+@pytest.mark.parametrize("seconds", ["0.3", "1"])
+def test_a_short_clip_of_unknown_length_still_ends_normally(
+    vlc: object, tmp_path: Path, seconds: str
+) -> None:
+    """Raw AAC has no duration before it is played, and a short clip ends before libVLC
+    reports any time: its buffering progress shows it was decoded."""
+    from player.playback.vlc_backend import VlcBackend
+    from tests.core.media_files import make_with_ffmpeg
+
+    assert isinstance(vlc, VlcBackend)
+    clip = make_with_ffmpeg(
+        tmp_path / "clip.aac", "-f", "lavfi", "-i", f"sine=frequency=440:duration={seconds}"
+    )
+    recorder = Recorder()
+    vlc.subscribe(recorder)
+    vlc.load(clip)
+    assert vlc.length_ms() == 0
+    vlc.play()
+    assert wait_until(vlc, lambda: vlc.state() in (PlaybackState.ENDED, PlaybackState.ERROR), 20)
+    assert vlc.state() is PlaybackState.ENDED
+    assert recorder.of(MediaEnded) and not recorder.of(ErrorOccurred)
