@@ -38,10 +38,14 @@ def make_private_dir(folder: Path) -> None:
 
 
 def default_config_dir() -> Path:
-    """The settings folder unless ``--config-dir`` says otherwise."""
+    """The settings folder unless ``--config-dir`` says otherwise; made private (0700), as the
+    data folder is (a folder given by ``--config-dir`` keeps its permissions: its settings
+    file is private all the same)."""
     from platformdirs import user_config_dir
 
-    return Path(user_config_dir(APP_NAME, appauthor=False))
+    folder = Path(user_config_dir(APP_NAME, appauthor=False))
+    make_private_dir(folder)
+    return folder
 
 
 def default_log_dir() -> Path:

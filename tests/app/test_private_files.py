@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from player.app import logs
-from player.app.paths import default_db_path
+from player.app.paths import default_config_dir, default_db_path
 from player.ui.settings import RECENT_FILES, Settings
 from tests.conftest import REPO, SAMPLE_DIR
 
@@ -72,6 +72,21 @@ def test_the_default_data_folder_is_private(
     db.parent.chmod(0o755)  # made by an older version
     default_db_path()
     assert _mode(db.parent) == 0o700
+
+
+@pytest.mark.usefixtures("umask_022")
+def test_the_default_settings_folder_is_private(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not sys.platform.startswith("linux"):
+        pytest.skip("XDG folders: Linux")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    folder = default_config_dir()
+    assert folder == tmp_path / "config" / "briefing-player"
+    assert _mode(folder) == 0o700
+    folder.chmod(0o755)  # made by an older version
+    default_config_dir()
+    assert _mode(folder) == 0o700
 
 
 def test_a_real_run_under_umask_022_leaves_only_private_folders(tmp_path: Path) -> None:
