@@ -213,9 +213,24 @@ def forget_unplayable_media(controller: PlaybackController, settings: Settings) 
     controller.error_occurred.connect(forget)
 
 
+NO_SOUND_LABEL = "No sound"
+
+
 def tell_no_sound(window: MainWindow, message: str) -> None:
-    """Say in the window that there will be no sound (the info strip and the status line)."""
-    window.info_bar.show_message(message)
+    """Say in the window that there will be no sound: the status line says why (and it is
+    spoken), and "No sound" stays at the status bar's end for the session. Not the info strip:
+    it would replace the resume offer."""
+    from PySide6.QtWidgets import QLabel
+
+    from player.ui.widgets import plain_label
+
+    if window.status.findChild(QLabel, NO_SOUND_LABEL) is None:
+        label = plain_label(f"🔇 {NO_SOUND_LABEL}", window.status)
+        label.setObjectName(NO_SOUND_LABEL)
+        label.setAccessibleName(NO_SOUND_LABEL)
+        label.setToolTip(message)
+        label.setAccessibleDescription(message)
+        window.status.addPermanentWidget(label)
     window.status.show_status(message)
 
 

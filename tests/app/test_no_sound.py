@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from player.app.compose import App, build_app
@@ -59,9 +60,10 @@ def test_the_window_says_there_will_be_no_sound_and_plays_on(app: App, qtbot: Qt
     assert told == [
         "No sound: no audio device could be opened. Playing on silently; restart to try again."
     ]
-    assert app.window.info_bar.isVisibleTo(app.window)
-    assert "No sound" in app.window.info_bar.label.text()
-    assert "No sound" in app.window.status.label.text()
+    assert app.window.status.label.text() == told[0]
+    marks = [w for w in app.window.status.findChildren(QLabel) if w.accessibleName() == "No sound"]
+    assert len(marks) == 1 and marks[0].isVisibleTo(app.window)
+    assert marks[0].text() == "🔇 No sound" and marks[0].toolTip() == told[0]
     position = app.controller.position_ms()
     qtbot.waitUntil(lambda: app.controller.position_ms() > position + 500, timeout=WAIT_MS)
     assert app.controller.state() is PlaybackState.PLAYING
