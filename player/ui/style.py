@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
-from PySide6.QtWidgets import QSlider
+from PySide6.QtWidgets import QFrame, QSlider, QWidget
 
 from player.core.contrast import (
     AA_NORMAL_TEXT,
@@ -28,8 +28,6 @@ from player.ui import settings as S
 from player.ui.widgets import InfoBar
 
 if TYPE_CHECKING:
-    from PySide6.QtWidgets import QWidget
-
     from player.ui.media_area import MediaArea
     from player.ui.transcript_view import TranscriptPanel
 
@@ -225,11 +223,23 @@ class ReadingStyle(QObject):
         sliders = slider_palette(palette)
         for slider in self._base.findChildren(QSlider):  # the seek bar, the volume
             slider.setPalette(palette if sheet else sliders)  # the sheet draws its own
-        for bar in self._base.findChildren(InfoBar):  # its background is the alternate base
+        for bar in self._strips():  # on the alternate base
             bar_palette = QPalette(palette)
             bar_palette.setColor(_Role.Window, palette.color(_Role.AlternateBase))
             bar.setPalette(bar_palette)
         return QPalette(palette)
+
+    def _strips(self) -> list[QWidget]:
+        """The message strips above the media (the info bar, the synchronization's strip):
+        their background is the alternate base, set when they were made."""
+        strips: list[QWidget] = list(self._base.findChildren(InfoBar))
+        central = getattr(self._base, "centralWidget", lambda: None)()
+        if isinstance(central, QWidget):
+            direct = Qt.FindChildOption.FindDirectChildrenOnly
+            for child in central.findChildren(QFrame, options=direct):
+                if child.property("alternate_background") and child not in strips:
+                    strips.append(child)
+        return strips
 
     @staticmethod
     def _set_style_sheet(sheet: str) -> None:

@@ -63,6 +63,7 @@ class SyncStrip(QFrame):
         palette = self.palette()
         palette.setColor(QPalette.ColorRole.Window, palette.color(QPalette.ColorRole.AlternateBase))
         self.setPalette(palette)
+        self.setProperty("alternate_background", True)  # the reading style keeps it so (H6)
         self.label = plain_label("", self)
         self.label.setMinimumWidth(1)
         self.label.setWordWrap(True)

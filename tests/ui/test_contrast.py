@@ -218,3 +218,23 @@ def test_slider_tracks_reach_3_to_1(themed: tuple[str, Harness]) -> None:
     column = [image.pixelColor(x, y).name() for y in range(image.height())]
     best = max(contrast_ratio(c, window) for c in column)
     assert best >= NON_TEXT, (theme, column)
+
+
+def test_message_strips_follow_high_contrast(harness: Harness) -> None:
+    """The info bar and the strips like it (marked ``alternate_background``) take the alternate
+    base of the palette in force, also when high contrast is switched after they were made."""
+    from PySide6.QtWidgets import QFrame
+
+    w = harness.window
+    strip = QFrame(w.centralWidget())
+    strip.setProperty("alternate_background", True)
+    w.reading_style.set_high_contrast(True)
+    try:
+        for bar in (w.info_bar, strip):
+            assert bar.palette().color(Role.Window).name() == "#4a4400"
+            assert contrast_ratio(bar.palette().color(Role.WindowText).name(), "#4a4400") >= TEXT
+    finally:
+        w.reading_style.set_high_contrast(False)
+    assert w.info_bar.palette().color(Role.Window) == QGuiApplication.palette().color(
+        Role.AlternateBase
+    )
