@@ -158,8 +158,18 @@ class Log:
     def _add_stderr(self, level: int) -> None:
         handler = logging.StreamHandler(sys.stderr)
         handler.setLevel(level)
-        handler.setFormatter(logging.Formatter(STDERR_FORMAT))
+        handler.setFormatter(_TerminalSafeFormatter(STDERR_FORMAT))
         self._add(handler)
+
+
+class _TerminalSafeFormatter(logging.Formatter):
+    """Records for a terminal: the file names and texts they quote cannot drive it (control
+    characters shown as escapes, ``player.cli.output``); a traceback keeps its lines."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        from player.cli.output import escape  # only with --verbose, or without a log file
+
+        return "\n".join(escape(line) for line in super().format(record).split("\n"))
 
 
 def _log_uncaught(

@@ -222,3 +222,20 @@ def test_records_logged_by_other_threads_while_the_file_opens_all_reach_it(
     missing = sorted(set(range(len(sent))) - set(numbers))
     assert missing == [], (missing, len(sent), len(numbers))
     assert len(numbers) == len(sent)  # and none twice
+
+
+def test_records_on_stderr_cannot_drive_the_terminal(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with logs.logging_to(tmp_path, verbose=True):
+        logging.getLogger("player.test").warning("opened %s", "evil\x1b]0;title\x07.vtt")
+        try:
+            raise ValueError("boom")
+        except ValueError:
+            logging.getLogger("player.test").exception("failed")
+    err = capsys.readouterr().err
+    assert "\x1b" not in err and "\x07" not in err
+    assert "opened evil\\x1b]0;title\\x07.vtt" in err
+    assert "Traceback (most recent call last):\n" in err  # still one line per line
+    file_text = (tmp_path / logs.LOG_FILE_NAME).read_text(encoding="utf-8")
+    assert "evil\x1b]0;title\x07.vtt" in file_text  # the file keeps the exact text
