@@ -215,3 +215,20 @@ def test_special_files_are_refused_without_blocking(tmp_path: Path, kind: str) -
     started = time.perf_counter()
     assert probe_media(path) == MediaInfo()
     assert time.perf_counter() - started < 5.0
+
+
+@pytest.mark.parametrize("data_chunk", [True, False])
+def test_a_gigabyte_of_zeros_is_not_walked(tmp_path: Path, data_chunk: bool) -> None:
+    """Issue 12: zero-filled WAV data (sparse, 1 GiB) after the headers, with or without a
+    ``data`` chunk header; the RIFF size claims all of it."""
+    path = tmp_path / "zeros.wav"
+    with path.open("wb") as fh:
+        fh.write(b"RIFF" + struct.pack("<I", 0xFFFFFFF0) + b"WAVE")
+        fh.write(b"fmt " + struct.pack("<IHHIIHH", 16, 1, 1, 8000, 16000, 2, 16))
+        if data_chunk:
+            fh.write(b"data" + struct.pack("<I", 0))
+        fh.truncate(1024**3)
+    started = time.perf_counter()
+    info, peak = _peak_bytes_while_probing(path)
+    assert time.perf_counter() - started < probe_module.DEADLINE_S + 3.0
+    assert info.container == "wav" and peak < 4 * 1024 * 1024
