@@ -64,17 +64,23 @@ def _focus(h: Harness, widget: QWidget) -> None:
     h.qtbot.waitUntil(lambda: QApplication.focusWidget() is widget, timeout=5000)
 
 
-def _close_popups_soon() -> None:
-    """A menu opened by a key runs its own loop: close it as soon as it shows."""
+def _close_popups_soon() -> list[bool]:
+    """A menu opened by a key runs its own loop: close it as soon as it shows (looking for
+    5 s at most). The list returned gets True when a popup was closed."""
+    closed: list[bool] = []
+    tries = [500]
 
     def close() -> None:
         popup = QApplication.activePopupWidget()
         if popup is not None:
             popup.close()
-        else:
+            closed.append(True)
+        elif tries[0] > 0:
+            tries[0] -= 1
             QTimer.singleShot(10, close)
 
     QTimer.singleShot(10, close)
+    return closed
 
 
 def _press(h: Harness, button: QAbstractButton, key: Key) -> int:
@@ -191,8 +197,9 @@ def test_space_and_return_stay_with_the_list_and_combo_boxes(
     h.advance(20)
     box = w.transport.rate_box
     _focus(h, box)
-    _close_popups_soon()
+    closed = _close_popups_soon()
     h.qtbot.keyClick(box, Key.Key_Space)  # the combo's: opens its list
+    h.qtbot.waitUntil(lambda: bool(closed), timeout=5000)
     h.advance(20)
     assert h.controller.state() is PlaybackState.PAUSED
 
