@@ -443,3 +443,41 @@ def test_a_huge_transcript_is_refused_not_read(db: Path, tmp_path: Path) -> None
         row = archive.briefing(str(big))
         assert row is not None and row.error and "too large" in row.error
         assert archive.search("climate")
+
+
+INDEXER = """
+import sys
+from player.core.archive.library import Archive
+db, lib, rounds = sys.argv[1], sys.argv[2], int(sys.argv[3])
+with Archive.open(db) as archive:
+    for _ in range(rounds):
+        archive.add_folder(lib)
+        archive.scan()
+        archive.remove_folder(lib)
+print("done")
+"""
+
+
+def test_searching_while_another_process_indexes_and_removes(db: Path, tmp_path: Path) -> None:
+    """Issue 12: archive search while another process indexes raised KeyError in _hits."""
+    churn = tmp_path / "churn"
+    for i in range(30):
+        make_briefing(churn, f"c{i:02d}", numbered_cues(40, "climate"))
+    Archive.open(db).close()
+    child = subprocess.Popen(
+        [sys.executable, "-c", INDEXER, str(db), str(churn), "6"],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    searches = 0
+    with Archive.open(db) as archive:
+        while child.poll() is None or searches < 5:
+            for hit in archive.search("climate", limit=200):
+                assert hit.briefing.path.startswith(str(churn))
+            for hit in archive.iter_search("climate", batch=50):
+                assert hit.text.startswith("climate")
+            searches += 1
+    out, err = child.communicate(timeout=WAIT_S)
+    assert child.returncode == 0 and out.strip() == b"done", err.decode()
+    assert searches >= 5
