@@ -298,31 +298,6 @@ class MainWindow(QMainWindow):
                 info_bar=self.info_bar,
                 docks=self.docks,
                 runner=self._runner,
-                place=lambda strip: self._right_layout.insertWidget(0, strip),
-                parent=self,
-            )
-            self._text_sync.message.connect(self.status.show_status)
-        return self._text_sync
-
-    @Slot()
-    def synchronize_text(self) -> None:
-        """File ▸ Synchronize Text with Audio…: pick a text and synchronize it."""
-        self.text_sync.choose_and_start()
-
-    @property
-    def text_sync(self) -> TextSync:
-        """Synchronizing a text with the audio (offer, progress, Cancel), built on first use."""
-        if self._text_sync is None:
-            from player.ui.sync_offer import TextSync
-
-            self._text_sync = TextSync(
-                window=self,
-                session=self.session,
-                controller=self.controller,
-                panel=self.panel,
-                info_bar=self.info_bar,
-                docks=self.docks,
-                runner=self._runner,
                 place=self._place_under_info_bar,
                 parent=self,
             )
