@@ -276,10 +276,11 @@ def align_sentences(
                 start, end = floor_ms, ceiling
             cue = _force_align(sentence, audio, engine, start, max(end, start + 1), should_stop)
             if cue is None and index in trusted:
-                cue = _from_anchors(sentence, plan, floor_ms)
+                cue = _from_anchors(sentence, plan, floor_ms, pauses)
         if cue is None:
             unaligned.append(UnalignedText(sentence.line, _with_label(sentence), len(cues)))
             continue
+        cue = _snap_to_onset(cue, pauses, floor_ms)
         if cues and cues[-1].end_ms > cue.start_ms:
             previous = cues[-1]
             cues[-1] = AlignedCue(
@@ -325,6 +326,29 @@ def _window_start(plan: _Plan, pauses: list[tuple[int, int]], floor_ms: int) -> 
     if before:
         return min(before[-1][1], latest) - 250
     return plan.estimated_start() - 600
+
+
+_ONSET_SLACK_MS = 300
+_ONSET_REACH_MS = 1500
+
+
+def _snap_to_onset(cue: AlignedCue, pauses: list[tuple[int, int]], floor_ms: int) -> AlignedCue:
+    """Start a cue where its speech starts when the engine placed the first word late.
+
+    A first word read differently from the text ("Ms." said as "M S") is skipped over by the
+    aligner as noise, and the cue starts late. Sentences start after a pause: when the speech
+    after the last pause before the first word began more than 300 ms (and less than 1.5 s)
+    earlier, after the previous cue, the cue and its first word start there.
+    """
+    first = cue.words[0].start_ms
+    before = [p for p in pauses if floor_ms <= p[1] <= first]
+    if not before:
+        return cue
+    onset = before[-1][1]
+    if not _ONSET_SLACK_MS < first - onset <= _ONSET_REACH_MS:
+        return cue
+    words = (CueWord(0, onset), *[w for w in cue.words if w.char_offset > 0])
+    return AlignedCue(onset, cue.end_ms, cue.text, cue.speaker, words, cue.line)
 
 
 def _short_gap_fits(plan: _Plan, floor_ms: int, ceiling_ms: int) -> bool:
@@ -376,11 +400,25 @@ def _force_align(
     )
 
 
-def _from_anchors(sentence: Sentence, plan: _Plan, floor_ms: int) -> AlignedCue | None:
+def _from_anchors(
+    sentence: Sentence, plan: _Plan, floor_ms: int, pauses: list[tuple[int, int]]
+) -> AlignedCue | None:
     """A sentence the forced alignment refused (it was read differently: "$2.5" said as
-    "dollar two point five"): the recognised times of its anchored words, the others untimed."""
+    "dollar two point five", "Ms." as "M S"): the recognised times of its anchored words, the
+    others untimed. When its first words were not heard, it starts where the speech after the
+    last pause before its first anchored word starts (sentences start after a pause)."""
     times = dict(plan.anchors)
     words: list[CueWord] = []
+    first_token, first_heard = plan.anchors[0]
+    if first_token > plan.first:
+        reach = (first_token - plan.first) * 700 + 300
+        before = [
+            p
+            for p in pauses
+            if floor_ms <= p[1] <= first_heard.start_ms and first_heard.start_ms - p[1] <= reach
+        ]
+        if before:
+            words.append(CueWord(0, before[-1][1]))
     last_end = 0
     at = plan.first
     for word in sentence.words:
