@@ -6,8 +6,8 @@ Python runs a signal handler only between bytecodes of the main thread, and unde
 loop the main thread sits in C++ until an event arrives: a handler alone would run late (or,
 for SIGINT's default ``KeyboardInterrupt``, inside some unrelated slot). So the C-level handler
 writes the signal number into a pipe (``signal.set_wakeup_fd``), a ``QSocketNotifier`` on the
-other end wakes the loop at once, and its slot closes every window and ends the loop. The
-first signal restores the default handlers: a second one ends the program at once, should
+other end wakes the loop at once, and its slot closes every window and ends the loop. After
+the first signal a second one ends the program at once (the system's default action), should
 closing hang. Not on Windows (no SIGTERM there; its console Ctrl+C keeps Python's default).
 """
 
@@ -58,7 +58,8 @@ class SignalCloser(QObject):
         if not signums or self.received is not None:
             return
         self.received = signums[0]
-        self._restore_handlers()  # a second signal ends the program at once
+        for signum in self._signums:  # a second signal ends the program at once
+            signal.signal(signum, signal.SIG_DFL)
         log.info("%s received: closing the window", signal.Signals(self.received).name)
         self._close()
 

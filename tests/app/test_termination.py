@@ -98,6 +98,7 @@ def test_a_signal_saves_the_position_where_playback_was(
 
 def test_the_handlers_are_given_back(qtbot: QtBot) -> None:
     before = signal.getsignal(signal.SIGTERM)
+    before_int = signal.getsignal(signal.SIGINT)
     calls: list[str] = []
     with closing_on_signals(lambda: calls.append("closed")) as closer:
         assert closer is not None
@@ -105,5 +106,7 @@ def test_the_handlers_are_given_back(qtbot: QtBot) -> None:
         os.kill(os.getpid(), signal.SIGTERM)
         qtbot.waitUntil(lambda: calls == ["closed"], timeout=5000)
         assert closer.received == signal.SIGTERM
-        assert signal.getsignal(signal.SIGTERM) is before  # a second one: the default again
+        assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL  # a second one ends it
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_DFL  # (no KeyboardInterrupt)
     assert signal.getsignal(signal.SIGTERM) is before
+    assert signal.getsignal(signal.SIGINT) is before_int
