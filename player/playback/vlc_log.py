@@ -114,6 +114,7 @@ class MessageLog:
         self._seen: dict[str, int] = {}
         self._no_audio_told = False
         self._callback: Any = None
+        self._silencer: threading.Thread | None = None
         self.dropped = 0
         """Distinct messages not logged (past :data:`MAX_DISTINCT`)."""
 
@@ -125,9 +126,12 @@ class MessageLog:
         self._instance.log_set(self._callback, None)
 
     def stop(self) -> None:
-        """Stop receiving them (before the instance is released)."""
+        """Stop receiving them, and wait for the switch to the silent output if one is under
+        way (before the player and the instance are released)."""
         if self._callback is not None:
             self._instance.log_unset()  # waits for a callback still running (GIL released)
+        if self._silencer is not None:
+            self._silencer.join(5.0)  # the player must outlive its switch to the silent output
 
     def _on_message(self, _data: Any, level: int, _ctx: Any, fmt: bytes, args: Any) -> None:
         if level < LIBVLC_WARNING or fmt is None:
@@ -162,7 +166,8 @@ class MessageLog:
             log.warning("no audio output could be opened: playing on without sound")
             # Off libVLC's thread: the player is told to use the silent output, which ends
             # the attempts (and ALSA's errors) at once; then the listener is told.
-            threading.Thread(target=self._go_silent, name="libVLC no sound", daemon=True).start()
+            self._silencer = threading.Thread(target=self._go_silent, name="libVLC no sound")
+            self._silencer.start()
 
     def _go_silent(self) -> None:
         self._player.audio_output_set("dummy")
