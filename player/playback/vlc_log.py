@@ -7,8 +7,9 @@ every block of audio: thousands of lines a second. :func:`silence_alsa` gives AL
 handler that logs the first few at DEBUG and counts the rest (Linux, process-wide, once).
 
 :class:`MessageLog` hands one libVLC instance's messages to ``logging`` (libVLC's errors at
-WARNING, its warnings at DEBUG, each distinct text once: libVLC repeats itself) and calls
-``on_no_audio`` the first time libVLC says it could not make any audio output. It is started
+INFO, as many are harmless, its warnings at DEBUG, each distinct text once: libVLC repeats
+itself), and when libVLC says it could not make any audio output, switches the player to the
+silent output and calls ``on_no_audio`` (a WARNING is logged). It is started
 after the window's first frame (``VlcBackend.watch_messages``): the callback takes the GIL for
 every message libVLC sends, debug ones included (80 to 200 in the first second of playback),
 which start-up cannot afford; a failing output keeps failing for every block, so it is still
@@ -161,7 +162,7 @@ class MessageLog:
             tell = no_audio and not self._no_audio_told
             self._no_audio_told = self._no_audio_told or no_audio
         if first:
-            log.log(logging.WARNING if level >= LIBVLC_ERROR else logging.DEBUG, "libVLC: %s", text)
+            log.log(logging.INFO if level >= LIBVLC_ERROR else logging.DEBUG, "libVLC: %s", text)
         if tell:
             log.warning("no audio output could be opened: playing on without sound")
             # Off libVLC's thread: the player is told to use the silent output, which ends

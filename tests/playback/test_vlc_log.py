@@ -46,9 +46,9 @@ def test_each_message_is_logged_once_and_no_audio_switches_to_the_silent_output(
     assert not [t for t in texts if "looking for" in t]  # debug messages are not even read
     assert texts.count("no audio output could be opened: playing on without sound") == 1
     assert player.outputs == ["dummy"]
-    assert [r.levelno for r in caplog.records if "Audio output failed" in r.getMessage()] == [
-        logging.WARNING
-    ]
+    levels = {r.getMessage(): r.levelno for r in caplog.records}
+    assert levels["libVLC: Audio output failed"] == logging.INFO  # libVLC's errors: often benign
+    assert levels["no audio output could be opened: playing on without sound"] == logging.WARNING
 
 
 def test_distinct_messages_are_capped(caplog: pytest.LogCaptureFixture) -> None:
