@@ -89,6 +89,14 @@ def _open_checked(db: Path) -> Archive:
     return Archive.open(db, verify_s=CHECK_BUDGET_S)
 
 
+def _warn_user_problem(archive: Archive) -> None:
+    if archive.user_problem is not None:
+        write_line(
+            f"warning: {archive.user_problem.message} (listed without resume positions)",
+            sys.stderr,
+        )
+
+
 def _say_waiting() -> None:
     write_line(
         "another 'briefing-player index' is writing this archive; waiting for it to finish "
@@ -243,6 +251,7 @@ def run_library(args: argparse.Namespace) -> int:
         return 0
     try:
         with Archive.open(db, read_only=True, verify_s=CHECK_BUDGET_S) as archive:
+            _warn_user_problem(archive)
             rows = archive.briefings(args.filter, order_by=args.sort)
     except ArchiveError as err:
         return _archive_error(err)
@@ -300,6 +309,7 @@ def search_archive(args: argparse.Namespace) -> int:
     printed = 0
     try:
         with Archive.open(db, read_only=True) as archive:
+            _warn_user_problem(archive)
             if getattr(args, "regex", False):
                 hits: Any = archive.search_regex(
                     args.query, speaker=speaker, case_sensitive=case_sensitive, limit=limit

@@ -373,3 +373,21 @@ def test_rebuild_on_a_really_full_disk_keeps_the_index(
         assert status == 0 and SUMMARY.match(out.strip()), err
         status, out, _ = run(capsys, "index", str(lib), "--db", str(db), "--rebuild")
         assert status == 0 and SUMMARY.match(out.strip())
+
+
+def test_library_lists_without_positions_when_the_user_file_is_damaged(
+    capsys: pytest.CaptureFixture[str], lib: Path, db: Path
+) -> None:
+    assert run(capsys, "index", str(lib), "--db", str(db))[0] == 0
+    user = db.with_name("archive.user.sqlite")
+    user.write_bytes(b"\x00garbage" * 500)
+    for side in ("-wal", "-shm"):
+        Path(str(user) + side).unlink(missing_ok=True)
+    status, out, err = run(capsys, "library", "--db", str(db))
+    assert status == 0 and "press briefing" in out
+    assert "warning: the user-data file" in err and "without resume positions" in err
+    status, out, err = run(capsys, "search", "climate", "--db", str(db))
+    assert status == 0 and "climate report" in out and "warning" in err
+    assert user.read_bytes().startswith(b"\x00garbage")  # never overwritten
+    status, _, err = run(capsys, "index", str(lib), "--db", str(db))
+    assert status == 2 and "user-data file" in err  # writing needs it: refused, untouched

@@ -113,6 +113,9 @@ class Archive:
         self._scanner = Scanner(index, preferred_languages)
         self._scan_lock = threading.Lock()
         self._writer = files.ScanLock(index.path)
+        self.user_problem: ArchiveError | None = None
+        """Why the user-data file could not be read by a read-only open (the archive then
+        lists briefings without positions), or None."""
 
     # -- lifecycle -------------------------------------------------------------------------------
 
@@ -129,14 +132,15 @@ class Archive:
     ) -> Archive:
         """Open or create the archive at ``db_path`` (parent folders are created, private).
 
-        The user-data file defaults to ``user_db_path_for(db_path)``; pass an open
-        ``user_store`` instead to share one (the archive then leaves it open when it closes).
-        ``preferred_languages`` (e.g. ``("en",)``) picks which sidecar transcript is indexed
-        when there are several. ``read_only`` opens an existing archive without writing
-        anything anywhere (it works in a folder the user cannot write; a missing user-data file
-        is not created). ``verify_s`` runs a quick check of every page of the index within that
-        many seconds (damage found raises a rebuildable ArchiveError). Raises ArchiveError for a
-        missing (read-only), empty, damaged, foreign or too-new file (see ``rebuildable``).
+        The user-data file defaults to ``user_db_path_for(db_path)``; pass an open ``user_store``
+        instead to share one (the archive then leaves it open when it closes).
+        ``preferred_languages`` (e.g. ``("en",)``) picks which sidecar transcript is indexed when
+        there are several. ``read_only`` opens an existing archive without writing anything anywhere
+        (it works in a folder the user cannot write; a missing user-data file is not created, a
+        damaged one is left out: see ``user_problem``). ``verify_s`` runs a quick check of every
+        page of the index within that many seconds (damage found raises a rebuildable ArchiveError).
+        Raises ArchiveError for a missing (read-only), empty, damaged, foreign or too-new file (see
+        ``rebuildable``).
         """
         db = Path(db_path)
         owns = user_store is None
@@ -147,12 +151,22 @@ class Archive:
         try:
             if verify_s is not None:
                 index.verify(verify_s)
+            user_problem: ArchiveError | None = None
             if user_store is None:
-                user_store = UserStore.open(user, read_only=read_only)
+                try:
+                    user_store = UserStore.open(user, read_only=read_only)
+                except ArchiveError as err:
+                    if not read_only:
+                        raise
+                    # Reading the library does not need the user's data: list it without.
+                    user_problem = err
+                    user_store = UserStore.empty(user)
         except BaseException:
             index.close()
             raise
-        return cls(index, user_store, preferred_languages, owns_user_store=owns)
+        archive = cls(index, user_store, preferred_languages, owns_user_store=owns)
+        archive.user_problem = user_problem
+        return archive
 
     @classmethod
     def rebuild(

@@ -58,9 +58,15 @@ class UserStore:
         where = Path(path)
         if read_only:
             if files.inspect(where, USER_DATA.what).kind == "missing":
-                return cls(where, memory_database(USER_DATA))
+                return cls.empty(where)
             return cls(where, open_database(where, USER_DATA, read_only=True))
         return cls(where, open_database(where, USER_DATA))
+
+    @classmethod
+    def empty(cls, path: PathLike) -> UserStore:
+        """A store with nothing in it that writes nothing (in memory, read-only), standing in
+        for the user-data file at ``path`` when it cannot be read."""
+        return cls(Path(path), memory_database(USER_DATA))
 
     def close(self) -> None:
         """Close the database connection."""
