@@ -16,6 +16,7 @@ sentence reported unaligned, <= 0.1x real time on two cores, a 60-minute briefin
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import resource
 import subprocess
@@ -75,6 +76,30 @@ def run_case(media: Path) -> dict[str, object]:
     }
 
 
+def measure_cancel(media: Path, after_s: float) -> float:
+    """Seconds from setting the Cancel flag ``after_s`` into an alignment until it stops."""
+    import threading
+
+    from player.core.align.types import AlignCancelled
+    from player.engines.alignment import align_text
+
+    stop = threading.Event()
+    stopped_at: list[float] = []
+
+    def work() -> None:
+        with contextlib.suppress(AlignCancelled):
+            align_text(media, media.with_suffix(".txt"), should_stop=stop.is_set)
+        stopped_at.append(time.perf_counter())
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join(after_s)
+    asked = time.perf_counter()
+    stop.set()
+    thread.join()
+    return round(max(0.0, stopped_at[0] - asked), 3)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument(
@@ -86,9 +111,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-long", action="store_true")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--case", help=argparse.SUPPRESS)
+    parser.add_argument("--cancel", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.case:
         print(json.dumps(run_case(Path(args.case))))
+        return 0
+    if args.cancel:
+        delays = [measure_cancel(Path(args.cancel), after) for after in (1.0, 4.0, 15.0)]
+        print(json.dumps({"cancel_latency_s": delays}))
         return 0
     with tempfile.TemporaryDirectory() as temp:
         folder = args.set or Path(temp)
@@ -131,6 +161,20 @@ def main(argv: list[str] | None = None) -> int:
             )
             for text in row["unaligned"]:
                 print(f"    unaligned: {text[:70]}")
+            if stem == "long":
+                done = subprocess.run(
+                    [sys.executable, __file__, "--cancel", str(media)],
+                    capture_output=True,
+                    text=True,
+                )
+                if done.returncode == 0:
+                    latency = json.loads(done.stdout.strip().splitlines()[-1])
+                    row.update(latency)
+                    print(
+                        "    Cancel after 1 s / 4 s / 15 s stopped within "
+                        + " / ".join(f"{d:.2f}" for d in latency["cancel_latency_s"])
+                        + " s"
+                    )
         if args.json:
             print(json.dumps(results, indent=1))
     return 0

@@ -76,3 +76,15 @@ def test_a_model_folder_that_is_not_a_model(tmp_path: Path) -> None:
         PocketsphinxAligner(model_dir=str(tmp_path))
     with pytest.raises(AlignError, match="does not exist"):
         PocketsphinxAligner(model_dir=str(tmp_path / "nothing"))
+
+
+def test_a_user_model_folder(speech: SpeechCase) -> None:
+    import pocketsphinx
+
+    engine = PocketsphinxAligner(model_dir=pocketsphinx.get_model_path("en-us"))
+    assert engine.name.endswith("(user model)")
+    result = align_text(speech.media, speech.text, engine=engine)
+    engine.close()
+    assert [c.text for c in result.cues] == speech.sentences
+    for cue, truth in zip(result.cues, speech.starts_ms, strict=True):
+        assert abs(cue.start_ms - truth) <= TOLERANCE_MS, cue.text
