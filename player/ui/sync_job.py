@@ -178,7 +178,9 @@ class SyncJob(QObject):
         percent = max(0, min(100, int(fraction * 100)))
         if percent != self._percent:
             self._percent = percent
-            self._signals.progressed.emit(percent)
+            # RuntimeError: the window closed meanwhile (the job is being cancelled).
+            with contextlib.suppress(RuntimeError):
+                self._signals.progressed.emit(percent)
 
     def _stopped(self) -> bool:
         return self._cancel.is_set()
