@@ -205,8 +205,8 @@ class SearchPanel(QWidget):
         self._debounce.setInterval(DEBOUNCE_MS)
         self._debounce.timeout.connect(self.run_now)
         self.edit.textChanged.connect(self._debounce.start)
-        for box in (self.case_box, self.word_box, self.regex_box):
-            box.toggled.connect(self.run_now)
+        for toggle in (self.case_box, self.word_box, self.regex_box):
+            toggle.toggled.connect(self.run_now)
         self.speaker_box.currentIndexChanged.connect(self._on_speaker_changed)
         line = self.speaker_box.lineEdit()
         if line is not None:

@@ -305,7 +305,7 @@ class MainWindow(QMainWindow):
         return self._text_sync
 
     def _place_under_info_bar(self, strip: QWidget) -> None:
-        layout = self.centralWidget().layout()
+        layout = self.centralWidget().layout()  # type: ignore[union-attr]  # set in _build_layout
         if isinstance(layout, QVBoxLayout):
             layout.insertWidget(layout.indexOf(self.info_bar) + 1, strip)
 
