@@ -25,6 +25,7 @@ from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QProgressBar, QWidget
 
 from player.core.media.sidecar import TEXT_EXTENSIONS
+from player.ui.announce import announce
 from player.ui.sync_job import SyncJob, SyncOutcome, sidecar_path
 from player.ui.transcript_session import LoadPhase, TranscriptState, is_machine_aligned
 from player.ui.untimed_text import map_row
@@ -97,6 +98,7 @@ class SyncStrip(QFrame):
         self.label.setText(text)
         self.setAccessibleDescription(text)
         self.show()
+        announce(self, text)  # spoken without moving the focus, as the info bar's messages
 
     def begin(self, text: str) -> None:
         """Show the progress of a new job."""

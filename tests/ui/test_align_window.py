@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QApplication, QPushButton
 from pytestqt.qtbot import QtBot
 
 from player.core.formats.load import load_transcript
+from player.ui.announce import announcer_for
 from player.ui.dialogs import transcript_filters
 from player.ui.models import Role
 from player.ui.sync_offer import OFFER_BUTTON, OFFER_TEXT, TextSync
@@ -133,6 +134,7 @@ def test_offer_and_untimed_text_readable_and_searchable(harness: Harness, tmp_pa
     # The offer, in a bar like the info bar (which stays free for the resume offer).
     assert w.text_sync.strip.isVisible()
     assert w.text_sync.strip.label.text() == OFFER_TEXT
+    assert OFFER_TEXT in announcer_for(w).history  # spoken to screen-reader users
     _offer_button(harness)
     # The text, at once: one row per paragraph, words as written, no time, no seeking.
     assert w.model.rowCount() == 41
