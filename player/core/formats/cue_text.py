@@ -5,7 +5,11 @@ decoded, styled runs (``Span``), every voice name, and inline timestamps (``Word
 Tags follow the spec's tokenizer and tree rules: only ``c i b u v lang ruby rt`` and timestamps
 mean anything; every other tag (``<script>``, ``<img ...>``) is dropped, never kept as markup.
 Text between tags is data: ``&lt;script&gt;`` becomes the literal characters ``<script>``.
-Tag stripping is linear (one regex split), even on 100,000 unclosed ``<``.
+Tag stripping is linear (one regex split), even on 100,000 unclosed ``<``; the whole algorithm
+is linear in the cue (each tag is handled once, runs are joined once at the end: see
+``benchmarks/bench_hostile.py``), and one cue keeps at most ``MAX_RUNS`` styled runs,
+``MAX_SPEAKERS`` voices and ``MAX_WORD_TIMINGS`` inline timestamps, so its memory stays in
+proportion to its size.
 """
 
 from __future__ import annotations

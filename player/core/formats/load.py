@@ -2,10 +2,14 @@
 
 ``load_transcript`` / ``parse_transcript_bytes`` / ``parse_transcript_text`` read WebVTT, SubRip
 and SBV (format detected from the content), decode leniently (``encoding``), follow the W3C
-WebVTT parser for cues (``vtt_parse``), run the cue-text algorithm (``cue_text``), sort cues by
+WebVTT parser for cues (``webvtt``), run the cue-text algorithm (``cue_text``), sort cues by
 start (stable) and report every skipped or repaired block as a ``TranscriptWarning``. When
 nothing usable can be read they raise ``TranscriptError`` with a one-line reason, never anything
 else.
+
+Limits: ``load_transcript`` reads only regular files of at most 64 MB
+(``player.core.inputs.TRANSCRIPT_LIMIT_BYTES``); WebVTT cues are made one at a time from the
+text (no list of all lines or raw cues), and the bytes are let go once decoded.
 """
 
 from __future__ import annotations
