@@ -61,9 +61,9 @@ class RowColors(NamedTuple):
 def _row_colors(
     text: str, base: str, alternate: str, highlight: str, placeholder: str
 ) -> RowColors:
-    band = alternate
-    if contrast_ratio(alternate, base) < 1.15:  # the theme's alternate base is barely there
-        band = blend(highlight, base, 0.16)
+    band = alternate  # high contrast's olive band
+    if contrast_ratio(alternate, base) < 1.5:  # a theme's grey, near the selection's grey
+        band = blend(highlight, base, 0.2)
     bar = readable_on_all(highlight, [base, band], AA_NON_TEXT + 0.5)
     selected = blend(text, base, 0.08)
     outline = readable_on_all(highlight, [base, selected], AA_NON_TEXT + 0.5)
