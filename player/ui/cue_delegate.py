@@ -63,9 +63,9 @@ def _row_colors(
 ) -> RowColors:
     band = alternate  # high contrast's olive band
     if contrast_ratio(alternate, base) < 1.5:  # a theme's grey, near the selection's grey
-        band = blend(highlight, base, 0.2)
+        band = blend(highlight, base, 0.25)
     bar = readable_on_all(highlight, [base, band], AA_NON_TEXT + 0.5)
-    selected = blend(text, base, 0.08)
+    selected = blend(text, base, 0.07)
     outline = readable_on_all(highlight, [base, selected], AA_NON_TEXT + 0.5)
     time = readable_on_all(placeholder, [base, band, selected], AA_NORMAL_TEXT + 0.2)
     focus = readable_on_all(highlight, [base, band, selected], AA_NON_TEXT + 0.5)

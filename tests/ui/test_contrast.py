@@ -126,7 +126,12 @@ def test_transcript_rows_reach_aa(themed: tuple[str, Harness]) -> None:
         assert contrast_ratio(MARK_TEXT, mark) >= TEXT
     # The playing row and a selected row never look alike: different backgrounds, and the
     # playing one has its bar (a selected one a frame).
-    assert colors.band != colors.selected
+    band, selected = QColor(colors.band), QColor(colors.selected)
+    distance = sum(
+        abs(a - b)
+        for a, b in zip(band.getRgb()[:3], selected.getRgb()[:3], strict=True)  # type: ignore[index]
+    )
+    assert distance >= 30, (theme, colors.band, colors.selected)
 
 
 def test_the_focus_ring_reaches_3_to_1(themed: tuple[str, Harness]) -> None:
