@@ -152,6 +152,8 @@ def run(args: argparse.Namespace) -> int:
         return 130
     progress.finish()
     seconds = time.perf_counter() - started
+    for warning in result.warnings:
+        write_line(f"warning: {args.text}: {warning}", sys.stderr)
     if args.json:
         write_line(json_line(result_to_json(result, output, seconds)), raw=True)
         return 0

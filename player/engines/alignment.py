@@ -22,6 +22,7 @@ unless ``force``, and then it is kept as ``NAME.vtt.bak``.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import inspect
 import os
 import shutil
@@ -105,6 +106,8 @@ def align_text(
             text_fault = "text" in err.message and "audio" not in err.message.split("text")[0]
             err.path = str(text_path) if text_fault else str(media_path)
         raise
+    if source.warnings:
+        result = dataclasses.replace(result, warnings=result.warnings + source.warnings)
     return result
 
 

@@ -183,3 +183,14 @@ def test_a_failed_write_leaves_no_partial_file(
     assert "No space left on device" in _error_line(capsys)
     assert out.read_text("utf-8") == "WEBVTT\n\nold\n"
     assert not [p for p in case.media.parent.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_a_legacy_encoding_is_read_with_a_warning(
+    case: SpeechCase, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = case.text.read_text("utf-8").replace("thank you", "thank you \u2014")
+    case.text.write_bytes(text.encode("cp1252"))
+    assert main(["align", str(case.media), str(case.text)]) == 0
+    assert f"warning: {case.text}: " in capsys.readouterr().err
+    cues = load_transcript(case.media.with_suffix(".vtt")).cues
+    assert "\u2014" in cues[0].text
