@@ -108,6 +108,10 @@ def inspect(path: Path, what: str) -> FileState:
         raise ArchiveError(f"the {what} {shown(where)} {_special(info.st_mode)}", path=where)
     if info.st_size == 0:
         return FileState("empty")
+    if not os.access(where, os.R_OK):
+        raise ArchiveError(
+            f"the {what} {shown(where)} cannot be read: permission denied", path=where
+        )
     app_id = header_app_id(path)
     if app_id is None:
         return FileState("other", size=info.st_size)
