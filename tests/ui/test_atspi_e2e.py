@@ -233,6 +233,8 @@ def test_the_real_window_over_atspi(bus: Bus, tmp_path: Path) -> None:
 # An utterance may span lines (a transcript line with line breaks): its first line is enough.
 ORCA_SPEECH = re.compile(r"^(\d\d):(\d\d):(\d\d\.\d+) - SPEECH OUTPUT: '(.*)")
 FOCUS_SPOKEN_WITHIN_S = 1.0  # the issue's bound during playback
+ORCA_READY = "ORCA: ATSPI registry initialized."  # Orca's debug log, once it listens
+ORCA_START_S = 90  # a loaded two-core machine
 
 
 def _spoken(log: Path) -> list[tuple[float, str]]:
@@ -255,13 +257,23 @@ def _seconds_of_day(t: float) -> float:
 def orca(bus: Bus, tmp_path: Path) -> Iterator[Path]:
     """Orca 43 on the private bus, speech off (no speech server: its debug log still records
     each "SPEECH OUTPUT"), its preferences in a fresh folder."""
-    if shutil.which("orca") is None:
+    program = shutil.which("orca")
+    if program is None:
         _skip_or_fail("Orca is not installed (Debian package orca)")
     log = tmp_path / "orca-debug.log"
+    # Orca refuses to start while another process named "orca" runs for the same user (another
+    # test run on this machine, the user's own screen reader), which it finds with pgrep. Each
+    # Orca here has its own bus and display and disturbs no other: it is given a pgrep that
+    # finds nothing.
+    private_bin = tmp_path / "bin"
+    private_bin.mkdir()
+    (private_bin / "pgrep").write_text("#!/bin/sh\nexit 1\n", encoding="utf-8")
+    (private_bin / "pgrep").chmod(0o755)
+    env = dict(bus.env, PATH=f"{private_bin}{os.pathsep}{bus.env.get('PATH', '')}")
     with (tmp_path / "orca.out").open("wb") as out:
         process = subprocess.Popen(
             [
-                "orca",
+                str(program),
                 "--user-prefs",
                 str(tmp_path / "orca-prefs"),
                 "--debug-file",
@@ -269,11 +281,17 @@ def orca(bus: Bus, tmp_path: Path) -> Iterator[Path]:
                 "--disable",
                 "speech",
             ],
-            env=bus.env,
+            env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
         )
     try:
+        # Orca speaks a window when it is activated: it must listen before the player starts.
+        deadline = time.monotonic() + ORCA_START_S
+        while not (log.exists() and ORCA_READY in log.read_text(errors="replace")):
+            assert process.poll() is None, (tmp_path / "orca.out").read_text(errors="replace")
+            assert time.monotonic() < deadline, "Orca did not start"
+            time.sleep(0.1)
         yield log
     finally:
         _stop(process)
