@@ -179,3 +179,19 @@ def test_written_file_reads_back_unchanged_with_notes_and_machine_mark() -> None
 
 def test_recognized_word_type_is_public() -> None:
     assert RecognizedWord("a", 0, 1).word == "a"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bonjour à tous et merci d'être venus. Le secrétaire a rencontré l'ambassadeur mardi "
+        "pour discuter du convoi humanitaire qui doit partir vendredi. Les négociations "
+        "reprendront la semaine prochaine.",
+        "Guten Tag, meine Damen und Herren. Der Minister hat heute mit dem Botschafter über den "
+        "Konvoi gesprochen, der am Freitag abfahren soll. Die Gespräche werden nächste Woche "
+        "fortgesetzt.",
+    ],
+)
+def test_latin_script_texts_in_other_languages_are_not_english(text: str) -> None:
+    with pytest.raises(AlignError, match="does not look like English"):
+        align_sentences(split_text(text), synthetic_audio(60_000), FakeAligner(duration_ms=60_000))
