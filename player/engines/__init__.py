@@ -2,6 +2,7 @@
 
 ``recognizer`` names the speech port; ``pocketsphinx_aligner`` is the only module importing
 pocketsphinx, ``audio_decode`` the only one importing PyAV, ``documents`` the only one importing
-trafilatura, python-docx and pypdf; ``fake_aligner`` is the deterministic stand-in for tests;
+trafilatura, python-docx and pypdf; ``letter_to_sound`` guesses pronunciations for words the
+dictionary lacks; ``fake_aligner`` is the deterministic stand-in for tests (speech and decoding);
 ``alignment`` is the one-call entry (read the text, decode the audio, align, write WebVTT).
 """
