@@ -21,7 +21,8 @@ _SRT_TS = r"\d+:\d{1,2}:\d{1,2}[,.]\d+"
 _SRT_TIMING = re.compile(rf"\s*({_SRT_TS})\s*-->\s*({_SRT_TS})", re.ASCII)
 _SRT_COMMA_TIMING = re.compile(r"\s*\d+:\d{1,2}:\d{1,2},\d+\s*-->", re.ASCII)
 _SBV_TIMING = re.compile(r"\s*\d+:\d{1,2}:\d{1,2}\.\d{3},\d+:\d{1,2}:\d{1,2}\.\d{3}\s*\Z", re.ASCII)
-_FIELDS = re.compile(r"[:,.]")
+# The four fields of a time webvtt-py's own timing patterns have matched.
+_TIME_FIELDS = re.compile(r"\s*(\d+)[:,.](\d+)[:,.](\d+)[:,.](\d+)\s*\Z")
 # An ASS/SSA override block as real-world SubRip carries it: ``{\an8}``, ``{\i1}``,
 # ``{\b1\c&HFF&}``.
 _ASS_BLOCK = re.compile(r"\{\\[^{}\n]*\}")
@@ -79,11 +80,15 @@ def strip_ass_overrides(text: str) -> str:
 
 def _timing_ms(value: str) -> int | None:
     """SRT/SBV time as most readers take it: ms read as a number, fields carry over."""
-    fields = _FIELDS.split(value.strip())
-    if len(fields) != 4 or any(len(f.lstrip("0")) > _MAX_FIELD_DIGITS for f in fields):
+    m = _TIME_FIELDS.match(value)
+    if m is None:
         return None
-    hours, minutes, seconds, millis = (int(f) for f in fields)
-    return ((hours * 60 + minutes) * 60 + seconds) * 1000 + millis
+    fields = m.groups()
+    for f in fields:
+        if len(f) > _MAX_FIELD_DIGITS and len(f.lstrip("0")) > _MAX_FIELD_DIGITS:
+            return None
+    hours, minutes, seconds, millis = fields
+    return ((int(hours) * 60 + int(minutes)) * 60 + int(seconds)) * 1000 + int(millis)
 
 
 def _blocks(lines: list[str]) -> Iterator[tuple[int, list[str]]]:
@@ -120,6 +125,7 @@ def parse_srt(lines: list[str]) -> tuple[list[RawCue], Warnings]:
     # files, the common case and the sample opened at start-up, never need it.
     from webvtt.srt import SRTCueBlock
 
+    srt_timing = SRTCueBlock.CUE_TIMINGS_PATTERN.match
     warnings: Warnings = []
     cues: list[RawCue] = []
     in_cue = False
@@ -130,19 +136,20 @@ def parse_srt(lines: list[str]) -> tuple[list[RawCue], Warnings]:
             candidate = block if has_index else ["0", *block]
             timing_line = start + 1 if has_index else start
             in_cue = False
-            if not SRTCueBlock.is_valid(candidate):
+            # SRTCueBlock.is_valid and from_lines, with the pattern matched once
+            timing = srt_timing(candidate[1]) if candidate[0].strip().isdigit() else None
+            if timing is None:
                 bad = block[1 if has_index else 0][:100]
                 warnings.append((timing_line, f"cue dropped: invalid SRT timing {bad!r}"))
                 continue
-            cue_block = SRTCueBlock.from_lines(candidate)
-            start_ms, end_ms = _timing_ms(cue_block.start), _timing_ms(cue_block.end)
+            start_ms, end_ms = _timing_ms(timing[1]), _timing_ms(timing[2])
             if start_ms is None or end_ms is None:
                 warnings.append((timing_line, "cue dropped: time out of range"))
                 continue
             if not has_index:
                 warnings.append((timing_line, "cue has no number before its timing line"))
-            ident = cue_block.index.strip() if has_index else ""
-            entry = (ident, start_ms, end_ms, list(cue_block.payload), timing_line)
+            ident = candidate[0].strip() if has_index else ""
+            entry = (ident, start_ms, end_ms, candidate[2:], timing_line)
             pending.append(entry)
             in_cue = True
         elif in_cue:
@@ -163,20 +170,22 @@ def parse_sbv(lines: list[str]) -> tuple[list[RawCue], Warnings]:
     """Read YouTube SBV cues (a ``start,end`` line, then text)."""
     from webvtt.sbv import SBVCueBlock
 
+    sbv_timing = SBVCueBlock.CUE_TIMINGS_PATTERN.match
     warnings: Warnings = []
     cues: list[RawCue] = []
     for start, block in _blocks(lines):
-        if not SBVCueBlock.is_valid(block):
-            if len(block) == 1 and SBVCueBlock.CUE_TIMINGS_PATTERN.match(block[0]):
+        # SBVCueBlock.is_valid and from_lines, with the pattern matched once
+        timing = sbv_timing(block[0])
+        if timing is None or len(block) < 2 or not block[1].strip():
+            if len(block) == 1 and timing is not None:
                 warnings.append((start, "cue dropped: no text"))
             else:
                 warnings.append((start, f"block skipped: not an SBV cue: {block[0][:100]!r}"))
             continue
-        cue_block = SBVCueBlock.from_lines(block)
-        start_ms, end_ms = _timing_ms(cue_block.start), _timing_ms(cue_block.end)
+        start_ms, end_ms = _timing_ms(timing[1]), _timing_ms(timing[2])
         if start_ms is None or end_ms is None:
             warnings.append((start, "cue dropped: time out of range"))
             continue
-        text = strip_ass_overrides("\n".join(cue_block.payload))
+        text = strip_ass_overrides("\n".join(block[1:]))
         cues.append(RawCue("", start_ms, end_ms, "", text, start))
     return cues, warnings
