@@ -62,11 +62,14 @@ def _plain(event: QKeyEvent) -> bool:
 
 
 def dock_of(widget: QWidget | None) -> QDockWidget | None:
-    """The dock ``widget`` is in (None: not in a dock)."""
-    while widget is not None:
-        if isinstance(widget, QDockWidget):
-            return widget
-        widget = widget.parentWidget()
+    """The dock ``widget`` is in (None: not in a dock, or the widget is being deleted)."""
+    try:
+        while widget is not None:
+            if isinstance(widget, QDockWidget):
+                return widget
+            widget = widget.parentWidget()
+    except RuntimeError:  # the focus left a widget that is being deleted
+        return None
     return None
 
 
