@@ -175,16 +175,11 @@ def _build(
         except VttSignatureError as err:
             raise TranscriptError(err.message, path=source, line=err.line) from None
     else:
-        from player.core.formats.subrip import parse_sbv, parse_srt
+        from player.core.formats.subrip import iter_sbv, iter_srt
+        from player.core.formats.webvtt import split_lines
 
-        parse = parse_srt if fmt == "srt" else parse_sbv
-        raw_list, parsed.warnings = parse(text.split("\n"))
-        if not raw_list:
-            first_line = parsed.warnings[0][0] if parsed.warnings else None
-            raise TranscriptError(
-                f"no readable cue in this {_FORMAT_NAMES[fmt]} file", path=source, line=first_line
-            )
-        raw_cues = _draining(raw_list)
+        read = iter_srt if fmt == "srt" else iter_sbv
+        raw_cues = read(split_lines(text), parsed.warnings)
     found: list[TranscriptWarning] = []
     cues: list[Cue] = []
     append = cues.append
@@ -229,6 +224,11 @@ def _build(
                 raw.settings,
                 line,
             )
+        )
+    if not cues and fmt != "vtt":
+        first_line = parsed.warnings[0][0] if parsed.warnings else None
+        raise TranscriptError(
+            f"no readable cue in this {_FORMAT_NAMES[fmt]} file", path=source, line=first_line
         )
     header, header_fields = parsed.header, parsed.header_fields
     notes, styles = tuple(parsed.notes), tuple(parsed.styles)
@@ -279,14 +279,6 @@ def _bounded_message(ct: ParsedCueText) -> str:
             f"more than {MAX_WORD_TIMINGS:,} inline timestamps ({ct.timestamps_dropped:,} ignored)"
         )
     return "cue has " + " and ".join(parts)
-
-
-def _draining(raw_cues: list[RawCue]) -> Iterator[RawCue]:
-    """The raw cues in order, each let go as it is taken (the list is emptied)."""
-    raw_cues.reverse()
-    pop = raw_cues.pop
-    while raw_cues:
-        yield pop()
 
 
 def _field(fields: dict[str, str], name: str) -> str | None:

@@ -11,11 +11,19 @@ their italic/bold/underline codes become the matching tags.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from player.core.formats.webvtt import RawCue
 
-__all__ = ["looks_like_sbv", "looks_like_srt", "parse_sbv", "parse_srt", "strip_ass_overrides"]
+__all__ = [
+    "iter_sbv",
+    "iter_srt",
+    "looks_like_sbv",
+    "looks_like_srt",
+    "parse_sbv",
+    "parse_srt",
+    "strip_ass_overrides",
+]
 
 _SRT_TS = r"\d+:\d{1,2}:\d{1,2}[,.]\d+"
 _SRT_TIMING = re.compile(rf"\s*({_SRT_TS})\s*-->\s*({_SRT_TS})", re.ASCII)
@@ -91,7 +99,7 @@ def _timing_ms(value: str) -> int | None:
     return ((int(hours) * 60 + int(minutes)) * 60 + int(seconds)) * 1000 + int(millis)
 
 
-def _blocks(lines: list[str]) -> Iterator[tuple[int, list[str]]]:
+def _blocks(lines: Iterable[str]) -> Iterator[tuple[int, list[str]]]:
     """Blank-line separated blocks as (1-based first line, lines)."""
     block: list[str] = []
     start = 0
@@ -107,7 +115,7 @@ def _blocks(lines: list[str]) -> Iterator[tuple[int, list[str]]]:
         yield start, block
 
 
-def _split_srt_blocks(lines: list[str], warnings: Warnings) -> Iterator[tuple[int, list[str]]]:
+def _split_srt_blocks(lines: Iterable[str], warnings: Warnings) -> Iterator[tuple[int, list[str]]]:
     """Also split a block where a cue number and timing line follow without a blank line."""
     for start, block in _blocks(lines):
         first = 0
@@ -119,20 +127,30 @@ def _split_srt_blocks(lines: list[str], warnings: Warnings) -> Iterator[tuple[in
         yield start + first, block[first:]
 
 
-def parse_srt(lines: list[str]) -> tuple[list[RawCue], Warnings]:
+def parse_srt(lines: Iterable[str]) -> tuple[list[RawCue], Warnings]:
     """Read SubRip cues; blocks that are not cues are joined to the previous cue or skipped."""
+    warnings: Warnings = []
+    return list(iter_srt(lines, warnings)), warnings
+
+
+def iter_srt(lines: Iterable[str], warnings: Warnings) -> Iterator[RawCue]:
+    """The SubRip cues of ``lines``, one at a time; problems are added to ``warnings`` as they
+    are met. A cue is handed on when the next block shows that no more text joins it."""
     # webvtt-py (about 40 ms to import) is loaded when an SRT/SBV file is really read: WebVTT
     # files, the common case and the sample opened at start-up, never need it.
     from webvtt.srt import SRTCueBlock
 
     srt_timing = SRTCueBlock.CUE_TIMINGS_PATTERN.match
-    warnings: Warnings = []
-    cues: list[RawCue] = []
     in_cue = False
-    pending: list[tuple[str, int, int, list[str], int]] = []
+    pending: tuple[str, int, int, list[str], int] | None = None
     for start, block in _split_srt_blocks(lines, warnings):
         has_index = len(block) > 1 and block[0].strip().isdigit() and "-->" in block[1]
         if "-->" in block[0] or has_index:
+            if pending is not None:
+                cue = _finished(pending, warnings)
+                pending = None
+                if cue is not None:
+                    yield cue
             candidate = block if has_index else ["0", *block]
             timing_line = start + 1 if has_index else start
             in_cue = False
@@ -149,30 +167,39 @@ def parse_srt(lines: list[str]) -> tuple[list[RawCue], Warnings]:
             if not has_index:
                 warnings.append((timing_line, "cue has no number before its timing line"))
             ident = candidate[0].strip() if has_index else ""
-            entry = (ident, start_ms, end_ms, candidate[2:], timing_line)
-            pending.append(entry)
+            pending = (ident, start_ms, end_ms, candidate[2:], timing_line)
             in_cue = True
-        elif in_cue:
-            pending[-1][3].extend(block)
+        elif in_cue and pending is not None:
+            pending[3].extend(block)
             warnings.append((start, "blank line inside cue text; joined to the cue above"))
         else:
             warnings.append((start, f"block skipped: not an SRT cue: {block[0][:100]!r}"))
-    for ident, start_ms, end_ms, text_lines, timing_line in pending:
-        if not text_lines:
-            warnings.append((timing_line, "cue dropped: no text"))
-            continue
-        text = strip_ass_overrides("\n".join(text_lines))
-        cues.append(RawCue(ident, start_ms, end_ms, "", text, timing_line))
-    return cues, warnings
+    if pending is not None:
+        cue = _finished(pending, warnings)
+        if cue is not None:
+            yield cue
 
 
-def parse_sbv(lines: list[str]) -> tuple[list[RawCue], Warnings]:
+def _finished(pending: tuple[str, int, int, list[str], int], warnings: Warnings) -> RawCue | None:
+    ident, start_ms, end_ms, text_lines, timing_line = pending
+    if not text_lines:
+        warnings.append((timing_line, "cue dropped: no text"))
+        return None
+    text = strip_ass_overrides("\n".join(text_lines))
+    return RawCue(ident, start_ms, end_ms, "", text, timing_line)
+
+
+def parse_sbv(lines: Iterable[str]) -> tuple[list[RawCue], Warnings]:
     """Read YouTube SBV cues (a ``start,end`` line, then text)."""
+    warnings: Warnings = []
+    return list(iter_sbv(lines, warnings)), warnings
+
+
+def iter_sbv(lines: Iterable[str], warnings: Warnings) -> Iterator[RawCue]:
+    """The SBV cues of ``lines``, one at a time; problems are added to ``warnings``."""
     from webvtt.sbv import SBVCueBlock
 
     sbv_timing = SBVCueBlock.CUE_TIMINGS_PATTERN.match
-    warnings: Warnings = []
-    cues: list[RawCue] = []
     for start, block in _blocks(lines):
         # SBVCueBlock.is_valid and from_lines, with the pattern matched once
         timing = sbv_timing(block[0])
@@ -187,5 +214,4 @@ def parse_sbv(lines: list[str]) -> tuple[list[RawCue], Warnings]:
             warnings.append((start, "cue dropped: time out of range"))
             continue
         text = strip_ass_overrides("\n".join(block[1:]))
-        cues.append(RawCue("", start_ms, end_ms, "", text, start))
-    return cues, warnings
+        yield RawCue("", start_ms, end_ms, "", text, start)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from itertools import chain
 from typing import NamedTuple
 
-__all__ = ["RawCue", "VttParse", "VttSignatureError", "iter_vtt", "parse_vtt"]
+__all__ = ["RawCue", "VttParse", "VttSignatureError", "iter_vtt", "parse_vtt", "split_lines"]
 
 _TS = r"(\d+):(\d{2})(?::(\d{2}))?\.(\d{3})(?!\d)"
 _TIMING = re.compile(rf"[ \t\f]*{_TS}[ \t\f]*-->[ \t\f]*{_TS}(.*)\Z", re.ASCII | re.DOTALL)
@@ -114,7 +114,7 @@ def parse_vtt(text: str) -> VttParse:
     return result
 
 
-def _split_lines(text: str) -> Iterator[str]:
+def split_lines(text: str) -> Iterator[str]:
     """``text.split("\\n")`` one line at a time: a file of a million cues never becomes a list
     of millions of strings (it is split a chunk of about 64 K characters at a time)."""
     return chain.from_iterable(chunk.split("\n") for chunk in _chunks(text))
@@ -145,7 +145,7 @@ def iter_vtt(text: str, result: VttParse) -> Iterator[RawCue]:
 
 def _scan(text: str, result: VttParse) -> Iterator[RawCue]:
     warnings = result.warnings
-    source = _split_lines(text)
+    source = split_lines(text)
     header_lines = [next(source)]
     number = 1  # the 1-based number of the last line taken from source
     pending: str | None = None  # a line given back, to be taken again
