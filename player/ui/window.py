@@ -14,7 +14,6 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMainWindow, QSplitter, QVBoxLayout, QWidget
 
 from player.core.media.sidecar import MEDIA_EXTENSIONS, TEXT_EXTENSIONS, TRANSCRIPT_EXTENSIONS
-from player.core.timeline.timecode import format_clock
 from player.ui import settings as S
 from player.ui.actions import WindowActions
 from player.ui.controller import CueTracker
@@ -23,6 +22,7 @@ from player.ui.docks import Docks
 from player.ui.jobs import JobRunner, default_runner
 from player.ui.media_area import MediaArea
 from player.ui.models import TranscriptModel
+from player.ui.offers import Offers
 from player.ui.resume import ResumeKeeper
 from player.ui.resume_store import ResumeStore
 from player.ui.search_coordinator import SearchCoordinator
@@ -93,8 +93,6 @@ class MainWindow(QMainWindow):
         if callable(archive_db):
             archive_db = cache(archive_db)  # one look-up for the library and the store
         runner = runner or default_runner()
-        self._runner = runner
-        self._text_sync: TextSync | None = None  # built when first needed (sync_offer)
         self._own_store = resume_store is None
         self.resume_store = resume_store or ResumeStore.for_archive(
             archive_db, legacy=settings, runner=runner
@@ -124,6 +122,17 @@ class MainWindow(QMainWindow):
             runner=runner,
         )
         self.dialogs = Dialogs(self, settings)
+        self.offers = Offers(
+            window=self,
+            session=self.session,
+            controller=controller,
+            resume=self.resume,
+            panel=self.panel,
+            info_bar=self.info_bar,
+            docks=self.docks,
+            runner=runner,
+            choose_transcript=self.choose_transcript,
+        )
         self.reading_style = ReadingStyle(settings, self, self.panel, self.media)
         self.menu_actions = WindowActions(
             self,
@@ -192,11 +201,10 @@ class MainWindow(QMainWindow):
         self.status.transcript_chosen.connect(self.open_transcript)
         self.status.warnings_requested.connect(self.show_warnings)
         docks.archive_changed.connect(self.search_coordinator.set_archive)
-        self.resume.resume_offered.connect(self._offer_resume)
         docks.open_requested.connect(session.open_briefing)
         docks.seek_requested.connect(c.seek_and_play)
         self.dialogs.preferences_applied.connect(self._apply_preferences)
-        for part in (session, self.transport, docks, self.panel):
+        for part in (session, self.transport, docks, self.panel, self.offers):
             part.message.connect(self.status.show_status)
 
     # ----- layout persistence ---------------------------------------------------------------
@@ -287,32 +295,12 @@ class MainWindow(QMainWindow):
     @property
     def text_sync(self) -> TextSync:
         """Synchronizing a text with the audio (offer, progress, Cancel), built on first use."""
-        if self._text_sync is None:
-            from player.ui.sync_offer import TextSync
-
-            self._text_sync = TextSync(
-                window=self,
-                session=self.session,
-                controller=self.controller,
-                panel=self.panel,
-                info_bar=self.info_bar,
-                docks=self.docks,
-                runner=self._runner,
-                place=self._place_under_info_bar,
-                parent=self,
-            )
-            self._text_sync.message.connect(self.status.show_status)
-        return self._text_sync
-
-    def _place_under_info_bar(self, strip: QWidget) -> None:
-        layout = self.centralWidget().layout()  # type: ignore[union-attr]  # set in _build_layout
-        if isinstance(layout, QVBoxLayout):
-            layout.insertWidget(layout.indexOf(self.info_bar) + 1, strip)
+        return self.offers.text_sync
 
     @Slot()
     def synchronize_text(self) -> None:
         """File ▸ Synchronize Text with Audio…: pick a text and synchronize it."""
-        self.text_sync.choose_and_start()
+        self.offers.synchronize_text()
 
     @Slot()
     def copy_current_quote(self) -> None:
@@ -348,16 +336,6 @@ class MainWindow(QMainWindow):
         self.media.show_error(message)
         self.status.show_status(message)
 
-    @Slot(str, int)
-    def _offer_resume(self, path: str, t_ms: int) -> None:
-        self.info_bar.show_message(
-            f"You stopped at {format_clock(t_ms)} last time.",
-            [
-                ("Resume at " + format_clock(t_ms), lambda: self.seek_and_play(t_ms)),
-                ("Start from the beginning", lambda: self.resume.forget(path)),
-            ],
-        )
-
     @Slot(object)
     def _on_transcript_state(self, state: TranscriptState) -> None:
         self.panel.set_title(state.title())
@@ -366,21 +344,6 @@ class MainWindow(QMainWindow):
             self.status.set_warning_count(len(warnings))
         if state.phase is LoadPhase.READY and state.transcript is not None:
             self.media.fit_captions(state.transcript.cues)
-        elif state.phase is LoadPhase.MISSING:
-            name = Path(state.source or "").name
-            self.info_bar.show_message(
-                f"No transcript found for {name}.",
-                [
-                    ("Open transcript…", self.choose_transcript),
-                    ("Synchronize a text…", self.synchronize_text),
-                ],
-            )
-        elif state.phase is LoadPhase.FAILED:
-            open_other = ("Open another transcript…", self.choose_transcript)
-            self.info_bar.show_message(state.error, [open_other])
-            self.status.show_status(state.error)
-        if self._text_sync is not None or state.phase is LoadPhase.UNTIMED:
-            self.text_sync.on_state(state)  # the offer to synchronize, shown or withdrawn
 
     @Slot(int)
     def _on_current_cue(self, row: int) -> None:
@@ -424,8 +387,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Save position, layout and settings; release the player."""
-        if self._text_sync is not None:
-            self._text_sync.cancel()  # nothing is written after the window is gone
+        self.offers.close()  # a synchronization under way writes nothing after the window
         self.resume.close()
         self.save_layout()
         self.settings.sync()

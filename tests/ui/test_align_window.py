@@ -393,7 +393,7 @@ def test_resume_offer_and_synchronize_offer_are_both_shown(
 ) -> None:
     media, _text = _briefing(tmp_path / "b")
     sync = _open(harness, media)
-    harness.window._offer_resume(str(media), 65_000)
+    harness.window.offers._offer_resume(str(media), 65_000)
     assert harness.window.info_bar.isVisible()
     assert "You stopped at" in harness.window.info_bar.label.text()
     assert sync.strip.offering
@@ -406,7 +406,7 @@ def test_a_timed_transcript_wins_over_a_text(harness: Harness, tmp_path: Path) -
     harness.open(media, play=False)
     assert harness.window.session.state.phase is LoadPhase.READY
     assert harness.window.session.path == str(media.with_suffix(".vtt"))
-    assert harness.window._text_sync is None  # nothing of the synchronization was loaded
+    assert not harness.window.offers.text_sync_built  # nothing of the synchronization was loaded
 
 
 def test_a_language_tagged_text_is_found(harness: Harness, tmp_path: Path) -> None:
