@@ -210,7 +210,7 @@ def _long_items(minutes: int) -> list[Spoken]:
                     sentence = sentence.replace(word, rng.choice(pool))
         label = "MS. KOVAC" if rng.random() < 0.1 else None
         items.append(Spoken(sentence, label))
-        total_s += len(sentence) / 13 + 0.6  # measured: espeak-ng at 165 wpm, pauses included
+        total_s += (len(sentence) / 13 + 0.6) * 0.87  # measured: espeak-ng at 165 wpm, pauses
     return items
 
 
