@@ -372,15 +372,21 @@ def _window_start(plan: _Plan, pauses: list[tuple[int, int]], floor_ms: int) -> 
     token, word = plan.anchors[0]
     if token == plan.first:
         return word.start_ms - 400
-    room = (token - plan.first) * 120
-    latest = word.start_ms - room
+    unheard = token - plan.first
+    latest = word.start_ms - unheard * 120
+    earliest = word.start_ms - unheard * 700 - 500
+    near = [p for p in pauses if max(floor_ms, earliest) <= p[1] and p[0] <= latest]
+    if near:
+        # The longest: a sentence boundary, not a pause inside a word read as letters ("M. S.").
+        pause = max(near, key=lambda p: (p[1] - p[0], p[1]))
+        return min(pause[1], latest) - 250
     before = [p for p in pauses if floor_ms <= p[1] and p[0] <= latest]
     if before:
         return min(before[-1][1], latest) - 250
     return plan.estimated_start() - 600
 
 
-_ONSET_SLACK_MS = 300
+_ONSET_SLACK_MS = 150
 _ONSET_REACH_MS = 1500
 
 
@@ -389,7 +395,7 @@ def _snap_to_onset(cue: AlignedCue, pauses: list[tuple[int, int]], floor_ms: int
 
     A first word read differently from the text ("Ms." said as "M S") is skipped over by the
     aligner as noise, and the cue starts late. Sentences start after a pause: when the speech
-    after the last pause before the first word began more than 300 ms (and less than 1.5 s)
+    after the last pause before the first word began more than 150 ms (and less than 1.5 s)
     earlier, after the previous cue, the cue and its first word start there.
     """
     first = cue.words[0].start_ms
