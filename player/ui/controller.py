@@ -61,6 +61,8 @@ class PlaybackController(QObject):
       audio_unavailable(str): a message for the user: no audio output could be opened, playback
         goes on without sound.
       rate_changed(float), volume_changed(int), muted_changed(bool).
+      jumped(int, int): a seek the user asked for moved from the first position to the second
+        (ms); skips and ``jump=False`` seeks (a loop's wrap, history navigation) are not jumps.
     """
 
     position_changed = Signal(int)
@@ -72,6 +74,7 @@ class PlaybackController(QObject):
     rate_changed = Signal(float)
     volume_changed = Signal(int)
     muted_changed = Signal(bool)
+    jumped = Signal(int, int)
     _event_arrived = Signal(object)
 
     def __init__(
@@ -212,18 +215,21 @@ class PlaybackController(QObject):
         self._timer.stop()
         self._set_position(0)
 
-    def seek(self, t_ms: int) -> None:
-        """Jump to ``t_ms`` (clamped to the media)."""
+    def seek(self, t_ms: int, *, jump: bool = True) -> None:
+        """Jump to ``t_ms`` (clamped to the media); ``jump``: announce it by ``jumped``."""
         if self._media_path is None:
             return
         t_ms = max(0, int(t_ms))
         if self._length_ms > 0:
             t_ms = min(t_ms, self._length_ms)
+        from_ms = self._position_ms
         self._backend.seek(t_ms)
         self._clock.seeked(t_ms)
         self._set_position(t_ms)
+        if jump:
+            self.jumped.emit(from_ms, t_ms)
 
-    def seek_and_play(self, t_ms: int) -> None:
+    def seek_and_play(self, t_ms: int, *, jump: bool = True) -> None:
         """Jump to ``t_ms`` and play (also after the end, or after an error)."""
         if self._media_path is None:
             return
@@ -233,13 +239,13 @@ class PlaybackController(QObject):
             # stopped, it starts where it was sought to. The states that follow (STOPPED, then
             # PLAYING) come back as events like any other: the controller never sets them.
             self._backend.stop()
-        self.seek(t_ms)
+        self.seek(t_ms, jump=jump)
         if state is not PlaybackState.PLAYING:
             self._backend.play()
 
     def skip(self, delta_ms: int) -> None:
         """Move by ``delta_ms`` (negative = back)."""
-        self.seek(self._position_ms + delta_ms)
+        self.seek(self._position_ms + delta_ms, jump=False)
 
     def set_rate(self, rate: float) -> None:
         """Set the speed (clamped to 0.5..2.5, pitch preserved)."""
