@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from player.app.main import main
+from player.core.formats import cue_text
 from player.core.formats.cue_text import MAX_RUNS, MAX_SPEAKERS, MAX_WORD_TIMINGS
 from player.core.formats.load import load_transcript, parse_transcript_bytes
 from player.core.formats.subrip import strip_ass_overrides
@@ -89,6 +90,17 @@ def test_a_million_unknown_tags() -> None:
     (cue,) = _timed(data, 8.0).cues
     assert cue.text == "a" * 1_000_000
     assert len(cue.spans) == 1  # unknown tags change nothing: one run
+
+
+def test_shared_names_and_classes_keep_no_hostile_megabytes() -> None:
+    """Voice names and class lists are shared between cues through bounded caches: a
+    megabyte-long name or class list is used, but never kept after the parse."""
+    name, classes = "n" * 1_000_000, ".c" * 500_000
+    data = f"WEBVTT\n\n00:01.000 --> 00:02.000\n<v {name}><c{classes}>x\n".encode()
+    (cue,) = parse_transcript_bytes(data).cues
+    assert cue.speakers == (name,) and cue.spans[0].classes == ("c",)
+    assert name not in cue_text._NAMES and classes not in cue_text._CLASS_TUPLES
+    assert all(len(key) <= 100 for key in (*cue_text._NAMES, *cue_text._CLASS_TUPLES))
 
 
 def test_twenty_thousand_ruby_rt() -> None:

@@ -75,11 +75,14 @@ MAX_RUNS = 1000
 bytes, so ``<i>x</i>y`` repeated through a 4 MB cue would otherwise cost 250 MB."""
 MAX_WORD_TIMINGS = 10_000
 """Inline timestamps kept per cue (a karaoke cue has one per word)."""
-# Class lists seen, as interned tuples: a file repeats the same few on every cue. Bounded.
+# Class lists and voice names (a file repeats the same few on every cue) are shared through
+# these caches, bounded in entries and in the length of what they keep (a hostile file's
+# megabyte-long name is never kept past its parse).
 _CLASS_TUPLES: dict[str, tuple[str, ...]] = {}
 _CLASS_TUPLES_MAX = 1024
 _NAMES: dict[str, str] = {}
 _NAMES_MAX = 4096
+_CACHED_CHARS_MAX = 100
 MAX_SPEAKERS = 100
 """Voices kept per cue (a real cue has one to three)."""
 
@@ -227,7 +230,7 @@ def _classes(class_text: str) -> tuple[str, ...]:
     if found is None:
         names = (c for c in class_text.split(".") if c and _SAFE_CLASS.match(c))
         found = tuple(dict.fromkeys(names))
-        if len(_CLASS_TUPLES) < _CLASS_TUPLES_MAX:
+        if len(_CLASS_TUPLES) < _CLASS_TUPLES_MAX and len(class_text) <= _CACHED_CHARS_MAX:
             _CLASS_TUPLES[class_text] = found
     return found
 
@@ -241,7 +244,7 @@ def _annotation(raw: str) -> str:
     name = _WS_RUN.sub(" ", raw).strip(" ")
     shared = _NAMES.get(name)  # one copy of each voice name a file repeats on every cue
     if shared is None:
-        if len(_NAMES) < _NAMES_MAX:
+        if len(_NAMES) < _NAMES_MAX and len(name) <= _CACHED_CHARS_MAX:
             _NAMES[name] = name
         return name
     return shared
