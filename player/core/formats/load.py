@@ -196,12 +196,12 @@ def _build(
         if raw.end_ms <= raw.start_ms:
             reason = "ends before it starts" if raw.end_ms < raw.start_ms else "has zero length"
             found.append(TranscriptWarning(line, f"cue {reason}; kept, but never shown as active"))
-        text = raw.text
-        if "<" not in text and "&" not in text:  # plain text (or none): nothing to parse
+        raw_text = raw.text
+        if "<" not in raw_text and "&" not in raw_text:  # plain text (or none): nothing to parse
             ident = raw.identifier or None
-            append(Cue(ident, start_ms, end_ms, text, settings=raw.settings, line=line))
+            append(Cue(ident, start_ms, end_ms, raw_text, settings=raw.settings, line=line))
             continue
-        ct = parse_cue_text(text, start_ms, end_ms)
+        ct = parse_cue_text(raw_text, start_ms, end_ms)
         if ct.ignored_timestamps:
             found.append(
                 TranscriptWarning(
