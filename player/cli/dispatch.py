@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from player import __version__
 
-SUBCOMMANDS = ("transcript", "search", "index", "library", "align")
+SUBCOMMANDS = ("transcript", "search", "index", "library", "align", "export")
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +27,7 @@ class CliError(Exception):
 def _subcommand_parser() -> argparse.ArgumentParser:
     from player.cli import align as align_cmd
     from player.cli import archive as archive_cmd
+    from player.cli import export as export_cmd
     from player.cli import search as search_cmd
     from player.cli import transcript as transcript_cmd
 
@@ -37,6 +38,7 @@ def _subcommand_parser() -> argparse.ArgumentParser:
     search_cmd.add_parser(sub)
     archive_cmd.add_parser(sub)
     align_cmd.add_parser(sub)
+    export_cmd.add_parser(sub)
     for command_parser in sub.choices.values():
         add_logging_options(command_parser)
     return parser
@@ -69,7 +71,8 @@ def window_parser() -> argparse.ArgumentParser:
             "'briefing-player search QUERY [FILE...]' finds words in transcripts or the archive; "
             "'briefing-player index DIR...' adds folders to the archive; "
             "'briefing-player library' lists the archive; "
-            "'briefing-player align MEDIA TEXT' synchronizes a text with a recording. "
+            "'briefing-player align MEDIA TEXT' synchronizes a text with a recording; "
+            "'briefing-player export FILE --format txt|md|srt|vtt|docx' exports a transcript. "
             "Use 'briefing-player COMMAND --help' for details."
         ),
     )

@@ -6,7 +6,19 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from player.core.model import Cue
-from player.core.text.quote import format_hit_line, format_quote, one_line, quote_cue, said_line
+from player.core.text.quote import (
+    PLAIN_TEMPLATE,
+    Quote,
+    QuoteFormatter,
+    QuoteSource,
+    format_hit_line,
+    format_quote,
+    one_line,
+    prose,
+    quote_cue,
+    said_line,
+    template_problem,
+)
 
 
 def _cue(start_ms: int, text: str, speaker: str | None = None) -> Cue:
@@ -63,3 +75,45 @@ def test_a_quote_is_one_line_starting_with_its_time(
     assert quote.splitlines() == [quote]
     assert quote.startswith("[") and quote[1:].startswith(f"{start_ms // 3_600_000:02d}:")
     assert quote == quote.rstrip()
+
+
+# --- the quote template (issue 16) ---------------------------------------------------------------
+
+
+def test_prose_joins_lines_and_undoes_hyphenation_at_line_ends() -> None:
+    assert prose("pay more for water once\nthe desali-\nnation plant") == (
+        "pay more for water once the desalination plant"
+    )
+    assert prose("the well-\nKnown one") == "the well-Known one"  # capital after: a real hyphen
+    assert prose("  a \n\n  b  ") == "a b"
+    assert prose("2020-\n2024") == "2020- 2024"  # digits are not hyphenated words
+
+
+def test_default_template_is_quote_speaker_title_time() -> None:
+    source = QuoteSource.from_media("/media/briefing.mp4", None, "2024-05-01")
+    quote = Quote(
+        61_154, "Will households pay more for water once\nthe plant is running?", "Ana Ruiz"
+    )
+    assert QuoteFormatter(source=source).format(quote) == (
+        '"Will households pay more for water once the plant is running?" '
+        "— Ana Ruiz, briefing, 00:01:01"
+    )
+
+
+def test_empty_fields_take_their_separators_with_them() -> None:
+    assert QuoteFormatter().format(Quote(83_456, "x")) == '"x" — 00:01:23'
+    plain = QuoteFormatter(PLAIN_TEMPLATE)
+    assert plain.format(Quote(83_456, "Hello\nthere", "Ana")) == "[00:01:23.4] Ana: Hello there"
+    assert plain.format(Quote(83_456, "Hello", None)) == "[00:01:23.4] Hello"
+    assert plain.format(Quote(0, "a", None, note=" check\nthis ")) == "[00:00:00.0] a — check this"
+
+
+def test_title_from_tags_else_file_name_and_template_checks() -> None:
+    assert QuoteSource.from_media("x/a.b.mp4", "  Weekly   briefing ").title == "Weekly briefing"
+    assert QuoteSource.from_media("x/a.b.mp4").title == "a.b"
+    assert template_problem("{text} {date}") is None
+    assert template_problem("{nope}") is not None and template_problem("{text") is not None
+    assert template_problem("no text") is not None
+    assert QuoteFormatter("{bad}").template != "{bad}"  # falls back to the default
+    dated = QuoteFormatter("{text} ({title}, {date})", QuoteSource("T", "2024-05-01"))
+    assert dated.format(Quote(0, "a")) == "a (T, 2024-05-01)"
