@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QMainWindow, QMenu, QSplitter
 
     from player.ui.controller import PlaybackController
+    from player.ui.desk import Desk
     from player.ui.dialogs import Dialogs
     from player.ui.docks import Docks
     from player.ui.keyboard import KeyboardAccess
@@ -92,6 +93,8 @@ class WindowActions(QObject):
         self._settings = settings
         self._splitter = splitter
         self._keyboard: KeyboardAccess | None = None
+        self._desk: Desk | None = None
+        self._desk_parts = (controller, transport, session)
         self._keyed: list[tuple[QAction, ShortcutSpec]] = []
         self._open_recent = commands.open_media
         add, c = self._add, controller
@@ -132,6 +135,24 @@ class WindowActions(QObject):
             pb, "Add Boo&kmark", docks.add_bookmark, ShortcutSpec(("Ctrl+B",), ("B",))
         )
         self.act_add_bookmark.setEnabled(docks.has_archive)
+        pb.addSeparator()  # marks and the A-B loop (ui.desk)
+        add(
+            pb, "Set &In Mark", lambda: self.desk().marks.set_in(), ShortcutSpec(("Alt+I",), ("I",))
+        )
+        add(
+            pb,
+            "Set Ou&t Mark",
+            lambda: self.desk().marks.set_out(),
+            ShortcutSpec(("Alt+O",), ("O",)),
+        )
+        self.act_loop = add(
+            pb,
+            "Loop Bet&ween Marks",
+            lambda on: self.desk().marks.set_looping(on),
+            ShortcutSpec(("Alt+L",), ("Shift+L",)),
+            checkable=True,
+        )
+        add(pb, "Cl&ear Marks", lambda: self.desk().marks.clear(), ShortcutSpec(("Alt+X",)))
         pb.addSeparator()
         add(pb, "S&lower", lambda: c.step_rate(-1), ShortcutSpec(("Ctrl+Shift+Down",), ("[",)))
         add(pb, "F&aster", lambda: c.step_rate(1), ShortcutSpec(("Ctrl+Shift+Up",), ("]",)))
@@ -152,6 +173,13 @@ class WindowActions(QObject):
         add(find, "&Find in Transcript…", search.start_search, ShortcutSpec(("Ctrl+F",), ("/",)))
         add(find, "Find &Next", search.next_hit, ShortcutSpec(("F3",)))
         add(find, "Find &Previous", search.previous_hit, ShortcutSpec(("Shift+F3",)))
+
+        go = mb.addMenu("&Go")
+        add(go, "&Go to Time…", lambda: self.desk().go_to_time(), ShortcutSpec(("Ctrl+G",)))
+        self.act_back = add(go, "&Back", lambda: self.desk().jumps.back(), ShortcutSpec(("Alt+[",)))
+        self.act_forward = add(
+            go, "&Forward", lambda: self.desk().jumps.forward(), ShortcutSpec(("Alt+]",))
+        )
 
         view = mb.addMenu("&View")
         self.act_follow = add(
@@ -267,6 +295,7 @@ class WindowActions(QObject):
         transport.captions_button.toggled.connect(style.set_captions)
         style.captions_changed.connect(transport.captions_button.setChecked)
         QTimer.singleShot(KEYBOARD_DELAY_MS, self, self.keyboard)
+        QTimer.singleShot(KEYBOARD_DELAY_MS, self, self.desk)
 
     def keyboard(self) -> KeyboardAccess:
         """The window's keyboard helpers (focus keys, Esc on docks, Tab order, focus ring,
@@ -276,6 +305,16 @@ class WindowActions(QObject):
 
             self._keyboard = KeyboardAccess(self._window, self._splitter)
         return self._keyboard
+
+    def desk(self) -> Desk:
+        """Marks, the A-B loop, Go to time, Back/Forward and clip export (``ui.desk``), built
+        after the first frame or when first needed."""
+        if self._desk is None:
+            from player.ui.desk import Desk
+
+            self._desk = Desk(self._window, *self._desk_parts)
+            self._desk.marks.looping_changed.connect(self.act_loop.setChecked)
+        return self._desk
 
     def _add(
         self,
