@@ -6,8 +6,9 @@ is read (Linux: the peak ``VmHWM`` is reset once the input is made, and the grow
 resident memory at that moment is shown). Seconds are wall-clock (s/MB is computed from them);
 the CPU seconds beside them show how much of the time a busy machine took from the process. The
 table gives seconds per MB of input and whether that is under the target of 1 s per MB. Then the
-file-level checks: a realistic transcript just under the 64 MB limit (peak memory of
-``load_transcript``) and a 300 MB file (refused at once).
+file-level checks: transcripts just under the 64 MB limit, styled (voices, italics, classes,
+entities on every cue) and plain (peak memory of ``load_transcript``), and a 300 MB file
+(refused at once).
 
 Run: .venv/bin/python benchmarks/bench_hostile.py [--runs N] [--only SUBSTRING]
 
@@ -148,6 +149,20 @@ def _in_child(args: list[str]) -> dict[str, float]:
     return result
 
 
+def _plain(path: Path, size_bytes: int) -> None:
+    """A WebVTT file of about ``size_bytes`` with two lines of plain text per cue (as machine
+    captions and converted SubRip are)."""
+    with path.open("w", encoding="utf-8") as out:
+        out.write("WEBVTT\n\n")
+        n = 0
+        while out.tell() < size_bytes:
+            start = n * 2000
+            stamp = f"{start // 3_600_000:02d}:{start // 60_000 % 60:02d}:{start // 1000 % 60:02d}"
+            out.write(f"{stamp}.000 --> {stamp}.900\nThe minister said the figures for quarter ")
+            out.write(f"{n % 4 + 1} are out\nand they show steady growth across the region.\n\n")
+            n += 1
+
+
 def _realistic(path: Path, size_bytes: int) -> None:
     """A briefing-like WebVTT file of about ``size_bytes``: voices, styling, entities, ids."""
     speakers = ["Press Secretary", "Reporter", "Minister of Finance", "Chair"]
@@ -215,13 +230,15 @@ def main() -> None:
         return
     print(f"\nfiles (the limit is {describe_size(TRANSCRIPT_LIMIT_BYTES)}):")
     with tempfile.TemporaryDirectory() as tmp:
-        near = Path(tmp) / "near-limit.vtt"
+        near = Path(tmp) / "near-limit-styled.vtt"
         _realistic(near, 60 * 1024 * 1024)
+        plain = Path(tmp) / "near-limit-plain.vtt"
+        _plain(plain, 60 * 1024 * 1024)
         huge = Path(tmp) / "huge.vtt"
         with huge.open("wb") as stream:
             stream.write(b"WEBVTT\n\n")
             stream.truncate(300 * 1024 * 1024)
-        for path in (near, huge):
+        for path in (near, plain, huge):
             r = _in_child(["--file-child", str(path)])
             print(
                 f"  {path.name} ({describe_size(path.stat().st_size)}): {r['outcome']} in "
