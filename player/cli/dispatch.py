@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from player import __version__
 
-SUBCOMMANDS = ("transcript", "search", "index", "library", "align", "export")
+SUBCOMMANDS = ("transcript", "search", "index", "library", "align", "export", "transcribe")
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +29,7 @@ def _subcommand_parser() -> argparse.ArgumentParser:
     from player.cli import archive as archive_cmd
     from player.cli import export as export_cmd
     from player.cli import search as search_cmd
+    from player.cli import transcribe as transcribe_cmd
     from player.cli import transcript as transcript_cmd
 
     parser = argparse.ArgumentParser(prog="briefing-player")
@@ -38,6 +39,7 @@ def _subcommand_parser() -> argparse.ArgumentParser:
     search_cmd.add_parser(sub)
     archive_cmd.add_parser(sub)
     align_cmd.add_parser(sub)
+    transcribe_cmd.add_parser(sub)
     export_cmd.add_parser(sub)
     for command_parser in sub.choices.values():
         add_logging_options(command_parser)
@@ -72,6 +74,7 @@ def window_parser() -> argparse.ArgumentParser:
             "'briefing-player index DIR...' adds folders to the archive; "
             "'briefing-player library' lists the archive; "
             "'briefing-player align MEDIA TEXT' synchronizes a text with a recording; "
+            "'briefing-player transcribe MEDIA' transcribes a recording offline; "
             "'briefing-player export FILE --format txt|md|srt|vtt|docx' exports a transcript. "
             "Use 'briefing-player COMMAND --help' for details."
         ),

@@ -1,0 +1,158 @@
+"""``briefing-player transcribe MEDIA [-o OUT.vtt] [--model NAME|DIR] [--language en] [--json]
+[--force]``: transcribe a recording that came with no text, on this computer.
+
+Recognises the speech with faster-whisper (``player.engines.transcription``; the model from
+``--model``, else the Preferences folder, else the installed ``tiny.en`` package), re-times the
+words with the aligner, and writes WebVTT: sentence cues with word timings, ``Kind: captions``,
+a header NOTE saying it is a machine transcript and which model made it, generic voices where a
+change of speaker is likely. Nothing is sent anywhere and nothing is downloaded: a named model
+not on the computer is an error that says how to get it.
+
+Same conventions as ``align``: default output the media's name with ``.vtt`` beside it; an
+existing output is an error (exit 2) unless ``--force``, which keeps the old file as
+``.vtt.bak``; written atomically and private (0600); progress on stderr; ``--json`` prints
+``{"output", "duration", "cues", "words", "model", "seconds"}``. Exit status 0 done, 2 error
+(``error: FILE: reason``), 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from player.cli.output import json_line, write_line
+
+__all__ = ["add_parser", "result_to_json", "run"]
+
+log = logging.getLogger(__name__)
+
+
+def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Register the ``transcribe`` subcommand."""
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "transcribe",
+        help="transcribe a recording that has no text, offline (faster-whisper)",
+        description=(
+            "Transcribe a recording on this computer (nothing is sent anywhere): writes a "
+            "WebVTT transcript with one cue per sentence and word timings re-timed by the "
+            "aligner, marked as a machine transcript. Exit status 0 done, 2 error, "
+            "130 interrupted."
+        ),
+    )
+    parser.add_argument("media", metavar="MEDIA", help="the recording (audio or video)")
+    parser.add_argument(
+        "-o", "--output", metavar="OUT.vtt", help="where to write (default: MEDIA's name + .vtt)"
+    )
+    parser.add_argument(
+        "--model",
+        metavar="NAME|DIR",
+        help="a Whisper model: a name (tiny.en, base.en, small.en, medium.en, large-v3...) "
+        "already on this computer, or a CTranslate2 model folder (default: the installed "
+        "tiny.en)",
+    )
+    parser.add_argument(
+        "--language", default="en", metavar="CODE", help="the language spoken (default: en)"
+    )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="replace OUT if it exists (the old one is kept as .bak)",
+    )
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help='print one JSON object: {"output", "duration", "cues", "words", "model", "seconds"}',
+    )
+    parser.set_defaults(func=run)
+    return parser
+
+
+def result_to_json(result: Any, output: Path, seconds: float) -> dict[str, Any]:
+    """The ``--json`` document."""
+    return {
+        "output": str(output),
+        "duration": round(result.duration_ms / 1000, 3),
+        "cues": len(result.cues),
+        "words": result.words,
+        "model": result.model,
+        "seconds": round(seconds, 3),
+    }
+
+
+class _ProgressPrinter:
+    """A bar on a terminal; otherwise a ``transcribe: N%`` line every 10% (and at the end)."""
+
+    def __init__(self) -> None:
+        self._tty = sys.stderr.isatty()
+        self._last = -1
+
+    def __call__(self, fraction: float) -> None:
+        percent = int(fraction * 100)
+        if self._tty:
+            if percent != self._last:
+                filled = percent * 30 // 100
+                bar = "#" * filled + "-" * (30 - filled)
+                sys.stderr.write(f"\rtranscribe [{bar}] {percent:3d}%")
+                sys.stderr.flush()
+        elif percent // 10 != self._last // 10 or (percent == 100 and self._last != 100):
+            sys.stderr.write(f"transcribe: {percent}%\n")
+            sys.stderr.flush()
+        self._last = percent
+
+    def finish(self) -> None:
+        if self._tty and self._last >= 0:
+            sys.stderr.write("\n")
+            sys.stderr.flush()
+
+
+def _error(path: str | None, message: str) -> int:
+    where = f"{path}: " if path else ""
+    write_line(f"error: {where}{message}", sys.stderr)
+    return 2
+
+
+def run(args: argparse.Namespace) -> int:
+    """Transcribe, write, report; returns the exit status."""
+    from player.core.align.types import AlignCancelled, AlignError
+    from player.engines.transcription import (
+        default_output_path,
+        transcribe_media,
+        write_transcript,
+    )
+
+    output = Path(args.output) if args.output else default_output_path(args.media)
+    if output.exists() and not args.force:
+        return _error(str(output), "already exists (use --force to replace it)")
+    started = time.perf_counter()
+    progress = _ProgressPrinter()
+    try:
+        result = transcribe_media(
+            args.media, model=args.model, language=args.language, progress=progress
+        )
+        write_transcript(result, output, force=args.force)
+    except AlignError as err:  # TranscribeError included
+        progress.finish()
+        log.info("transcribe failed: %s: %s", err.path, err.message)
+        return _error(err.path, err.message)
+    except MemoryError:
+        progress.finish()
+        return _error(args.media, "not enough memory to transcribe this recording")
+    except (AlignCancelled, KeyboardInterrupt):
+        progress.finish()
+        write_line("interrupted: nothing was written", sys.stderr)
+        return 130
+    progress.finish()
+    seconds = time.perf_counter() - started
+    if args.json:
+        write_line(json_line(result_to_json(result, output, seconds)), raw=True)
+        return 0
+    write_line(
+        f"wrote {output}: {len(result.cues)} cues, {result.words} words (model {result.model}, "
+        f"{result.retimed_words} re-timed), {result.duration_ms / 1000:.1f} s of audio in "
+        f"{seconds:.1f} s"
+    )
+    return 0
