@@ -88,3 +88,32 @@ def test_a_user_model_folder(speech: SpeechCase) -> None:
     assert [c.text for c in result.cues] == speech.sentences
     for cue, truth in zip(result.cues, speech.starts_ms, strict=True):
         assert abs(cue.start_ms - truth) <= TOLERANCE_MS, cue.text
+
+
+def test_retime_words_corrects_loose_recogniser_times(speech: SpeechCase) -> None:
+    """Issue 15's use: words a recogniser placed roughly (here 400 ms late) are re-timed."""
+    from player.core.align import retime_words
+
+    engine = PocketsphinxAligner()
+    audio = engine.load_audio(str(speech.media))
+    words = [
+        "the",
+        "secretary",
+        "met",
+        "ambassador",
+        "delaurentis",
+        "on",
+        "tuesday",
+        "to",
+        "discuss",
+        "the",
+        "convoy",
+    ]
+    start = speech.starts_ms[1] + 400
+    guide = [(start + 350 * k, start + 350 * (k + 1)) for k in range(len(words))]
+    times = retime_words(audio, words, guide, engine)
+    engine.close()
+    assert all(t is not None for t in times)
+    first = times[0]
+    assert first is not None
+    assert abs(first.start_ms - speech.starts_ms[1]) <= TOLERANCE_MS
