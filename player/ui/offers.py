@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from player.ui.jobs import JobRunner
     from player.ui.resume import ResumeKeeper
     from player.ui.sync_offer import TextSync
+    from player.ui.transcribe_offer import Transcription
     from player.ui.transcript_session import TranscriptSession
     from player.ui.transcript_view import TranscriptPanel
     from player.ui.widgets import InfoBar
@@ -61,6 +62,7 @@ class Offers(QObject):
         self._docks, self._runner = docks, runner
         self._choose_transcript = choose_transcript
         self._text_sync: TextSync | None = None
+        self._transcription: Transcription | None = None
         session.state_changed.connect(self._on_transcript_state)
         resume.resume_offered.connect(self._offer_resume)
 
@@ -100,10 +102,39 @@ class Offers(QObject):
         """File ▸ Synchronize Text with Audio…: pick a text and synchronize it."""
         self.text_sync.choose_and_start()
 
+    @property
+    def transcription(self) -> Transcription:
+        """Transcribing the open recording (progress, Cancel, partial results), built on first
+        use (``player.ui.transcribe_offer``)."""
+        if self._transcription is None:
+            from player.ui.transcribe_offer import Transcription
+
+            self._transcription = Transcription(
+                window=self._window,
+                session=self._session,
+                controller=self._controller,
+                info_bar=self._info_bar,
+                docks=self._docks,
+                runner=self._runner,
+                settings=getattr(self._window, "settings", None),
+                place=self._place_under_info_bar,
+                parent=self,
+            )
+            self._transcription.message.connect(self.message)
+        return self._transcription
+
+    @Slot()
+    def transcribe(self) -> None:
+        """The offer "No transcript: Transcribe it on this computer" was taken."""
+        self.transcription.start()
+
     def close(self) -> None:
-        """The window closes: a synchronization under way is cancelled, nothing is written."""
+        """The window closes: a synchronization or transcription under way is cancelled,
+        nothing is written."""
         if self._text_sync is not None:
             self._text_sync.cancel()
+        if self._transcription is not None:
+            self._transcription.cancel()
 
     @Slot(str, int)
     def _offer_resume(self, path: str, t_ms: int) -> None:
@@ -120,8 +151,10 @@ class Offers(QObject):
         if state.phase is LoadPhase.MISSING:
             name = Path(state.source or "").name
             self._info_bar.show_message(
-                f"No transcript found for {name}.",
+                "No transcript: Transcribe it on this computer "
+                f"({name} has no transcript or text beside it).",
                 [
+                    ("Transcribe", self.transcribe),
                     ("Open transcript…", self._choose_transcript),
                     ("Synchronize a text…", self.synchronize_text),
                 ],
