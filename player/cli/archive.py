@@ -290,7 +290,8 @@ def search_archive(args: argparse.Namespace) -> int:
     """``briefing-player search QUERY`` with no FILE: search the archive (0 hits, 1 none, 2 error).
 
     Uses ``args.query``, ``.json``, ``.case_sensitive``, ``.word`` (FTS5 matches whole words
-    already), ``.regex``, ``.speaker``, ``.limit`` (None: all) and ``.db``.
+    already), ``.part`` (part of words: ``Archive.search_part``), ``.regex``, ``.speaker``,
+    ``.limit`` (None: all) and ``.db``.
     """
     db = _db_path(args)
     try:
@@ -312,6 +313,10 @@ def search_archive(args: argparse.Namespace) -> int:
             _warn_user_problem(archive)
             if getattr(args, "regex", False):
                 hits: Any = archive.search_regex(
+                    args.query, speaker=speaker, case_sensitive=case_sensitive, limit=limit
+                )
+            elif getattr(args, "part", False):  # part of words: as in a transcript's search
+                hits = archive.search_part(
                     args.query, speaker=speaker, case_sensitive=case_sensitive, limit=limit
                 )
             else:

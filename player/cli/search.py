@@ -50,8 +50,9 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         help="find words in transcripts (or in the archive)",
         description=(
             "Find QUERY in the transcripts of FILEs (transcripts or media files with a sidecar "
-            "transcript), or in the archive when no FILE is given. Matching ignores case and "
-            "accents; several words match as a phrase, also across a line break."
+            "transcript), or in the archive when no FILE is given. Whole words by default "
+            "(--part: part of words too), the same rule as in the window; matching ignores "
+            "case and accents; several words match as a phrase, also across a line break."
         ),
         epilog=(
             "limits: queries up to 1,000 characters and 100 words, regular expressions up to "
@@ -65,7 +66,12 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object per line")
     parser.add_argument("--case-sensitive", action="store_true", help="match case")
-    parser.add_argument("--word", action="store_true", help="match whole words only")
+    parser.add_argument(
+        "--word", action="store_true", help="match whole words only (the default; kept for scripts)"
+    )
+    parser.add_argument(
+        "--part", action="store_true", help='match part of words too ("water" finds "watering")'
+    )
     parser.add_argument("--regex", action="store_true", help="QUERY is a regular expression")
     parser.add_argument("--speaker", metavar="NAME", help="only cues spoken by NAME")
     parser.add_argument("--limit", type=_positive_int, metavar="N", help="print at most N results")
@@ -85,10 +91,13 @@ def _positive_int(text: str) -> int:
 
 
 def options_from_args(args: argparse.Namespace) -> SearchOptions:
-    """The ``SearchOptions`` selected by the command-line flags (also used by the archive)."""
-    return SearchOptions(
+    """The ``SearchOptions`` selected by the command-line flags (also used by the archive):
+    the one rule of ``player.core.text.rule`` (whole words unless ``--part``)."""
+    from player.core.text.rule import default_options
+
+    return default_options(
+        part_of_words=bool(getattr(args, "part", False)),
         case_sensitive=bool(args.case_sensitive),
-        whole_word=bool(args.word),
         regex=bool(args.regex),
         speaker=args.speaker or None,
     )

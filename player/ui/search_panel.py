@@ -224,6 +224,9 @@ class SearchPanel(QWidget):
         self.results.clicked.connect(lambda i: self.go_to(i.row()))
         self.results.activated.connect(lambda i: self.go_to(i.row()))
         self.edit.installEventFilter(self)
+        from player.ui.search_rule import show_rule  # whole words by default; says the rule
+
+        show_rule(self)
 
     def _toggle(self, text: str, tip: str, name: str) -> QToolButton:
         button = QToolButton(self)

@@ -129,6 +129,14 @@ def run_archive_search(archive: Archive, query: str, options: SearchOptions) -> 
             limit=ARCHIVE_LIMIT,
         )
         return ArchiveOutcome(query, hits, len(hits))
+    if not options.whole_word:  # part of words: the same rule as one transcript's search
+        hits = archive.search_part(
+            query,
+            speaker=options.speaker,
+            case_sensitive=options.case_sensitive,
+            limit=ARCHIVE_LIMIT,
+        )
+        return ArchiveOutcome(query, hits, len(hits))
     hits = archive.search(
         query, speaker=options.speaker, case_sensitive=options.case_sensitive, limit=ARCHIVE_LIMIT
     )

@@ -79,7 +79,7 @@ def test_accent_insensitive_and_phrase_across_line_break(
 
 def test_json_lines(files: Path, capsys: pytest.CaptureFixture[str]) -> None:
     brief = str(files / "brief.vtt")
-    status, lines, _ = run(capsys, "--json", "report", brief)
+    status, lines, _ = run(capsys, "--json", "--part", "report", brief)
     assert status == 0
     records = [json.loads(line) for line in lines]
     assert records == [
@@ -108,9 +108,12 @@ def test_json_lines(files: Path, capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_one_line_per_matching_cue(files: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    # "report" occurs twice in the last cue (reporter, reports): printed once.
-    status, lines, _ = run(capsys, "report", str(files / "brief.vtt"))
+    # As part of words, "report" occurs twice in the last cue (reporter, reports): printed once.
+    status, lines, _ = run(capsys, "--part", "report", str(files / "brief.vtt"))
     assert status == 0 and len(lines) == 3
+    # Whole words (the default, the same rule as the window and the archive): not in it at all.
+    status, lines, _ = run(capsys, "report", str(files / "brief.vtt"))
+    assert status == 0 and len(lines) == 2
 
 
 def test_options(files: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -121,6 +124,8 @@ def test_options(files: Path, capsys: pytest.CaptureFixture[str]) -> None:
 
     assert starts("--case-sensitive", "CLIMATE") == ["00:01:02.500"]
     assert starts("--word", "report") == ["00:00:01.000", "00:01:02.500"]
+    assert starts("report") == ["00:00:01.000", "00:01:02.500"]  # whole words by default
+    assert starts("--part", "report") == ["00:00:01.000", "00:01:02.500", "01:00:00.000"]
     assert starts("--regex", r"report(er|s)\b") == ["01:00:00.000"]
     assert starts("--speaker", "reporter", "the") == ["01:00:00.000"]
     assert starts("--speaker", "MINISTER ALVAREZ", "the") == ["00:00:01.000"]

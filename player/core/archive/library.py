@@ -422,6 +422,28 @@ class Archive:
             deadline_s=deadline_s,
         )
 
+    def search_part(
+        self,
+        query: str,
+        *,
+        speaker: str | None = None,
+        case_sensitive: bool = False,
+        limit: int | None = 50,
+        offset: int = 0,
+        deadline_s: float = REGEX_DEADLINE_S,
+    ) -> list[ArchiveHit]:
+        """Cues holding ``query`` as part of words, matched exactly as one transcript's search
+        with "part of words" (``player.core.text.rule``): a full scan, same order as
+        ``search``; ArchiveError past ``deadline_s`` or for a query over the limits."""
+        return self._search.search_part(
+            query,
+            speaker=speaker,
+            case_sensitive=case_sensitive,
+            limit=limit,
+            offset=offset,
+            deadline_s=deadline_s,
+        )
+
     # -- scanning --------------------------------------------------------------------------------
 
     def scan(

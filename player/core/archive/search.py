@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from itertools import islice
 from typing import Any
@@ -34,8 +34,8 @@ from player.core.archive.listing import briefings_by_id
 from player.core.archive.query import QueryError, compile_query
 from player.core.archive.records import ArchiveError, ArchiveHit, BriefingRow
 from player.core.archive.user_store import UserStore
-from player.core.text.fold import fold
-from player.core.text.pattern import SearchError, compile_regex, prepare_regex
+from player.core.text.fold import fold, fold_with_offsets
+from player.core.text.pattern import SearchError, compile_regex, plain_source, prepare_regex
 from player.core.text.search import Hit, snippet
 
 __all__ = ["FTS_DEADLINE_S", "REGEX_DEADLINE_S", "ArchiveSearch"]
@@ -231,6 +231,51 @@ class ArchiveSearch:
             briefs = briefings_by_id(self._index, self._user, (int(r[0]) for r in found), {})
         return [_hit(briefs[int(r[0])], r[1:6], r[6]) for r in found if int(r[0]) in briefs]
 
+    def search_part(
+        self,
+        query: str,
+        *,
+        speaker: str | None,
+        case_sensitive: bool,
+        limit: int | None,
+        offset: int,
+        deadline_s: float,
+    ) -> list[ArchiveHit]:
+        """Cues holding ``query`` as part of words (``player.core.text.rule``): matched as the
+        transcript search matches it (folded case and accents, a phrase across any whitespace),
+        over every cue (a full scan, archive order), within ``deadline_s`` seconds."""
+        deadline = time.monotonic() + deadline_s
+        try:
+            source = plain_source(query, casefold=not case_sensitive)
+        except SearchError as err:
+            raise ArchiveError(str(err)) from None
+        if source is None:
+            raise ArchiveError("nothing to search for: type a word")
+        compiled = re.compile(source)
+
+        def spans_of(text: str, _remaining: float) -> tuple[tuple[int, int], ...]:
+            folded, offsets = fold_with_offsets(text, casefold=not case_sensitive)
+            spans = []
+            for m in islice(compiled.finditer(folded), _SPANS_PER_CUE):
+                start, end = m.span()
+                if offsets is not None:
+                    start, end = offsets[start], max(offsets[end], offsets[end - 1] + 1)
+                spans.append((start, end))
+            return tuple(spans)
+
+        stop = None if limit is None else max(0, offset) + max(0, limit)
+        with self._index.snapshot():
+            try:
+                found = self._scan_rows(spans_of, _wanted_speaker(speaker), stop, deadline)
+            except TimeoutError:
+                raise ArchiveError(
+                    f"the search for {_shown(query)} took longer than {deadline_s:g} s; "
+                    "try whole words (the part-of-words search reads every line)"
+                ) from None
+            found = found[max(0, offset) :]
+            briefs = briefings_by_id(self._index, self._user, (int(r[0]) for r in found), {})
+        return [_hit(briefs[int(r[0])], r[1:6], r[6]) for r in found if int(r[0]) in briefs]
+
     # -- the parts -------------------------------------------------------------------------------
 
     def _regex_rows(
@@ -238,6 +283,23 @@ class ArchiveSearch:
     ) -> list[tuple[Any, ...]]:
         """Cue rows (with their match spans) that ``compiled`` matches, up to ``stop`` of them;
         TimeoutError past ``deadline``. The caller holds the index lock."""
+
+        def spans_of(text: str, remaining: float) -> tuple[tuple[int, int], ...]:
+            matches = compiled.finditer(text, concurrent=True, timeout=remaining)
+            found = ((m.start(), m.end()) for m in matches if m.end() > m.start())
+            return tuple(islice(found, _SPANS_PER_CUE))
+
+        return self._scan_rows(spans_of, wanted, stop, deadline)
+
+    def _scan_rows(
+        self,
+        spans_of: Callable[[str, float], tuple[tuple[int, int], ...]],
+        wanted: str | None,
+        stop: int | None,
+        deadline: float,
+    ) -> list[tuple[Any, ...]]:
+        """Every cue row (in archive order) for which ``spans_of(text, seconds_left)`` finds
+        spans, with them, up to ``stop`` rows; TimeoutError past ``deadline``."""
         found: list[tuple[Any, ...]] = []
         with self._index.guard() as conn:
             cur = conn.execute(
@@ -250,13 +312,7 @@ class ArchiveSearch:
                     remaining = deadline - time.monotonic()
                     if remaining <= 0:
                         raise TimeoutError
-                    matches = compiled.finditer(row[5], concurrent=True, timeout=remaining)
-                    spans = tuple(
-                        islice(
-                            ((m.start(), m.end()) for m in matches if m.end() > m.start()),
-                            _SPANS_PER_CUE,
-                        )
-                    )
+                    spans = spans_of(row[5], remaining)
                     if spans:
                         found.append((*row, spans))
                         if stop is not None and len(found) >= stop:
