@@ -36,7 +36,9 @@ from player.core.text.search import (
 )
 from player.core.timeline.timecode import format_clock
 from player.ui.announce import announce as say
+from player.ui.eliding_label import ElidingLabel
 from player.ui.jobs import JobRunner, default_runner
+from player.ui.search_hints import SearchNotice
 from player.ui.search_results import (
     ArchiveOutcome,
     SearchOutcome,
@@ -155,9 +157,9 @@ class SearchPanel(QWidget):
         self.speaker_only.setToolTip("Show only this speaker's lines in the transcript")
         self.speaker_only.setAccessibleDescription("Only this speaker's lines in the transcript")
         self.speaker_only.setEnabled(False)
-        self.status = QLabel("", self)
-        self.status.setTextFormat(Qt.TextFormat.PlainText)
+        self.status = ElidingLabel("", self)  # cut: the whole text in its tooltip
         self.status.setAccessibleName("Search status")
+        self.notice = SearchNotice(self)  # no match, nothing to search, a bad pattern: in full
         # A long status ("… — wrapped to the first hit") may be clipped, never widen the pane:
         # a wider transcript panel re-measures every row.
         self.status.setMinimumWidth(self.status.fontMetrics().horizontalAdvance("88888 of 88888"))
@@ -197,6 +199,7 @@ class SearchPanel(QWidget):
         layout.setSpacing(2)
         layout.addLayout(row1)
         layout.addLayout(row2)
+        layout.addWidget(self.notice)
         layout.addWidget(self.results)
         layout.addWidget(self.archive_results)
 
@@ -476,6 +479,17 @@ class SearchPanel(QWidget):
     def _set_status(self, text: str, *, announce: bool = False) -> None:
         self.status.setText(text)
         self.status.setAccessibleDescription(text)
+        here = self.scope() == SCOPE_HERE
+        found = self._outcome.result if here and self._outcome else None
+        archive = None if here else self._archive_outcome
+        self.notice.update_for(
+            text,
+            query=self.edit.text(),
+            options=self.options(),
+            all_briefings=not here,
+            library=self._archive is not None,
+            hits=len(found) if found is not None else len(archive.hits) if archive else None,
+        )
         if announce and text:
             say(self, text)  # spoken by Orca 43 too (player/ui/announce.py)
 

@@ -7,6 +7,7 @@ from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QComboBox, QPushButton, QStatusBar, QWidget
 
 from player.ui.announce import announce
+from player.ui.eliding_label import ElidingLabel
 from player.ui.widgets import plain_label
 
 
@@ -23,7 +24,7 @@ class StatusBar(QStatusBar):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.label = plain_label("", self)  # its accessible name is the text shown
+        self.label = ElidingLabel("", self)  # named by the text shown (the whole text when cut)
         self.label.setAccessibleDescription("Status")
         self.addWidget(self.label, 1)
         self.warnings_button = QPushButton(self)

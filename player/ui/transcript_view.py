@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QAbstractSlider,
     QApplication,
     QHBoxLayout,
-    QLabel,
     QListView,
     QMenu,
     QToolButton,
@@ -29,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from player.ui.cue_delegate import CueDelegate
+from player.ui.eliding_label import ElidingLabel
 from player.ui.models import TranscriptModel
 from player.ui.widgets import text_button
 
@@ -284,8 +284,7 @@ class TranscriptPanel(QWidget):
         self._hidden_rows: set[int] = set()
         self._filter_token = 0
 
-        self.header = QLabel(self._title, self)
-        self.header.setTextFormat(Qt.TextFormat.PlainText)
+        self.header = ElidingLabel(self._title, self)  # the whole title in its tooltip
         font = self.header.font()
         font.setWeight(QFont.Weight.Bold)
         self.header.setFont(font)
@@ -302,8 +301,7 @@ class TranscriptPanel(QWidget):
         self.back_button.setAccessibleName("Back to now")
         self.back_button.clicked.connect(self.back_to_now)
         self.back_button.hide()
-        self.status = QLabel("", self)
-        self.status.setTextFormat(Qt.TextFormat.PlainText)
+        self.status = ElidingLabel("", self)
         # Long titles and the "Following paused" note may be clipped rather than widen the
         # panel: a wider panel re-measures every row (seconds of work on a long transcript)
         # and makes the splitter jump each time following pauses.
@@ -313,8 +311,7 @@ class TranscriptPanel(QWidget):
         top = QHBoxLayout()
         top.setContentsMargins(4, 2, 4, 2)
         top.setSpacing(8)
-        top.addWidget(self.header)
-        top.addStretch(1)
+        top.addWidget(self.header, 1)
         top.addWidget(self.status)
         top.addWidget(self.back_button)
         top.addWidget(self.follow_button)

@@ -9,7 +9,7 @@ from functools import cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, Qt, Signal, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMainWindow, QSplitter, QVBoxLayout, QWidget
 
@@ -32,6 +32,7 @@ from player.ui.transcript_session import LoadPhase, TranscriptSession, Transcrip
 from player.ui.transcript_view import TranscriptPanel
 from player.ui.transport import TransportBar
 from player.ui.widgets import InfoBar
+from player.ui.window_layout import TranscriptRoom, restore_layout, save_layout
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -210,19 +211,12 @@ class MainWindow(QMainWindow):
     # ----- layout persistence ---------------------------------------------------------------
 
     def _restore_layout(self) -> None:
-        geometry = self.settings.get(S.WINDOW_GEOMETRY)
-        if geometry:
-            self.restoreGeometry(QByteArray(geometry))
-        splitter = self.settings.get(S.SPLITTER_STATE)
-        if splitter:
-            self.splitter.restoreState(QByteArray(splitter))
-        else:
-            self.splitter.setSizes([620, 460])
+        restore_layout(self, self.splitter, self.settings)  # geometry, splitter, docks
+        self._transcript_room = TranscriptRoom(self.panel.view)  # 5 lines: the docks yield
 
     def save_layout(self) -> None:
-        """Remember window geometry and splitter position."""
-        self.settings.set(S.WINDOW_GEOMETRY, bytes(self.saveGeometry().data()))
-        self.settings.set(S.SPLITTER_STATE, bytes(self.splitter.saveState().data()))
+        """Remember the window's geometry, the splitter position and the docks."""
+        save_layout(self, self.splitter, self.settings)
 
     # ----- the public commands (the composition, the command line, tests, benchmarks) -------
 

@@ -1,0 +1,96 @@
+"""First-day polish (issue 17): eliding labels carry their whole text, the search explains an
+empty result, the window's docks come back where they were, and the transcript keeps five
+lines."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication, QHBoxLayout, QPushButton, QWidget
+from pytestqt.qtbot import QtBot
+
+from player.core.text.search import SearchOptions
+from player.ui import settings as S
+from player.ui.eliding_label import ElidingLabel, clipped_widgets
+from player.ui.search_hints import no_match_hint
+from player.ui.window_layout import MIN_TRANSCRIPT_LINES
+from tests.conftest import SAMPLE_DIR
+from tests.ui.conftest import make_harness
+
+LONG = "Transcript — a very long briefing title that cannot possibly fit (en)"
+
+
+def test_eliding_label_puts_the_whole_text_in_tooltip_and_name(qtbot: QtBot) -> None:
+    label = ElidingLabel(LONG)
+    label.setToolTip("own tip")
+    qtbot.addWidget(label)
+    label.resize(120, 30)
+    label.show()
+    qtbot.waitUntil(label.is_elided)
+    assert label.text() == LONG
+    assert label.shown_text().endswith("…") and len(label.shown_text()) < len(LONG)
+    assert label.toolTip() == LONG and label.accessibleName() == LONG
+    assert clipped_widgets(label) == []  # cut, but with its whole text at hand
+    label.resize(label.sizeHint().width() + 10, 30)
+    qtbot.waitUntil(lambda: not label.is_elided())
+    assert label.shown_text() == LONG and label.toolTip() == "own tip"
+    assert label.accessibleName() == ""
+
+
+def test_the_check_finds_a_cut_button_without_tooltip(qtbot: QtBot) -> None:
+    root = QWidget()
+    qtbot.addWidget(root)
+    row = QHBoxLayout(root)
+    button = QPushButton("A button with a long text on it")
+    button.setMaximumWidth(60)
+    row.addWidget(button)
+    root.show()
+    QApplication.processEvents()
+    assert len(clipped_widgets(root)) == 1
+    button.setToolTip(button.text())
+    assert clipped_widgets(root) == []
+
+
+def test_no_match_hint_says_what_to_try() -> None:
+    plain = no_match_hint("zebra", SearchOptions(), all_briefings=False, library=True)
+    assert "‘zebra’" in plain and "part of a word" in plain and "All briefings" in plain
+    whole = no_match_hint(
+        "two words",
+        SearchOptions(whole_word=True, case_sensitive=True),
+        all_briefings=True,
+        library=True,
+    )
+    assert "Whole word" in whole and "fewer words" in whole and "Match case" in whole
+    assert "in the library" in whole and "In: All briefings" not in whole
+
+
+def test_window_layout_and_docks_come_back(qtbot: QtBot, tmp_path: Path) -> None:
+    db = tmp_path / "archive.sqlite"
+    h = make_harness(qtbot, tmp_path / "cfg", archive_db=db)
+    qtbot.waitUntil(lambda: h.window.docks.library is not None, timeout=10000)
+    h.window.docks.show_library(True)
+    assert h.window.docks.library_dock is not None
+    qtbot.waitUntil(h.window.docks.library_dock.isVisible)
+    h.window.close()
+    assert h.settings.get(S.WINDOW_STATE)
+    again = make_harness(qtbot, tmp_path / "cfg", archive_db=db)
+    qtbot.waitUntil(lambda: again.window.docks.library_dock is not None, timeout=10000)
+    dock = again.window.docks.library_dock
+    assert dock is not None
+    qtbot.waitUntil(dock.isVisible, timeout=5000)
+    again.window.close()
+
+
+def test_transcript_keeps_five_lines_with_docks_open(qtbot: QtBot, tmp_path: Path) -> None:
+    h = make_harness(qtbot, tmp_path / "cfg", archive_db=tmp_path / "a.sqlite")
+    w = h.window
+    w.resize(1000, 600)
+    h.open(SAMPLE_DIR / "briefing.opus", play=False)
+    w.docks.show_library(True)
+    w.docks.show_bookmarks(True)
+    w.start_search("water")
+    qtbot.waitUntil(lambda: w.search.outcome is not None, timeout=10000)
+    QApplication.processEvents()
+    view = w.panel.view
+    assert view.height() >= MIN_TRANSCRIPT_LINES * view.fontMetrics().lineSpacing()
+    w.close()
