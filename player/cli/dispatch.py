@@ -15,7 +15,16 @@ from collections.abc import Sequence
 
 from player import __version__
 
-SUBCOMMANDS = ("transcript", "search", "index", "library", "align", "export", "transcribe")
+SUBCOMMANDS = (
+    "transcript",
+    "search",
+    "index",
+    "library",
+    "align",
+    "export",
+    "transcribe",
+    "clip",
+)
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +36,7 @@ class CliError(Exception):
 def _subcommand_parser() -> argparse.ArgumentParser:
     from player.cli import align as align_cmd
     from player.cli import archive as archive_cmd
+    from player.cli import clip as clip_cmd
     from player.cli import export as export_cmd
     from player.cli import search as search_cmd
     from player.cli import transcribe as transcribe_cmd
@@ -41,6 +51,7 @@ def _subcommand_parser() -> argparse.ArgumentParser:
     align_cmd.add_parser(sub)
     transcribe_cmd.add_parser(sub)
     export_cmd.add_parser(sub)
+    clip_cmd.add_parser(sub)
     for command_parser in sub.choices.values():
         add_logging_options(command_parser)
     return parser
@@ -75,7 +86,8 @@ def window_parser() -> argparse.ArgumentParser:
             "'briefing-player library' lists the archive; "
             "'briefing-player align MEDIA TEXT' synchronizes a text with a recording; "
             "'briefing-player transcribe MEDIA' transcribes a recording offline; "
-            "'briefing-player export FILE --format txt|md|srt|vtt|docx' exports a transcript. "
+            "'briefing-player export FILE --format txt|md|srt|vtt|docx' exports a transcript; "
+            "'briefing-player clip MEDIA --from T --to T -o OUT' cuts a clip with its transcript. "
             "Use 'briefing-player COMMAND --help' for details."
         ),
     )
