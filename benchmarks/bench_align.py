@@ -76,6 +76,26 @@ def run_case(media: Path) -> dict[str, object]:
     }
 
 
+def add_sample_case(folder: Path) -> None:
+    """The bundled sample briefing (two espeak-ng voices, Opus) as a case: its script laid out
+    as an official transcript (speaker labels), the measured sound onsets as the truth."""
+    import shutil
+
+    timing = json.loads((REPO / "resources/sample/briefing.timing.json").read_text("utf-8"))
+    paragraphs: list[str] = []
+    speaker = None
+    for sentence in timing["sentences"]:
+        if sentence["speaker"] != speaker:
+            speaker = sentence["speaker"]
+            paragraphs.append(f"{speaker.upper()}: {sentence['text']}")
+        else:
+            paragraphs[-1] += " " + sentence["text"]
+    shutil.copy(REPO / "resources/sample/briefing.opus", folder / "sample_briefing.opus")
+    (folder / "sample_briefing.txt").write_text("\n\n".join(paragraphs) + "\n", "utf-8")
+    truth = [{"text": s["text"], "start_ms": s["onset_ms"]} for s in timing["sentences"]]
+    (folder / "sample_briefing.truth.json").write_text(json.dumps(truth, indent=1), "utf-8")
+
+
 def measure_cancel(media: Path, after_s: float) -> float:
     """Seconds from setting the Cancel flag ``after_s`` into an alignment until it stops."""
     import threading
@@ -138,6 +158,8 @@ def main(argv: list[str] | None = None) -> int:
             made = time.perf_counter()
             make_set(folder, long_minutes=args.long_minutes, only=names)
             print(f"generated the set in {time.perf_counter() - made:.0f} s", file=sys.stderr)
+        if not (folder / "sample_briefing.truth.json").exists():
+            add_sample_case(folder)
         results = []
         for truth in sorted(folder.glob("*.truth.json")):
             stem = truth.name[: -len(".truth.json")]
