@@ -12,7 +12,7 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QAbstractButton, QLabel, QSizePolicy, QWidget
 
 if TYPE_CHECKING:
-    from PySide6.QtGui import QPaintEvent, QResizeEvent
+    from PySide6.QtGui import QFontMetrics, QPaintEvent, QResizeEvent
 
 _TAG = re.compile(r"<[^>]*>")
 BUTTON_PADDING_PX = 4  # the least a style draws around a button's text
@@ -156,3 +156,34 @@ def clipped_widgets(root: QWidget) -> list[str]:
             name = w.objectName() or w.accessibleName()
             found.append(f"{type(w).__name__} {name!r}: {text[:60]!r} needs {need}, has {have}")
     return found
+
+
+def elide_words(text: str, width: int, fm: QFontMetrics, *, left: bool = False) -> str:
+    """``text`` shortened to ``width`` pixels at a word boundary, "…" where it was cut (on the
+    left with ``left``: the end is kept); a single word too long for the room is cut inside."""
+    if fm.horizontalAdvance(text) <= width:
+        return text
+    cuts = [i for i, ch in enumerate(text) if ch.isspace()]
+    if left:
+        for i in cuts:
+            candidate = "…" + text[i + 1 :].lstrip()
+            if fm.horizontalAdvance(candidate) <= width:
+                return candidate
+        mode = Qt.TextElideMode.ElideLeft
+    else:
+        for i in reversed(cuts):
+            candidate = text[:i].rstrip() + "…"
+            if fm.horizontalAdvance(candidate) <= width:
+                return candidate
+        mode = Qt.TextElideMode.ElideRight
+    return fm.elidedText(text, mode, max(width, 0))
+
+
+def fix_text_room(button: QAbstractButton, chars: int) -> int:
+    """Give ``button`` a fixed width with room for ``chars`` average characters of text (its
+    text changing never moves what comes after it); returns that room in pixels, for eliding."""
+    metrics = button.fontMetrics()
+    frame = button.sizeHint().width() - metrics.horizontalAdvance(button.text().replace("&&", "&"))
+    room = metrics.averageCharWidth() * chars
+    button.setFixedWidth(max(0, frame) + room)
+    return room

@@ -38,6 +38,7 @@ from player.core.model import Cue
 from player.core.text.search import SearchIndex, SearchOptions, SearchResult, snippet
 from player.core.timeline.timecode import format_clock
 from player.ui.cue_delegate import MARK, MARK_TEXT
+from player.ui.eliding_label import elide_words
 
 if TYPE_CHECKING:
     from player.core.archive.library import Archive, ArchiveHit
@@ -219,6 +220,10 @@ class SearchResultsModel(QAbstractListModel):
         clock = format_clock(cue.start_ms) if cue.end_ms > 0 else ""
         if role == self.SNIPPET_ROLE:
             return (clock, cue.speaker or "", *snippet(cue.text, hit))
+        if role == Qt.ItemDataRole.ToolTipRole:  # the whole line, as the row may cut it
+            return (
+                f"{clock} {cue.speaker + ': ' if cue.speaker else ''}{' '.join(cue.text.split())}"
+            )
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             before, match, after = snippet(cue.text, hit)
             speaker = f"{cue.speaker}: " if cue.speaker else ""
@@ -257,8 +262,11 @@ class SnippetDelegate(QStyledItemDelegate):
         prefix = f"{speaker}: " if speaker else ""
         # Keep the match in view: shorten the text before it from the left when the row is narrow.
         room = option.rect.width() - time_w - 8 - fm.horizontalAdvance(prefix + match) - 40
-        if fm.horizontalAdvance(before) > room:
-            before = fm.elidedText(before, Qt.TextElideMode.ElideLeft, max(room, 0))
+        before = elide_words(before, room, fm, left=True)  # at a word, never mid-word
+        room_after = (
+            option.rect.width() - time_w - 8 - fm.horizontalAdvance(prefix + before + match)
+        )
+        after = elide_words(after, room_after, fm)
         text = f"{prefix}{before}{match}{after}"
         layout = QTextLayout(text, option.font)
         bold = QTextCharFormat()

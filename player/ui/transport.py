@@ -20,6 +20,7 @@ from player.playback.base import PlaybackState
 from player.ui import settings as S
 from player.ui.accessible import mark_live_label
 from player.ui.controller import RATE_STEPS
+from player.ui.eliding_label import elide_words, fix_text_room
 from player.ui.timeline_slider import TimelineSlider
 from player.ui.widgets import GlyphButton, plain_label
 
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
     from player.ui.controller import PlaybackController
 
 MAX_CHAPTER_MENU = 200  # a hostile chapters file with 50,000 cues must not build a huge menu
+CHAPTER_TEXT_CHARS = 28  # the chapter button's fixed room: the seek bar never moves
 CHAPTER_GRACE_MS = 1000  # "previous chapter" this soon after a chapter's start: the one before
 
 
@@ -60,6 +62,7 @@ class TransportBar(QWidget):
         self._chapters: tuple[Cue, ...] = ()
         self._chapter_starts: list[int] = []
         self._current_chapter = -1
+        self._chapter_room_px = 220
         self._build()
         self._connect()
         controller.set_volume(settings.get(S.VOLUME))
@@ -105,9 +108,9 @@ class TransportBar(QWidget):
             self.rate_box.addItem(f"{r:g}×", r)
         self.rate_box.setCurrentIndex(RATE_STEPS.index(1.0))
         self.rate_reset = QToolButton(self)
-        self.rate_reset.setText("1×")
+        self.rate_reset.setText("↺")  # an action, not a second "1×" beside the speed box
         self.rate_reset.setToolTip("Normal speed (=)")
-        self.rate_reset.setAccessibleName("1× normal speed")
+        self.rate_reset.setAccessibleName("Normal speed")
         self.rate_reset.setAutoRaise(True)
         self.mute_button = self._glyph_tool("Mute", "Mute (M)", "volume")
         self.mute_button.setCheckable(True)
@@ -221,6 +224,7 @@ class TransportBar(QWidget):
                 f"… {len(chapters) - MAX_CHAPTER_MENU} more (Alt+PgUp / Alt+PgDown go through all)"
             )
             more.setEnabled(False)
+        self._chapter_room_px = fix_text_room(self.chapter_button, CHAPTER_TEXT_CHARS)
         self.chapter_button.setVisible(bool(chapters))
         self._update_chapter(self._controller.position_ms())
         self.chapters_changed.emit(len(chapters))
@@ -258,7 +262,7 @@ class TransportBar(QWidget):
         title = " ".join(self._chapters[i].text.split())
         metrics = self.chapter_button.fontMetrics()
         self.chapter_button.setText(
-            metrics.elidedText(title, Qt.TextElideMode.ElideRight, 220).replace("&", "&&")
+            elide_words(title, self._chapter_room_px, metrics).replace("&", "&&")
         )
         self.chapter_button.setAccessibleName(f"Chapter: {title}")  # the text shown is in it
         self.chapter_button.setAccessibleDescription(

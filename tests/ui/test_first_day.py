@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from player.core.text.search import SearchOptions
 from player.ui import settings as S
-from player.ui.eliding_label import ElidingLabel, clipped_widgets
+from player.ui.eliding_label import ElidingLabel, clipped_widgets, elide_words
 from player.ui.search_hints import no_match_hint
 from player.ui.window_layout import MIN_TRANSCRIPT_LINES
 from tests.conftest import SAMPLE_DIR
@@ -94,3 +94,36 @@ def test_transcript_keeps_five_lines_with_docks_open(qtbot: QtBot, tmp_path: Pat
     view = w.panel.view
     assert view.height() >= MIN_TRANSCRIPT_LINES * view.fontMetrics().lineSpacing()
     w.close()
+
+
+def test_elide_words_cuts_at_a_word(qtbot: QtBot) -> None:
+    label = QWidget()
+    qtbot.addWidget(label)
+    fm = label.fontMetrics()
+    text = "households pay more for water once the desalination plant runs"
+    room = fm.horizontalAdvance("water once the desalination plant runs")
+    left = elide_words(text, room, fm, left=True)
+    assert left.startswith("…") and text.endswith(left[1:]) and left[1] != " "
+    assert text[len(text) - len(left) + 1 - 1] == " "  # what is kept starts a word
+    right = elide_words(text, fm.horizontalAdvance("households pay more fo"), fm)
+    assert right == "households pay more…"
+    assert elide_words("short", 1000, fm) == "short"
+
+
+def test_chapter_button_keeps_its_width_and_reset_reads_as_an_action(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    h = make_harness(qtbot, tmp_path / "cfg")
+    h.open(SAMPLE_DIR / "briefing.opus", play=False)
+    transport = h.window.transport
+    qtbot.waitUntil(lambda: bool(transport.chapters), timeout=10000)
+    widths = set()
+    for chapter in transport.chapters:
+        h.controller.seek(chapter.start_ms + 100)
+        h.advance(50)
+        QApplication.processEvents()
+        widths.add(transport.chapter_button.width())
+    assert len(widths) == 1
+    assert transport.rate_reset.accessibleName() == "Normal speed"
+    assert transport.rate_reset.text() != transport.rate_box.currentText()
+    h.window.close()
