@@ -148,6 +148,8 @@ def main(argv: list[str] | None = None) -> int:
 
             skip = {"long"} if args.skip_long else set()
             names = {
+                "fast_voice",
+                "slow_voice",
                 "verbatim_us_mp3",
                 "verbatim_gb_opus",
                 "official_layout",

@@ -5,12 +5,13 @@ Each sentence is spoken by espeak-ng into its own WAV; the WAVs are joined with 
 mono, and the start of each sentence is where its speech begins (the first 10 ms frame above a
 fixed level), so the truth is exact to 10 ms. ffmpeg encodes mp3 and opus copies.
 
-Cases (``make_set``): two voices, mp3 and opus, an official-transcript layout (header, speaker
-labels, stage directions, footer), a text that misses one spoken sentence and contains one
-unspoken one, a noisy recording, and a long briefing (repeated, varied sentences; 30 minutes by
-default). Each case is ``NAME.mp3``/``NAME.opus``, ``NAME.txt`` and ``NAME.truth.json``
-(``[{"text": sentence as written, "start_ms": n}]`` for every sentence both spoken and in the
-text). Needs espeak-ng and ffmpeg on PATH.
+Cases (``make_set``): four voices (en-us, en-gb, a fast en-us+f3 at 230 words a minute, a slow
+en-gb+m3 at 120), mp3 and opus, an official-transcript layout (header, speaker labels, stage
+directions, footer), a text that misses one spoken sentence and contains one unspoken one, a
+noisy recording, and a long briefing (repeated, varied sentences; 30 minutes by default). Each
+case is ``NAME.mp3``/``NAME.opus``, ``NAME.txt`` and ``NAME.truth.json`` (``[{"text": sentence
+as written, "start_ms": n}]`` for every sentence both spoken and in the text). Needs espeak-ng
+and ffmpeg on PATH.
 
     python packaging/make_align_set.py OUTDIR [--long-minutes 30] [--only NAME ...]
 """
@@ -244,6 +245,17 @@ def make_set(out_dir: Path, *, long_minutes: int = 30, only: set[str] | None = N
         ),
         "differing_text": lambda: write_case(out_dir, "differing_text", differing),
         "noisy": lambda: write_case(out_dir, "noisy", plain[:8], noise=900),
+        "fast_voice": lambda: write_case(
+            out_dir, "fast_voice", [Spoken(s) for s in SENTENCES[8:]], voice="en-us+f3", speed=230
+        ),
+        "slow_voice": lambda: write_case(
+            out_dir,
+            "slow_voice",
+            [Spoken(s) for s in SENTENCES[8:]],
+            voice="en-gb+m3",
+            speed=120,
+            suffix=".opus",
+        ),
         "long": lambda: write_case(out_dir, "long", _long_items(long_minutes)),
     }
     made = []

@@ -289,7 +289,8 @@ def align_sentences(
                 end = min(ceiling, plan.estimated_end() + 800)
             else:
                 start, end = floor_ms, ceiling
-            cue = _force_align(sentence, audio, engine, start, max(end, start + 1), should_stop)
+            window = (start, max(end, start + 1))
+            cue = _force_align(sentence, audio, engine, window, pauses, should_stop)
             if cue is None and index in trusted:
                 cue = _from_anchors(sentence, plan, floor_ms, pauses)
         if cue is None:
@@ -382,18 +383,38 @@ def _with_label(sentence: Sentence) -> str:
     return f"{sentence.speaker}: {sentence.text}" if sentence.speaker else sentence.text
 
 
+def _unstretch(times: list[WordTime | None], pauses: list[tuple[int, int]]) -> None:
+    """A first word placed in the pause before its sentence, or stretched back over it onto
+    the tail of the sentence before, starts where the speech after that pause starts."""
+    first = times[0] if times else None
+    if first is None:
+        return
+    start = first.start_ms
+    for pause_start, pause_end in pauses:
+        within = pause_start - 30 <= start < pause_end - 150
+        spanned = start <= pause_start and pause_end <= first.end_ms - 80
+        long_enough = pause_end - pause_start >= 200
+        if (within or (spanned and long_enough)) and pause_end - start <= 1500:
+            later = times[1] if len(times) > 1 else None
+            if later is None or pause_end < later.start_ms:
+                times[0] = WordTime(pause_end, max(first.end_ms, pause_end + 1))
+            return
+
+
 def _force_align(
     sentence: Sentence,
     audio: Audio,
     engine: SpeechAligner,
-    start_ms: int,
-    end_ms: int,
+    window: tuple[int, int],
+    pauses: list[tuple[int, int]],
     should_stop: StopCheck,
 ) -> AlignedCue | None:
+    start_ms, end_ms = window
     tokens = sentence.tokens
     if end_ms - start_ms < len(tokens) * _MIN_WORD_MS:
         return None
     times = engine.align(audio.clip(start_ms, end_ms), tokens, should_stop=should_stop)
+    _unstretch(times, pauses)
     placed = [t for t in times if t is not None]
     if len(placed) < max(1, len(tokens) // 2):
         return None
