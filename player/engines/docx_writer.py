@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 import re
 
-from player.core.export import ExportRequest
+from player.core.export.model import ExportRequest
 from player.core.text.quote import prose, short_time
 
 __all__ = ["render_docx"]

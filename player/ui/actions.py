@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from player.ui.dialogs import Dialogs
     from player.ui.docks import Docks
     from player.ui.keyboard import KeyboardAccess
+    from player.ui.quote_selection import QuoteContext, WordSelector
     from player.ui.search_coordinator import SearchCoordinator
     from player.ui.style import ReadingStyle
     from player.ui.transcript_session import TranscriptSession
@@ -95,6 +96,8 @@ class WindowActions(QObject):
         self._keyboard: KeyboardAccess | None = None
         self._desk: Desk | None = None
         self._desk_parts = (controller, transport, session)
+        self._quotes: tuple[QuoteContext, WordSelector] | None = None
+        self._quote_parts = (settings, panel, session, dialogs, controller, docks, search)
         self._keyed: list[tuple[QAction, ShortcutSpec]] = []
         self._open_recent = commands.open_media
         add, c = self._add, controller
@@ -111,6 +114,8 @@ class WindowActions(QObject):
         add(file_menu, "S&ynchronize Text with Audio…", commands.synchronize_text)
         self.recent_menu = file_menu.addMenu("Open &Recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
+        file_menu.addSeparator()
+        add(file_menu, "&Export…", self.show_export, ShortcutSpec(("Ctrl+E",)))
         file_menu.addSeparator()
         add(file_menu, "&Quit", commands.close, ShortcutSpec(("Ctrl+Q",)))
 
@@ -168,6 +173,7 @@ class WindowActions(QObject):
             commands.copy_current_quote,
             ShortcutSpec(("Ctrl+Shift+C",)),
         )
+        add(pb, "Select &Words to Quote", self.select_words, ShortcutSpec(("Ctrl+Shift+W",)))
 
         find = mb.addMenu("&Search")
         add(find, "&Find in Transcript…", search.start_search, ShortcutSpec(("Ctrl+F",), ("/",)))
@@ -296,6 +302,7 @@ class WindowActions(QObject):
         style.captions_changed.connect(transport.captions_button.setChecked)
         QTimer.singleShot(KEYBOARD_DELAY_MS, self, self.keyboard)
         QTimer.singleShot(KEYBOARD_DELAY_MS, self, self.desk)
+        QTimer.singleShot(KEYBOARD_DELAY_MS, self, self.quotes)
 
     def keyboard(self) -> KeyboardAccess:
         """The window's keyboard helpers (focus keys, Esc on docks, Tab order, focus ring,
@@ -315,6 +322,30 @@ class WindowActions(QObject):
             self._desk = Desk(self._window, *self._desk_parts)
             self._desk.marks.looping_changed.connect(self.act_loop.setChecked)
         return self._desk
+
+    def quotes(self) -> tuple[QuoteContext, WordSelector]:
+        """The quote formatter and the word selection (``ui.quote_selection``), built after
+        the first frame or when first needed."""
+        if self._quotes is None:
+            from player.ui.quote_selection import install
+
+            settings, panel, session, dialogs, controller = self._quote_parts[:5]
+            self._quotes = install(
+                self._window, settings, panel, session, dialogs, controller.media_path
+            )
+        return self._quotes
+
+    def select_words(self) -> None:
+        """Open the selected line (else the line playing now) for selecting words."""
+        panel = self._quote_parts[1]
+        row = panel.view.currentIndex().row()
+        self.quotes()[1].open_row(row if row >= 0 else panel.current_row())
+
+    def show_export(self) -> None:
+        """File ▸ Export… (``ui.export_dialog``)."""
+        from player.ui.export_dialog import show_export
+
+        show_export(self._window, self.quotes()[0], self.desk(), *self._quote_parts)
 
     def _add(
         self,

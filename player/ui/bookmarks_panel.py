@@ -3,7 +3,8 @@
 They are kept in the library's user-data file (beside resume positions), which rebuilding the
 index never touches. The panel lists them by time; Enter or a double-click goes there and
 plays, Delete removes one, "Edit note…" changes its note and "Copy as quotes" puts them all on
-the clipboard as ``[HH:MM:SS.mmm] label — note`` lines. Text is always shown as plain text.
+the clipboard as quotes (the window's quote template) with their notes. A bookmark points at the
+start of the line being spoken when it was made (``ui.docks``). Text is always plain text.
 """
 
 from __future__ import annotations
@@ -183,7 +184,15 @@ class BookmarksPanel(QWidget):
         self.message.emit("Bookmark removed")
 
     def quotes(self) -> str:
-        """Every bookmark as a quotable line, in time order."""
+        """Every bookmark as a quote with its note, in time order: through the window's quote
+        template (``ui.quote_selection.QuoteContext``) when there is one, else
+        ``[HH:MM:SS.mmm] label — note`` lines under the file's name."""
+        from player.ui.quote_selection import QuoteContext
+
+        context = self.window().findChild(QuoteContext, "quote_context")
+        if isinstance(context, QuoteContext) and self.items:
+            quote = context.quote_bookmark
+            return context.format([quote(b.position_ms, b.label, b.note) for b in self.items])
         name = Path(self._media).name if self._media else ""
         lines = [f"{name}:"] if name else []
         for b in self.items:

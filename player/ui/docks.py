@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 
-from player.core.text.quote import said_line
+from player.core.text.quote import prose
 from player.core.timeline.timecode import format_clock
 
 if TYPE_CHECKING:
@@ -155,6 +155,11 @@ class ArchiveHolder(QObject):
         if archive is not None:
             archive.close()
             self.archive_changed.emit(None, None)
+
+
+def said(text: str, speaker: str | None) -> str:
+    """A bookmark's label: ``Speaker: text`` as prose."""
+    return f"{speaker}: {prose(text)}" if speaker else prose(text)
 
 
 class Docks(QObject):
@@ -309,7 +314,8 @@ class Docks(QObject):
 
     @Slot()
     def add_bookmark(self) -> None:
-        """Bookmark the current moment, labelled with the line being spoken."""
+        """Bookmark the start of the line being spoken (or of the words selected in the
+        transcript, ``ui.quote_selection``), labelled with that line or those words."""
         panel = self.ensure_bookmarks()
         if not panel.available:
             self.message.emit(
@@ -317,25 +323,30 @@ class Docks(QObject):
                 + ("" if self.archive_holder.archive is not None else ", which is not open")
             )
             return
-        t_ms = self._controller.position_ms()
-        if panel.add(t_ms, self._spoken_line(t_ms)) is not None:
+        t_ms, label = self._spoken_line(self._controller.position_ms())
+        selector = self._window.findChild(QObject, "word_selector")
+        quote = getattr(selector, "selected_quote", lambda: None)()
+        if quote is not None:  # words selected in the transcript: from the first of them
+            t_ms, label = quote.start_ms, said(quote.text, quote.speaker)
+        if panel.add(t_ms, label) is not None:
             assert self.bookmarks_dock is not None
             self.bookmarks_dock.show()
             self.message.emit(f"Bookmark added at {format_clock(t_ms)}")
 
-    def _spoken_line(self, t_ms: int) -> str:
-        """``Speaker: text`` of the line being spoken at ``t_ms`` ("" for none)."""
+    def _spoken_line(self, t_ms: int) -> tuple[int, str]:
+        """The start and ``Speaker: text`` of the line being spoken at ``t_ms`` (or the one
+        just spoken); ``(t_ms, "")`` when there is none."""
         transcript = self._session.transcript
         if transcript is None or not self._session.timed:  # a text without timings: no line
-            return ""
+            return t_ms, ""
         row = self._tracker.current
         if row < 0:  # between lines: the one just spoken
             starts = [c.start_ms for c in transcript.cues]
             row = bisect_right(starts, t_ms) - 1 if starts == sorted(starts) else -1
         if row < 0:
-            return ""
+            return t_ms, ""
         cue = transcript.cues[row]
-        return said_line(cue.text, cue.speaker)
+        return cue.start_ms, said(cue.text, cue.speaker)
 
     def _dock(self, title: str, name: str, widget: QWidget) -> QDockWidget:
         from PySide6.QtWidgets import QDockWidget

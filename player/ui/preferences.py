@@ -19,12 +19,14 @@ from PySide6.QtWidgets import (
 )
 
 from player.core.contrast import AA_NORMAL_TEXT, contrast_ratio, valid_hex
+from player.core.text.quote import DEFAULT_TEMPLATE, PLAIN_TEMPLATE, template_problem
 from player.ui import settings as S
 
 
 class PreferencesDialog(QDialog):
     """Skip steps, search lead-in, the transcript's reading style (font, size, line spacing,
-    text and background colours, with a WCAG contrast check) and single-key shortcuts."""
+    text and background colours, with a WCAG contrast check), single-key shortcuts, the quote
+    template and whether a single click on a line plays it."""
 
     def __init__(self, settings: S.Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -79,6 +81,17 @@ class PreferencesDialog(QDialog):
         row.addStretch(1)
         self.single_keys = QCheckBox("Allow single-key shortcuts (never while typing)", self)
         self.single_keys.setChecked(settings.get(S.SINGLE_KEY_SHORTCUTS))
+        self.quote_template = QComboBox(self)
+        self.quote_template.setEditable(True)
+        self.quote_template.addItems([DEFAULT_TEMPLATE, PLAIN_TEMPLATE])
+        self.quote_template.setCurrentText(settings.get(S.QUOTE_TEMPLATE))
+        self.quote_template.setAccessibleName("Quote template")
+        self.quote_template.setToolTip(
+            "How copied quotes look: {text} {speaker} {title} {date} {time} {timestamp} {note}"
+        )
+        self.click_plays = QCheckBox("A single click on a line &plays it", self)
+        self.click_plays.setToolTip("Off: a click selects the line; double-click or Enter plays")
+        self.click_plays.setChecked(settings.get(S.CLICK_PLAYS))
         form = QFormLayout(self)
         form.addRow("Skip &back by:", self.skip_back)
         form.addRow("Skip &forward by:", self.skip_forward)
@@ -89,6 +102,8 @@ class PreferencesDialog(QDialog):
         form.addRow(colors_label, colors)
         form.addRow("", self.contrast)
         form.addRow(self.single_keys)
+        form.addRow("&Quotes:", self.quote_template)
+        form.addRow(self.click_plays)
         self._show_colors()
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
@@ -172,3 +187,6 @@ class PreferencesDialog(QDialog):
         s.set(S.TRANSCRIPT_TEXT_COLOR, self._text_color)
         s.set(S.TRANSCRIPT_BACKGROUND, self._background)
         s.set(S.SINGLE_KEY_SHORTCUTS, self.single_keys.isChecked())
+        template = self.quote_template.currentText()
+        s.set(S.QUOTE_TEMPLATE, DEFAULT_TEMPLATE if template_problem(template) else template)
+        s.set(S.CLICK_PLAYS, self.click_plays.isChecked())

@@ -7,19 +7,16 @@ search box's placeholder and the toggle's tooltip saying the rule in force — "
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any
 
 from player.core.text.rule import DEFAULT_WHOLE_WORDS, rule_label
-
-if TYPE_CHECKING:
-    from player.ui.search_panel import SearchPanel
 
 __all__ = ["placeholder_for", "show_rule"]
 
 _WORD_TIP = "Whole words (Alt+W); turned off: part of words too"
 
 
-def placeholder_for(panel: SearchPanel) -> str:
+def placeholder_for(panel: Any) -> str:
     """The search box's placeholder for the panel's scope and rule."""
     rule = rule_label(panel.options())
     if panel.scope() == "here":
@@ -27,8 +24,9 @@ def placeholder_for(panel: SearchPanel) -> str:
     return f'Search all briefings — {rule}: words, "phrases", AND/OR/NOT'
 
 
-def show_rule(panel: SearchPanel) -> None:
-    """Start the panel with the default rule and keep its placeholder saying the rule."""
+def show_rule(panel: Any) -> None:
+    """Start the panel (a ``ui.search_panel.SearchPanel``, not imported here: it imports this
+    module) with the default rule and keep its placeholder saying the rule."""
     panel.word_box.setToolTip(_WORD_TIP)
     panel.word_box.setAccessibleName("Whole words")
     panel.word_box.blockSignals(True)

@@ -87,6 +87,18 @@ RESUME_POSITIONS = Setting(
     "owner of resume positions, and removes it",
 )
 ARCHIVE_DB = Setting("archive/db_path", str, "", "Archive database path, empty = default")
+QUOTE_TEMPLATE = Setting(
+    "quotes/template",
+    str,
+    '"{text}" — {speaker}, {title}, {time}',
+    "How quotes are copied: {text} {speaker} {title} {date} {time} {timestamp} {note}",
+)
+CLICK_PLAYS = Setting(
+    "transcript/click_plays",
+    bool,
+    False,
+    "A single click on a line plays from it (off: a click selects; double-click or Enter plays)",
+)
 
 ALL_SETTINGS: tuple[Setting[Any], ...] = (
     SKIP_BACK_MS,
@@ -107,6 +119,8 @@ ALL_SETTINGS: tuple[Setting[Any], ...] = (
     SPLITTER_STATE,
     RECENT_FILES,
     ARCHIVE_DB,
+    QUOTE_TEMPLATE,
+    CLICK_PLAYS,
 )
 
 MAX_RECENT = 10

@@ -33,7 +33,7 @@ from player.ui.models import TranscriptModel
 from player.ui.widgets import text_button
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
     # Only annotations: importing a PySide6 class builds its Python type (and all its enums)
     # at once, a few ms each at start-up; these are built when their first event arrives.
@@ -77,7 +77,8 @@ class TranscriptView(QListView):
         self.customContextMenuRequested.connect(self._context_menu)
         self.setAccessibleName("Transcript")
         self.setAccessibleDescription(
-            "Cues of the transcript. Enter plays from the selected cue; the cue playing now is "
+            "Cues of the transcript. Enter or a double-click plays from the selected line; "
+            "Shift+arrows select words in it; the line playing now is "
             "marked with a triangle."
         )
         self._programmatic = 0
@@ -183,8 +184,12 @@ class TranscriptView(QListView):
         super().wheelEvent(e)
         self.user_browsed.emit()
 
+    click_plays = False  # the "click plays" preference (ui.quote_selection sets it)
+    quote_lines: Callable[[list[int]], str] | None = None  # rows as quotes (ui.quote_selection)
+
     def mouseReleaseEvent(self, e: QMouseEvent) -> None:
-        """A plain click activates the row; Shift/Ctrl-click selects (and pauses following)."""
+        """A click selects the row (and pauses following); a double-click or Enter plays it.
+        With ``click_plays`` a plain click plays, as before issue 16."""
         index = self.indexAt(e.position().toPoint())
         super().mouseReleaseEvent(e)
         if e.button() != Qt.MouseButton.LeftButton or not index.isValid():
@@ -192,9 +197,16 @@ class TranscriptView(QListView):
         mods = e.modifiers() & (
             Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.ControlModifier
         )
-        if mods:
+        if mods or not self.click_plays:
             self.user_browsed.emit()
         else:
+            self.cue_activated.emit(index.row())
+
+    def mouseDoubleClickEvent(self, e: QMouseEvent) -> None:
+        """A double-click plays from the row."""
+        index = self.indexAt(e.position().toPoint())
+        super().mouseDoubleClickEvent(e)
+        if e.button() == Qt.MouseButton.LeftButton and index.isValid() and not self.click_plays:
             self.cue_activated.emit(index.row())
 
     def keyPressEvent(self, e: QKeyEvent) -> None:
@@ -231,7 +243,9 @@ class TranscriptView(QListView):
         model = self.model()
         if not isinstance(model, TranscriptModel):
             return ""
-        text = "\n".join(model.quote(r) for r in rows if 0 <= r < len(model.cues))
+        rows = [r for r in rows if 0 <= r < len(model.cues)]
+        quote = self.quote_lines
+        text = quote(rows) if quote and model.timed else "\n".join(model.quote(r) for r in rows)
         if text:
             clipboard = QGuiApplication.clipboard()
             if clipboard is not None:
@@ -412,6 +426,10 @@ class TranscriptPanel(QWidget):
     def set_word_range(self, word_range: tuple[int, int] | None) -> None:
         """Mark the spoken word inside the current cue (its character range, or None)."""
         self._model.set_word_range(word_range)
+
+    def current_row(self) -> int:
+        """The row playing now (-1: none)."""
+        return self._model.current_row
 
     def copy_current_quote(self) -> str:
         """Copy the cue playing now as a quote; returns the text ("" between cues)."""

@@ -52,10 +52,11 @@ def test_add_bookmarks_with_the_spoken_line_and_go_back(
     assert panel is not None and w.docks.bookmarks_dock is not None
     assert w.docks.bookmarks_dock.isVisible()
     assert w.status.label.text() == "Bookmark added at 0:05"
-    # Listed by time, labelled with the speaker and the line.
-    assert [b.position_ms for b in panel.items] == [cues[1].start_ms + 300, cues[4].start_ms + 200]
-    assert panel.items[0].label == f"{cues[1].speaker}: {cues[1].text}"
-    assert panel.list.item(1).text().startswith(f"0:{(cues[4].start_ms + 200) // 1000:02d}")
+    # Listed by time, at the start of the line being spoken (issue 16: not the moment the key
+    # was pressed), labelled with the speaker and the line as prose.
+    assert [b.position_ms for b in panel.items] == [cues[1].start_ms, cues[4].start_ms]
+    assert panel.items[0].label == f"{cues[1].speaker}: {' '.join(cues[1].text.split())}"
+    assert panel.list.item(1).text().startswith(f"0:{cues[4].start_ms // 1000:02d}")
     # Enter on a bookmark goes there and plays.
     h.controller.pause()
     QApplication.processEvents()
@@ -63,7 +64,7 @@ def test_add_bookmarks_with_the_spoken_line_and_go_back(
     panel.list.setCurrentRow(1)
     h.qtbot.keyClick(panel.list, Qt.Key.Key_Return)
     QApplication.processEvents()
-    assert h.controller.position_ms() == cues[4].start_ms + 200
+    assert h.controller.position_ms() == cues[4].start_ms
     assert h.controller.state() is PlaybackState.PLAYING
 
 
@@ -71,24 +72,29 @@ def test_notes_remove_and_copy_as_quotes(lib_harness: Harness, tmp_path: Path) -
     h = lib_harness
     w = h.window
     h.open(_media(tmp_path), play=False)
-    h.controller.seek(21_500)  # just before a line starts: labelled with the one before
+    h.controller.seek(21_500)  # just before a line starts: the one before (from 0:16.994)
     w.docks.add_bookmark()
-    h.controller.seek(61_000)
+    h.controller.seek(61_000)  # between lines: the one just spoken (from 0:59.xxx)
     w.docks.add_bookmark()
     panel = w.docks.bookmarks
     assert panel is not None
+    starts = [b.position_ms for b in panel.items]
+    assert starts[0] == 16_994 and starts[1] < 61_000
     panel.set_note(0, "  check the figure\nwith the ministry  ")
     assert panel.items[0].note == "check the figure\nwith the ministry"
+    w.menu_actions.quotes()  # built after the first frame; now at once
     quotes = panel.quotes().splitlines()
-    assert quotes[0] == "talk.opus:"
-    assert quotes[1].startswith("[00:00:21.500] Tomás Ferreira: This week the national")
-    assert quotes[1].endswith(" — check the figure with the ministry")
-    assert quotes[2].startswith("[00:01:01.000] ")
+    # The quote template (default: "…text…" — Speaker, Title, 00:01:23) and the note after it.
+    assert quotes[0].startswith('"This week the national reservoirs stand')
+    assert quotes[0].endswith(
+        '" — Tomás Ferreira, talk, 00:00:16 — check the figure with the ministry'
+    )
+    assert quotes[1].startswith('"') and ", talk, 00:00:" in quotes[1]
     panel.copy_quotes()
     assert QApplication.clipboard().text() == panel.quotes()
     panel.list.setCurrentRow(0)
     h.qtbot.keyClick(panel.list, Qt.Key.Key_Delete)
-    assert [b.position_ms for b in panel.items] == [61_000]
+    assert [b.position_ms for b in panel.items] == starts[1:]
     assert w.status.label.text() == "Bookmark removed"
 
 
@@ -97,19 +103,19 @@ def test_bookmarks_belong_to_their_file_and_survive_a_restart(qtbot: QtBot, tmp_
     a, b = _media(tmp_path, "a"), _media(tmp_path, "b")
     h = make_harness(qtbot, tmp_path / "config", archive_db=db)
     h.open(a, play=False)
-    h.controller.seek(10_000)
+    h.controller.seek(10_000)  # in the line from 0:08.481: the bookmark takes its start
     h.window.docks.add_bookmark()
     h.open(b, play=False)
     assert h.window.docks.bookmarks is not None and h.window.docks.bookmarks.items == []
     h.window.close()
     with Archive.open(db) as archive:  # the index can be rebuilt: bookmarks are user data
-        assert [x.position_ms for x in archive.bookmarks(a)] == [10_000]
+        assert [x.position_ms for x in archive.bookmarks(a)] == [8_481]
     h2 = make_harness(qtbot, tmp_path / "config2", archive_db=db)
     try:
         h2.open(a, play=False)
         h2.window.docks.show_bookmarks(True)
         assert h2.window.docks.bookmarks is not None
-        assert [x.position_ms for x in h2.window.docks.bookmarks.items] == [10_000]
+        assert [x.position_ms for x in h2.window.docks.bookmarks.items] == [8_481]
     finally:
         h2.window.close()
 
@@ -147,7 +153,7 @@ def test_after_a_file_that_cannot_play_bookmarks_are_not_added_to_the_previous_o
     w = h.window
     a = _media(tmp_path, "a")
     h.open(a, play=False)
-    h.controller.seek(10_000)
+    h.controller.seek(10_000)  # in the line from 0:08.481: the bookmark takes its start
     w.docks.add_bookmark()
     broken = tmp_path / "broken.opus"
     broken.write_bytes(b"")
@@ -156,4 +162,4 @@ def test_after_a_file_that_cannot_play_bookmarks_are_not_added_to_the_previous_o
     w.docks.add_bookmark()
     assert "open a media file" in w.status.label.text()
     with Archive.open(tmp_path / "archive.sqlite") as archive:
-        assert [b.position_ms for b in archive.bookmarks(a)] == [10_000]
+        assert [b.position_ms for b in archive.bookmarks(a)] == [8_481]

@@ -52,7 +52,11 @@ def test_highlight_follows_clock_between_coarse_reports(
     h.window.close()
 
 
-def test_click_row_seeks_and_plays(harness: Harness, sample_audio: Path) -> None:
+def test_click_selects_and_double_click_seeks_and_plays(
+    harness: Harness, sample_audio: Path
+) -> None:
+    """Issue 16: a click selects a line (while paused it neither seeks nor plays); a
+    double-click plays from it; the "click plays" preference brings the old single click back."""
     harness.open(sample_audio, play=False)
     view = harness.window.panel.view
     target = 4
@@ -61,14 +65,28 @@ def test_click_row_seeks_and_plays(harness: Harness, sample_audio: Path) -> None
     rect = view.visualRect(index)
     harness.qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     QApplication.processEvents()
+    assert view.selected_rows() == [target]
+    assert harness.controller.position_ms() == 0
+    assert not harness.controller.is_playing()
+    harness.qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    QApplication.processEvents()
     cue = harness.window.transcript.cues[target]  # type: ignore[union-attr]
     assert harness.controller.position_ms() == cue.start_ms
     assert harness.controller.is_playing()
     assert harness.window.model.current_row == target
+    view.click_plays = True  # what the preference sets (ui.quote_selection)
+    other = harness.window.model.index(target + 1)
+    view.scrollTo(other)
+    harness.qtbot.mouseClick(
+        view.viewport(), Qt.MouseButton.LeftButton, pos=view.visualRect(other).center()
+    )
+    QApplication.processEvents()
+    assert harness.controller.position_ms() == harness.window.transcript.cues[target + 1].start_ms  # type: ignore[union-attr]
 
 
 def test_clicking_a_row_resumes_following(harness: Harness, sample_audio: Path) -> None:
-    """The user scrolled away (following paused); choosing a line to play follows again."""
+    """The user scrolled away (following paused); choosing a line to play (a double-click)
+    follows again."""
     panel = harness.window.panel
     panel.set_font_size(28)  # make the list taller than the view
     harness.open(sample_audio, play=False)
@@ -80,7 +98,7 @@ def test_clicking_a_row_resumes_following(harness: Harness, sample_audio: Path) 
     row = view.indexAt(QPoint(5, view.viewport().height() // 2)).row()
     assert row > 0
     rect = view.visualRect(harness.window.model.index(row))
-    harness.qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    harness.qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     QApplication.processEvents()
     assert panel.is_following()
     assert not panel.back_button.isVisible()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from player.core.export import BookmarkNote, ExportRequest
+from player.core.export.model import BookmarkNote, ExportRequest
 from player.core.model import Cue
 from player.core.text.quote import prose, short_time
 

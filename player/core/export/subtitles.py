@@ -10,7 +10,7 @@ in WebVTT). Empty cue lines are dropped: a blank line would end the cue in both 
 
 from __future__ import annotations
 
-from player.core.export import BookmarkNote, ExportRequest
+from player.core.export.model import BookmarkNote, ExportRequest
 from player.core.model import Cue
 
 __all__ = ["render_srt", "render_vtt", "srt_time", "vtt_time"]
