@@ -164,6 +164,9 @@ class CueDelegate(QStyledItemDelegate):
         self._view = view
         self._height_cache: dict[tuple[int, int], int] = {}
         self.line_spacing = 1.0  # line height factor inside a cue (the user's preference)
+        # A file's line break inside a cue: a space (the cue reads as prose, re-wrapped to the
+        # row) or LINE_SEPARATOR (kept). One character for one: offsets stay valid.
+        self.line_break = " "
 
     def _is_selected(self, index: _Index) -> bool:
         selection = self._view.selectionModel()
@@ -211,6 +214,10 @@ class CueDelegate(QStyledItemDelegate):
             return marker + self._time_width(fm), beside, False
         return marker, row_width - marker - PAD - 1, True
 
+    def shown(self, text: str) -> str:
+        """A cue's text as laid out: its line breaks as ``line_break``."""
+        return text.replace("\n", self.line_break)
+
     @staticmethod
     def _layout(
         text: str,
@@ -248,7 +255,7 @@ class CueDelegate(QStyledItemDelegate):
             font.setWeight(QFont.Weight.Bold)
             fm = QFontMetrics(option.font)
             _, text_w, stacked = self._columns(width, fm)
-            layout = self._layout(cue.text, font, text_w, [], self.line_spacing)
+            layout = self._layout(self.shown(cue.text), font, text_w, [], self.line_spacing)
             lines = layout.lineCount()
             last = layout.lineAt(lines - 1) if lines else None
             text_h = last.y() + last.height() if last is not None else fm.height()
@@ -333,7 +340,7 @@ class CueDelegate(QStyledItemDelegate):
             index.data(Role.WORD_RANGE),
             palette,
         )
-        layout = self._layout(cue.text, font, width, formats, self.line_spacing)
+        layout = self._layout(self.shown(cue.text), font, width, formats, self.line_spacing)
         painter.setPen(text_color)
         layout.draw(painter, QPoint(left, top).toPointF())
         painter.restore()

@@ -92,6 +92,9 @@ class PreferencesDialog(QDialog):
         self.click_plays = QCheckBox("A single click on a line &plays it", self)
         self.click_plays.setToolTip("Off: a click selects the line; double-click or Enter plays")
         self.click_plays.setChecked(settings.get(S.CLICK_PLAYS))
+        self.keep_breaks = QCheckBox("&Keep the file's line breaks inside a line", self)
+        self.keep_breaks.setToolTip("Off: a line's text reads as prose (captions keep breaks)")
+        self.keep_breaks.setChecked(settings.get(S.TRANSCRIPT_KEEP_LINE_BREAKS))
         form = QFormLayout(self)
         form.addRow("Skip &back by:", self.skip_back)
         form.addRow("Skip &forward by:", self.skip_forward)
@@ -104,6 +107,7 @@ class PreferencesDialog(QDialog):
         form.addRow(self.single_keys)
         form.addRow("&Quotes:", self.quote_template)
         form.addRow(self.click_plays)
+        form.addRow(self.keep_breaks)
         self._show_colors()
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
@@ -190,3 +194,4 @@ class PreferencesDialog(QDialog):
         template = self.quote_template.currentText()
         s.set(S.QUOTE_TEMPLATE, DEFAULT_TEMPLATE if template_problem(template) else template)
         s.set(S.CLICK_PLAYS, self.click_plays.isChecked())
+        s.set(S.TRANSCRIPT_KEEP_LINE_BREAKS, self.keep_breaks.isChecked())

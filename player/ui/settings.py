@@ -74,6 +74,14 @@ TRANSCRIPT_TEXT_COLOR = Setting(
 TRANSCRIPT_BACKGROUND = Setting(
     "transcript/background", str, "", "Transcript and caption background #rrggbb, empty = theme"
 )
+TRANSCRIPT_KEEP_LINE_BREAKS = Setting(
+    "transcript/keep_line_breaks",
+    bool,
+    False,
+    "Keep the file's line breaks inside a transcript line (off: a line reads as prose; captions "
+    "always keep them)",
+)
+LAST_FOLDER = Setting("files/last_folder", str, "", "The folder a file dialog was last used in")
 WINDOW_GEOMETRY = Setting("window/geometry", bytes, b"", "Main window geometry")
 WINDOW_STATE = Setting("window/state", bytes, b"", "Main window toolbars/docks state")
 SPLITTER_STATE = Setting("window/splitter", bytes, b"", "Media/transcript splitter sizes")
@@ -114,6 +122,8 @@ ALL_SETTINGS: tuple[Setting[Any], ...] = (
     TRANSCRIPT_LINE_SPACING,
     TRANSCRIPT_TEXT_COLOR,
     TRANSCRIPT_BACKGROUND,
+    TRANSCRIPT_KEEP_LINE_BREAKS,
+    LAST_FOLDER,
     WINDOW_GEOMETRY,
     WINDOW_STATE,
     SPLITTER_STATE,

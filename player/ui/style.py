@@ -25,6 +25,7 @@ from player.core.contrast import (
     valid_hex,
 )
 from player.ui import settings as S
+from player.ui.cue_delegate import LINE_SEPARATOR
 from player.ui.widgets import InfoBar
 
 if TYPE_CHECKING:
@@ -184,6 +185,8 @@ class ReadingStyle(QObject):
         on, decides the colours)."""
         get = self._settings.get
         family, points = get(S.TRANSCRIPT_FONT_FAMILY), get(S.TRANSCRIPT_FONT_PT)
+        keep = get(S.TRANSCRIPT_KEEP_LINE_BREAKS)  # laid out again by set_text_style below
+        self._panel.delegate.line_break = LINE_SEPARATOR if keep else " "
         self._panel.set_text_style(family, points, get(S.TRANSCRIPT_LINE_SPACING) / 100)
         high_contrast = bool(get(S.HIGH_CONTRAST))
         palette = self._apply_application_palette(high_contrast)

@@ -127,3 +127,25 @@ def test_chapter_button_keeps_its_width_and_reset_reads_as_an_action(
     assert transport.rate_reset.accessibleName() == "Normal speed"
     assert transport.rate_reset.text() != transport.rate_box.currentText()
     h.window.close()
+
+
+def test_a_lines_text_reads_as_prose_unless_breaks_are_kept(qtbot: QtBot, tmp_path: Path) -> None:
+    h = make_harness(qtbot, tmp_path / "cfg")
+    w = h.window
+    w.resize(1600, 700)
+    h.open(SAMPLE_DIR / "briefing.opus", play=False)
+    row = next(i for i, c in enumerate(w.model.cues) if "\n" in c.text)
+    view = w.panel.view
+
+    def height() -> int:
+        h.qtbot.waitUntil(lambda: not w.panel.relayout_pending(), timeout=5000)
+        QApplication.processEvents()
+        return view.visualRect(w.model.index(row, 0)).height()
+
+    prose = height()
+    assert w.panel.delegate.shown(w.model.cues[row].text).count("\n") == 0
+    h.settings.set(S.TRANSCRIPT_KEEP_LINE_BREAKS, True)
+    w.reading_style.apply()
+    kept = height()
+    assert kept > prose  # the file's break makes a second line in a wide panel
+    w.close()
