@@ -68,7 +68,12 @@ class Dialogs(QObject):
     def _choose_file(self, title: str, filters: str) -> str | None:
         from PySide6.QtWidgets import QFileDialog
 
-        path, _ = QFileDialog.getOpenFileName(self._parent, title, "", filters)
+        from player.ui.start_folder import remember_folder, start_folder
+
+        media = getattr(getattr(self._parent, "controller", None), "media_path", None)
+        folder = start_folder(self._settings, media)  # the media's, then the last one used
+        path, _ = QFileDialog.getOpenFileName(self._parent, title, folder, filters)
+        remember_folder(self._settings, path)
         return path or None
 
     def show_shortcuts(self, rows: list[tuple[str, str]]) -> None:

@@ -325,7 +325,10 @@ class LibraryPanel(QWidget):
     @Slot()
     def choose_folder(self) -> None:
         """Ask for a folder, add it and scan it."""
-        folder = QFileDialog.getExistingDirectory(self, "Add a folder of briefings")
+        from player.ui.start_folder import start_folder_for
+
+        start = start_folder_for(self)  # the open media's folder, then the last one used
+        folder = QFileDialog.getExistingDirectory(self, "Add a folder of briefings", start)
         if folder:
             self.add_folder(folder)
 

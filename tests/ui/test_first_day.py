@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -149,3 +150,28 @@ def test_a_lines_text_reads_as_prose_unless_breaks_are_kept(qtbot: QtBot, tmp_pa
     kept = height()
     assert kept > prose  # the file's break makes a second line in a wide panel
     w.close()
+
+
+def test_file_dialogs_start_in_the_media_folder_then_the_last_one(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    h = make_harness(qtbot, tmp_path / "cfg")
+    asked: list[str] = []
+    chosen = tmp_path / "elsewhere" / "other.vtt"
+    chosen.parent.mkdir()
+
+    def fake(_parent: object, _title: str, folder: str, _filters: str) -> tuple[str, str]:
+        asked.append(folder)
+        return str(chosen), ""
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(fake))
+    assert h.window.dialogs.choose_transcript_file() == str(chosen)
+    assert asked[-1] == str(Path.home())  # nothing open, nothing used yet: not the cwd
+    assert h.window.dialogs.choose_media_file() == str(chosen)
+    assert asked[-1] == str(chosen.parent)  # the last folder used
+    h.open(SAMPLE_DIR / "briefing.opus", play=False)
+    h.window.dialogs.choose_transcript_file()
+    assert asked[-1] == str(SAMPLE_DIR)  # the open media's folder comes first
+    h.window.close()
