@@ -216,7 +216,7 @@ def show_export(
         _say(window, "Nothing to export: open a briefing with a transcript")
         return None
     choices: dict[str, tuple[Cue, ...]] = {"all": cues, "selection": _selection(parts, context)}
-    marked = desk.marks.range() if not desk.marks.marks.is_empty() else None
+    marked = desk.marks.range() if not desk.marks.marks.is_empty else None
     range_ms = (marked.start_ms, marked.end_ms) if marked is not None else None
     if range_ms is not None:
         choices["marks"] = cues_in_range(cues, *range_ms)

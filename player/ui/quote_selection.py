@@ -57,6 +57,18 @@ def word_start_ms(cue: Cue, char_offset: int) -> int:
     return start
 
 
+_MOVES = frozenset(
+    {Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_Home}
+    | {Qt.Key.Key_End, Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Escape}
+)
+
+
+def _is_text_key(event: QKeyEvent) -> bool:
+    """Keys the open line takes before the window's shortcuts: moving and selecting (with
+    Shift and Ctrl), Enter, Esc, copy."""
+    return event.key() in _MOVES or event.matches(QKeySequence.StandardKey.Copy)
+
+
 class QuoteContext(QObject):
     """The template (from the settings) and the source (the open media) of every quote."""
 
@@ -163,6 +175,9 @@ class WordSelector(QObject):
         editor.installEventFilter(self)
         self._editor, self._row = editor, row
         self._view.setIndexWidget(model.index(row, 0), editor)
+        editor.setGeometry(self._view.visualRect(model.index(row, 0)))
+        editor.show()
+        editor.document().setTextWidth(editor.viewport().width())  # laid out now: hit tests
         self._view.scrollTo(model.index(row, 0))
         self._panel.pause_following()
         if anchor is None:
@@ -230,6 +245,9 @@ class WordSelector(QObject):
         """Shift+Left/Right in the list opens the mode; keys of the open line; drags."""
         kind = event.type()
         if watched is self._editor:
+            if kind == QEvent.Type.ShortcutOverride and _is_text_key(event):  # type: ignore[arg-type]
+                event.accept()  # Ctrl+Shift+arrows select words here, not resize the panel
+                return True
             if kind == QEvent.Type.KeyPress:
                 return self._editor_key(event)  # type: ignore[arg-type]
             if kind == QEvent.Type.FocusOut and not self._dragging:
@@ -267,6 +285,11 @@ class WordSelector(QObject):
         editor lays the text out as the row does, so its own hit test is used once open."""
         if self._editor is not None and self._row == row:
             local = self._editor.viewport().mapFrom(self._view.viewport(), point)
+            document = self._editor.document()
+            margin = int(document.documentMargin())
+            # Below the last line Qt hits the end of the text: keep the point on the text.
+            bottom = int(document.size().height()) - margin - 2
+            local.setY(max(margin + 1, min(local.y(), bottom)))
             return int(self._editor.cursorForPosition(local).position())
         return 0
 
