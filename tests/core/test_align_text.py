@@ -181,3 +181,9 @@ def test_bad_text_sources_are_refused(tmp_path: Path, content: bytes, reason: st
 def test_a_folder_is_refused_by_the_guarded_reader(tmp_path: Path) -> None:
     with pytest.raises(AlignError, match="not a regular file"):
         read_plain_text(tmp_path)
+
+
+def test_a_label_with_a_delegation_in_brackets() -> None:
+    (sentence,) = split_text("Mr. Smith (United Kingdom): We support the draft.")
+    assert sentence.speaker == "Mr. Smith (United Kingdom)"
+    assert sentence.tokens == ["we", "support", "the", "draft"]

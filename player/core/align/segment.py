@@ -27,11 +27,13 @@ MAX_CUE_CHARS = 84
 """About two caption lines: a longer sentence is split at a clause boundary."""
 
 _LABEL = re.compile(
-    r"""^(?P<label>
+    r"""^(?P<label>(?:
         (?:Q|A)                                             # Q: / A:
       | (?:(?:MR|MS|MRS|DR|MX)\.?\s+)?[A-Z][A-Z'’\-]+(?:\s+[A-Z][A-Z'’\-.]*){0,3}  # MS. KOVAC
       | (?:[A-Z][\w'’\-]*\.?\s+){1,3}[A-Z][\w'’\-]+        # Ambassador DeLaurentis
-    ):\s+(?=\S)""",
+    )(?:\s+\([^()\n]{1,40}\))?                              # Mr. Smith (United Kingdom)
+    )
+    :\s+(?=\S)""",
     re.VERBOSE,
 )
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9¿¡])")
