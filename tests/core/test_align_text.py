@@ -187,3 +187,17 @@ def test_a_label_with_a_delegation_in_brackets() -> None:
     (sentence,) = split_text("Mr. Smith (United Kingdom): We support the draft.")
     assert sentence.speaker == "Mr. Smith (United Kingdom)"
     assert sentence.tokens == ["we", "support", "the", "draft"]
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nHello.\n",
+        "1\n00:00:01,000 --> 00:00:02,000\nHi.\n",
+    ],
+)
+def test_a_timed_transcript_is_not_a_text_to_align(tmp_path: Path, content: str) -> None:
+    path = tmp_path / "timed.txt"
+    path.write_text(content, "utf-8")
+    with pytest.raises(AlignError, match="already a timed transcript"):
+        read_plain_text(path)

@@ -31,6 +31,7 @@ PLAIN_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".text"})
 TEXT_SUFFIXES = PLAIN_SUFFIXES | {".html", ".htm", ".docx", ".pdf"}
 """Every kind of untimed text ``briefing-player align`` reads."""
 
+_TIMED = re.compile(r"\A\s*(?:WEBVTT|\d+\s*\n\s*\d{1,2}:\d\d:\d\d[,.]\d{3}\s+-->)")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\ufffd]")
 
 
@@ -85,6 +86,11 @@ def decode_plain_bytes(data: bytes, *, source: str, markdown: bool = False) -> S
     text = decoded.text
     if len(_CONTROL.findall(text)) > max(8, len(text) // 200):
         raise AlignError("not a text file (binary data)", path=source)
+    if _TIMED.match(text):
+        raise AlignError(
+            "this is already a timed transcript (WebVTT or SubRip): open it as a transcript",
+            path=source,
+        )
     if markdown:
         text = strip_markdown(text)
     if not re.search(r"[^\W\d_]", text):
