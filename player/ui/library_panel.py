@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
@@ -51,12 +50,14 @@ from player.core.archive.library import (
 )
 from player.core.timeline.timecode import format_clock
 from player.ui.jobs import JobList, JobRunner, Pool, default_runner
+from player.ui.library_columns import IDENTITY_COLUMNS, arrange_columns, identity_cell
 
 logger = logging.getLogger(__name__)
 
 _Index = QModelIndex | QPersistentModelIndex
 
-COLUMNS = ("Title", "Date", "Duration", "Transcript", "Last position")
+COLUMNS = ("Title", "Date", "Duration", "Transcript", "Last position", *IDENTITY_COLUMNS)
+FIRST_IDENTITY = 5  # type and folder: shown beside the title (library_columns)
 
 
 class LibraryModel(QAbstractTableModel):
@@ -114,6 +115,8 @@ class LibraryModel(QAbstractTableModel):
                 b.language or "",
                 b.position_ms or 0,
             )
+            if col >= FIRST_IDENTITY:
+                return identity_cell(b, col - FIRST_IDENTITY).casefold()
             return keys[col]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             if col == 0:
@@ -135,6 +138,8 @@ class LibraryModel(QAbstractTableModel):
                 return text
             if col == 4:
                 return format_clock(b.position_ms) if b.position_ms else ""
+            if col >= FIRST_IDENTITY:
+                return identity_cell(b, col - FIRST_IDENTITY)
         return None
 
 
@@ -220,7 +225,7 @@ class LibraryPanel(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        arrange_columns(self.table, FIRST_IDENTITY)  # title, type, folder, date…; no wrapping
         self.table.setAccessibleName("Briefings")
 
         buttons = QHBoxLayout()

@@ -175,3 +175,31 @@ def test_file_dialogs_start_in_the_media_folder_then_the_last_one(
     h.window.dialogs.choose_transcript_file()
     assert asked[-1] == str(SAMPLE_DIR)  # the open media's folder comes first
     h.window.close()
+
+
+def test_library_tells_briefing_mp4_from_briefing_opus(qtbot: QtBot, tmp_path: Path) -> None:
+    import shutil
+
+    from player.core.archive.library import Archive
+    from player.ui.library_panel import COLUMNS
+
+    folder = tmp_path / "Press office" / "2024"
+    folder.mkdir(parents=True)
+    for name in ("briefing.mp4", "briefing.opus", "briefing.vtt"):
+        shutil.copy(SAMPLE_DIR / name, folder / name)
+    db = tmp_path / "archive.sqlite"
+    with Archive.open(db) as archive:
+        archive.add_folder(tmp_path / "Press office")
+        archive.scan()
+    h = make_harness(qtbot, tmp_path / "cfg", archive_db=db)
+    qtbot.waitUntil(lambda: h.window.docks.library is not None, timeout=10000)
+    library = h.window.docks.library
+    assert library is not None
+    qtbot.waitUntil(lambda: library.proxy.rowCount() == 2, timeout=10000)
+    type_col, folder_col = COLUMNS.index("Type"), COLUMNS.index("Folder")
+    types = {library.proxy.index(r, type_col).data() for r in range(2)}
+    assert types == {"video (MP4)", "audio (Opus)"}
+    assert {library.proxy.index(r, folder_col).data() for r in range(2)} == {"2024"}
+    header = library.table.horizontalHeader()
+    assert [header.logicalIndex(v) for v in range(3)] == [0, type_col, folder_col]
+    h.window.close()

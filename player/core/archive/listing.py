@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import PurePath
 from typing import Any
 
 from player.core.archive.index_store import IndexStore
@@ -23,7 +24,15 @@ from player.core.archive.user_store import UserStore
 from player.core.model import TranscriptWarning
 from player.core.text.fold import fold
 
-__all__ = ["COLUMNS", "briefing_by_key", "briefings_by_id", "list_briefings", "row_to_briefing"]
+__all__ = [
+    "COLUMNS",
+    "briefing_by_key",
+    "briefings_by_id",
+    "list_briefings",
+    "media_type",
+    "row_to_briefing",
+    "shown_folder",
+]
 
 COLUMNS = (
     "id, path, folder, has_media, title, date, date_from_name, duration_ms, transcript_path, "
@@ -128,3 +137,33 @@ def briefings_by_id(
             for r in conn.execute(f"SELECT {COLUMNS} FROM briefings WHERE id IN ({marks})", chunk):
                 into[int(r[0])] = row_to_briefing(r, user.get_position(from_db(str(r[1]))))
     return into
+
+
+# ----- telling briefings apart (briefing.mp4 and briefing.opus are both "briefing") ---------
+
+_VIDEO_SUFFIXES = frozenset(
+    [".mp4", ".m4v", ".mkv", ".webm", ".mov", ".avi", ".mpg", ".mpeg", ".ts", ".wmv", ".3gp"]
+)  # by name: the index does not keep the tracks; an audio-only .mp4 is rare in briefings
+_FORMAT_NAMES = {".opus": "Opus", ".ogg": "Ogg", ".oga": "Ogg", ".webm": "WebM", ".flac": "FLAC"}
+
+
+def media_type(b: BriefingRow) -> str:
+    """What the briefing is, in a few words: "video (MP4)", "audio (Opus)", "transcript only
+    (VTT)"."""
+    suffix = PurePath(b.path).suffix.lower()
+    name = _FORMAT_NAMES.get(suffix, suffix.lstrip(".").upper() or "?")
+    if not b.has_media:
+        return f"transcript only ({name})"
+    return f"{'video' if suffix in _VIDEO_SUFFIXES else 'audio'} ({name})"
+
+
+def shown_folder(b: BriefingRow) -> str:
+    """Where the briefing is: its folder inside the library folder ("2024/May"), or the
+    library folder's own name when it lies at the top."""
+    parent = PurePath(b.path).parent
+    root = PurePath(b.folder)
+    try:
+        inside = parent.relative_to(root)
+    except ValueError:
+        return parent.name or str(parent)
+    return str(inside) if str(inside) != "." else (root.name or str(root))
