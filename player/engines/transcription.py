@@ -32,6 +32,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from player import __version__
+from player.core.align.pauses import chunk_bounds, find_pauses
 from player.core.align.types import (
     AlignError,
     Audio,
@@ -39,7 +40,7 @@ from player.core.align.types import (
     SpeechAligner,
     StopCheck,
 )
-from player.core.transcribe.cues import make_cues
+from player.core.transcribe.cues import make_cues, snap_to_onsets
 from player.core.transcribe.retime import retime
 from player.core.transcribe.types import (
     Segment,
@@ -55,6 +56,9 @@ from player.core.transcribe.vtt import render_transcript_vtt
 __all__ = ["default_output_path", "transcribe_media", "write_transcript"]
 
 log = logging.getLogger(__name__)
+
+CHUNK_MS = 90_000
+"""The recogniser is given at most 90 s at a time (cut at a pause)."""
 
 PartialCallback = Callable[[list[TranscribedCue]], None]
 
@@ -127,20 +131,32 @@ def transcribe_media(
         if on_partial is not None:
             on_partial(make_cues(heard))
 
-    segments = transcriber.transcribe(
-        audio,
-        language=language,
-        progress=lambda f: report(0.05 + 0.75 * f),
-        should_stop=stop,
-        on_segment=got_segment,
-    )
+    pauses = find_pauses(audio)
+    segments: list[Segment] = []
+    # Pieces of at most 90 s cut at pauses: the recogniser's memory (its spectrogram of
+    # the whole input) stays bounded whatever the recording's length.
+    bounds = chunk_bounds(audio, pauses, max_ms=CHUNK_MS, min_ms=CHUNK_MS // 2)
+    total = max(1, audio.duration_ms)
+    for first_ms, last_ms in bounds:
+        done = first_ms - audio.offset_ms
+
+        def piece_progress(f: float, done: int = done, size: int = last_ms - first_ms) -> None:
+            report(0.05 + 0.75 * (done + f * size) / total)
+
+        segments += transcriber.transcribe(
+            audio.clip(first_ms, last_ms),
+            language=language,
+            progress=piece_progress,
+            should_stop=stop,
+            on_segment=got_segment,
+        )
     words = [word for segment in segments for word in segment.words]
     if not words:
         raise TranscribeError("no speech was recognised in the recording", path=media)
     report(0.8)
     log.info("recognised %d words with %s; re-timing", len(words), transcriber.name)
     retimed, placed = _retime_in_steps(words, audio, aligner, stop, report)
-    cues = make_cues(retimed)
+    cues = snap_to_onsets(make_cues(retimed), pauses)
     report(1.0)
     return TranscriptionResult(
         cues=tuple(cues),

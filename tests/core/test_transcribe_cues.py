@@ -7,9 +7,9 @@ from pathlib import Path
 
 from player.core.align.types import Audio
 from player.core.formats.load import load_transcript
-from player.core.transcribe.cues import make_cues
+from player.core.transcribe.cues import make_cues, snap_to_onsets
 from player.core.transcribe.retime import retime
-from player.core.transcribe.types import TranscriptionResult, Word, is_silent
+from player.core.transcribe.types import TranscribedCue, TranscriptionResult, Word, is_silent
 from player.core.transcribe.vtt import render_transcript_vtt
 from player.engines.fake_aligner import FakeAligner, synthetic_audio
 
@@ -81,3 +81,29 @@ def test_the_file_is_captions_marked_machine_made_and_reads_back(tmp_path: Path)
     assert transcript.machine_generated
     assert transcript.cues[1].text == "Yes & no <b>."
     assert transcript.cues[1].speaker == "Speaker 2"
+
+
+def _cue(start: int, offsets: tuple[tuple[int, int], ...], end: int) -> TranscribedCue:
+    return TranscribedCue(start, end, "Word one two.", offsets)
+
+
+def test_cue_starts_snap_to_the_speech_onset() -> None:
+    pauses = [(900, 1500), (3900, 4500)]
+    inside = _cue(1200, ((0, 1200), (5, 1800)), 2500)
+    late = _cue(4900, ((0, 4900), (5, 5200)), 6000)
+    cues = snap_to_onsets([inside, late], pauses)
+    assert [c.start_ms for c in cues] == [1500, 4500]
+    assert cues[1].words[0] == (0, 4500) and cues[1].words[1] == (5, 5200)
+
+
+def test_a_first_word_put_in_the_speech_before_a_pause_moves_after_it() -> None:
+    first = _cue(0, ((0, 0), (5, 400)), 1000)
+    early = _cue(1100, ((0, 1100), (5, 2100)), 3000)  # no pause before it; one after it
+    cues = snap_to_onsets([first, early], [(1300, 1800)])
+    assert cues[1].start_ms == 1800
+    assert cues[0].end_ms <= 1800
+
+
+def test_a_start_right_after_a_pause_stays() -> None:
+    cue = _cue(1530, ((0, 1530), (5, 1900)), 2500)
+    assert snap_to_onsets([cue], [(900, 1500), (1600, 1700)])[0].start_ms == 1530

@@ -5,6 +5,14 @@ per sentence (ending ``.``, ``?`` or ``!``, abbreviations such as "Mr." excepted
 longer than about two caption lines is split after a comma near its middle, and a pause of
 more than 1.5 s inside a sentence also ends a cue. Each cue keeps its words' start times.
 
+``snap_to_onsets(cues, pauses)`` then starts each cue where its speech starts:
+
+* a first word placed inside a pause: the cue starts at the pause's end;
+* with no pause since the previous cue, a first word placed before a pause of 0.3 s or more
+  that ends before the second word (it was put in the speech before): at that pause's end;
+* a first word placed 0.1-1.5 s after the end of a pause that follows the previous cue's last
+  word (a first word the aligner skipped or placed late): at that pause's end.
+
 Speakers are never named: where a long pause makes a change of speaker likely -- 1.5 s or more
 after a question, or 4 s or more after anything -- a new generic voice (``Speaker 2``,
 ``Speaker 3``…) starts. With no such pause, no voice is written at all. Conservative on
@@ -23,6 +31,7 @@ __all__ = [
     "PAUSE_AFTER_QUESTION_MS",
     "PAUSE_NEW_SPEAKER_MS",
     "make_cues",
+    "snap_to_onsets",
     "voice_changes",
 ]
 
@@ -162,3 +171,40 @@ def _cue(words: Sequence[Word], voice: str | None) -> TranscribedCue:
     start = timings[0][1]
     end = max(max(w.end_ms for w in words) + _CUE_TAIL_MS, start + 1)
     return TranscribedCue(start, end, " ".join(text_parts), tuple(timings), voice)
+
+
+_ONSET_SLACK_MS = 100
+_ONSET_REACH_MS = 1500
+
+
+def snap_to_onsets(
+    cues: Sequence[TranscribedCue], pauses: Sequence[tuple[int, int]]
+) -> list[TranscribedCue]:
+    """``cues`` with each start moved to its speech onset (see the module docstring)."""
+    out: list[TranscribedCue] = []
+    floor = 0
+    for cue in cues:
+        start = cue.start_ms
+        limit = cue.words[1][1] if len(cue.words) > 1 else cue.end_ms
+        inside = [p for p in pauses if p[0] <= start < p[1]]
+        before = [p for p in pauses if floor <= p[1] <= start]
+        between = [p for p in pauses if start < p[0] and p[1] <= limit and p[1] - p[0] >= 300]
+        if before:  # a pause right before the first word: it starts a sentence already
+            between = []
+        if inside and inside[0][1] < limit:
+            start = inside[0][1]
+        elif between:
+            start = between[-1][1]  # the first word was placed in the speech before the pause
+        elif before and _ONSET_SLACK_MS < start - before[-1][1] <= _ONSET_REACH_MS:
+            start = before[-1][1]
+        if start != cue.start_ms:
+            words = ((0, start), *[w for w in cue.words if w[0] > 0])
+            cue = TranscribedCue(start, max(cue.end_ms, start + 1), cue.text, words, cue.voice)
+            if out and out[-1].end_ms > start:
+                last = out[-1]
+                out[-1] = TranscribedCue(
+                    last.start_ms, max(last.start_ms + 1, start), last.text, last.words, last.voice
+                )
+        out.append(cue)
+        floor = max(floor, cue.words[-1][1] + 1 if cue.words else cue.start_ms)
+    return out
