@@ -127,8 +127,8 @@ class WindowActions(QObject):
         pb.addSeparator()
         add(pb, "Skip &Back", transport.skip_back, ShortcutSpec(("Alt+Left",), ("J",)))
         add(pb, "Skip &Forward", transport.skip_forward, ShortcutSpec(("Alt+Right",), ("L",)))
-        add(pb, "P&revious Cue", lambda: session.step_cue(-1), ShortcutSpec(("Alt+Up",), ("P",)))
-        add(pb, "&Next Cue", lambda: session.step_cue(1), ShortcutSpec(("Alt+Down",), ("N",)))
+        add(pb, "P&revious Line", lambda: session.step_cue(-1), ShortcutSpec(("Alt+Up",), ("P",)))
+        add(pb, "&Next Line", lambda: session.step_cue(1), ShortcutSpec(("Alt+Down",), ("N",)))
         self.act_previous_chapter = add(
             pb, "Previous C&hapter", transport.previous_chapter, ShortcutSpec(("Alt+PgUp",))
         )
@@ -169,7 +169,7 @@ class WindowActions(QObject):
         pb.addSeparator()
         add(
             pb,
-            "&Copy Current Cue as Quote",
+            "&Copy Current Line as Quote",
             commands.copy_current_quote,
             ShortcutSpec(("Ctrl+Shift+C",)),
         )

@@ -22,8 +22,8 @@ if TYPE_CHECKING:
 
 # Keys handled by the transcript list itself (not window actions), for the shortcuts table.
 LIST_KEYS = (
-    ("Play the selected cue (transcript)", "Enter"),
-    ("Copy selected cues as quotes", "Ctrl+C"),
+    ("Play the selected line (transcript)", "Enter"),
+    ("Copy selected lines as quotes", "Ctrl+C"),
 )
 
 

@@ -77,7 +77,7 @@ class TranscriptView(QListView):
         self.customContextMenuRequested.connect(self._context_menu)
         self.setAccessibleName("Transcript")
         self.setAccessibleDescription(
-            "Cues of the transcript. Enter or a double-click plays from the selected line; "
+            "Lines of the transcript. Enter or a double-click plays from the selected line; "
             "Shift+arrows select words in it; the line playing now is "
             "marked with a triangle."
         )
@@ -306,12 +306,12 @@ class TranscriptPanel(QWidget):
         self.follow_button.setText("Follow: on")
         self.follow_button.setCheckable(True)
         self.follow_button.setChecked(True)
-        self.follow_button.setToolTip("Keep the current cue in view (F)")
+        self.follow_button.setToolTip("Keep the current line in view (F)")
         self.follow_button.setAccessibleName("Follow playback")
         self.follow_button.toggled.connect(self.set_follow_enabled)
         self.follow_button.toggled.connect(self.follow_enabled_changed)
         self.back_button = text_button("⤓ Back to now", self)
-        self.back_button.setToolTip("Scroll back to the cue playing now and follow it (Ctrl+J)")
+        self.back_button.setToolTip("Scroll back to the line playing now and follow it (Ctrl+J)")
         self.back_button.setAccessibleName("Back to now")
         self.back_button.clicked.connect(self.back_to_now)
         self.back_button.hide()

@@ -81,8 +81,8 @@ class TransportBar(QWidget):
         self.stop_button = self._glyph_tool("Stop", "Stop (S)", "stop")
         self.back_button = self._glyph_tool("Skip back", "Skip back (J)", "seek-back")
         self.fwd_button = self._glyph_tool("Skip forward", "Skip forward (L)", "seek-forward")
-        self.prev_cue_button = self._glyph_tool("Previous cue", "Previous cue (P)", "previous")
-        self.next_cue_button = self._glyph_tool("Next cue", "Next cue (N)", "next")
+        self.prev_cue_button = self._glyph_tool("Previous line", "Previous line (P)", "previous")
+        self.next_cue_button = self._glyph_tool("Next line", "Next line (N)", "next")
         self.chapter_button = QToolButton(self)
         self.chapter_button.setText("Chapters")
         self.chapter_button.setToolTip(

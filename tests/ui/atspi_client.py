@@ -148,7 +148,7 @@ def with_orca(app_name, out, orca_log):
     find(frame, "push button", "Play").queryAction().doAction(0)
     result["playing"] = wait_until(lambda: find_or_none(frame, "push button", "Pause"), 20)
     time.sleep(2.0)  # a few lines into the briefing
-    for name in ("Skip back", "Next cue"):
+    for name in ("Skip back", "Next line"):
         button = find(frame, "push button", name)
         result["actions"].append(["focus", name, time.time()])
         button.queryComponent().grabFocus()
