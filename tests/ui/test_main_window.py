@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 
 from player.core.formats.load import load_transcript
 from player.playback.base import PlaybackState
+from player.ui import settings as S
 from player.ui.resume import RESUME_MIN_MS
 from player.ui.settings import FOLLOW_ENABLED
 from tests.ui.conftest import Harness, make_harness
@@ -403,6 +404,8 @@ def test_opening_new_file_while_playing_is_clean(
 
 def test_copy_quote(harness: Harness, sample_audio: Path) -> None:
     harness.open(sample_audio, play=False)
+    harness.window.menu_actions.quotes()  # the quote template (built after the first frame)
+    harness.settings.set(S.QUOTE_TEMPLATE, "[{timestamp}] {speaker}: {text}")  # the plain one
     view = harness.window.panel.view
     view.selectionModel().select(
         harness.window.model.index(3),
@@ -410,9 +413,10 @@ def test_copy_quote(harness: Harness, sample_audio: Path) -> None:
     )
     text = view.copy_selection()
     cue = harness.window.transcript.cues[3]  # type: ignore[union-attr]
-    assert text.startswith("[00:00:")
-    assert f"{cue.speaker}: " in text
+    assert text == f"[00:00:14.3] {cue.speaker}: {' '.join(cue.text.split())}"
     assert QApplication.clipboard().text() == text
+    harness.settings.set(S.QUOTE_TEMPLATE, S.QUOTE_TEMPLATE.default)
+    assert view.copy_selection() == f'"{cue.text}" — {cue.speaker}, briefing, 00:00:14'
 
 
 def test_slider_click_seeks(harness: Harness, sample_audio: Path) -> None:
