@@ -11,9 +11,13 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QByteArray, QEvent, QObject, QTimer
 
 from player.ui import settings as S
+from player.ui.empty_states import EmptyTranscriptNote
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QAbstractScrollArea, QMainWindow, QSplitter
+
+    from player.ui.transcript_session import TranscriptSession
+    from player.ui.transcript_view import TranscriptPanel
 
 MIN_TRANSCRIPT_LINES = 5
 DEFAULT_SPLITTER_PX = (620, 460)
@@ -41,6 +45,13 @@ def save_layout(window: QMainWindow, splitter: QSplitter, settings: S.Settings) 
     settings.set(S.WINDOW_GEOMETRY, bytes(window.saveGeometry().data()))
     settings.set(S.SPLITTER_STATE, bytes(splitter.saveState().data()))
     settings.set(S.WINDOW_STATE, bytes(window.saveState(STATE_VERSION).data()))
+
+
+def keep_transcript_usable(
+    panel: TranscriptPanel, session: TranscriptSession
+) -> tuple[TranscriptRoom, EmptyTranscriptNote]:
+    """The transcript's five lines, and the note saying what to do while it is empty."""
+    return TranscriptRoom(panel.view), EmptyTranscriptNote(panel.view, session)
 
 
 class TranscriptRoom(QObject):

@@ -203,3 +203,19 @@ def test_library_tells_briefing_mp4_from_briefing_opus(qtbot: QtBot, tmp_path: P
     header = library.table.horizontalHeader()
     assert [header.logicalIndex(v) for v in range(3)] == [0, type_col, folder_col]
     h.window.close()
+
+
+def test_the_empty_transcript_says_what_to_do(qtbot: QtBot, tmp_path: Path) -> None:
+    import shutil
+
+    h = make_harness(qtbot, tmp_path / "cfg")
+    note = h.window._usable[1]
+    assert "Open Media" in note.text() and "Library" in note.text()
+    lonely = tmp_path / "interview.opus"
+    shutil.copy(SAMPLE_DIR / "briefing.opus", lonely)
+    h.open(lonely, play=False)
+    assert "No transcript for interview.opus" in note.text()
+    assert "Open Transcript" in note.text() and "Synchronize" in note.text()
+    h.open(SAMPLE_DIR / "briefing.opus", play=False)
+    assert note.text() == ""
+    h.window.close()
