@@ -22,8 +22,11 @@ if TYPE_CHECKING:
 
 # Keys handled by the transcript list itself (not window actions), for the shortcuts table.
 LIST_KEYS = (
-    ("Play the selected line (transcript)", "Enter"),
+    ("Play the selected line (transcript)", "Enter, double-click"),
     ("Copy selected lines as quotes", "Ctrl+C"),
+    ("Select words in the line (transcript)", "Shift+Left, Shift+Right, drag across words"),
+    ("Copy the selected words as a quote", "Ctrl+C, Enter"),
+    ("Leave word selection", "Esc"),
 )
 
 

@@ -13,7 +13,16 @@ from __future__ import annotations
 import contextlib
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import (
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    QPoint,
+    Qt,
+    QTimer,
+    Signal,
+    Slot,
+)
 from PySide6.QtGui import QFont, QGuiApplication, QKeySequence, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -259,11 +268,16 @@ class TranscriptView(QListView):
         play = menu.addAction("Play from here")
         play.setEnabled(index.isValid())
         copy = menu.addAction("Copy quote with timestamp")
+        words = menu.addAction("Select words to quote")  # ui.quote_selection, once built
+        words.setEnabled(index.isValid() and self.quote_lines is not None)
         chosen = menu.exec(self.viewport().mapToGlobal(pos))
         if chosen is play and index.isValid():
             self.cue_activated.emit(index.row())
         elif chosen is copy:
             self.copy_selection()
+        elif chosen is words:
+            selector = self.window().findChild(QObject, "word_selector")
+            getattr(selector, "open_row", lambda _row: None)(index.row())
 
 
 class TranscriptPanel(QWidget):
