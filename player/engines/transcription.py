@@ -212,8 +212,9 @@ def write_transcript(
     return target
 
 
-def write_text_atomically(target: Path, text: str) -> None:
-    """``text`` into ``target`` (UTF-8, 0600) in one step; an existing file kept as ``.bak``."""
+def write_text_atomically(target: Path, text: str, *, backup: bool = True) -> None:
+    """``text`` into ``target`` (UTF-8, 0600) in one step; an existing file kept as ``.bak``
+    (unless ``backup`` is False)."""
     folder = target.parent if str(target.parent) else Path(".")
     try:
         fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
@@ -227,14 +228,14 @@ def write_text_atomically(target: Path, text: str) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(temp_name, 0o600)
-        if target.exists():
-            backup = target.with_name(target.name + ".bak")
+        if backup and target.exists():
+            kept = target.with_name(target.name + ".bak")
             with contextlib.suppress(FileNotFoundError):
-                os.unlink(backup)
+                os.unlink(kept)
             try:
-                os.link(target, backup)
+                os.link(target, kept)
             except OSError:
-                shutil.copy2(target, backup)
+                shutil.copy2(target, kept)
         os.replace(temp_name, target)
     except OSError as err:
         with contextlib.suppress(OSError):

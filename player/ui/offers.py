@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from player.ui.controller import PlaybackController
+    from player.ui.cue_editing import CueEditing
     from player.ui.docks import Docks
     from player.ui.jobs import JobRunner
     from player.ui.resume import ResumeKeeper
@@ -63,6 +64,7 @@ class Offers(QObject):
         self._choose_transcript = choose_transcript
         self._text_sync: TextSync | None = None
         self._transcription: Transcription | None = None
+        self._cue_editing: CueEditing | None = None
         session.state_changed.connect(self._on_transcript_state)
         resume.resume_offered.connect(self._offer_resume)
 
@@ -123,6 +125,23 @@ class Offers(QObject):
             self._transcription.message.connect(self.message)
         return self._transcription
 
+    @property
+    def cue_editing(self) -> CueEditing:
+        """Correcting a machine transcript's lines in place (F2, double-click, undo/redo),
+        built when one is first shown (``player.ui.cue_editing``)."""
+        if self._cue_editing is None:
+            from player.ui.cue_editing import CueEditing
+
+            self._cue_editing = CueEditing(
+                session=self._session,
+                panel=self._panel,
+                controller=self._controller,
+                runner=self._runner,
+                parent=self,
+            )
+            self._cue_editing.message.connect(self.message)
+        return self._cue_editing
+
     @Slot()
     def transcribe(self) -> None:
         """The offer "No transcript: Transcribe it on this computer" was taken."""
@@ -159,6 +178,9 @@ class Offers(QObject):
                     ("Synchronize a text…", self.synchronize_text),
                 ],
             )
+        elif state.phase is LoadPhase.READY and state.transcript is not None:
+            if state.transcript.machine_generated or self._cue_editing is not None:
+                self.cue_editing.attach()  # machine transcripts can be corrected in place
         elif state.phase is LoadPhase.FAILED:
             open_other = ("Open another transcript…", self._choose_transcript)
             self._info_bar.show_message(state.error, [open_other])
