@@ -116,6 +116,12 @@ class WindowActions(QObject):
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         file_menu.addSeparator()
         add(file_menu, "&Export…", self.show_export, ShortcutSpec(("Ctrl+E",)))
+        add(
+            file_menu,
+            "Export C&lip…",
+            lambda: self.desk().export_clip(),
+            ShortcutSpec(("Ctrl+Shift+E",)),
+        )
         file_menu.addSeparator()
         add(file_menu, "&Quit", commands.close, ShortcutSpec(("Ctrl+Q",)))
 

@@ -81,3 +81,20 @@ class Desk(QObject):
         dialog = GoToDialog(c.position_ms(), c.length_ms(), self._window)
         if dialog.exec() and dialog.target_ms is not None:
             c.seek(dialog.target_ms)
+
+    @Slot()
+    def export_clip(self) -> None:
+        """File ▸ Export Clip…: the media between the marks, with its transcript."""
+        from player.ui.clip_export import ClipExporter
+        from player.ui.jobs import default_runner
+
+        if not isinstance(self._clips, ClipExporter):
+            self._clips = ClipExporter(
+                self._window,
+                self._controller,
+                self._session,
+                self.marks,
+                self._runner or default_runner(),
+            )
+            self._clips.message.connect(self.message)
+        self._clips.export_between_marks()
