@@ -154,3 +154,22 @@ def test_go_to_time_dialog(harness: Harness, sample_audio: Path, qtbot: QtBot) -
     dialog2.field.setText("1:02:03.5")
     dialog2.accept()
     assert dialog2.target_ms == 60_000  # clamped to the media
+
+
+def test_a_loop_to_the_end_of_the_media_starts_again_at_in(
+    harness: Harness, sample_audio: Path
+) -> None:
+    h = harness
+    assert h.open(sample_audio)
+    desk = h.window.menu_actions.desk()
+    length = h.controller.length_ms()
+    assert length > 5_000
+    desk.marks.set_marks(Marks(length - 2_000, None))  # Out stands for the end
+    desk.marks.set_looping(True)
+    h.advance(2_500, step_ms=50)
+    h.qtbot.waitUntil(lambda: desk.marks.wraps >= 1, timeout=5_000)
+    h.qtbot.waitUntil(h.controller.is_playing, timeout=5_000)
+    h.advance(500)
+    position = h.controller.position_ms()
+    assert length - 2_000 <= position < length  # playing inside the range again
+    assert h.controller.is_playing()
