@@ -31,12 +31,13 @@ from player.core.media.sidecar import (
     preferred_transcript,
     texts_for,
 )
-from player.core.model import Transcript, TranscriptError
+from player.core.model import Cue, Transcript, TranscriptError
 from player.core.timeline.cue_index import CueIndex
 from player.playback.base import PlaybackError
 from player.ui import gc_pause
 from player.ui import settings as S
 from player.ui.jobs import JobRunner
+from player.ui.transcript_preview import start_preview
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -342,6 +343,7 @@ class TranscriptSession(QObject):
         self._load_token += 1
         token = self._load_token
         self._set_state(TranscriptState(LoadPhase.LOADING, str(path)))
+        start_preview(self._runner, token, str(path), self._show_preview)  # a big file's head
         self._start(
             token,
             lambda: load_with_index(str(path)),
@@ -349,6 +351,11 @@ class TranscriptSession(QObject):
             self._on_failed,
             "transcript",
         )
+
+    def _show_preview(self, token: int, cues: tuple[Cue, ...]) -> None:
+        """The first rows of a large transcript, shown while the whole file is parsed."""
+        if token == self._load_token and self._state.phase is LoadPhase.LOADING:
+            self._model.set_cues(cues)
 
     def set_transcript(
         self,

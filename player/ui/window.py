@@ -212,7 +212,7 @@ class MainWindow(QMainWindow):
 
     def _restore_layout(self) -> None:
         restore_layout(self, self.splitter, self.settings)  # geometry, splitter, docks
-        self._usable = keep_transcript_usable(self.panel, self.session)  # 5 lines, empty note
+        self._usable = keep_transcript_usable(self)  # 5 lines, empty note, length check
 
     def save_layout(self) -> None:
         """Remember the window's geometry, the splitter position and the docks."""

@@ -6,18 +6,33 @@ and the transcript's minimum of five lines, so that the docks yield before the t
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, QTimer
 
 from player.ui import settings as S
 from player.ui.empty_states import EmptyTranscriptNote
+from player.ui.length_check import LengthCheck
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QAbstractScrollArea, QMainWindow, QSplitter
 
+    from player.ui.controller import PlaybackController
     from player.ui.transcript_session import TranscriptSession
     from player.ui.transcript_view import TranscriptPanel
+    from player.ui.widgets import InfoBar
+
+
+class _Window(Protocol):
+    """What ``keep_transcript_usable`` uses of the main window."""
+
+    panel: TranscriptPanel
+    session: TranscriptSession
+    controller: PlaybackController
+    info_bar: InfoBar
+
+    def choose_transcript(self) -> None: ...
+
 
 MIN_TRANSCRIPT_LINES = 5
 DEFAULT_SPLITTER_PX = (620, 460)
@@ -48,10 +63,16 @@ def save_layout(window: QMainWindow, splitter: QSplitter, settings: S.Settings) 
 
 
 def keep_transcript_usable(
-    panel: TranscriptPanel, session: TranscriptSession
-) -> tuple[TranscriptRoom, EmptyTranscriptNote]:
-    """The transcript's five lines, and the note saying what to do while it is empty."""
-    return TranscriptRoom(panel.view), EmptyTranscriptNote(panel.view, session)
+    window: _Window,
+) -> tuple[TranscriptRoom, EmptyTranscriptNote, LengthCheck]:
+    """The transcript's five lines, the note saying what to do while it is empty, and the
+    warning when it runs far past its media's end."""
+    view = window.panel.view
+    return (
+        TranscriptRoom(view),
+        EmptyTranscriptNote(view, window.session),
+        LengthCheck(window.session, window.controller, window.info_bar, window.choose_transcript),
+    )
 
 
 class TranscriptRoom(QObject):

@@ -219,3 +219,48 @@ def test_the_empty_transcript_says_what_to_do(qtbot: QtBot, tmp_path: Path) -> N
     h.open(SAMPLE_DIR / "briefing.opus", play=False)
     assert note.text() == ""
     h.window.close()
+
+
+def _vtt(cues: int, step_ms: int = 2000) -> str:
+    from player.core.timeline.timecode import format_timestamp
+
+    lines = ["WEBVTT", ""]
+    for i in range(cues):
+        start, end = i * step_ms, i * step_ms + step_ms - 100
+        lines += [f"{format_timestamp(start)} --> {format_timestamp(end)}", f"Line {i} said.", ""]
+    return "\n".join(lines)
+
+
+def test_a_big_transcript_shows_its_first_rows_while_it_loads(qtbot: QtBot, tmp_path: Path) -> None:
+    from player.ui.transcript_session import LoadPhase
+
+    big = tmp_path / "huge.vtt"
+    big.write_text(_vtt(50_000, step_ms=1000), encoding="utf-8")
+    h = make_harness(qtbot, tmp_path / "cfg")
+    w = h.window
+    seen: list[tuple[LoadPhase, int]] = []
+    w.model.modelReset.connect(lambda: seen.append((w.session.state.phase, w.model.rowCount())))
+    w.open_transcript(big)
+    qtbot.waitUntil(lambda: w.session.state.phase is LoadPhase.READY, timeout=60000)
+    assert w.model.rowCount() == 50_000
+    early = [rows for phase, rows in seen if phase is LoadPhase.LOADING and rows]
+    assert early and 0 < early[0] < 50_000  # the head, shown before the whole
+    w.close()
+
+
+def test_a_transcript_far_longer_than_its_media_is_questioned(qtbot: QtBot, tmp_path: Path) -> None:
+    import shutil
+
+    media = tmp_path / "short.opus"
+    shutil.copy(SAMPLE_DIR / "briefing.opus", media)
+    (tmp_path / "short.vtt").write_text(_vtt(60, step_ms=60_000), encoding="utf-8")
+    h = make_harness(qtbot, tmp_path / "cfg")
+    h.open(media, play=False)
+    qtbot.waitUntil(lambda: h.window.info_bar.isVisible(), timeout=10000)
+    text = h.window.info_bar.label.text()
+    assert "short.vtt runs to 59:59" in text and "1:25" in text and "another" in text
+    h.window.close()
+    again = make_harness(qtbot, tmp_path / "cfg2")
+    again.open(SAMPLE_DIR / "briefing.opus", play=False)
+    assert not again.window.info_bar.isVisible()
+    again.window.close()
