@@ -12,9 +12,11 @@ language="en", progress=None, should_stop=None, on_partial=None) -> Transcriptio
 ``model`` is ``--model NAME|DIR`` (resolved by ``player.core.transcribe.models``; a named model
 not on the machine is ``ModelMissing``, never downloaded here); ``transcriber`` and ``aligner``
 replace the engines (tests: ``FakeTranscriber``, ``FakeAligner``). Progress: decoding to 5%,
-recognition to 80%, re-timing to 100%. ``on_partial(cues)`` gets the cues recognised so far
-(Whisper's own times) after each segment. Errors are ``TranscribeError`` (an ``AlignError``)
-with a one-line message; ``AlignCancelled`` when stopped. Nothing is written.
+recognition to 80%, re-timing to 100% (English only: the aligner's model is English; for
+another ``language`` the recogniser's own times are kept and the header says so).
+``on_partial(cues)`` gets the cues recognised so far (Whisper's own times) after each segment.
+Errors are ``TranscribeError`` (an ``AlignError``) with a one-line message; ``AlignCancelled``
+when stopped. Nothing is written.
 
 ``write_transcript(result, out_path, *, force=False)`` writes atomically and privately (0600),
 keeping an existing file as ``NAME.vtt.bak`` when ``force`` (else ``TranscribeError``).
@@ -155,7 +157,11 @@ def transcribe_media(
         raise TranscribeError("no speech was recognised in the recording", path=media)
     report(0.8)
     log.info("recognised %d words with %s; re-timing", len(words), transcriber.name)
-    retimed, placed = _retime_in_steps(words, audio, aligner, stop, report)
+    english = language.lower().split("-")[0] == "en"
+    if english:
+        retimed, placed = _retime_in_steps(words, audio, aligner, stop, report)
+    else:  # the aligner's model is English: the recogniser's own times are kept
+        retimed, placed = words, 0
     cues = snap_to_onsets(make_cues(retimed), pauses)
     report(1.0)
     return TranscriptionResult(
@@ -165,7 +171,7 @@ def transcribe_media(
         duration_ms=audio.duration_ms,
         engine=transcriber.name,
         model=transcriber.model_name,
-        aligner=aligner.name,
+        aligner=aligner.name if english else "",
         language=language,
     )
 

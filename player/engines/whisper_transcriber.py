@@ -118,6 +118,11 @@ class WhisperTranscriber:
         """The segments of speech in ``audio`` (media times), in order."""
         if should_stop():
             raise AlignCancelled
+        if language and language != "en" and self.choice.name.endswith(".en"):
+            raise TranscribeError(
+                f"the speech model {self.choice.name} knows English only: for {language!r} "
+                "give --model a multilingual model (base, small, medium, large-v3...)"
+            )
         self.load()
         import numpy as np
 

@@ -179,3 +179,18 @@ def test_interrupted(
     assert main(["transcribe", str(media)]) == 130
     assert "interrupted: nothing was written" in capsys.readouterr().err
     _nothing_written(tmp_path)
+
+
+def test_another_language_needs_a_multilingual_model(
+    media: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    need_whisper()
+    assert main(["transcribe", str(media), "--language", "fr"]) == 2
+    assert "knows English only" in _error_line(capsys)
+    _nothing_written(tmp_path)
+
+
+def test_another_language_keeps_the_recognizer_times(media: Path, fake_engine: None) -> None:
+    assert main(["transcribe", str(media), "--language", "fr"]) == 0
+    text = media.with_suffix(".vtt").read_text("utf-8")
+    assert "Language: fr" in text and "the recognizer's own" in text

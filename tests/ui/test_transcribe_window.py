@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
 
 import player.engines.whisper_models as whisper_models
 from player.core.align.types import AlignCancelled, Audio
@@ -24,7 +25,7 @@ from player.engines.fake_transcriber import FakeModelSource, FakeTranscriber
 from player.ui.transcribe_offer import OFFER_TEXT, TRANSCRIBE_MODEL, Transcription
 from player.ui.transcript_session import LoadPhase
 from tests.conftest import SAMPLE_DIR
-from tests.ui.conftest import Harness
+from tests.ui.conftest import Harness, make_harness
 
 SCRIPT = (
     "Good afternoon, everyone. The harbour of Kestrel Bay opens on Monday. "
@@ -199,3 +200,39 @@ def test_a_named_model_not_here_is_downloaded_only_when_the_user_agrees(
     assert source.downloads == ["base.en"]
     assert (tmp_path / "models" / "base.en" / "model.bin").is_file()
     assert "(model base.en)" in out.read_text("utf-8")
+
+
+def test_the_library_indexes_the_machine_transcript(qtbot: QtBot, tmp_path: Path) -> None:
+    from player.core.archive.library import Archive
+
+    folder = tmp_path / "lib"
+    media = _briefing(folder)
+    db = tmp_path / "archive.sqlite"
+    with Archive.open(db) as archive:
+        archive.add_folder(folder)
+        archive.scan()
+        row = archive.briefing(str(media))
+        assert row is not None and row.transcript_path is None
+    h = make_harness(qtbot, tmp_path / "cfg", archive_db=db)
+    try:
+        w = h.window
+        qtbot.waitUntil(lambda: w.docks.library is not None, timeout=5000)
+        library = w.docks.library
+        assert library is not None
+        qtbot.waitUntil(lambda: library.archive is not None, timeout=5000)
+        _open(h, media)
+        t = _transcription(h, FakeTranscriber(SCRIPT))
+        assert t.start()
+        qtbot.waitUntil(lambda: not t.is_running(), timeout=20000)
+        out = str(media.with_suffix(".vtt"))
+
+        def indexed() -> bool:
+            found = w.docks.archive.briefing(str(media)) if w.docks.archive else None
+            return found is not None and found.transcript_path == out
+
+        qtbot.waitUntil(lambda: indexed() and not library.is_scanning(), timeout=20000)
+        assert w.docks.archive is not None
+        hits = w.docks.archive.search("Kestrel")
+        assert [hit.briefing.path for hit in hits] == [str(media)]
+    finally:
+        h.window.close()

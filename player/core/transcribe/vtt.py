@@ -45,7 +45,7 @@ def header_note(result: TranscriptionResult, *, tool: str, when: datetime | None
         f"; word timings re-timed by {result.aligner} ({result.retimed_words} of "
         f"{result.words} words)"
         if result.aligner
-        else ""
+        else "; word timings are the recognizer's own (the aligner knows English only)"
     )
     text = (
         f"NOTE machine transcript (model {result.model}): machine-transcribed by {tool} with "
