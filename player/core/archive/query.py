@@ -19,10 +19,22 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TypeAlias
 
 from player.core.text.pattern import MAX_QUERY_CHARS, MAX_QUERY_WORDS
 
-__all__ = ["MAX_NESTING", "FtsQuery", "QueryError", "compile_query"]
+__all__ = [
+    "MAX_NESTING",
+    "And",
+    "FtsQuery",
+    "Not",
+    "Or",
+    "QueryError",
+    "QueryNode",
+    "Term",
+    "compile_query",
+    "parse_query",
+]
 
 MAX_NESTING = 20
 """The deepest brackets may nest in an archive query."""
@@ -238,8 +250,28 @@ def _literals(node: _Node | None, out: list[str]) -> None:
         _literals(child, out)
 
 
+Term: TypeAlias = _Term
+Not: TypeAlias = _Not
+And: TypeAlias = _And
+Or: TypeAlias = _Or
+QueryNode: TypeAlias = _Node
+"""A parsed query (``Term``, ``Not``, ``And``, ``Or``): other stores render it their own way."""
+
+
+def parse_query(text: str) -> QueryNode:
+    """The checked tree of a user's query (the limits and errors of ``compile_query``)."""
+    return _checked_tree(text)[0]
+
+
 def compile_query(text: str) -> FtsQuery:
     """Compile a user's query into FTS5 syntax. Raises QueryError if nothing can be searched."""
+    tree, expression = _checked_tree(text)
+    literals: list[str] = []
+    _literals(tree, literals)
+    return FtsQuery(expression, tuple(literals))
+
+
+def _checked_tree(text: str) -> tuple[_Node, str]:
     if len(text) > MAX_QUERY_CHARS:
         raise QueryError(
             f"the query is too long: {len(text):,} characters (at most {MAX_QUERY_CHARS:,})"
@@ -263,6 +295,4 @@ def compile_query(text: str) -> FtsQuery:
         raise QueryError(
             "the query only excludes words (NOT/-word); add at least one word to look for"
         )
-    literals: list[str] = []
-    _literals(tree, literals)
-    return FtsQuery(expression, tuple(literals))
+    return tree, expression
