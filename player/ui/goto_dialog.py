@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from player.core.timeline.jumps import parse_go_to
 from player.core.timeline.timecode import format_clock
+from player.ui.announce import announce
 
 
 class GoToDialog(QDialog):
@@ -61,6 +62,7 @@ class GoToDialog(QDialog):
             self.error.setText(str(err).capitalize())
             self.error.setAccessibleName(self.error.text())
             self.error.show()
+            announce(self, self.error.text())  # heard as well as seen (WCAG 4.1.3)
             self.field.selectAll()
             self.field.setFocus()
             return
