@@ -11,7 +11,8 @@
   printing exactly what the transcript search prints (``FILE<TAB>HH:MM:SS.mmm<TAB>Speaker: text``
   or ``--json`` lines ``{"file", "start", "end", "speaker", "text"}`` with times in seconds), where
   FILE is the briefing's media file (or its transcript when it has no media). QUERY uses the
-  archive's syntax: words (all must occur), "quoted phrases", prefix*, AND/OR/NOT, -word.
+  archive's syntax: plain words (a phrase, as in a file), "quoted phrases", prefix*, AND/OR/NOT
+  (with them, words next to each other must all occur), -word.
   Exit status 0 hits, 1 none, 2 error.
 
 The database defaults to ``platformdirs.user_data_dir("briefing-player")/archive.sqlite``.

@@ -20,7 +20,10 @@ from player.core.archive.query import QueryError, compile_query
     ("query", "expression", "literals"),
     [
         ("hello", '"hello"', ("hello",)),
-        ("climate report", '("climate" AND "report")', ("climate", "report")),
+        # Plain words are a phrase (issue 16: the same meaning as a transcript's search)...
+        ("climate report", '"climate report"', ("climate report",)),
+        # ...the vocabulary keeps its meaning: all words must occur.
+        ("climate AND report", '("climate" AND "report")', ("climate", "report")),
         ('"climate report"', '"climate report"', ("climate report",)),
         ('"climate rep"*', '"climate rep"*', ("climate rep",)),
         ("infla*", '"infla"*', ("infla",)),
@@ -28,10 +31,10 @@ from player.core.archive.query import QueryError, compile_query
         ("x -y -z", '("x" NOT ("y" OR "z"))', ("x",)),
         ('-"y z" x', '("x" NOT "y z")', ("x",)),
         ("(a OR b) c", '(("a" OR "b") AND "c")', ("a", "b", "c")),
-        ("and or not", '("and" AND "or" AND "not")', ("and", "or", "not")),
+        ("and or not", '"and or not"', ("and or not",)),
         ('"unbalanced phrase', '"unbalanced phrase"', ("unbalanced phrase",)),
         ("NEAR(a b", '("NEAR" AND ("a" AND "b"))', ("NEAR", "a", "b")),
-        ("a\x00b", '("a" AND "b")', ("a", "b")),
+        ("a\x00b", '"a b"', ("a b",)),
         ('say "hi"', '("say" AND "hi")', ("say", "hi")),
         ("it's", '"it\'s"', ("it's",)),
         ('a"b', '("a" AND "b")', ("a", "b")),

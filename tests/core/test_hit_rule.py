@@ -43,7 +43,16 @@ def _cli_lines(capsys: pytest.CaptureFixture[str], *argv: str) -> list[str]:
 
 @pytest.mark.parametrize(
     ("query", "part", "expected"),
-    [("water", False, 5), ("water", True, 6), ("Water and Coasts", False, 1), ("wat", False, 0)],
+    [
+        ("water", False, 5),
+        ("water", True, 6),
+        ("wat", False, 0),
+        ("Water and Coasts", False, 1),
+        ("water bills", False, 1),
+        # Both words in one line but not next to each other: a phrase everywhere, so no hit
+        # (the archive's plain words once meant "all must occur" and found that line).
+        ("water once the plant", False, 0),
+    ],
 )
 def test_counts_are_equal_in_the_three_places(
     library: tuple[Path, Path],
