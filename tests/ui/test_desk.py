@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QLineEdit
@@ -173,3 +174,24 @@ def test_a_loop_to_the_end_of_the_media_starts_again_at_in(
     position = h.controller.position_ms()
     assert length - 2_000 <= position < length  # playing inside the range again
     assert h.controller.is_playing()
+
+
+def test_go_to_time_from_the_menu_is_a_jump(
+    harness: Harness, sample_audio: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    h = harness
+    assert h.open(sample_audio)
+    h.window.menu_actions.desk()
+    h.advance(5_000)
+    left = h.controller.position_ms()
+
+    def typed(dialog: GoToDialog) -> int:
+        dialog.field.setText("1:00")
+        dialog.accept()
+        return int(dialog.result())
+
+    monkeypatch.setattr(GoToDialog, "exec", typed)
+    _action(h, "Go to Time…").trigger()
+    assert h.controller.position_ms() == 60_000
+    _action(h, "Back").trigger()
+    assert abs(h.controller.position_ms() - left) <= 30
