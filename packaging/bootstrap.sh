@@ -24,7 +24,9 @@ runtime_pkgs=(libvlc5 libvlc-bin vlc-plugin-base vlc-plugin-video-output libxcb-
   fonts-dejavu-core)
 # espeak-ng: speech for the aligner tests. dbus, at-spi2-core, python3-pyatspi, orca: what a
 # screen reader gets over AT-SPI (tests/ui/test_atspi_e2e.py; the client runs with /usr/bin/python3).
-test_pkgs=(xvfb xauth ffmpeg espeak-ng dbus at-spi2-core python3-pyatspi orca mount)
+# postgresql (with unaccent): the throw-away server of the shared-archive tests (tests/pg/),
+# run as nobody through runuser (util-linux) when the tests run as root.
+test_pkgs=(xvfb xauth ffmpeg espeak-ng dbus at-spi2-core python3-pyatspi orca mount postgresql util-linux)
 python_pkgs=(python3 python3-venv python3-pip)
 
 need_pkgs=("${runtime_pkgs[@]}")
@@ -82,7 +84,7 @@ fi
 transcribe=",transcribe"
 if [ "${BRIEFING_PLAYER_NO_TRANSCRIBE:-}" = 1 ]; then transcribe=""; fi
 names=""
-if [ "$mode" = test ] || [ "${1:-}" = test ]; then names="test"; fi
+if [ "$mode" = test ] || [ "${1:-}" = test ]; then names="test,postgres"; fi
 names="${names}${transcribe}"
 names="${names#,}"
 extras="${names:+[$names]}"
@@ -91,7 +93,7 @@ sig=$(sha256sum pyproject.toml | cut -d' ' -f1)
 current() { [ -f "$1" ] && [ "$(cat "$1")" = "$sig" ]; }
 # An install with the test extra also serves "run" (with the same transcription choice);
 # anything else reinstalls.
-test_stamp=".venv/.installed-test${transcribe:+-transcribe}"
+test_stamp=".venv/.installed-test-postgres${transcribe:+-transcribe}"
 if current "$stamp" || { [[ "$names" != test* ]] && current "$test_stamp"; }; then
   :
 else

@@ -94,11 +94,18 @@ ENGINES = (
         fake="player.engines.fake_transcriber",
         contract=("tests/engines/test_transcriber_contract.py",),
     ),
+    Engine(  # the embedded SQLite store is the reference that needs no server
+        "psycopg (PostgreSQL archive store)",
+        frozenset({"psycopg", "psycopg_binary", "psycopg2"}),
+        adapter="player.engines.postgres_store",
+        fake="player.core.archive.sqlite_store",
+        contract=("tests/pg/test_store_contract.py", "tests/pg/conftest.py"),
+    ),
 )
 
 # Foreign engines known to be coming: importing one without an ENGINES row fails the test.
 KNOWN_ENGINE_IMPORTS = frozenset(
-    {"vlc", "pocketsphinx", "faster_whisper", "ctranslate2", "whisper", "av", "vosk"}
+    {"vlc", "pocketsphinx", "faster_whisper", "ctranslate2", "whisper", "av", "vosk", "psycopg"}
 )
 
 
@@ -415,6 +422,7 @@ TOOL_PACKAGES = {
     "orca": "orca",  # Orca 43's debug log: what a screen reader speaks
     "mount": "mount",  # the archive's read-only folder and full disk, as root (tmpfs, bind)
     "umount": "mount",
+    "runuser": "util-linux",  # the throw-away PostgreSQL runs as nobody when tests run as root
 }
 _RUNNERS = frozenset({"run", "Popen", "check_output", "check_call", "call"})
 

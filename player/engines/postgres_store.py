@@ -1,0 +1,397 @@
+"""The PostgreSQL archive store: a newsroom's shared archive behind ``core.archive.store``.
+
+The only module that imports the PostgreSQL driver (psycopg 3, the optional extra
+``briefing-player[postgres]``). Full text with a ``tsvector`` column (generated from the cue's
+text) and a GIN index; ``unaccent`` folds accents. The words are made as the SQLite store's FTS5
+``unicode61 remove_diacritics 2`` tokenizer makes them: ``bp_words`` lower-cases, strips accents
+and splits at every character that is not a letter or digit, and the ``simple`` configuration
+keeps every word (no stemming, no stop words). A query is parsed in Python
+(``query.parse_query``) and turned into a ``tsquery`` of ``bp_term(text, prefix)`` calls joined by
+``&&``, ``||`` and ``!!``, with the user's words passed as parameters (never spliced into SQL);
+phrases are ``<->`` chains and ``word*`` a ``:*`` prefix. See ``core.archive.store`` for the one
+rule of a hit.
+
+Faults: a server that cannot be reached or goes away (mid-search, mid-write) raises
+``StoreUnavailable`` with the address shown without its password; the broken connection is
+dropped and the next call connects again. Each briefing is one transaction (a killed indexer
+leaves nothing of it), each search statement is stopped after ``DEADLINE_S`` seconds, and
+several indexers share a server through an advisory lock per folder (``folder_lock``).
+Credentials come from the URL, ``~/.pgpass`` or the ``PG*`` environment (libpq); the URL is
+never logged whole (``store.redact``).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from typing import Any
+
+import psycopg
+from psycopg import errors as pg_errors
+
+from player.core.archive.query import And, Not, Or, QueryNode, Term
+from player.core.archive.records import ArchiveError
+from player.core.archive.store import (
+    SharedBriefing,
+    StoredBriefing,
+    StoreHit,
+    StoreUnavailable,
+    parse_checked,
+    positive_terms,
+    redact,
+    scrub,
+    speaker_filter,
+    speakers_column,
+    store_hit,
+)
+
+__all__ = ["DEADLINE_S", "MIGRATIONS", "UNACCENT_MISSING", "PostgresStore"]
+
+logger = logging.getLogger(__name__)
+
+DEADLINE_S = 5.0
+"""Time budget of one search statement on the server (seconds)."""
+CONNECT_TIMEOUT_S = 5
+_SCHEMA_LOCK = 0x42504C53  # "BPLS": one migration at a time across machines
+
+UNACCENT_MISSING = (
+    "the PostgreSQL server has no 'unaccent' extension, which the archive needs to match "
+    "words with or without accents. On Debian it comes with the server package "
+    "(postgresql-15; older releases: postgresql-contrib); a database owner can then run "
+    "'briefing-player archive init --db ...' again, or an administrator "
+    "'CREATE EXTENSION unaccent;' in the database"
+)
+
+MIGRATIONS: tuple[str, ...] = (
+    # 0 -> 1: the initial schema.
+    """
+    CREATE FUNCTION bp_words(t text) RETURNS text
+        LANGUAGE sql IMMUTABLE PARALLEL SAFE
+        SET search_path = public, pg_catalog
+        AS $$ SELECT btrim(regexp_replace(lower(unaccent('unaccent'::regdictionary, t)),
+                                          '[^[:alnum:]]+', ' ', 'g')) $$;
+    CREATE FUNCTION bp_term(t text, prefix boolean) RETURNS tsquery
+        LANGUAGE sql IMMUTABLE PARALLEL SAFE
+        AS $$ SELECT to_tsquery('simple'::regconfig,
+                  replace(bp_words(t), ' ', ' <-> ') || CASE WHEN prefix THEN ':*' ELSE '' END) $$;
+    CREATE TABLE briefings(
+        id bigserial PRIMARY KEY,
+        root text NOT NULL,
+        relpath text NOT NULL,
+        title text NOT NULL,
+        date text NOT NULL DEFAULT '',
+        duration_ms bigint,
+        language text,
+        content_hash text NOT NULL DEFAULT '',
+        cue_count integer NOT NULL DEFAULT 0,
+        indexed_at timestamptz NOT NULL DEFAULT now(),
+        UNIQUE (root, relpath)
+    );
+    CREATE TABLE cues(
+        id bigserial PRIMARY KEY,
+        briefing_id bigint NOT NULL REFERENCES briefings(id) ON DELETE CASCADE,
+        idx integer NOT NULL,
+        start_ms bigint NOT NULL,
+        end_ms bigint NOT NULL,
+        speaker text,
+        speakers text NOT NULL DEFAULT '',
+        text text NOT NULL,
+        tsv tsvector GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, bp_words(text))) STORED
+    );
+    CREATE INDEX cues_briefing ON cues(briefing_id);
+    CREATE INDEX cues_tsv ON cues USING gin(tsv);
+    """,
+    # 1 -> 2: listing a root without a full scan (the SQLite store's second step too).
+    """
+    CREATE INDEX briefings_root ON briefings(root, relpath);
+    """,
+)
+
+_HIT_SELECT = (
+    "SELECT b.root, b.relpath, b.title, c.idx, c.start_ms, c.end_ms, c.speaker, c.text "
+    "FROM cues c JOIN briefings b ON b.id = c.briefing_id"
+)
+
+
+def _tsquery(node: QueryNode, params: list[Any]) -> str | None:
+    """SQL for the tsquery of ``node`` (parameters appended), or None when it selects nothing
+    positive; the same shape as ``query.compile_query``'s FTS5 expression."""
+    if isinstance(node, Term):
+        params.extend((node.text, node.prefix))
+        return "bp_term(%s, %s)"
+    if isinstance(node, Not):
+        return None
+    if isinstance(node, Or):
+        parts = [p for p in (_tsquery(c, params) for c in node.children) if p is not None]
+        return "(" + " || ".join(parts) + ")" if parts else None
+    assert isinstance(node, And)
+    positives = [_tsquery(c, params) for c in node.children if not isinstance(c, Not)]
+    kept = [p for p in positives if p is not None]
+    if not kept:
+        return None
+    negatives: list[str] = []
+    for child in node.children:
+        if isinstance(child, Not):
+            inner = child.child
+            while isinstance(inner, Not):
+                inner = inner.child
+            rendered = _tsquery(inner, params)
+            if rendered is not None:
+                negatives.append(rendered)
+    expr = "(" + " && ".join(kept) + ")"
+    if negatives:
+        expr = f"({expr} && !!({' || '.join(negatives)}))"
+    return expr
+
+
+class PostgresStore:
+    """The shared archive on a PostgreSQL server (one connection; any thread, one at a time).
+
+    ``PostgresStore(url)`` connects and brings the schema up to date (``migrate=False`` only
+    checks it is there). ``shown`` is the address safe to print.
+    """
+
+    def __init__(self, url: str, *, migrate: bool = True) -> None:
+        self._url = url
+        self.shown = redact(url)
+        self._lock = threading.RLock()
+        self._conn: psycopg.Connection[Any] | None = None
+        if migrate:
+            self.init_schema()
+        else:
+            self.schema_version()
+
+    # -- the connection ----------------------------------------------------------------------------
+
+    def _connection(self) -> psycopg.Connection[Any]:
+        if self._conn is None or self._conn.closed or self._conn.broken:
+            self._drop()
+            self._conn = psycopg.connect(
+                self._url,
+                autocommit=True,
+                connect_timeout=CONNECT_TIMEOUT_S,
+                application_name="briefing-player",
+            )
+        return self._conn
+
+    def _drop(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            with suppress(psycopg.Error):
+                conn.close()
+
+    @contextmanager
+    def _session(self) -> Iterator[psycopg.Connection[Any]]:
+        """The connection, with every driver error turned into an ArchiveError that names the
+        server without its password (StoreUnavailable when the server is out of reach)."""
+        with self._lock:
+            try:
+                yield self._connection()
+            except pg_errors.QueryCanceled:
+                raise ArchiveError(
+                    f"the search took longer than {DEADLINE_S:g} s and was stopped; "
+                    "try longer words or fewer prefixes (word*)"
+                ) from None
+            except (psycopg.OperationalError, psycopg.InterfaceError) as err:
+                self._drop()
+                reason = scrub(
+                    str(err).strip().splitlines()[0] if str(err).strip() else "", self._url
+                )
+                logger.warning("archive server %s unavailable: %s", self.shown, reason)
+                raise StoreUnavailable(
+                    f"the archive server {self.shown} is not answering ({reason or 'no reply'}); "
+                    "it will be tried again on the next search"
+                ) from None
+            except psycopg.Error as err:
+                reason = scrub(
+                    str(err).strip().splitlines()[0] if str(err).strip() else "", self._url
+                )
+                raise ArchiveError(f"the archive server {self.shown} refused: {reason}") from None
+
+    # -- schema ------------------------------------------------------------------------------------
+
+    def init_schema(self) -> int:
+        """Create or migrate the schema (the ``unaccent`` extension first); the version."""
+        with self._session() as conn, conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (_SCHEMA_LOCK,))
+            try:
+                with conn.transaction():
+                    conn.execute("CREATE EXTENSION IF NOT EXISTS unaccent")
+            except (pg_errors.FeatureNotSupported, pg_errors.UndefinedFile) as err:
+                logger.warning("unaccent missing on %s: %s", self.shown, err)
+                raise ArchiveError(UNACCENT_MISSING) from None
+            except pg_errors.InsufficientPrivilege:
+                raise ArchiveError(
+                    UNACCENT_MISSING + " (this role may not create it: ask the administrator)"
+                ) from None
+            conn.execute("CREATE TABLE IF NOT EXISTS bp_schema(version integer NOT NULL)")
+            row = conn.execute("SELECT version FROM bp_schema").fetchone()
+            if row is None:
+                conn.execute("INSERT INTO bp_schema(version) VALUES (0)")
+            version = int(row[0]) if row else 0
+            if version > len(MIGRATIONS):
+                raise ArchiveError(
+                    f"the archive on {self.shown} was made by a newer Briefing Player "
+                    f"(schema {version}, this one knows {len(MIGRATIONS)})"
+                )
+            for step in MIGRATIONS[version:]:
+                conn.execute(step.encode())
+            conn.execute("UPDATE bp_schema SET version = %s", (len(MIGRATIONS),))
+        return len(MIGRATIONS)
+
+    def schema_version(self) -> int:
+        """The schema's version; ArchiveError if the archive was never set up there."""
+        with self._session() as conn:
+            row = conn.execute("SELECT to_regclass('bp_schema') IS NOT NULL").fetchone()
+            if not row or not row[0]:
+                raise ArchiveError(
+                    f"no archive on {self.shown} yet: run 'briefing-player archive init --db ...'"
+                )
+            got = conn.execute("SELECT version FROM bp_schema").fetchone()
+            return int(got[0]) if got else 0
+
+    # -- writing -----------------------------------------------------------------------------------
+
+    def write(self, briefing: SharedBriefing) -> int:
+        """Insert or replace one briefing and its cues in one transaction; how many cues."""
+        with self._session() as conn, conn.transaction():
+            row = conn.execute(
+                "INSERT INTO briefings(root, relpath, title, date, duration_ms, language, "
+                "content_hash) VALUES (%s, %s, %s, %s, %s, %s, %s) "
+                "ON CONFLICT (root, relpath) DO UPDATE SET title = EXCLUDED.title, "
+                "date = EXCLUDED.date, duration_ms = EXCLUDED.duration_ms, "
+                "language = EXCLUDED.language, content_hash = EXCLUDED.content_hash, "
+                "indexed_at = now() RETURNING id",
+                (
+                    briefing.root,
+                    briefing.relpath,
+                    _clean(briefing.title),
+                    briefing.date,
+                    briefing.duration_ms,
+                    briefing.language,
+                    briefing.content_hash,
+                ),
+            ).fetchone()
+            assert row is not None
+            bid = int(row[0])
+            conn.execute("DELETE FROM cues WHERE briefing_id = %s", (bid,))
+            count = 0
+            with (
+                conn.cursor() as cur,
+                cur.copy(
+                    "COPY cues (briefing_id, idx, start_ms, end_ms, speaker, speakers, text) "
+                    "FROM STDIN"
+                ) as copy,
+            ):
+                for i, cue in enumerate(briefing.cues):
+                    speaker = cue.speaker
+                    copy.write_row(
+                        (
+                            bid,
+                            i,
+                            cue.start_ms,
+                            cue.end_ms,
+                            _clean(speaker) if speaker else None,
+                            _clean(speakers_column(speaker)),
+                            _clean(cue.text),
+                        )
+                    )
+                    count += 1
+            conn.execute("UPDATE briefings SET cue_count = %s WHERE id = %s", (count, bid))
+        return count
+
+    def delete(self, root: str, relpath: str) -> bool:
+        """Drop one briefing and its cues (one transaction); whether it was there."""
+        with self._session() as conn, conn.transaction():
+            cur = conn.execute(
+                "DELETE FROM briefings WHERE root = %s AND relpath = %s", (root, relpath)
+            )
+            return cur.rowcount > 0
+
+    @contextmanager
+    def folder_lock(self, root: str, folder: str) -> Iterator[bool]:
+        """An advisory lock on the server for ``root``/``folder``: True while this store holds
+        it, False (at once) when another indexer does. A dead indexer's lock goes with its
+        connection."""
+        key = f"{root}\x1f{folder}"
+        with self._session() as conn:
+            row = conn.execute(
+                "SELECT pg_try_advisory_lock(hashtextextended(%s, 0))", (key,)
+            ).fetchone()
+        got = bool(row and row[0])
+        try:
+            yield got
+        finally:
+            if got:
+                try:
+                    with self._session() as conn:
+                        conn.execute("SELECT pg_advisory_unlock(hashtextextended(%s, 0))", (key,))
+                except ArchiveError:
+                    pass  # the connection went: the server released the lock with it
+
+    # -- reading -----------------------------------------------------------------------------------
+
+    def briefings(self, root: str | None = None) -> list[StoredBriefing]:
+        """Every briefing (of ``root``), by root then relative path."""
+        sql = (
+            "SELECT root, relpath, title, date, duration_ms, language, content_hash, cue_count "
+            "FROM briefings"
+        )
+        params: tuple[Any, ...] = ()
+        if root is not None:
+            sql += " WHERE root = %s"
+            params = (root,)
+        with self._session() as conn:
+            rows = conn.execute(
+                sql + ' ORDER BY root COLLATE "C", relpath COLLATE "C"', params
+            ).fetchall()
+        return [_stored(r) for r in rows]
+
+    def _where(self, tree: QueryNode, speaker: str | None) -> tuple[str, list[Any]]:
+        params: list[Any] = []
+        expression = _tsquery(tree, params)
+        if expression is None:  # parse_checked refused it already; kept for safety
+            raise ArchiveError("the query only excludes words; add a word to look for")
+        where = f"c.tsv @@ {expression}"
+        wanted = speaker_filter(speaker)
+        if wanted is not None:
+            where += " AND strpos(c.speakers, %s) > 0"
+            params.append(wanted)
+        return where, params
+
+    def search(
+        self, query: str, *, speaker: str | None = None, limit: int = 50, offset: int = 0
+    ) -> list[StoreHit]:
+        """One page of hits, in write order."""
+        tree = parse_checked(query)
+        where, params = self._where(tree, speaker)
+        sql = f"{_HIT_SELECT} WHERE {where} ORDER BY c.id LIMIT %s OFFSET %s"
+        with self._session() as conn, conn.transaction():
+            conn.execute(f"SET LOCAL statement_timeout = {int(DEADLINE_S * 1000)}")
+            rows = conn.execute(sql, [*params, max(0, limit), max(0, offset)]).fetchall()
+        terms = positive_terms(tree)
+        return [store_hit(r[0], r[1], r[2], (r[3], r[4], r[5], r[6], r[7]), terms) for r in rows]
+
+    def count(self, query: str, *, speaker: str | None = None) -> int:
+        """How many cues match."""
+        where, params = self._where(parse_checked(query), speaker)
+        with self._session() as conn, conn.transaction():
+            conn.execute(f"SET LOCAL statement_timeout = {int(DEADLINE_S * 1000)}")
+            row = conn.execute(f"SELECT count(*) FROM cues c WHERE {where}", params).fetchone()
+        return int(row[0]) if row else 0
+
+    def close(self) -> None:
+        """Close the connection (a later call would open a new one)."""
+        with self._lock:
+            self._drop()
+
+
+def _clean(text: str) -> str:
+    """PostgreSQL text holds no NUL character: it is shown as U+FFFD."""
+    return text.replace("\x00", "\ufffd") if "\x00" in text else text
+
+
+def _stored(r: tuple[Any, ...]) -> StoredBriefing:
+    return StoredBriefing(r[0], r[1], r[2], r[3], r[4], r[5], r[6], int(r[7]))
