@@ -195,3 +195,25 @@ def test_go_to_time_from_the_menu_is_a_jump(
     assert h.controller.position_ms() == 60_000
     _action(h, "Back").trigger()
     assert abs(h.controller.position_ms() - left) <= 30
+
+
+def test_the_marks_are_painted_on_the_seek_bar(harness: Harness, sample_audio: Path) -> None:
+    h = harness
+    assert h.open(sample_audio)
+    desk = h.window.menu_actions.desk()
+    slider = h.window.transport.slider
+    length = h.controller.length_ms()
+    desk.marks.set_marks(Marks(length // 4, length // 2))
+    QApplication.processEvents()
+    overlay = desk.overlay
+    assert overlay.geometry() == slider.rect()
+    image = slider.grab().toImage()
+    line = overlay.LINE.rgb()
+    x_in, x_out = overlay.x_for(length // 4), overlay.x_for(length // 2)
+    assert x_in < x_out
+    column = [image.pixel(x_in, y) for y in range(image.height())]
+    assert column.count(line) >= image.height() // 2  # the In line, top to bottom
+    assert image.pixel(x_out, image.height() // 2) == line
+    middle = image.pixel((x_in + x_out) // 2, image.height() // 2)
+    outside = image.pixel(x_out + (x_out - x_in) // 2, image.height() // 2)
+    assert middle != outside  # the band between the marks
