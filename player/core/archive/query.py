@@ -1,8 +1,11 @@
 """Turn what a user types into the archive's search box into a safe SQLite FTS5 expression.
 
 Users get the FTS5 vocabulary: words, ``"quoted phrases"``, ``prefix*``, ``AND``/``OR``/``NOT``
-(upper case, as in FTS5), parentheses, and ``-word`` as a shorthand for ``NOT word``. Words next
-to each other must all occur (implicit AND). Anything else is taken literally: the query is
+(upper case, as in FTS5), parentheses, and ``-word`` as a shorthand for ``NOT word``. A query of
+plain words only (no operator, quote, bracket, ``*`` or ``-word``) is a phrase, as in one
+transcript's search and the command line (``player.core.text.rule``: one meaning of a hit);
+once the query uses the vocabulary, words next to each other must all occur (implicit AND).
+Anything else is taken literally: the query is
 parsed here, never handed to FTS5 raw, so an unbalanced quote, a lone ``-``, ``NEAR(`` or a stray
 ``)`` can never raise an SQLite syntax error. Every term is emitted as a quoted FTS5 string, so
 punctuation inside a word (``covid-19``, ``don't``) becomes a phrase of its tokens, exactly as the
@@ -43,6 +46,7 @@ _OPERATORS = frozenset({"(", ")", "AND", "OR", "NOT"})
 _WORD_CHAR = re.compile(r"[^\W_]")  # what unicode61 keeps as a token character
 _TOKEN = re.compile(r'\s+|-?"[^"]*(?:"|$)\*?|[()]|[^\s"()]+')
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_PLAIN_WORD = re.compile(r'(?!(?:AND|OR|NOT)$)[^\s"()*-][^\s"()*]*')
 
 
 class QueryError(ValueError):
@@ -282,6 +286,12 @@ def _checked_tree(text: str) -> tuple[_Node, str]:
     words = sum(1 for tok in tokens if tok not in _OPERATORS)
     if words > MAX_QUERY_WORDS:
         raise QueryError(f"the query is too long: {words:,} words (at most {MAX_QUERY_WORDS:,})")
+    if len(tokens) > 1 and all(
+        _PLAIN_WORD.fullmatch(tok) and _WORD_CHAR.search(tok) for tok in tokens
+    ):
+        # Plain words, no operator, quote, bracket, prefix* or -word: a phrase, as in one
+        # transcript's search and the command line (player.core.text.rule).
+        tokens = ['"' + " ".join(tokens) + '"']
     # Lower-case operators and NEAR are ordinary words; "NEAR(" is just the word NEAR.
     tree = _Parser(tokens).parse()
     if tree is None:
