@@ -101,7 +101,9 @@ def cut_clip(
         except RangeError as err:
             raise ClipError(str(err), path=str(src)) from None
         audio = container.streams.audio[0] if container.streams.audio else None
-        video = container.streams.video[0] if container.streams.video else None
+        # A cover picture (an MP3's, an M4A's) is a "video" stream of one frame: not a video.
+        moving = [v for v in container.streams.video if not _is_cover(v)]
+        video = moving[0] if moving else None
         if audio is None and video is None:
             raise ClipError("the media has no audio or video track", path=str(src))
         if video is not None and suffix in _AUDIO_TARGETS and audio is None:
@@ -199,6 +201,11 @@ def _write(
     if progress is not None:
         progress(1.0)
     return ClipResult(str(dst), _written_ms(dst, end_ms - start_ms), copied)
+
+
+def _is_cover(stream: Any) -> bool:
+    """Whether a video stream is an attached picture (cover art)."""
+    return bool(int(stream.disposition) & int(av.stream.Disposition.attached_pic))
 
 
 def _written_ms(path: Path, fallback_ms: int) -> int:
@@ -329,7 +336,10 @@ def _encode(
             pts = max(next_video_pts, round((t - start_s) / tb))
             next_video_pts = pts + 1
             frame.pts, frame.time_base = pts, tb
-            for packet in v_out.encode(frame.reformat(format="yuv420p")):
+            picture = frame.reformat(
+                width=v_out.codec_context.width, height=v_out.codec_context.height, format="yuv420p"
+            )
+            for packet in v_out.encode(picture):
                 out.mux(packet)
             wrote_any = True
         elif isinstance(frame, av.AudioFrame) and a_out is not None and resampler is not None:

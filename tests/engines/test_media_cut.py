@@ -132,3 +132,26 @@ def test_random_bytes_are_not_media(tmp_path: Path) -> None:
     with pytest.raises(ClipError, match=r"not a media file|no audio"):
         cut_clip(source, tmp_path / "clip.mp3", 0, 1_000)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["noise.mp3"]
+
+
+def test_cover_art_is_not_a_video_and_odd_sizes_are_evened(tmp_path: Path) -> None:
+    exe = shutil.which("ffmpeg")
+    if exe is None:
+        pytest.skip("ffmpeg is not installed: it makes the test files")
+    cover, odd = tmp_path / "cover.mp3", tmp_path / "odd.mkv"
+    lavfi = [exe, "-v", "error", "-y", "-f", "lavfi", "-i"]
+    subprocess.run([*lavfi, "color=c=red:s=64x64:d=1", "-frames:v", "1", str(tmp_path / "c.png")],
+                   check=True, timeout=60)  # fmt: skip
+    subprocess.run([exe, "-v", "error", "-y", "-i", str(MEDIA / "tone.mp3"), "-i",
+                    str(tmp_path / "c.png"), "-map", "0", "-map", "1", "-c:a", "copy", "-c:v",
+                    "mjpeg", "-disposition:v", "attached_pic", str(cover)],
+                   check=True, timeout=60)  # fmt: skip
+    subprocess.run([*lavfi, "testsrc2=size=161x121:rate=10:duration=3", "-c:v", "libx264",
+                    "-pix_fmt", "yuv444p", str(odd)], check=True, timeout=60)  # fmt: skip
+    result = cut_clip(cover, tmp_path / "clip.mp3", 500, 2_500)
+    assert result.copied and abs(result.duration_ms - 2_000) <= AUDIO_MS
+    with pytest.raises(ClipError, match="no video"):
+        cut_clip(cover, tmp_path / "clip.mp4", 500, 2_500)
+    video = cut_clip(odd, tmp_path / "clip.mp4", 500, 2_500)
+    assert abs(video.duration_ms - 2_000) <= FRAME_MS
+    assert probe_media(tmp_path / "clip.mp4").has_video
