@@ -17,7 +17,7 @@ import logging
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QRect, Qt, Signal, Slot
-from PySide6.QtGui import QColor, QPainter
+from PySide6.QtGui import QColor, QPainter, QPalette
 from PySide6.QtWidgets import QSlider, QWidget
 
 from player.core.timeline.marks import Marks, TimeRange
@@ -195,9 +195,7 @@ class RangeOverlay(QWidget):
     said in the status line, which screen readers are told).
     """
 
-    BAND = QColor(47, 128, 237, 60)
-    BAND_LOOPING = QColor(47, 128, 237, 110)
-    LINE = QColor(47, 128, 237)
+    BAND_ALPHA, BAND_LOOPING_ALPHA = 60, 110  # the band: the line's colour, see-through
 
     def __init__(self, slider: QSlider) -> None:
         super().__init__(slider)
@@ -223,6 +221,10 @@ class RangeOverlay(QWidget):
         self.setVisible(not marks.is_empty)
         self.raise_()
         self.update()
+
+    def line_color(self) -> QColor:
+        """The marks' colour: the theme's selection colour (high contrast follows it)."""
+        return self._slider.palette().color(QPalette.ColorRole.Highlight)
 
     def x_for(self, t_ms: int) -> int:
         """The x (in the slider) of media time ``t_ms``, as the slider's style places it."""
@@ -252,9 +254,10 @@ class RangeOverlay(QWidget):
         end = marks.out_ms if marks.out_ms is not None else self._slider.maximum()
         x0, x1 = self.x_for(start), self.x_for(end)
         if marks.in_ms is not None and marks.out_ms is not None and x1 > x0:
-            band = self.BAND_LOOPING if self._looping else self.BAND
+            band = QColor(self.line_color())
+            band.setAlpha(self.BAND_LOOPING_ALPHA if self._looping else self.BAND_ALPHA)
             painter.fillRect(QRect(x0, h // 4, x1 - x0, h - h // 2), band)
         for t_ms in (marks.in_ms, marks.out_ms):
             if t_ms is not None:
-                painter.fillRect(QRect(self.x_for(t_ms) - 1, 0, 3, h), self.LINE)
+                painter.fillRect(QRect(self.x_for(t_ms) - 1, 0, 3, h), self.line_color())
         painter.end()

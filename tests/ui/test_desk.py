@@ -208,7 +208,7 @@ def test_the_marks_are_painted_on_the_seek_bar(harness: Harness, sample_audio: P
     overlay = desk.overlay
     assert overlay.geometry() == slider.rect()
     image = slider.grab().toImage()
-    line = overlay.LINE.rgb()
+    line = overlay.line_color().rgb()
     x_in, x_out = overlay.x_for(length // 4), overlay.x_for(length // 2)
     assert x_in < x_out
     column = [image.pixel(x_in, y) for y in range(image.height())]
