@@ -5,7 +5,8 @@ and Cancel.
 runs the cut (``player.engines.media_cut``, imported only then) on the job runner's background
 pool while playback goes on: the media between In and Out (a missing mark is the media's start
 or end) with its tags, and the open transcript's lines of the range, shifted to zero, beside it
-under the clip's name with ``.vtt``. A progress dialog shows the percent done and its Cancel
+under the clip's name with ``.vtt`` (an existing file of that name is replaced only when the
+user agrees). A progress dialog shows the percent done and its Cancel
 stops the cut within a packet, leaving nothing behind.
 """
 
@@ -157,8 +158,24 @@ class ClipExporter(QObject):
             self.message.emit("Set an In mark (I) and an Out mark (O) to export a clip")
             return
         target = self.ask_target(clip_file_name(Path(media), span))
-        if target is not None:
-            self.start(Path(media), target, span)
+        if target is None:
+            return
+        vtt = target.with_suffix(".vtt")
+        if self._session.transcript is not None and vtt.exists() and not self.confirm_replace(vtt):
+            self.message.emit(f"Clip not exported: {vtt.name} was kept")
+            return
+        self.start(Path(media), target, span)
+
+    def confirm_replace(self, path: Path) -> bool:
+        """Ask whether the transcript written beside the clip may replace ``path``."""
+        from PySide6.QtWidgets import QMessageBox
+
+        answer = QMessageBox.question(
+            self._window,
+            "Export Clip",
+            f"{path.name} exists already. Replace it with the clip's transcript?",
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
     def start(self, media: Path, target: Path, span: TimeRange) -> None:
         """Cut ``span`` of ``media`` into ``target`` on the background pool."""

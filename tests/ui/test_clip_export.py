@@ -126,3 +126,26 @@ def test_cancel_stops_the_cut(
     QApplication.processEvents()
     assert h.window.status.label.text() == "Clip export cancelled"
     assert not (tmp_path / "clip.opus").exists()
+
+
+def test_an_existing_transcript_beside_the_clip_is_replaced_only_when_agreed(
+    harness: Harness, sample_audio: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    h = harness
+    assert h.open(sample_audio)
+    desk = h.window.menu_actions.desk()
+    desk.marks.set_marks(Marks(1_000, 3_000))
+    keep = tmp_path / "clip.vtt"
+    keep.write_text("WEBVTT\n\nsomeone else's\n", encoding="utf-8")
+    asked: list[Path] = []
+    monkeypatch.setattr(ClipExporter, "confirm_replace", lambda _s, p: asked.append(p) or False)
+    exporter = _export(h, monkeypatch, tmp_path / "clip.opus")
+    assert asked == [keep] and not exporter.busy
+    assert "was kept" in h.window.status.label.text()
+    assert keep.read_text(encoding="utf-8").endswith("someone else's\n")
+    assert not (tmp_path / "clip.opus").exists()
+    monkeypatch.setattr(ClipExporter, "confirm_replace", lambda _s, _p: True)
+    exporter = _export(h, monkeypatch, tmp_path / "clip.opus")
+    h.qtbot.waitUntil(lambda: not exporter.busy, timeout=WAIT_MS)
+    assert (tmp_path / "clip.opus").is_file()
+    assert "someone else's" not in keep.read_text(encoding="utf-8")
