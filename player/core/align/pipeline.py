@@ -163,7 +163,7 @@ def _recognize_all(
     should_stop: StopCheck,
 ) -> list[RecognizedWord]:
     heard: list[RecognizedWord] = []
-    bounds = chunk_bounds(audio, pauses, max_ms=8_000, min_ms=3_000)
+    bounds = chunk_bounds(audio, pauses, max_ms=6_000, min_ms=2_500)
     total = max(1, audio.duration_ms)
     for start, end in bounds:
         _check(should_stop)
