@@ -116,7 +116,7 @@ class VlcBackend(PlaybackBackend):
         self._has_video = False
         self._length_ms = 0
         self._pending_seek_ms: int | None = None  # seek asked for before playback started
-        self._media_has_start = False  # the current Media carries a :start-time option
+        self._media_has_start = self._prerolling = False  # Media with :start-time; opening paused
         self._needs_stop = False  # set by EndReached/EncounteredError; acted on lazily
         self._decoded = False  # libVLC showed timed data since the load (see _on_buffering)
         self._rate = 1.0
@@ -408,7 +408,7 @@ class VlcBackend(PlaybackBackend):
             self._decoded = False
             self._state = PlaybackState.LOADED
         self._watch_buffering(duration_ms == 0)
-        self._media_has_start = False
+        self._media_has_start = self._prerolling = False
         self._emit(StateChanged(PlaybackState.LOADED))
         if duration_ms > 0:
             self._emit(LengthChanged(duration_ms))
@@ -418,12 +418,14 @@ class VlcBackend(PlaybackBackend):
         self._check_alive()
         if self._media is None:
             raise PlaybackError("nothing loaded")
-        state = self.state()
+        state, prerolling, self._prerolling = self.state(), self._prerolling, False
         if state is PlaybackState.PAUSED:
             self._player.set_pause(0)
             return
-        if state is PlaybackState.PLAYING:
+        if state is PlaybackState.PLAYING and not prerolling:
             return
+        if prerolling:  # still opening paused (show_first_frame): start again, playing
+            self._player.stop()
         self._stop_if_needed()
         with self._lock:
             # Kept until libVLC's first time report: until then the position is the start.
@@ -436,6 +438,19 @@ class VlcBackend(PlaybackBackend):
             raise PlaybackError(f"{self._path}: libVLC could not start playback")
         self._player.set_rate(self._rate)
         self._apply_audio()
+
+    def show_first_frame(self) -> None:
+        """Opened paused, show the video's frame at the start, silent: call once LOADED (libVLC's
+        start-paused; a play() before the frame starts afresh), then once PAUSED (draws it)."""
+        state = self.state()
+        if self._prerolling and state is PlaybackState.PAUSED:
+            self._player.next_frame()  # start-paused stops before a picture is drawn
+        if self._media is None or not self.has_video() or state is not PlaybackState.LOADED:
+            return
+        self._swap_media(self._pending_seek_ms or 0)
+        self._media.add_option(":start-paused")
+        self._media_has_start = self._prerolling = True  # a later play() from a stop: fresh Media
+        self._player.play()
 
     def pause(self) -> None:
         """Pause (no-op unless playing)."""

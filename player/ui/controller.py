@@ -190,6 +190,13 @@ class PlaybackController(QObject):
         # libVLC needs a moment to open the output, and a clock started early runs ahead.
         self._backend.play()
 
+    def show_first_frame(self) -> None:
+        """Opened paused: show the video's first frame (at the position), still paused, when
+        the backend can (libVLC: start-paused)."""
+        show = getattr(self._backend, "show_first_frame", None)
+        if self._media_path is not None and show is not None:
+            show()
+
     def pause(self) -> None:
         """Pause playback."""
         if self._media_path is None:

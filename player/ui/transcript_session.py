@@ -276,6 +276,8 @@ class TranscriptSession(QObject):
             self._resume.offer(str(path))
         if play:
             self._controller.play()
+        else:
+            self._controller.show_first_frame()  # a video opened paused is not a black square
         # The transcript's parse starts last: its worker takes turns with this thread for the
         # GIL, and from here on this thread mostly runs Qt's C++ (layout, first paint), which
         # lets the worker run (measured: 5-10 ms sooner to "playing with the transcript").

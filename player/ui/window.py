@@ -32,7 +32,7 @@ from player.ui.transcript_session import LoadPhase, TranscriptSession, Transcrip
 from player.ui.transcript_view import TranscriptPanel
 from player.ui.transport import TransportBar
 from player.ui.widgets import InfoBar
-from player.ui.window_layout import keep_transcript_usable, restore_layout, save_layout
+from player.ui.window_layout import install_facets, restore_layout, save_layout
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -212,7 +212,7 @@ class MainWindow(QMainWindow):
 
     def _restore_layout(self) -> None:
         restore_layout(self, self.splitter, self.settings)  # geometry, splitter, docks
-        self._usable = keep_transcript_usable(self)  # 5 lines, empty note, length check
+        self.facets = install_facets(self)  # transcript room, empty note, checks, video frames
 
     def save_layout(self) -> None:
         """Remember the window's geometry, the splitter position and the docks."""

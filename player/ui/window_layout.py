@@ -13,11 +13,13 @@ from PySide6.QtCore import QByteArray, QEvent, QObject, QTimer
 from player.ui import settings as S
 from player.ui.empty_states import EmptyTranscriptNote
 from player.ui.length_check import LengthCheck
+from player.ui.video_frames import VideoFrames
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QAbstractScrollArea, QMainWindow, QSplitter
 
     from player.ui.controller import PlaybackController
+    from player.ui.media_area import MediaArea
     from player.ui.transcript_session import TranscriptSession
     from player.ui.transcript_view import TranscriptPanel
     from player.ui.widgets import InfoBar
@@ -30,6 +32,7 @@ class _Window(Protocol):
     session: TranscriptSession
     controller: PlaybackController
     info_bar: InfoBar
+    media: MediaArea
 
     def choose_transcript(self) -> None: ...
 
@@ -62,16 +65,16 @@ def save_layout(window: QMainWindow, splitter: QSplitter, settings: S.Settings) 
     settings.set(S.WINDOW_STATE, bytes(window.saveState(STATE_VERSION).data()))
 
 
-def keep_transcript_usable(
-    window: _Window,
-) -> tuple[TranscriptRoom, EmptyTranscriptNote, LengthCheck]:
-    """The transcript's five lines, the note saying what to do while it is empty, and the
-    warning when it runs far past its media's end."""
+def install_facets(window: _Window) -> tuple[QObject, ...]:
+    """The window's small helpers (issue 17): the transcript's five lines, the note saying what
+    to do while it is empty, the warning when it runs far past its media's end, and the video
+    surface's first frame and repaint at the end."""
     view = window.panel.view
     return (
         TranscriptRoom(view),
         EmptyTranscriptNote(view, window.session),
         LengthCheck(window.session, window.controller, window.info_bar, window.choose_transcript),
+        VideoFrames(window.controller, window.media),
     )
 
 

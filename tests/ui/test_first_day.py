@@ -209,7 +209,7 @@ def test_the_empty_transcript_says_what_to_do(qtbot: QtBot, tmp_path: Path) -> N
     import shutil
 
     h = make_harness(qtbot, tmp_path / "cfg")
-    note = h.window._usable[1]
+    note = h.window.facets[1]
     assert "Open Media" in note.text() and "Library" in note.text()
     lonely = tmp_path / "interview.opus"
     shutil.copy(SAMPLE_DIR / "briefing.opus", lonely)
@@ -264,3 +264,18 @@ def test_a_transcript_far_longer_than_its_media_is_questioned(qtbot: QtBot, tmp_
     again.open(SAMPLE_DIR / "briefing.opus", play=False)
     assert not again.window.info_bar.isVisible()
     again.window.close()
+
+
+def test_the_whole_video_surface_is_repainted_when_finished(qtbot: QtBot, tmp_path: Path) -> None:
+    from player.playback.base import PlaybackState
+    from player.ui.video_frames import VideoFrames
+
+    h = make_harness(qtbot, tmp_path / "cfg", embed_video=True)
+    frames = next(f for f in h.window.facets if isinstance(f, VideoFrames))
+    h.open(SAMPLE_DIR / "briefing.mp4")
+    assert h.window.media.showing_video()
+    h.controller.seek(84_000)
+    h.advance(3_000, step_ms=100)
+    qtbot.waitUntil(lambda: h.controller.state() is PlaybackState.ENDED, timeout=10000)
+    assert frames.repaints >= 1
+    h.window.close()
