@@ -31,6 +31,7 @@ from player.app.paths import default_db_path
 from player.cli.output import escape, json_line, write_line
 from player.core.archive.files import inspect
 from player.core.archive.library import Archive, ArchiveError, ArchiveHit, BriefingRow, ScanProgress
+from player.core.archive.store import is_server_url
 from player.core.text.quote import format_hit_line, one_line
 from player.core.timeline.timecode import format_clock
 
@@ -76,7 +77,9 @@ def add_parser(subparsers: Any) -> None:
 
 
 def _db_path(args: argparse.Namespace) -> Path:
-    db = getattr(args, "db", None)
+    db = getattr(args, "db", None) or os.environ.get("BRIEFING_PLAYER_DB")
+    if db and is_server_url(db):  # the server was out of reach: the local archive answers
+        db = None
     return Path(db).expanduser() if db else default_db_path()
 
 
@@ -164,6 +167,10 @@ class _ProgressBar:
 
 def run_index(args: argparse.Namespace) -> int:
     """``briefing-player index``: add folders and scan them."""
+    from player.cli import shared_archive
+
+    if (url := shared_archive.server_url(args)) is not None:
+        return shared_archive.index_shared(args, url)
     dirs = []
     for name in args.dirs:
         path = Path(name).expanduser()
@@ -238,6 +245,10 @@ def _briefing_line(b: BriefingRow) -> str:
 
 def run_library(args: argparse.Namespace) -> int:
     """``briefing-player library``: list the briefings."""
+    from player.cli import shared_archive
+
+    if (url := shared_archive.server_url(args)) is not None:
+        return shared_archive.library_shared(args, url)
     db = _db_path(args)
     try:
         missing = _is_missing(db)
@@ -292,8 +303,15 @@ def search_archive(args: argparse.Namespace) -> int:
 
     Uses ``args.query``, ``.json``, ``.case_sensitive``, ``.word`` (FTS5 matches whole words
     already), ``.part`` (part of words: ``Archive.search_part``), ``.regex``, ``.speaker``,
-    ``.limit`` (None: all) and ``.db``.
+    ``.limit`` (None: all) and ``.db``. A ``postgresql://`` address (``--db`` or
+    ``BRIEFING_PLAYER_DB``) searches the shared archive; when it is out of reach, the local one.
     """
+    from player.cli import shared_archive
+
+    if (url := shared_archive.server_url(args)) is not None:
+        status = shared_archive.search_shared(args, url)
+        if status is not None:
+            return status
     db = _db_path(args)
     try:
         missing = _is_missing(db)

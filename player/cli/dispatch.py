@@ -24,6 +24,7 @@ SUBCOMMANDS = (
     "export",
     "transcribe",
     "clip",
+    "archive",
 )
 
 log = logging.getLogger(__name__)
@@ -39,6 +40,7 @@ def _subcommand_parser() -> argparse.ArgumentParser:
     from player.cli import clip as clip_cmd
     from player.cli import export as export_cmd
     from player.cli import search as search_cmd
+    from player.cli import shared_archive as shared_archive_cmd
     from player.cli import transcribe as transcribe_cmd
     from player.cli import transcript as transcript_cmd
 
@@ -52,6 +54,7 @@ def _subcommand_parser() -> argparse.ArgumentParser:
     transcribe_cmd.add_parser(sub)
     export_cmd.add_parser(sub)
     clip_cmd.add_parser(sub)
+    shared_archive_cmd.add_parser(sub)
     for command_parser in sub.choices.values():
         add_logging_options(command_parser)
     return parser

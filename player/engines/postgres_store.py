@@ -158,10 +158,14 @@ class PostgresStore:
         self.shown = redact(url)
         self._lock = threading.RLock()
         self._conn: psycopg.Connection[Any] | None = None
-        if migrate:
-            self.init_schema()
-        else:
-            self.schema_version()
+        try:
+            if migrate:
+                self.init_schema()
+            else:
+                self.schema_version()
+        except BaseException:
+            self._drop()
+            raise
 
     # -- the connection ----------------------------------------------------------------------------
 

@@ -24,7 +24,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Protocol
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from player.core.archive.query import And, Not, Or, QueryError, QueryNode, Term, parse_query
 from player.core.archive.records import ArchiveError
@@ -273,7 +273,7 @@ def redact(url: str) -> str:
         if "@" in netloc:
             user, _, host = netloc.rpartition("@")
             netloc = user.split(":", 1)[0] + "@" + host
-        return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+        return f"{parts.scheme}://{netloc}{parts.path}"
     except ValueError:
         return "postgresql://(address hidden)"
 
