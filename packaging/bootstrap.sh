@@ -26,7 +26,9 @@ runtime_pkgs=(libvlc5 libvlc-bin vlc-plugin-base vlc-plugin-video-output libxcb-
 # screen reader gets over AT-SPI (tests/ui/test_atspi_e2e.py; the client runs with /usr/bin/python3).
 # postgresql (with unaccent): the throw-away server of the shared-archive tests (tests/pg/),
 # run as nobody through runuser (util-linux) when the tests run as root.
-test_pkgs=(xvfb xauth ffmpeg espeak-ng dbus at-spi2-core python3-pyatspi orca mount postgresql util-linux)
+# desktop-file-utils, appstream: the validators of the desktop entry and metainfo (tests/packaging).
+test_pkgs=(xvfb xauth ffmpeg espeak-ng dbus at-spi2-core python3-pyatspi orca mount postgresql util-linux
+  desktop-file-utils appstream)
 python_pkgs=(python3 python3-venv python3-pip)
 
 need_pkgs=("${runtime_pkgs[@]}")

@@ -423,6 +423,8 @@ TOOL_PACKAGES = {
     "mount": "mount",  # the archive's read-only folder and full disk, as root (tmpfs, bind)
     "umount": "mount",
     "runuser": "util-linux",  # the throw-away PostgreSQL runs as nobody when tests run as root
+    "desktop-file-validate": "desktop-file-utils",  # tests/packaging: the desktop entry
+    "appstreamcli": "appstream",  # tests/packaging: the AppStream metainfo
 }
 _RUNNERS = frozenset({"run", "Popen", "check_output", "check_call", "call"})
 

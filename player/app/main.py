@@ -50,6 +50,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     open_file = subcommand or not tweaks.enabled
     with logs.logging_to(log_dir, verbose=args.verbose, open_file=open_file) as run_log:
         log.info("briefing-player %r (pid %d)", args_list, os.getpid())
+        if not subcommand and (args.install_desktop_entry or args.uninstall_desktop_entry):
+            from player.app import desktop_entry  # not on the window's path
+
+            return desktop_entry.run(remove=args.uninstall_desktop_entry)
         return run_command(args) if subcommand else run_window(args, run_log, tweaks)
 
 

@@ -105,6 +105,14 @@ def window_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--config-dir", metavar="DIR", help="settings folder (default: the user config dir)"
     )
+    parser.add_argument(
+        "--install-desktop-entry",
+        action="store_true",
+        help="add Briefing Player to this user's applications menu (icons, file types), then exit",
+    )
+    parser.add_argument(
+        "--uninstall-desktop-entry", action="store_true", help="remove what the above added"
+    )
     add_logging_options(parser)
     # For tests of an installed program: close the window, with exit status 0, once playback
     # has reached MS (status 3 if it has not within a minute).
