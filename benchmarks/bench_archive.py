@@ -15,6 +15,8 @@ in a temporary directory, then prints:
   in chunks so that searches are answered in between; the longest chunk is the longest wait).
 
 Usage: ``python benchmarks/bench_archive.py [--briefings N] [--cues N] [--runs N] [--keep]``
+``--db postgresql://...`` (or ``--db auto``) compares the shared-archive stores instead
+(``bench_archive_stores.py``).
 """
 
 from __future__ import annotations
@@ -140,6 +142,22 @@ def _bench_remove(archive: Archive, lib: Path) -> None:
     )
 
 
+def _bench_stores(lib: Path, url: str, runs: int) -> int:
+    import bench_archive_stores
+
+    if url != "auto":
+        bench_archive_stores.run(lib, url, runs)
+        return 0
+    from tests.pg.server import PgServer
+
+    server = PgServer().start()
+    try:
+        bench_archive_stores.run(lib, server.new_database("bench"), runs)
+    finally:
+        server.destroy()
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--briefings", type=int, default=2000)
@@ -147,6 +165,12 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=30, help="runs per query")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
     parser.add_argument("--dir", help="work in this directory (reuses generated files)")
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        help="compare the shared-archive stores instead: SQLite and PostgreSQL at URL "
+        "(postgresql://...; 'auto' starts a throw-away server), see bench_archive_stores.py",
+    )
     args = parser.parse_args()
 
     work = Path(args.dir) if args.dir else Path(tempfile.mkdtemp(prefix="bench-archive-"))
@@ -162,6 +186,8 @@ def main() -> int:
             )
         if db.parent.exists():
             shutil.rmtree(db.parent)
+        if args.db:
+            return _bench_stores(lib, args.db, args.runs)
 
         archive = Archive.open(db)
         archive.add_folder(lib)

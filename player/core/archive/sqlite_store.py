@@ -194,22 +194,28 @@ class SqliteStore:
                     (briefing.root, briefing.relpath, *values),
                 )
                 bid = int(cur.lastrowid or 0)
-            count = 0
-            for i, cue in enumerate(briefing.cues):
-                conn.execute(
-                    "INSERT INTO cues(briefing_id, idx, start_ms, end_ms, speaker, speakers, text) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (
+            counter = [0]
+
+            def rows() -> Iterator[tuple[Any, ...]]:
+                for i, cue in enumerate(briefing.cues):
+                    counter[0] = i + 1
+                    speaker = cue.speaker
+                    yield (
                         bid,
                         i,
                         cue.start_ms,
                         cue.end_ms,
-                        cue.speaker,
-                        speakers_column(cue.speaker),
+                        speaker,
+                        speakers_column(speaker),
                         cue.text,
-                    ),
-                )
-                count += 1
+                    )
+
+            conn.executemany(
+                "INSERT INTO cues(briefing_id, idx, start_ms, end_ms, speaker, speakers, text) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                rows(),
+            )
+            count = counter[0]
             conn.execute("UPDATE briefings SET cue_count = ? WHERE id = ?", (count, bid))
         return count
 
