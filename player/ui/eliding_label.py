@@ -179,11 +179,12 @@ def elide_words(text: str, width: int, fm: QFontMetrics, *, left: bool = False) 
     return fm.elidedText(text, mode, max(width, 0))
 
 
-def fix_text_room(button: QAbstractButton, chars: int) -> int:
-    """Give ``button`` a fixed width with room for ``chars`` average characters of text (its
-    text changing never moves what comes after it); returns that room in pixels, for eliding."""
+def fix_text_room(button: QAbstractButton, chars: int, most_px: int = 1 << 30) -> int:
+    """Give ``button`` a fixed width with room for ``chars`` average characters of text, at
+    most ``most_px`` (its text changing never moves what comes after it); returns that room in
+    pixels, for eliding."""
     metrics = button.fontMetrics()
     frame = button.sizeHint().width() - metrics.horizontalAdvance(button.text().replace("&&", "&"))
-    room = metrics.averageCharWidth() * chars
+    room = min(metrics.averageCharWidth() * chars, most_px)
     button.setFixedWidth(max(0, frame) + room)
     return room

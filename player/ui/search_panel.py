@@ -490,6 +490,7 @@ class SearchPanel(QWidget):
             library=self._archive is not None,
             hits=len(found) if found is not None else len(archive.hits) if archive else None,
         )
+        self.results.setVisible(here and not self.notice.text())  # no empty box under a notice
         if announce and text:
             say(self, text)  # spoken by Orca 43 too (player/ui/announce.py)
 

@@ -219,16 +219,22 @@ class SearchResultsModel(QAbstractListModel):
         # A paragraph of a text without timings (start and end 0) shows no time.
         clock = format_clock(cue.start_ms) if cue.end_ms > 0 else ""
         if role == self.SNIPPET_ROLE:
-            return (clock, cue.speaker or "", *snippet(cue.text, hit))
+            return (clock, cue.speaker or "", *snippet(prose(cue.text), hit))
         if role == Qt.ItemDataRole.ToolTipRole:  # the whole line, as the row may cut it
             return (
                 f"{clock} {cue.speaker + ': ' if cue.speaker else ''}{' '.join(cue.text.split())}"
             )
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            before, match, after = snippet(cue.text, hit)
+            before, match, after = snippet(prose(cue.text), hit)
             speaker = f"{cue.speaker}: " if cue.speaker else ""
             return f"{clock} {speaker}{before}{match}{after}".lstrip()
         return None
+
+
+def prose(text: str) -> str:
+    """A line's text as the transcript shows it by default: its breaks as spaces (one
+    character for one, so a hit's offsets still hold)."""
+    return text.replace("\n", " ")
 
 
 class SnippetDelegate(QStyledItemDelegate):

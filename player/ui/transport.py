@@ -31,7 +31,8 @@ if TYPE_CHECKING:
     from player.ui.controller import PlaybackController
 
 MAX_CHAPTER_MENU = 200  # a hostile chapters file with 50,000 cues must not build a huge menu
-CHAPTER_TEXT_CHARS = 28  # the chapter button's fixed room: the seek bar never moves
+CHAPTER_TEXT_CHARS = 28  # the chapter button's fixed room: the seek bar never moves...
+CHAPTER_TEXT_MAX_PX = 240  # ...and with large text still leaves the seek bar its length
 CHAPTER_GRACE_MS = 1000  # "previous chapter" this soon after a chapter's start: the one before
 
 
@@ -224,7 +225,9 @@ class TransportBar(QWidget):
                 f"… {len(chapters) - MAX_CHAPTER_MENU} more (Alt+PgUp / Alt+PgDown go through all)"
             )
             more.setEnabled(False)
-        self._chapter_room_px = fix_text_room(self.chapter_button, CHAPTER_TEXT_CHARS)
+        self._chapter_room_px = fix_text_room(
+            self.chapter_button, CHAPTER_TEXT_CHARS, CHAPTER_TEXT_MAX_PX
+        )
         self.chapter_button.setVisible(bool(chapters))
         self._update_chapter(self._controller.position_ms())
         self.chapters_changed.emit(len(chapters))

@@ -14,10 +14,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from player.core.archive.library import Archive
+from player.ui.window import EMBED_PLATFORMS
 from tests.conftest import SAMPLE_DIR
 from tests.ui.conftest import Harness, make_harness
 
@@ -54,9 +56,9 @@ def _library(tmp_path: Path) -> Path:
 def shot(qtbot: QtBot, tmp_path: Path, text_percent: int) -> Iterator[Callable[..., Harness]]:
     made: list[Harness] = []
 
-    def make(*, library: bool = False) -> Harness:
+    def make(*, library: bool = False, video: bool = False) -> Harness:
         db = _library(tmp_path) if library else tmp_path / "empty.sqlite"
-        h = make_harness(qtbot, tmp_path / "cfg", archive_db=db)
+        h = make_harness(qtbot, tmp_path / "cfg", archive_db=db, embed_video=video)
         h.window.resize(WIDTH, HEIGHT)
         qtbot.waitUntil(lambda: h.window.docks.library is not None, timeout=10000)
         made.append(h)
@@ -149,8 +151,8 @@ def test_empty_library(shot: Callable[..., Harness], text_percent: int) -> None:
 
 
 def test_captions(shot: Callable[..., Harness], text_percent: int) -> None:
-    h = shot()
-    h.open(SAMPLE_DIR / "briefing.opus")
+    h = shot(video=QGuiApplication.platformName() in EMBED_PLATFORMS)  # captions: under video
+    h.open(SAMPLE_DIR / "briefing.mp4")
     h.window.reading_style.set_captions(True)
     h.advance(26_500, step_ms=500)
     _check(h, "captions", text_percent)
