@@ -5,7 +5,8 @@ Runs ``tests/ui/test_screenshots.py`` (the states at 1280x800 with the text at 1
 200 %, each checked for cut text) with ``BRIEFING_SCREENSHOTS`` set, on an X display so that the
 video surface and its captions are real (under ``xvfb-run`` when there is no ``DISPLAY``). The
 files are ``<state>-<text size>.png``: playing, search-hits, search-no-hits, error-bad-pattern,
-library, empty-library, captions, empty-no-transcript, empty-start, error-media.
+library, empty-library, captions, empty-no-transcript, empty-start, error-media; and
+video-opened-paused-100 (real libVLC: the first frame of a video opened with --paused).
 
 Usage::
 
@@ -29,7 +30,7 @@ def main(argv: list[str]) -> int:
     folder.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ, BRIEFING_SCREENSHOTS=str(folder), QT_QPA_PLATFORM="xcb")
     command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
-    command.append("tests/ui/test_screenshots.py")
+    command += ["tests/ui/test_screenshots.py", "tests/ui/test_first_frame_vlc.py"]
     if not os.environ.get("DISPLAY"):
         xvfb = shutil.which("xvfb-run")
         if xvfb is None:

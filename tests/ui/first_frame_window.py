@@ -9,6 +9,7 @@ Run as a subprocess by ``test_first_frame_vlc.py`` (Qt's platform is per process
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -54,7 +55,7 @@ def main() -> int:
 
     app = build_app(args, silent_vlc)
     window, controller = app.window, app.controller
-    window.resize(1000, 600)
+    window.resize(1280, 760)
     result: dict[str, object] = {"states": []}
     started = time.monotonic()
     step = {"phase": "paused"}
@@ -86,6 +87,13 @@ def main() -> int:
         result["paused_state"] = controller.state().value
         result["paused_position_ms"] = controller.position_ms()
         result["nonblack_fraction"] = nonblack_fraction(surface) if surface is not None else 0.0
+        folder = os.environ.get("BRIEFING_SCREENSHOTS")
+        if folder:  # packaging/make_screenshots.py: the window as the screen shows it
+            origin = window.mapToGlobal(window.rect().topLeft())
+            shot = QGuiApplication.primaryScreen().grabWindow(
+                0, origin.x(), origin.y(), window.width(), window.height()
+            )
+            shot.save(str(Path(folder) / "video-opened-paused-100.png"))
         step["phase"] = "playing"
         controller.play()
 
