@@ -67,8 +67,12 @@ def run_case(media: Path, model: str | None) -> dict[str, object]:
     from player.engines.transcription import transcribe_media
 
     started = time.perf_counter()
-    raw: list[object] = []
-    result = transcribe_media(media, model=model, on_partial=lambda cues: raw.append(cues))
+    raw: list[object] = []  # the newest partial result only: Whisper's own times, all cues
+
+    def keep_newest(cues: object) -> None:
+        raw[:] = [cues]
+
+    result = transcribe_media(media, model=model, on_partial=keep_newest)
     seconds = time.perf_counter() - started
     name = media.name.rsplit(".", 1)[0]
     script = (media.parent / f"{name}.script.txt").read_text("utf-8")
