@@ -146,6 +146,9 @@ class ArchiveHolder(QObject):
             logger.warning("The archive %s could not be %s: %s", db, done, err)
         else:
             logger.info("Archive %s: %s", done, db)
+            from player.ui.shared_archive import attach_shared
+
+            attach_shared(self._archive)  # BRIEFING_PLAYER_DB=postgresql://... (issue 19)
         self.archive_changed.emit(self._archive, self._problem)
 
     def close(self) -> None:

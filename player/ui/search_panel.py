@@ -389,6 +389,9 @@ class SearchPanel(QWidget):
             status += f"{briefings} briefing{'s' if briefings != 1 else ''}"
             if outcome.total > len(outcome.hits):
                 status += f" (first {len(outcome.hits)} shown)"
+        shared = getattr(self._archive, "shared_problem", None)  # issue 19: the server is away
+        if shared is not None:
+            status += f". From this computer's library: {shared.message}"
         self._set_status(status, announce=True)
         if self._go_to_first and outcome.hits:
             self._go_to_first = False

@@ -60,6 +60,8 @@ from player.core.archive.schema import (
     user_db_path_for,
 )
 from player.core.archive.search import REGEX_DEADLINE_S, ArchiveSearch
+from player.core.archive.shared_search import SharedSearch
+from player.core.archive.store import StoreUnavailable
 from player.core.archive.user_store import UserStore
 
 __all__ = [
@@ -116,6 +118,10 @@ class Archive:
         self.user_problem: ArchiveError | None = None
         """Why the user-data file could not be read by a read-only open (the archive then
         lists briefings without positions), or None."""
+        self.shared: SharedSearch | None = None
+        """A shared archive (a newsroom's server) that answers ``search`` and ``count``; when it
+        is out of reach the local index answers and ``shared_problem`` says why."""
+        self.shared_problem: ArchiveError | None = None
 
     # -- lifecycle -------------------------------------------------------------------------------
 
@@ -212,6 +218,8 @@ class Archive:
 
     def close(self) -> None:
         """Close the index, and the user-data store if the archive opened it."""
+        if self.shared is not None:
+            self.shared.close()
         self._index.close()
         if self._owns_user_store:
             self.user_store.close()
@@ -374,8 +382,16 @@ class Archive:
         ``speaker`` keeps cues whose speakers include that name (ignoring case and accents).
         ``case_sensitive`` additionally requires each searched word/phrase with the same case
         (accents still ignored). ``limit`` None returns all hits. Raises ArchiveError only when
-        the query has nothing searchable in it.
+        the query has nothing searchable in it. A shared archive (``shared``) answers first.
         """
+        if self.shared is not None and not case_sensitive:
+            try:
+                hits = self.shared.search(query, speaker=speaker, limit=limit, offset=offset)
+            except StoreUnavailable as err:
+                self._shared_failed(err)
+            else:
+                self.shared_problem = None
+                return hits
         return self._search.search(
             query, speaker=speaker, limit=limit, offset=offset, case_sensitive=case_sensitive
         )
@@ -396,7 +412,18 @@ class Archive:
 
     def count(self, query: str, *, speaker: str | None = None) -> int:
         """How many cues match (for "N hits"); costs a full pass over the matches."""
+        if self.shared is not None:
+            try:
+                return self.shared.count(query, speaker=speaker)
+            except StoreUnavailable as err:
+                self._shared_failed(err)
         return self._search.count(query, speaker=speaker)
+
+    def _shared_failed(self, err: StoreUnavailable) -> None:
+        """The shared archive is out of reach: say so once, answer from the local index."""
+        if self.shared_problem is None:
+            logger.warning("%s; searching the local archive", err)
+        self.shared_problem = err
 
     def search_regex(
         self,

@@ -1,0 +1,115 @@
+"""The archive-wide search answered by a shared store (a newsroom's PostgreSQL server).
+
+``SharedSearch`` is attached to an ``Archive`` (``Archive.shared``) by the program's layers that
+may import the driver (the window's ``ArchiveHolder``): ``connect`` makes the store when it is
+first needed (and again after a failure: reconnection is automatic on the next search). Its
+hits are ``ArchiveHit``\\ s like the local archive's (a briefing's id is negative: never a local
+row); a briefing's path is this machine's file when ``roots`` maps the briefing's root, else
+``ROOT:RELATIVE/PATH``. When the server is out of reach ``StoreUnavailable`` goes up and the
+``Archive`` answers from the local index.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import zlib
+from collections.abc import Callable
+
+from player.core.archive.records import ArchiveHit, BriefingRow
+from player.core.archive.roots import RootMap
+from player.core.archive.store import ArchiveStore, StoreHit, StoreUnavailable
+from player.core.media.sidecar import MEDIA_EXTENSIONS
+
+__all__ = ["SharedSearch"]
+
+logger = logging.getLogger(__name__)
+
+_ALL = 100_000  # "every hit" (limit None) is at most this many
+
+
+class SharedSearch:
+    """Searches over a shared store, connecting on first use and after a failure."""
+
+    def __init__(self, connect: Callable[[], ArchiveStore], roots: RootMap, shown: str) -> None:
+        self._connect = connect
+        self._roots = roots
+        self.shown = shown
+        """The server's address without its password."""
+        self._store: ArchiveStore | None = None
+        self._lock = threading.Lock()
+
+    def _with_store(self) -> ArchiveStore:
+        if self._store is None:
+            self._store = self._connect()
+        return self._store
+
+    def search(
+        self, query: str, *, speaker: str | None, limit: int | None, offset: int
+    ) -> list[ArchiveHit]:
+        """One page of hits (StoreUnavailable when the server is out of reach)."""
+        with self._lock:
+            try:
+                hits = self._with_store().search(
+                    query, speaker=speaker, limit=_ALL if limit is None else limit, offset=offset
+                )
+            except StoreUnavailable:
+                self._forget()
+                raise
+        return [self._hit(h) for h in hits]
+
+    def count(self, query: str, *, speaker: str | None) -> int:
+        """How many cues match (StoreUnavailable when the server is out of reach)."""
+        with self._lock:
+            try:
+                return self._with_store().count(query, speaker=speaker)
+            except StoreUnavailable:
+                self._forget()
+                raise
+
+    def _forget(self) -> None:
+        store, self._store = self._store, None
+        if store is not None:
+            store.close()
+
+    def close(self) -> None:
+        """Close the connection."""
+        with self._lock:
+            self._forget()
+
+    def _hit(self, hit: StoreHit) -> ArchiveHit:
+        local = self._roots.local_path(hit.root, hit.relpath)
+        folder = self._roots.folders.get(hit.root)
+        path = str(local) if local is not None else f"{hit.root}:{hit.relpath}"
+        has_media = os.path.splitext(hit.relpath)[1].lower() in MEDIA_EXTENSIONS
+        briefing = BriefingRow(
+            id=-1 - zlib.crc32(f"{hit.root}\x1f{hit.relpath}".encode("utf-8", "surrogatepass")),
+            path=path,
+            folder=str(folder) if folder is not None else hit.root,
+            has_media=has_media,
+            title=hit.title,
+            date="",
+            date_from_name=False,
+            duration_ms=None,
+            transcript_path=None if has_media else path,
+            language=None,
+            transcript_format=None,
+            cue_count=0,
+            warnings=(),
+            error=None,
+            machine_generated=False,
+            size=0,
+            mtime_ns=0,
+            indexed_at="",
+        )
+        return ArchiveHit(
+            briefing,
+            hit.cue_idx,
+            hit.start_ms,
+            hit.end_ms,
+            hit.speaker,
+            hit.text,
+            hit.snippet,
+            hit.matches,
+        )
