@@ -13,6 +13,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -264,3 +265,20 @@ def test_migrations_run_forward_from_an_older_schema(pg_server: PgServer) -> Non
         assert store.count("common") == 40
     finally:
         store.close()
+
+
+def test_a_role_that_may_not_add_unaccent_is_told_what_to_do(pg_server: PgServer) -> None:
+    import psycopg
+
+    from player.engines.postgres_store import PostgresStore
+
+    url = pg_server.new_database("plain")
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("DROP ROLE IF EXISTS reporter")
+        conn.execute("CREATE ROLE reporter LOGIN")
+        name = urlsplit(url).path.lstrip("/")
+        conn.execute(f'GRANT CONNECT ON DATABASE "{name}" TO reporter')
+    as_reporter = url.replace("bp_test@", "reporter@")
+    with pytest.raises(ArchiveError, match="unaccent") as caught:
+        PostgresStore(as_reporter)
+    assert "CREATE EXTENSION unaccent" in str(caught.value)
