@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import re
 import time
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
@@ -201,9 +202,15 @@ def _main_cluster(
     clusters: list[list[tuple[int, RecognizedWord]]] = [[anchors[0]]]
     for previous, current in pairwise(anchors):
         gap_start, gap_end = previous[1].end_ms, current[1].start_ms
-        paused = any(
-            p[0] >= gap_start - 30 and p[1] <= gap_end + 30 and p[1] - p[0] >= 330 for p in pauses
-        )
+        # Pauses are in time order: look only at those starting inside the gap.
+        at = bisect_left(pauses, (gap_start - 30, -1))
+        paused = False
+        while at < len(pauses) and pauses[at][0] <= gap_end + 30:
+            pause_start, pause_end = pauses[at]
+            if pause_end <= gap_end + 30 and pause_end - pause_start >= 330:
+                paused = True
+                break
+            at += 1
         if paused:
             clusters.append([])
         clusters[-1].append(current)
@@ -280,8 +287,8 @@ def align_sentences(
         if sentence.speech:
             words_total += len(spoken_words)
         plan = plans.get(index)
-        later = [k for k in trusted if k > index]
-        ceiling = plans[later[0]].start_bound() if later else audio_end
+        following = bisect_right(trusted, index)  # the next trusted sentence, if any
+        ceiling = plans[trusted[following]].start_bound() if following < len(trusted) else audio_end
         cue: AlignedCue | None = None
         if plan is not None and (index in trusted or _short_gap_fits(plan, floor_ms, ceiling)):
             if plan.anchors:
