@@ -47,6 +47,8 @@ SDIST_EXTRAS = [
     "CHANGELOG.md",
     "packaging/bootstrap.sh",
     "packaging/make_icons.py",
+    "packaging/pyinstaller/briefing-player.spec",
+    "packaging/pyinstaller/rthook_vlc.py",
     "tests/conftest.py",
     "tests/packaging/test_dist_files.py",
     "docs/ARCHITECTURE.md",

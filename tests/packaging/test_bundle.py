@@ -1,0 +1,89 @@
+"""The self-contained bundle (PyInstaller one-folder, ``packaging/pyinstaller``) builds and
+starts on this machine: ``--version``, a subcommand, and the window playing the bundled sample
+with libVLC and its plugins taken from inside the bundle (the runtime hook's variables).
+
+One test, one build into a temporary folder (about a minute alone on two cores). Required under
+CI=true; skipped with the reason when PyInstaller is not installed (``pip install -e '.[test]'``).
+The full check on a bare Debian 12 root is ``packaging/smoke.sh`` (too slow for every run).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO, SAMPLE_DIR, in_ci
+
+SPEC = REPO / "packaging" / "pyinstaller" / "briefing-player.spec"
+LIBVLC = Path("/usr/lib/x86_64-linux-gnu/libvlc.so.5")
+
+
+def _require_pyinstaller() -> None:
+    reason = None
+    if importlib.util.find_spec("PyInstaller") is None:
+        reason = "PyInstaller is not installed (pip install -e '.[test]')"
+    elif not sys.platform.startswith("linux") or not LIBVLC.is_file():
+        reason = f"the bundle is built on Debian/Ubuntu x86-64 with {LIBVLC} (libvlc5)"
+    if reason is None:
+        return
+    if in_ci():
+        pytest.fail(f"CI=true but {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+def _run(command: list[str], env: dict[str, str], timeout: float) -> str:
+    proc = subprocess.run(
+        command, capture_output=True, text=True, timeout=timeout, check=False, env=env
+    )
+    assert proc.returncode == 0, f"{command}:\n{proc.stdout[-2000:]}\n{proc.stderr[-4000:]}"
+    assert "Traceback" not in proc.stderr, proc.stderr[-4000:]
+    return proc.stdout
+
+
+@pytest.mark.slow
+def test_the_bundle_builds_and_plays_the_sample_with_its_own_libvlc(tmp_path: Path) -> None:
+    _require_pyinstaller()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VLC_"))}
+    build = [sys.executable, "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN"]
+    build += [
+        "--distpath",
+        str(tmp_path / "dist"),
+        "--workpath",
+        str(tmp_path / "build"),
+        str(SPEC),
+    ]
+    _run(build, env, timeout=900)
+    bundle = tmp_path / "dist" / "briefing-player"
+    program = str(bundle / "briefing-player")
+    internal = bundle / "_internal"
+    assert (internal / "libvlc.so.5").is_file()
+    assert (internal / "vlc" / "plugins" / "plugins.dat").is_file(), "plugin cache not generated"
+    assert (internal / "player" / "resources" / "sample" / "briefing.mp4").is_file()
+    assert not (internal / "PySide6" / "QtNetwork.abi3.so").exists(), "unused Qt modules bundled"
+    assert not (internal / "faster_whisper").exists(), "the base variant has no transcription"
+
+    work = tmp_path / "work"  # never the checkout: its player/ must not be what runs
+    work.mkdir()
+    assert _run([program, "--version"], env, timeout=120).strip().endswith("0.1.0")
+    printed = _run([program, "transcript", str(SAMPLE_DIR / "briefing.vtt")], env, timeout=120)
+    assert printed.count("\n") >= 10
+
+    env.update(
+        QT_QPA_PLATFORM="offscreen",
+        BRIEFING_PLAYER_AUDIO_OUTPUT="dummy",
+        XDG_DATA_HOME=str(tmp_path / "data"),
+        XDG_CONFIG_HOME=str(tmp_path / "config"),
+    )
+    log_dir = tmp_path / "log"
+    window = [program, "--exit-after-playing", "1000", "--log-dir", str(log_dir)]
+    _run([*window, "--config-dir", str(tmp_path / "cfg")], env, timeout=180)
+    log = (log_dir / "briefing-player.log").read_text(encoding="utf-8")
+    sample = internal / "player" / "resources" / "sample" / "briefing.mp4"
+    assert f"played {sample} to " in log, log[-3000:]
+    lines = (SAMPLE_DIR / "briefing.vtt").read_text(encoding="utf-8").count(" --> ")
+    assert f" ms, {lines} transcript lines shown" in log
