@@ -229,3 +229,9 @@ def test_folder_lock_is_held_by_one_indexer(store_factory) -> None:  # type: ign
             assert again is True
     finally:
         store.close()
+
+
+def test_the_sqlite_store_file_is_private(tmp_path: Path) -> None:
+    store = SqliteStore(tmp_path / "shared.sqlite")
+    store.close()
+    assert (tmp_path / "shared.sqlite").stat().st_mode & 0o777 == 0o600

@@ -5,13 +5,15 @@ contract suite) and the stand-in that needs no server: briefings by library root
 relative path, cues, an FTS5 index (``unicode61 remove_diacritics 2``: case and accents folded,
 tokens are runs of letters and digits), a ``bp_schema`` version table and forward migrations.
 
-Every call takes the store's lock (one connection, any thread); each briefing is written in one
-``BEGIN IMMEDIATE`` transaction, so a writer killed mid-briefing leaves nothing of it. Each
-full-text statement is stopped after ``DEADLINE_S`` seconds.
+The file is created private (0600). Every call takes the store's lock (one connection, any
+thread); each briefing is written in one ``BEGIN IMMEDIATE`` transaction, so a writer killed
+mid-briefing leaves nothing of it. Each full-text statement is stopped after ``DEADLINE_S``
+seconds.
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 import time
@@ -100,11 +102,13 @@ class SqliteStore:
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
         try:
+            if self.path != ":memory:" and not os.path.exists(self.path):
+                os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
             self._conn = sqlite3.connect(
                 self.path, check_same_thread=False, isolation_level=None, timeout=30.0
             )
             self._conn.execute("PRAGMA journal_mode=WAL")
-        except sqlite3.Error as err:
+        except (sqlite3.Error, OSError) as err:
             raise ArchiveError(f"cannot open the archive {self.path}: {err}") from None
         self._lock = threading.RLock()
         self._folders: dict[tuple[str, str], threading.Lock] = {}
