@@ -11,6 +11,7 @@ tests: index throughput on a durable server is lower).
 
 from __future__ import annotations
 
+import shutil
 import statistics
 import sys
 import tempfile
@@ -72,36 +73,41 @@ def run(lib: Path, url: str, runs: int) -> None:
     from player.engines.postgres_store import PostgresStore
 
     work = Path(tempfile.mkdtemp(prefix="bench-stores-"))
-    makers: dict[str, Callable[[], ArchiveStore]] = {
-        "SQLite": lambda: SqliteStore(work / "shared.sqlite"),
-        "PostgreSQL": lambda: PostgresStore(url),
-    }
-    print(f"stores: SQLite {work / 'shared.sqlite'}, PostgreSQL {redact(url)}")
-    for name, make in makers.items():
-        store = make()
-        t0 = time.perf_counter()
-        scan = index_root(store, "library", lib)
-        took = time.perf_counter() - t0
-        print(
-            f"  {name:10} index: {scan.written:,} briefings, {scan.cues:,} cues in {took:.1f} s "
-            f"= {scan.cues / took:,.0f} cues/s (one transaction per briefing)"
-        )
-        counts = {label: store.count(q) for label, q in QUERIES.items()}
-        store.close()
-    print(f"  hits per query: {counts}")
-    print(f"first page of 50 hits with snippets, {runs} runs per query per searcher (ms)")
-    print(f"  {'query':10} {'store':10} {'1: p50':>8} {'1: p95':>8} {'8: p50':>8} {'8: p95':>8}")
-    results = {
-        (name, n): _latencies(make, n, runs if n == 1 else max(3, runs // 4))
-        for name, make in makers.items()
-        for n in (1, 8)
-    }
-    for label in QUERIES:
-        for name in makers:
-            one, eight = results[(name, 1)][label], results[(name, 8)][label]
-            p95 = _pct(eight, 95) * 1000
+    try:
+        makers: dict[str, Callable[[], ArchiveStore]] = {
+            "SQLite": lambda: SqliteStore(work / "shared.sqlite"),
+            "PostgreSQL": lambda: PostgresStore(url),
+        }
+        print(f"stores: SQLite {work / 'shared.sqlite'}, PostgreSQL {redact(url)}")
+        for name, make in makers.items():
+            store = make()
+            t0 = time.perf_counter()
+            scan = index_root(store, "library", lib)
+            took = time.perf_counter() - t0
             print(
-                f"  {label:10} {name:10} {statistics.median(one) * 1000:>8.1f} "
-                f"{_pct(one, 95) * 1000:>8.1f} {statistics.median(eight) * 1000:>8.1f} "
-                f"{p95:>8.1f}  {'OK' if p95 <= 50 else 'MISSED'}"
+                f"  {name:10} index: {scan.written:,} briefings, {scan.cues:,} cues in "
+                f"{took:.1f} s = {scan.cues / took:,.0f} cues/s (one transaction per briefing)"
             )
+            counts = {label: store.count(q) for label, q in QUERIES.items()}
+            store.close()
+        print(f"  hits per query: {counts}")
+        print(f"first page of 50 hits with snippets, {runs} runs per query per searcher (ms)")
+        print(
+            f"  {'query':10} {'store':10} {'1: p50':>8} {'1: p95':>8} {'8: p50':>8} {'8: p95':>8}"
+        )
+        results = {
+            (name, n): _latencies(make, n, runs if n == 1 else max(3, runs // 4))
+            for name, make in makers.items()
+            for n in (1, 8)
+        }
+        for label in QUERIES:
+            for name in makers:
+                one, eight = results[(name, 1)][label], results[(name, 8)][label]
+                p95 = _pct(eight, 95) * 1000
+                print(
+                    f"  {label:10} {name:10} {statistics.median(one) * 1000:>8.1f} "
+                    f"{_pct(one, 95) * 1000:>8.1f} {statistics.median(eight) * 1000:>8.1f} "
+                    f"{p95:>8.1f}  {'OK' if p95 <= 50 else 'MISSED'}"
+                )
+    finally:
+        shutil.rmtree(work, ignore_errors=True)

@@ -177,6 +177,8 @@ class PostgresStore:
                 autocommit=True,
                 connect_timeout=CONNECT_TIMEOUT_S,
                 application_name="briefing-player",
+                # every search statement is bounded; writes lift the bound in their transaction
+                options=f"-c statement_timeout={int(DEADLINE_S * 1000)}",
             )
         return self._conn
 
@@ -219,6 +221,7 @@ class PostgresStore:
     def init_schema(self) -> int:
         """Create or migrate the schema (the ``unaccent`` extension first); the version."""
         with self._session() as conn, conn.transaction():
+            conn.execute("SET LOCAL statement_timeout = 0")
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (_SCHEMA_LOCK,))
             try:
                 with conn.transaction():
@@ -261,6 +264,7 @@ class PostgresStore:
     def write(self, briefing: SharedBriefing) -> int:
         """Insert or replace one briefing and its cues in one transaction; how many cues."""
         with self._session() as conn, conn.transaction():
+            conn.execute("SET LOCAL statement_timeout = 0")
             row = conn.execute(
                 "INSERT INTO briefings(root, relpath, title, date, duration_ms, language, "
                 "content_hash) VALUES (%s, %s, %s, %s, %s, %s, %s) "
@@ -372,8 +376,7 @@ class PostgresStore:
         tree = parse_checked(query)
         where, params = self._where(tree, speaker)
         sql = f"{_HIT_SELECT} WHERE {where} ORDER BY c.id LIMIT %s OFFSET %s"
-        with self._session() as conn, conn.transaction():
-            conn.execute(f"SET LOCAL statement_timeout = {int(DEADLINE_S * 1000)}")
+        with self._session() as conn:  # one round trip (the connection bounds its time)
             rows = conn.execute(sql, [*params, max(0, limit), max(0, offset)]).fetchall()
         terms = positive_terms(tree)
         return [store_hit(r[0], r[1], r[2], (r[3], r[4], r[5], r[6], r[7]), terms) for r in rows]
@@ -381,8 +384,7 @@ class PostgresStore:
     def count(self, query: str, *, speaker: str | None = None) -> int:
         """How many cues match."""
         where, params = self._where(parse_checked(query), speaker)
-        with self._session() as conn, conn.transaction():
-            conn.execute(f"SET LOCAL statement_timeout = {int(DEADLINE_S * 1000)}")
+        with self._session() as conn:
             row = conn.execute(f"SELECT count(*) FROM cues c WHERE {where}", params).fetchone()
         return int(row[0]) if row else 0
 
