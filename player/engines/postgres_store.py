@@ -55,6 +55,7 @@ DEADLINE_S = 5.0
 """Time budget of one search statement on the server (seconds)."""
 CONNECT_TIMEOUT_S = 5
 _SCHEMA_LOCK = 0x42504C53  # "BPLS": one migration at a time across machines
+_SHUTTING_DOWN = frozenset({"57P01", "57P02", "57P03"})  # admin/crash shutdown, starting up
 
 UNACCENT_MISSING = (
     "the PostgreSQL server has no 'unaccent' extension, which the archive needs to match "
@@ -200,21 +201,28 @@ class PostgresStore:
                     f"the search took longer than {DEADLINE_S:g} s and was stopped; "
                     "try longer words or fewer prefixes (word*)"
                 ) from None
-            except (psycopg.OperationalError, psycopg.InterfaceError) as err:
-                self._drop()
+            except psycopg.Error as err:
                 reason = scrub(
                     str(err).strip().splitlines()[0] if str(err).strip() else "", self._url
                 )
+                if not self._gone(err):
+                    raise ArchiveError(
+                        f"the archive server {self.shown} refused: {reason}"
+                    ) from None
+                self._drop()
                 logger.warning("archive server %s unavailable: %s", self.shown, reason)
                 raise StoreUnavailable(
                     f"the archive server {self.shown} is not answering ({reason or 'no reply'}); "
                     "it will be tried again on the next search"
                 ) from None
-            except psycopg.Error as err:
-                reason = scrub(
-                    str(err).strip().splitlines()[0] if str(err).strip() else "", self._url
-                )
-                raise ArchiveError(f"the archive server {self.shown} refused: {reason}") from None
+
+    def _gone(self, err: psycopg.Error) -> bool:
+        """Whether ``err`` means the server is out of reach (no connection, a lost one, a
+        server shutting down), not that it refused one statement."""
+        if isinstance(err, psycopg.InterfaceError) or self._conn is None or self._conn.broken:
+            return True
+        state = err.sqlstate
+        return state is None or state.startswith("08") or state in _SHUTTING_DOWN
 
     # -- schema ------------------------------------------------------------------------------------
 

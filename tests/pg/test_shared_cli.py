@@ -84,3 +84,18 @@ def test_server_out_of_reach_the_local_archive_answers(
     assert "postgresql://reporter@/news" in err and "Pa55word" not in err + out
     status, out, err = run(capsys, "library", "--db", gone)
     assert status == 2 and "Pa55word" not in err + out and "not answering" in err
+
+
+def test_a_briefing_the_server_refuses_is_a_warning_not_the_end(
+    pg_server: PgServer, share: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    words = " ".join(f"w{i}x" for i in range(160_000))  # a tsvector over PostgreSQL's 1 MB
+    huge = f"WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n{words}\n"
+    (share / "2024" / "huge.vtt").write_text(huge, encoding="utf-8")
+    url = pg_server.new_database("refused")
+    status, out, err = run(capsys, "index", str(share), "--db", url)
+    assert status == 0
+    assert "news: seen 2, written 1, removed 0, failed 1" in out
+    assert "huge.vtt" in err and "refused" in err
+    status, out, _ = run(capsys, "search", "harbour", "--db", url)
+    assert status == 0 and "harbour.vtt" in out

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from player.core.archive.records import ArchiveError, ScanProgress
-from player.core.archive.store import ArchiveStore, SharedBriefing
+from player.core.archive.store import ArchiveStore, SharedBriefing, StoreUnavailable
 from player.core.archive.walk import FoundBriefing, walk
 from player.core.formats.load import parse_transcript_bytes
 from player.core.inputs import InputError, read_bytes
@@ -88,7 +88,14 @@ def index_root(
             if known.get(rel) == digest:
                 continue
             briefing = _describe(item, root, rel, digest, data, scan)
-            scan.cues += store.write(briefing)
+            try:
+                scan.cues += store.write(briefing)
+            except StoreUnavailable:
+                raise
+            except ArchiveError as err:  # this briefing only (e.g. a cue too large to index)
+                scan.failed += 1
+                scan.problems.append((item.path, err.message))
+                continue
             scan.written += 1
         complete_rel = {Path(os.path.relpath(f, base)).as_posix() for f in complete}
         for rel in set(known) - present:
