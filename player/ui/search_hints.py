@@ -27,18 +27,21 @@ def no_match_hint(query: str, options: SearchOptions, *, all_briefings: bool, li
     where = " in the library" if all_briefings else ""
     tries: list[str] = []
     if options.whole_word:
-        tries.append("turn off Whole word (W)")
-    else:
-        tries.append("try part of a word")
+        tries.append("try part of words (turn off W)")
+    elif not options.regex:
+        tries.append("try a shorter part of a word")
     if len(query.split()) > 1:
         tries.append("fewer words")
     if options.case_sensitive:
         tries.append("turn off Match case (Aa)")
     if options.speaker:
-        tries.append("All speakers")
+        tries.append("all speakers")
     if not all_briefings and library:
-        tries.append("In: All briefings")
-    return f"No match for ‘{shown}’{where} — {', '.join(tries)}."
+        tries.append("search All briefings (In:)")
+    if not tries:
+        return f"No match for ‘{shown}’{where}."
+    said = tries[0] if len(tries) == 1 else ", ".join(tries[:-1]) + " or " + tries[-1]
+    return f"No match for ‘{shown}’{where} — {said}."
 
 
 def no_source_hint(all_briefings: bool) -> str:
