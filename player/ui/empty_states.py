@@ -7,6 +7,7 @@ stay in the info bar; this note is what is left in view when the bar is dismisse
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -80,3 +81,15 @@ class EmptyTranscriptNote(QObject):
         note = "" if self._view.model().rowCount() else empty_note(self._session.state)
         self.label.setText(note)
         self.label.setVisible(bool(note))
+
+
+_FOLDERS = re.compile(r"(?:/[^/\s:]+)+/(?=[^/\s]+:)")  # "/a/b/name.mp4: why" -> "name.mp4: why"
+
+
+def media_problem(message: str) -> str:
+    """What the media area says when a file cannot play: the reason with the file's name (not
+    its folders: the status line and the tooltip keep those), then what to do."""
+    return (
+        f"⚠ {_FOLDERS.sub('', message)}\n\nOpen another file with File ▸ Open Media… (Ctrl+O). "
+        "A transcript beside it stays readable and searchable."
+    )

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
+from player.ui.empty_states import media_problem
 from player.ui.widgets import AudioView, CaptionBar, VideoSurface, caption_text, plain_label
 
 if TYPE_CHECKING:
@@ -65,7 +66,8 @@ class MediaArea(QWidget):
 
     def show_error(self, message: str) -> None:
         """Show why the media cannot play (the transcript stays usable beside it)."""
-        self.error.setText(f"⚠ {message}\n\nThe transcript stays readable and searchable.")
+        self.error.setText(media_problem(message))
+        self.error.setToolTip(message)  # with the whole path
         self.stack.setCurrentWidget(self.error)
         self._update_caption_bar()
 
