@@ -126,6 +126,22 @@ def uninstall(environ: Mapping[str, str]) -> list[Path]:
     return removed
 
 
+def system_environment() -> dict[str, str]:
+    """The environment for a system program: in the bundle, without the bundle's libraries.
+
+    PyInstaller's bootloader puts the bundle's folder first in ``LD_LIBRARY_PATH`` (and keeps
+    the user's value in ``LD_LIBRARY_PATH_ORIG``); a system program must not load those.
+    """
+    environ = dict(os.environ)
+    if getattr(sys, "frozen", False):
+        original = environ.pop("LD_LIBRARY_PATH_ORIG", None)
+        if original is None:
+            environ.pop("LD_LIBRARY_PATH", None)
+        else:
+            environ["LD_LIBRARY_PATH"] = original
+    return environ
+
+
 def _refresh_caches(share: Path) -> None:
     """Tell the desktop about the change when its tools are installed (never required)."""
     commands = (
@@ -135,7 +151,9 @@ def _refresh_caches(share: Path) -> None:
     for command in commands:
         if shutil.which(command[0]) and Path(command[-1]).is_dir():
             try:
-                subprocess.run(command, capture_output=True, timeout=30, check=False)
+                subprocess.run(
+                    command, capture_output=True, timeout=30, check=False, env=system_environment()
+                )
             except (OSError, subprocess.SubprocessError) as err:
                 log.info("%s: %s", command[0], err)
 

@@ -123,3 +123,12 @@ def test_the_command_line_option_installs_for_the_running_program(tmp_path: Path
     )
     assert proc.returncode == 0, proc.stderr
     assert not entry.exists()
+
+
+def test_system_programs_run_without_the_bundles_libraries(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setenv("LD_LIBRARY_PATH", "/opt/briefing-player/_internal")
+    monkeypatch.delenv("LD_LIBRARY_PATH_ORIG", raising=False)
+    assert "LD_LIBRARY_PATH" not in desktop_entry.system_environment()
+    monkeypatch.setenv("LD_LIBRARY_PATH_ORIG", "/usr/local/lib")
+    assert desktop_entry.system_environment()["LD_LIBRARY_PATH"] == "/usr/local/lib"
