@@ -78,6 +78,7 @@ def run(lib: Path, url: str, runs: int) -> None:
             "SQLite": lambda: SqliteStore(work / "shared.sqlite"),
             "PostgreSQL": lambda: PostgresStore(url),
         }
+        counts: dict[str, dict[str, int]] = {}
         print(f"stores: SQLite {work / 'shared.sqlite'}, PostgreSQL {redact(url)}")
         for name, make in makers.items():
             store = make()
@@ -88,9 +89,10 @@ def run(lib: Path, url: str, runs: int) -> None:
                 f"  {name:10} index: {scan.written:,} briefings, {scan.cues:,} cues in "
                 f"{took:.1f} s = {scan.cues / took:,.0f} cues/s (one transaction per briefing)"
             )
-            counts = {label: store.count(q) for label, q in QUERIES.items()}
+            counts[name] = {label: store.count(q) for label, q in QUERIES.items()}
             store.close()
-        print(f"  hits per query: {counts}")
+        same = "the same in both" if len({str(c) for c in counts.values()}) == 1 else "DIFFERENT"
+        print(f"  hits per query: {counts['SQLite']} ({same})")
         print(f"first page of 50 hits with snippets, {runs} runs per query per searcher (ms)")
         print(
             f"  {'query':10} {'store':10} {'1: p50':>8} {'1: p95':>8} {'8: p50':>8} {'8: p95':>8}"

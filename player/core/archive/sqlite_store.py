@@ -283,7 +283,8 @@ class SqliteStore:
         """One page of hits, in write order."""
         terms = positive_terms(parse_checked(query))
         where, params = self._where(query, speaker)
-        sql = f"{_HIT_SELECT} WHERE {where} ORDER BY c.id LIMIT ? OFFSET ?"
+        sql = f"{_HIT_SELECT} WHERE {where} ORDER BY cues_fts.rowid LIMIT ? OFFSET ?"
+        # FTS5's own order (rowid = cue id): the first page never sorts every match
         with self._bounded() as conn:
             rows = conn.execute(sql, [*params, max(0, limit), max(0, offset)]).fetchall()
         return [store_hit(r[0], r[1], r[2], (r[3], r[4], r[5], r[6], r[7]), terms) for r in rows]
