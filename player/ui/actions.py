@@ -59,6 +59,9 @@ class WindowCommands(Protocol):
     def synchronize_text(self) -> None:
         """Ask for a text without timings and synchronize it with the audio."""
 
+    def transcribe_recording(self) -> None:
+        """Transcribe the open recording on this computer."""
+
     def open_media(self, path: str) -> object:
         """Open a media file (a recent one)."""
 
@@ -112,6 +115,7 @@ class WindowActions(QObject):
             ShortcutSpec(("Ctrl+Shift+O",)),
         )
         add(file_menu, "S&ynchronize Text with Audio…", commands.synchronize_text)
+        add(file_menu, "Tra&nscribe Recording…", commands.transcribe_recording)
         self.recent_menu = file_menu.addMenu("Open &Recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         file_menu.addSeparator()

@@ -27,6 +27,8 @@ LIST_KEYS = (
     ("Select words in the line (transcript)", "Shift+Left, Shift+Right, drag across words"),
     ("Copy the selected words as a quote", "Ctrl+C, Enter"),
     ("Leave word selection", "Esc"),
+    ("Correct a machine-made line in place (Enter keeps, Esc drops)", "F2, double-click"),
+    ("Undo / redo a correction", "Ctrl+Z / Ctrl+Shift+Z"),
 )
 
 

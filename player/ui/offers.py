@@ -147,6 +147,25 @@ class Offers(QObject):
         """The offer "No transcript: Transcribe it on this computer" was taken."""
         self.transcription.start()
 
+    @Slot()
+    def transcribe_from_menu(self) -> None:
+        """File ▸ Transcribe Recording…: transcribe the open recording; a timed transcript
+        shown now is replaced only when the user agrees (it is kept as ``NAME.vtt.bak``)."""
+        shown = self._session.transcript
+        if shown is not None and self._session.timed and self._controller.media_path:
+            from PySide6.QtWidgets import QMessageBox
+
+            answer = QMessageBox.question(
+                self._window,
+                "Transcribe the recording",
+                "This briefing has a transcript. Transcribe the recording anyway? The new "
+                "machine transcript is saved beside the media; an existing file of that name "
+                "is kept as .vtt.bak.",
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        self.transcription.start()
+
     def close(self) -> None:
         """The window closes: a synchronization or transcription under way is cancelled,
         nothing is written."""

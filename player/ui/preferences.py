@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
     QSpinBox,
     QWidget,
@@ -95,6 +96,12 @@ class PreferencesDialog(QDialog):
         self.keep_breaks = QCheckBox("&Keep the file's line breaks inside a line", self)
         self.keep_breaks.setToolTip("Off: a line's text reads as prose (captions keep breaks)")
         self.keep_breaks.setChecked(settings.get(S.TRANSCRIPT_KEEP_LINE_BREAKS))
+        self.speech_model = QLineEdit(settings.get(S.TRANSCRIBE_MODEL), self)
+        self.speech_model.setPlaceholderText("tiny.en (installed)")
+        self.speech_model.setToolTip(
+            "Transcribing: a model name (tiny.en, base.en, small.en, medium.en, large-v3) or a "
+            "folder holding a CTranslate2 Whisper model; empty: the installed tiny.en"
+        )
         form = QFormLayout(self)
         form.addRow("Skip &back by:", self.skip_back)
         form.addRow("Skip &forward by:", self.skip_forward)
@@ -108,6 +115,7 @@ class PreferencesDialog(QDialog):
         form.addRow("&Quotes:", self.quote_template)
         form.addRow(self.click_plays)
         form.addRow(self.keep_breaks)
+        form.addRow("Speech &model for transcribing:", self.speech_model)
         self._show_colors()
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
@@ -195,3 +203,4 @@ class PreferencesDialog(QDialog):
         s.set(S.QUOTE_TEMPLATE, DEFAULT_TEMPLATE if template_problem(template) else template)
         s.set(S.CLICK_PLAYS, self.click_plays.isChecked())
         s.set(S.TRANSCRIPT_KEEP_LINE_BREAKS, self.keep_breaks.isChecked())
+        s.set(S.TRANSCRIBE_MODEL, self.speech_model.text().strip())

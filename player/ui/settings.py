@@ -107,8 +107,16 @@ CLICK_PLAYS = Setting(
     False,
     "A single click on a line plays from it (off: a click selects; double-click or Enter plays)",
 )
+TRANSCRIBE_MODEL = Setting(
+    "transcribe/model",
+    str,
+    "",
+    "Speech model for transcribing: a name (tiny.en, base.en, small.en…) or a model folder; "
+    "empty = the installed tiny.en",
+)
 
 ALL_SETTINGS: tuple[Setting[Any], ...] = (
+    TRANSCRIBE_MODEL,
     SKIP_BACK_MS,
     SKIP_FORWARD_MS,
     SEARCH_LEAD_IN_MS,

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtWidgets import QWidget
 
-from player.ui.settings import Setting
+from player.ui.settings import TRANSCRIBE_MODEL
 from player.ui.sync_job import sidecar_path
 from player.ui.sync_offer import SyncStrip
 from player.ui.transcribe_job import (
@@ -53,13 +53,6 @@ if TYPE_CHECKING:
 
 OFFER_TEXT = "No transcript: Transcribe it on this computer"
 OFFER_BUTTON = "Transcribe"
-TRANSCRIBE_MODEL = Setting(
-    "transcribe/model",
-    str,
-    "",
-    "Speech model for transcribing: a name (tiny.en, base.en, small.en…) or a model folder; "
-    "empty = the installed tiny.en",
-)
 
 
 class Transcription(QObject):

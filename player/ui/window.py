@@ -297,6 +297,11 @@ class MainWindow(QMainWindow):
         self.offers.synchronize_text()
 
     @Slot()
+    def transcribe_recording(self) -> None:
+        """File ▸ Transcribe Recording…: transcribe the open recording on this computer."""
+        self.offers.transcribe_from_menu()
+
+    @Slot()
     def copy_current_quote(self) -> None:
         """Copy the current cue as ``[time] Speaker: text``."""
         text = self.panel.copy_current_quote()

@@ -236,3 +236,44 @@ def test_the_library_indexes_the_machine_transcript(qtbot: QtBot, tmp_path: Path
         assert [hit.briefing.path for hit in hits] == [str(media)]
     finally:
         h.window.close()
+
+
+def test_the_file_menu_transcribes_and_asks_before_replacing_a_transcript(
+    harness: Harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    w = harness.window
+    actions = {a.text().replace("&", ""): a for a in w.menuBar().actions()[0].menu().actions()}
+    menu_entry = actions["Transcribe Recording…"]
+    media = _briefing(tmp_path / "b")
+    _open(harness, media)
+    t = _transcription(harness, FakeTranscriber(SCRIPT))
+    menu_entry.trigger()  # no transcript: no question, it starts
+    harness.qtbot.waitUntil(lambda: not t.is_running() and w.session.transcript is not None)
+    harness.qtbot.waitUntil(lambda: (tmp_path / "b" / "bulletin.vtt").exists())
+    asked: list[str] = []
+
+    def answer_no(*args: object) -> QMessageBox.StandardButton:
+        asked.append(str(args[2]))
+        return QMessageBox.StandardButton.No
+
+    monkeypatch.setattr(QMessageBox, "question", answer_no)
+    menu_entry.trigger()  # a transcript is shown now: asked, and "No" starts nothing
+    assert len(asked) == 1 and "has a transcript" in asked[0]
+    assert not t.is_running()
+
+
+def test_preferences_name_the_speech_model(harness: Harness, tmp_path: Path) -> None:
+    from player.ui.preferences import PreferencesDialog
+
+    dialog = PreferencesDialog(harness.settings, harness.window)
+    assert dialog.speech_model.text() == ""
+    dialog.speech_model.setText("  base.en ")
+    dialog.apply()
+    assert harness.settings.get(TRANSCRIBE_MODEL) == "base.en"
+    t = _transcription(harness)
+    assert t._model_request() == ("base.en", None)
+    dialog.speech_model.setText(str(tmp_path / "my-model"))
+    dialog.apply()
+    assert t._model_request() == (None, str(tmp_path / "my-model"))
