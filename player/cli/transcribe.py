@@ -58,6 +58,12 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         "--language", default="en", metavar="CODE", help="the language spoken (default: en)"
     )
     parser.add_argument(
+        "--config-dir",
+        metavar="DIR",
+        help="settings folder whose Preferences name the model when --model is not given "
+        "(default: the user config dir)",
+    )
+    parser.add_argument(
         "--force",
         action="store_true",
         help="replace OUT if it exists (the old one is kept as .bak)",
@@ -109,6 +115,28 @@ class _ProgressPrinter:
             sys.stderr.flush()
 
 
+def preferences_model(config_dir: Path) -> tuple[str | None, str | None]:
+    """``(model name, model folder)`` named in the window's Preferences (the settings file's
+    ``transcribe/model``), read without Qt; ``(None, None)`` when none is set or unreadable.
+    The same rule as the window: a value with a path separator, or starting with ``~`` or
+    ``.``, is a folder; anything else a model name."""
+    import configparser
+
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read(config_dir / "settings.ini", encoding="utf-8")
+        value = parser.get("transcribe", "model", fallback="").strip()
+    except (configparser.Error, OSError, UnicodeDecodeError):
+        return None, None
+    if len(value) >= 2 and value[0] == value[-1] == '"':  # QSettings quotes some values
+        value = value[1:-1].replace("\\\\", "\\").replace('\\"', '"')
+    if not value:
+        return None, None
+    if "/" in value or "\\" in value or value.startswith(("~", ".")):
+        return None, str(Path(value).expanduser())
+    return value, None
+
+
 def _error(path: str | None, message: str) -> int:
     where = f"{path}: " if path else ""
     write_line(f"error: {where}{message}", sys.stderr)
@@ -130,8 +158,18 @@ def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     progress = _ProgressPrinter()
     try:
+        name, configured = None, None
+        if not args.model:
+            from player.app.paths import default_config_dir
+
+            config_dir = Path(args.config_dir) if args.config_dir else default_config_dir()
+            name, configured = preferences_model(config_dir)
         result = transcribe_media(
-            args.media, model=args.model, language=args.language, progress=progress
+            args.media,
+            model=args.model or name,
+            configured=configured,
+            language=args.language,
+            progress=progress,
         )
         write_transcript(result, output, force=args.force)
     except AlignError as err:  # TranscribeError included

@@ -194,3 +194,27 @@ def test_another_language_keeps_the_recognizer_times(media: Path, fake_engine: N
     assert main(["transcribe", str(media), "--language", "fr"]) == 0
     text = media.with_suffix(".vtt").read_text("utf-8")
     assert "Language: fr" in text and "the recognizer's own" in text
+
+
+def test_the_preferences_model_is_used_without_model(
+    media: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from PySide6.QtCore import QSettings
+
+    from player.cli.transcribe import preferences_model
+
+    config = tmp_path / "config"
+    config.mkdir()
+    folder = tmp_path / "my models, 2026" / "whisper"  # a comma: QSettings quotes the value
+    folder.mkdir(parents=True)
+    written = QSettings(str(config / "settings.ini"), QSettings.Format.IniFormat)
+    written.setValue("transcribe/model", str(folder))
+    written.sync()
+    assert preferences_model(config) == (None, str(folder))
+    # The window's Preferences name a folder that is not a model: the command says so.
+    assert main(["transcribe", str(media), "--config-dir", str(config)]) == 2
+    assert _error_line(capsys).startswith(f"error: {folder}: not a Whisper model folder")
+    written.setValue("transcribe/model", "base.en")
+    written.sync()
+    assert preferences_model(config) == ("base.en", None)
+    assert preferences_model(tmp_path / "nowhere") == (None, None)
