@@ -1,5 +1,6 @@
 """Opened with ``--paused`` under the real libVLC on a real X display: the video surface shows
-the first frame (not a black square) and playback stays paused; then Play plays.
+the first frame (not a black square) and playback stays paused; then Play plays; at the end,
+a menu opened and closed over the video leaves no patchwork (the surface stays one colour).
 
 Run as a subprocess by ``test_first_frame_vlc.py`` (Qt's platform is per process):
 
@@ -14,9 +15,9 @@ import sys
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QPoint, QTimer
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QMenu, QWidget
 
 from player.app.compose import build_app
 from player.cli.dispatch import window_parser
@@ -79,8 +80,44 @@ def main() -> int:
             controller.position_ms() > 1000 or elapsed > 2 * WAIT_S
         ):
             result["played_to_ms"] = controller.position_ms()
-            step["phase"] = "done"
-            finish()
+            step["phase"] = "ending"
+            controller.seek(max(0, controller.length_ms() - 1500))
+        elif step["phase"] == "ending" and (state is PlaybackState.ENDED or elapsed > 3 * WAIT_S):
+            step["phase"] = "menu"
+            QTimer.singleShot(800, menu_over_video)
+
+    def colours(surface: QWidget) -> int:
+        """How many distinct colours the screen shows over ``surface`` (sampled)."""
+        origin = surface.mapToGlobal(surface.rect().topLeft())
+        image = (
+            QGuiApplication.primaryScreen()
+            .grabWindow(0, origin.x(), origin.y(), surface.width(), surface.height())
+            .toImage()
+        )
+        return len(
+            {
+                image.pixel(x, y)
+                for y in range(0, image.height(), 4)
+                for x in range(0, image.width(), 4)
+            }
+        )
+
+    def menu_over_video() -> None:
+        surface = window.video_surface
+        assert surface is not None
+        result["ended_state"] = controller.state().value
+        result["ended_colours"] = colours(surface)
+        menu = QMenu(window)
+        for i in range(10):
+            menu.addAction(f"A menu item over the video {i}")
+        menu.popup(surface.mapToGlobal(QPoint(40, 40)))
+        QTimer.singleShot(700, menu.close)
+        QTimer.singleShot(1500, lambda: after_menu(surface))
+
+    def after_menu(surface: QWidget) -> None:
+        result["after_menu_colours"] = colours(surface)
+        step["phase"] = "done"
+        finish()
 
     def look() -> None:
         surface = window.video_surface

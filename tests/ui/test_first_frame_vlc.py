@@ -1,5 +1,6 @@
 """A video opened paused (``--paused``) shows its first frame, with the real libVLC on Xvfb
-(QScreen.grabWindow: QWidget.grab never contains video), stays paused, and plays on Play."""
+(QScreen.grabWindow: QWidget.grab never contains video), stays paused, and plays on Play; after
+"Finished", a menu closed over the video leaves no black rectangles on a stale picture."""
 
 from __future__ import annotations
 
@@ -42,3 +43,5 @@ def test_paused_video_shows_its_first_frame_then_plays(tmp_path: Path) -> None:
     assert result["paused_position_ms"] < 1000, result  # at the start, not playing on
     assert result["nonblack_fraction"] > 0.05, result  # a picture, not a black square
     assert result["played_to_ms"] > 1000, result  # Play plays from there
+    assert result["ended_state"] == "ended", result
+    assert result["after_menu_colours"] <= result["ended_colours"], result  # no patchwork
