@@ -102,6 +102,8 @@ def index_root(
             parent = os.path.dirname(rel) or "."
             if parent in complete_rel and store.delete(root, rel):
                 scan.removed += 1
+        if scan.written or scan.removed:
+            store.refresh_statistics()
     return scan
 
 

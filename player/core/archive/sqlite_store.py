@@ -223,6 +223,11 @@ class SqliteStore:
             conn.execute("UPDATE briefings SET cue_count = ? WHERE id = ?", (count, bid))
         return count
 
+    def refresh_statistics(self) -> None:
+        """Let SQLite refresh what its planner knows (``PRAGMA optimize``)."""
+        with self._lock:
+            self._conn.execute("PRAGMA optimize")
+
     def delete(self, root: str, relpath: str) -> bool:
         """Drop one briefing and its cues (one transaction); whether it was there."""
         with self._transaction() as conn:

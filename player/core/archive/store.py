@@ -122,6 +122,10 @@ class ArchiveStore(Protocol):
         """Drop a briefing and its cues (one transaction); whether it was there."""
         ...
 
+    def refresh_statistics(self) -> None:
+        """Bring the query planner's statistics up to date (after indexing)."""
+        ...
+
     def briefings(self, root: str | None = None) -> list[StoredBriefing]:
         """Every briefing (of one root), by root then relative path."""
         ...
