@@ -229,6 +229,8 @@ def search_shared(args: argparse.Namespace, url: str) -> int | None:
         finally:
             store.close()
     except StoreUnavailable as err:
+        if printed:  # hits already printed: the local archive's would be a different list
+            return _error(err.message)
         write_line(f"warning: {err.message}; searching the local archive instead", sys.stderr)
         return None
     except ArchiveError as err:
