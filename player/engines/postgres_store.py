@@ -230,7 +230,14 @@ class PostgresStore:
     # -- schema ------------------------------------------------------------------------------------
 
     def init_schema(self) -> int:
-        """Create or migrate the schema (the ``unaccent`` extension first); the version."""
+        """Create or migrate the schema (the ``unaccent`` extension first); the version. An
+        archive already up to date is only read (a role that may only read it can open it)."""
+        with self._session() as conn:
+            found = conn.execute("SELECT to_regclass('bp_schema') IS NOT NULL").fetchone()
+            if found and found[0]:
+                row = conn.execute("SELECT version FROM bp_schema").fetchone()
+                if row is not None and int(row[0]) == len(MIGRATIONS):
+                    return len(MIGRATIONS)
         with self._session() as conn, conn.transaction():
             conn.execute("SET LOCAL statement_timeout = 0")
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (_SCHEMA_LOCK,))

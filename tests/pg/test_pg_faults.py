@@ -282,3 +282,28 @@ def test_a_role_that_may_not_add_unaccent_is_told_what_to_do(pg_server: PgServer
     with pytest.raises(ArchiveError, match="unaccent") as caught:
         PostgresStore(as_reporter)
     assert "CREATE EXTENSION unaccent" in str(caught.value)
+
+
+def test_a_role_that_may_only_read_searches_but_cannot_write(pg_server: PgServer) -> None:
+    import psycopg
+
+    from player.engines.postgres_store import PostgresStore
+
+    url = pg_server.new_database("readers")
+    owner = PostgresStore(url)
+    owner.write(briefing(1))
+    owner.close()
+    with psycopg.connect(url, autocommit=True) as conn:
+        name = urlsplit(url).path.lstrip("/")
+        conn.execute("DROP ROLE IF EXISTS reader")
+        conn.execute("CREATE ROLE reader LOGIN")
+        conn.execute(f'GRANT CONNECT ON DATABASE "{name}" TO reader')
+        conn.execute("GRANT SELECT ON ALL TABLES IN SCHEMA public TO reader")
+    store = PostgresStore(url.replace("bp_test@", "reader@"))
+    try:
+        assert store.count("common") == 40 and len(store.search("common", limit=5)) == 5
+        with pytest.raises(ArchiveError, match="refused"):
+            store.write(briefing(2))
+        assert store.count("common") == 40  # and the store goes on after a refusal
+    finally:
+        store.close()
