@@ -12,6 +12,7 @@
 # 3. the bundle unpacked into /opt/smoke-bundle, then in the root under Xvfb: --version; the window starts
 #    and plays the sample (the position must advance past 1.5 s, read from its log); transcript;
 #    index of the sample folder, library, search in a file and in the archive;
+#    --install-desktop-entry (the entry's Exec is the unpacked bundle);
 # 4. with a .deb: `apt install ./PACKAGE.deb` in the root, --version and `transcript` through
 #    /usr/bin/briefing-player, `apt purge`, and no file of the package left behind.
 set -euo pipefail
@@ -97,6 +98,12 @@ run $bp index $sample --log-dir /tmp/smoke/log
 run $bp library --log-dir /tmp/smoke/log
 run $bp search "ministry" $sample/briefing.vtt | head -3
 run $bp search "coasts" --log-dir /tmp/smoke/log | head -3
+say "--install-desktop-entry (the unpacked bundle's per-user menu entry)"
+run HOME=/tmp/smoke/home $bp --install-desktop-entry --log-dir /tmp/smoke/log
+entry="$root/tmp/smoke/data/applications/briefing-player.desktop"
+grep -qx "Exec=$bp %f" "$entry" || fail "the per-user entry does not start $bp: $(grep ^Exec "$entry")"
+[ -f "$root/tmp/smoke/data/icons/hicolor/48x48/apps/briefing-player.png" ] || fail "no icon installed"
+
 if [ -n "$deb" ]; then
   say "the .deb: apt install, run, purge, nothing left"
   cp "$deb" "$root/tmp/smoke/"
