@@ -132,3 +132,27 @@ def test_system_programs_run_without_the_bundles_libraries(monkeypatch: pytest.M
     assert "LD_LIBRARY_PATH" not in desktop_entry.system_environment()
     monkeypatch.setenv("LD_LIBRARY_PATH_ORIG", "/usr/local/lib")
     assert desktop_entry.system_environment()["LD_LIBRARY_PATH"] == "/usr/local/lib"
+
+
+def test_a_transcript_opened_as_media_plays_the_media_beside_it(tmp_path: Path) -> None:
+    """ "Open with Briefing Player" on a .vtt: the recording beside it opens with it."""
+    from player.app.options import OPENED_TRANSCRIPTS, validate_args
+    from player.cli.dispatch import window_parser
+    from player.core.media.sidecar import TRANSCRIPT_EXTENSIONS
+
+    assert set(OPENED_TRANSCRIPTS) == TRANSCRIPT_EXTENSIONS
+    for name in ("talk.opus", "talk.mp4", "talk.en.vtt", "talking.mp4", "other.mp3"):
+        (tmp_path / name).write_bytes(b"")
+    args = window_parser().parse_args([str(tmp_path / "talk.en.vtt")])
+    validate_args(args)
+    assert (args.media, args.transcript) == (
+        str(tmp_path / "talk.mp4"),
+        str(tmp_path / "talk.en.vtt"),
+    )
+    (tmp_path / "talk.en.webm").write_bytes(b"")  # the more specific name wins
+    args = window_parser().parse_args([str(tmp_path / "talk.en.vtt")])
+    validate_args(args)
+    assert args.media == str(tmp_path / "talk.en.webm")
+    (tmp_path / "lonely.srt").write_bytes(b"")
+    with pytest.raises(ValueError, match="no media named like it"):
+        validate_args(window_parser().parse_args([str(tmp_path / "lonely.srt")]))
