@@ -65,7 +65,12 @@ class Offers(QObject):
         self._text_sync: TextSync | None = None
         self._transcription: Transcription | None = None
         self._cue_editing: CueEditing | None = None
+        self._media_failed = False  # the open media cannot play: nothing to transcribe
+        self._missing_name: str | None = None  # the "no transcript" offer is shown for this
         session.state_changed.connect(self._on_transcript_state)
+        session.media_opening.connect(self._on_media_opening)
+        session.media_failed.connect(self._on_media_failed)
+        controller.error_occurred.connect(self._on_media_failed)
         resume.resume_offered.connect(self._offer_resume)
 
     @property
@@ -174,6 +179,34 @@ class Offers(QObject):
         if self._transcription is not None:
             self._transcription.cancel()
 
+    def _offer_missing(self) -> None:
+        name = self._missing_name
+        if self._media_failed:  # nothing can be heard: only a transcript to read helps
+            self._info_bar.show_message(
+                f"No transcript for {name}.", [("Open transcript…", self._choose_transcript)]
+            )
+            return
+        self._info_bar.show_message(
+            f"No transcript: Transcribe it on this computer ({name} has no transcript or "
+            "text beside it).",
+            [
+                ("Transcribe", self.transcribe),
+                ("Open transcript…", self._choose_transcript),
+                ("Synchronize a text…", self.synchronize_text),
+            ],
+        )
+
+    @Slot(str)
+    def _on_media_opening(self, _path: str) -> None:
+        self._media_failed = False
+        self._missing_name = None
+
+    @Slot(str)
+    def _on_media_failed(self, _message: str) -> None:
+        self._media_failed = True
+        if self._missing_name is not None and self._info_bar.isVisible():
+            self._offer_missing()  # withdraw "Transcribe" from the offer already shown
+
     @Slot(str, int)
     def _offer_resume(self, path: str, t_ms: int) -> None:
         self._info_bar.show_message(
@@ -186,17 +219,10 @@ class Offers(QObject):
 
     @Slot(object)
     def _on_transcript_state(self, state: TranscriptState) -> None:
+        self._missing_name = None
         if state.phase is LoadPhase.MISSING:
-            name = Path(state.source or "").name
-            self._info_bar.show_message(
-                "No transcript: Transcribe it on this computer "
-                f"({name} has no transcript or text beside it).",
-                [
-                    ("Transcribe", self.transcribe),
-                    ("Open transcript…", self._choose_transcript),
-                    ("Synchronize a text…", self.synchronize_text),
-                ],
-            )
+            self._missing_name = Path(state.source or "").name
+            self._offer_missing()
         elif state.phase is LoadPhase.READY and state.transcript is not None:
             if state.transcript.machine_generated or self._cue_editing is not None:
                 self.cue_editing.attach()  # machine transcripts can be corrected in place

@@ -277,3 +277,20 @@ def test_preferences_name_the_speech_model(harness: Harness, tmp_path: Path) -> 
     dialog.speech_model.setText(str(tmp_path / "my-model"))
     dialog.apply()
     assert t._model_request() == (None, str(tmp_path / "my-model"))
+
+
+def test_media_that_cannot_play_is_not_offered_for_transcription(
+    harness: Harness, tmp_path: Path
+) -> None:
+    w = harness.window
+    broken = tmp_path / "broken.mp4"
+    broken.write_bytes(b"not a video at all")
+    w.open_media(broken)
+    harness.qtbot.waitUntil(lambda: w.session.state.phase is LoadPhase.MISSING, timeout=10000)
+    harness.qtbot.waitUntil(lambda: "broken.mp4" in w.status.label.text(), timeout=10000)
+    buttons = [b.text() for b in w.info_bar.buttons()]
+    assert "Transcribe" not in buttons and "Open transcript…" in buttons
+    assert w.info_bar.label.text() == "No transcript for broken.mp4."
+    # A media that plays gets the offer again.
+    _open(harness, _briefing(tmp_path / "b"))
+    assert "Transcribe" in [b.text() for b in w.info_bar.buttons()]
