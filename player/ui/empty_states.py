@@ -38,7 +38,8 @@ def empty_note(state: TranscriptState) -> str:
         return (
             f"No transcript for {name}.\n\nFile ▸ Open Transcript… (Ctrl+Shift+O) opens one; "
             "File ▸ Synchronize Text with Audio… times a text you have (a press office "
-            "transcript, a statement) to the recording."
+            "transcript, a statement) to the recording; File ▸ Transcribe Recording… makes "
+            "one on this computer."
         )
     if state.phase is LoadPhase.FAILED:
         return (
