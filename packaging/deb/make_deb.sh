@@ -50,7 +50,7 @@ find "$root/opt" -type f -name '*.so*' -exec chmod 0644 {} +
 # The system libraries the bundle needs, as packages.
 libs=$(cd "$root/opt/briefing-player/_internal" &&
   find . -type f \( -name '*.so' -o -name '*.so.*' \) -print0 |
-  LD_LIBRARY_PATH=$PWD xargs -0 -n 50 ldd 2>/dev/null | awk '/=> \//{print $3}' |
+  { LD_LIBRARY_PATH=$PWD xargs -0 -n 50 ldd 2>/dev/null || true; } | awk '/=> \//{print $3}' |
   grep -v "^$PWD" | sort -u)
 depends=$(for lib in $libs; do dpkg -S "$(readlink -f "$lib")" 2>/dev/null | cut -d: -f1; done |
   sort -u | grep -v '^libc6$' || true)
