@@ -176,6 +176,14 @@ def main():
     seconds = float(sys.argv[3]) if len(sys.argv) > 3 else 5.0
     result = {}
     frame = window_of(app_name)
+    # The live labels' interface comes a moment after the first frame (player.ui.accessible,
+    # later still on a loaded machine); walk the tree once it is there.
+    wait_until(
+        lambda: pyatspi.findDescendant(
+            frame, lambda o: o.getRoleName() == "label" and o.name.startswith("Elapsed ")
+        ),
+        20,
+    )
     result["tree"] = walk(frame)
     play = find(frame, "push button", "Play")
     play.queryAction().doAction(0)
