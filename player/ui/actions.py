@@ -101,6 +101,7 @@ class WindowActions(QObject):
         self._desk_parts = (controller, transport, session)
         self._quotes: tuple[QuoteContext, WordSelector] | None = None
         self._quote_parts = (settings, panel, session, dialogs, controller, docks, search)
+        panel.view.quote_lines = self._first_quote  # a copy before the formatter is built
         self._keyed: list[tuple[QAction, ShortcutSpec]] = []
         self._open_recent = commands.open_media
         add, c = self._add, controller
@@ -344,6 +345,13 @@ class WindowActions(QObject):
                 self._window, settings, panel, session, dialogs, controller.media_path
             )
         return self._quotes
+
+    def _first_quote(self, rows: list[int]) -> str:
+        """Rows as quotes when the formatter is not built yet: build it (it takes over the
+        view's ``quote_lines``), then quote through it, so every copy has one format."""
+        self.quotes()  # builds the formatter, which takes over the view's quote_lines
+        quote_lines = self._quote_parts[1].view.quote_lines
+        return quote_lines(rows) if quote_lines and quote_lines != self._first_quote else ""
 
     def select_words(self) -> None:
         """Open the selected line (else the line playing now) for selecting words."""

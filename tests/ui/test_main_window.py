@@ -428,3 +428,20 @@ def test_slider_click_seeks(harness: Harness, sample_audio: Path) -> None:
     )
     middle = slider.maximum() // 2
     assert abs(harness.controller.position_ms() - middle) < slider.maximum() * 0.08
+
+
+def test_a_copy_before_the_quote_formatter_is_built_uses_the_template(
+    harness: Harness, sample_audio: Path
+) -> None:
+    harness.open(sample_audio, play=False)
+    actions = harness.window.menu_actions
+    view = harness.window.panel.view
+    # The state of the first 200 ms after the first frame: no formatter yet.
+    actions._quotes = None
+    view.quote_lines = actions._first_quote
+    view.selectionModel().select(
+        harness.window.model.index(3), QItemSelectionModel.SelectionFlag.Select
+    )
+    cue = harness.window.transcript.cues[3]  # type: ignore[union-attr]
+    assert view.copy_selection() == f'"{cue.text}" — {cue.speaker}, briefing, 00:00:14'
+    assert actions._quotes is not None and view.quote_lines != actions._first_quote
