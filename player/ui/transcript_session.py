@@ -368,6 +368,7 @@ class TranscriptSession(QObject):
     ) -> None:
         """Show a loaded transcript (``index`` and ``search_index`` when they were built off
         the GUI thread)."""
+        self._load_token += 1  # a parse still running (a text, another file) must not land
         self._index_timer.stop()
         self._transcript = transcript
         self._path = path

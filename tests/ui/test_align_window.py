@@ -20,7 +20,7 @@ from PySide6.QtCore import QPoint
 from PySide6.QtWidgets import QApplication, QPushButton
 from pytestqt.qtbot import QtBot
 
-from player.core.formats.load import load_transcript
+from player.core.formats.load import load_transcript, parse_transcript_text
 from player.ui.announce import announcer_for
 from player.ui.dialogs import transcript_filters
 from player.ui.models import Role
@@ -500,3 +500,20 @@ def test_menu_keeps_the_transcript_when_the_user_declines(harness: Harness, tmp_
     QApplication.processEvents()
     assert w.session.path == str(media.with_suffix(".vtt"))
     assert w.session.state.phase is LoadPhase.READY
+
+
+def test_a_transcript_shown_while_a_text_is_read_is_not_replaced_by_it(
+    harness: Harness, tmp_path: Path
+) -> None:
+    """The synchronization can finish before the text it synchronized has been read for
+    display (a fast aligner, a loaded machine): the text read late must not cover the
+    synchronized transcript."""
+    media, text = _briefing(tmp_path / "b")
+    _open(harness, media)
+    w = harness.window
+    timed = parse_transcript_text("WEBVTT\n\n00:01.000 --> 00:02.000\nThe harbour opens.\n")
+    w.session.open_untimed(text)  # read on a worker...
+    w.session.set_transcript(timed, str(media.with_suffix(".vtt")))  # ...while this is shown
+    harness.qtbot.waitUntil(lambda: w.session._pending_jobs == 0, timeout=10000)
+    assert w.session.path == str(media.with_suffix(".vtt"))
+    assert w.session.state.phase is LoadPhase.READY and w.session.timed
