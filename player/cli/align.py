@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from player.cli.output import json_line, write_line
+from player.cli.output import ProgressPrinter, fail, json_line, write_line
 
 __all__ = ["add_parser", "result_to_json", "run"]
 
@@ -86,38 +86,6 @@ def result_to_json(result: Any, output: Path, seconds: float) -> dict[str, Any]:
     }
 
 
-class _ProgressPrinter:
-    """A bar on a terminal; otherwise a ``align: N%`` line every 10% (and at the end)."""
-
-    def __init__(self) -> None:
-        self._tty = sys.stderr.isatty()
-        self._last = -1
-
-    def __call__(self, fraction: float) -> None:
-        percent = int(fraction * 100)
-        if self._tty:
-            if percent != self._last:
-                filled = percent * 30 // 100
-                bar = "#" * filled + "-" * (30 - filled)
-                sys.stderr.write(f"\ralign [{bar}] {percent:3d}%")
-                sys.stderr.flush()
-        elif percent // 10 != self._last // 10 or (percent == 100 and self._last != 100):
-            sys.stderr.write(f"align: {percent}%\n")
-            sys.stderr.flush()
-        self._last = percent
-
-    def finish(self) -> None:
-        if self._tty and self._last >= 0:
-            sys.stderr.write("\n")
-            sys.stderr.flush()
-
-
-def _error(path: str | None, message: str) -> int:
-    where = f"{path}: " if path else ""
-    write_line(f"error: {where}{message}", sys.stderr)
-    return 2
-
-
 def run(args: argparse.Namespace) -> int:
     """Align, write, report; returns the exit status."""
     from player.core.align.types import AlignCancelled, AlignError
@@ -125,9 +93,9 @@ def run(args: argparse.Namespace) -> int:
 
     output = Path(args.output) if args.output else default_output_path(args.media)
     if output.exists() and not args.force:
-        return _error(str(output), "already exists (use --force to replace it)")
+        return fail(str(output), "already exists (use --force to replace it)")
     started = time.perf_counter()
-    progress = _ProgressPrinter()
+    progress = ProgressPrinter("align")
     try:
         engine = None
         if args.model:
@@ -145,7 +113,7 @@ def run(args: argparse.Namespace) -> int:
     except AlignError as err:
         progress.finish()
         log.info("align failed: %s: %s", err.path, err.message)
-        return _error(err.path, err.message)
+        return fail(err.path, err.message)
     except (AlignCancelled, KeyboardInterrupt):
         progress.finish()
         write_line("interrupted: nothing was written", sys.stderr)

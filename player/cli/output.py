@@ -103,3 +103,39 @@ def _encodable(text: str, encoding: str) -> str:
             else:
                 parts.append(f"\\u{code:04x}")
     return "".join(parts)
+
+
+def fail(path: str | None, message: str) -> int:
+    """Print ``error: PATH: message`` on stderr (terminal-safe); the exit status 2."""
+    where = f"{path}: " if path else ""
+    write_line(f"error: {where}{message}", sys.stderr)
+    return 2
+
+
+class ProgressPrinter:
+    """Progress of a long command on stderr: a bar on a terminal, otherwise a ``LABEL: N%``
+    line every 10 % (and at the end). Call it with a fraction; :meth:`finish` ends the bar."""
+
+    def __init__(self, label: str) -> None:
+        self._label = label
+        self._tty = sys.stderr.isatty()
+        self._last = -1
+
+    def __call__(self, fraction: float) -> None:
+        percent = int(fraction * 100)
+        if self._tty:
+            if percent != self._last:
+                filled = percent * 30 // 100
+                bar = "#" * filled + "-" * (30 - filled)
+                sys.stderr.write(f"\r{self._label} [{bar}] {percent:3d}%")
+                sys.stderr.flush()
+        elif percent // 10 != self._last // 10 or (percent == 100 and self._last != 100):
+            sys.stderr.write(f"{self._label}: {percent}%\n")
+            sys.stderr.flush()
+        self._last = percent
+
+    def finish(self) -> None:
+        """End the bar's line (a terminal only)."""
+        if self._tty and self._last >= 0:
+            sys.stderr.write("\n")
+            sys.stderr.flush()
