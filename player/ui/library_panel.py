@@ -23,6 +23,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
+    QTimer,
     Signal,
     Slot,
 )
@@ -191,6 +192,8 @@ class LibraryPanel(QWidget):
         self._jobs = JobList()
         self._signals = _ScanSignals(self)
         self._signals.progressed.connect(self._on_progress)
+        self._rescan_after: set[str] = set()  # folders to rescan once the running scan ends
+        self.scan_finished.connect(self._scan_waiting_folders)
 
         self.filter = QLineEdit(self)
         self.filter.setPlaceholderText("Filter briefings")
@@ -391,6 +394,33 @@ class LibraryPanel(QWidget):
     def is_scanning(self) -> bool:
         """Whether a scan or a folder removal is running."""
         return self._cancel is not None
+
+    def index_written(self, path: str) -> None:
+        """A transcript the window has just written (synchronized, transcribed): rescan the
+        library folder holding it, if any (incremental: only that briefing is indexed again),
+        after the scan running now if there is one."""
+        archive = self._archive
+        if archive is None:
+            return
+        try:
+            folders = archive.folders()
+        except Exception:  # a damaged library: the transcript is saved anyway
+            logger.info("library not rescanned for %s: its folders cannot be read", path)
+            return
+        target = Path(path).resolve()
+        owner = next((f for f in folders if target.is_relative_to(Path(f).resolve())), None)
+        if owner is None:
+            return
+        if self.is_scanning():
+            self._rescan_after.add(owner)
+        else:
+            self.scan([owner])
+
+    @Slot(object)
+    def _scan_waiting_folders(self, _summary: object) -> None:
+        if self._rescan_after:
+            owners, self._rescan_after = sorted(self._rescan_after), set()
+            QTimer.singleShot(0, self, lambda: self.scan(owners))
 
     def scan(self, folders: list[str] | None = None) -> None:
         """Scan every folder (or only ``folders``, which are in the library) on a worker

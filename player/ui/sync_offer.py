@@ -165,7 +165,6 @@ class TextSync(QObject):
         self.confirm_replace: Callable[[Path], bool] = self._ask_replace
         self.choose_file: Callable[[], str | None] = self._ask_text
         self.job: SyncJob | None = None
-        self._rescan_pending: set[str] = set()  # folders to rescan after the running scan
 
     # ----- the offer ------------------------------------------------------------------------
 
@@ -331,33 +330,10 @@ class TextSync(QObject):
     # ----- the library ------------------------------------------------------------------------
 
     def _index(self, path: str) -> None:
-        """Rescan the library folder that holds the new transcript, if any (an incremental
-        scan: only the briefing whose files changed is indexed again)."""
-        library, archive = self._docks.library, self._docks.archive
-        if library is None or archive is None:
-            return
-        try:
-            folders = archive.folders()
-        except Exception:  # a damaged library: the transcript is saved anyway
-            return
-        target = Path(path).resolve()
-        owner = next((f for f in folders if target.is_relative_to(Path(f).resolve())), None)
-        if owner is None:
-            return
-        if library.is_scanning():
-            if not self._rescan_pending:
-                library.scan_finished.connect(self._rescan_once)
-            self._rescan_pending.add(owner)
-            return
-        library.scan([owner])
-
-    @Slot(object)
-    def _rescan_once(self, _summary: object) -> None:
+        """The library indexes the new transcript (when its folder is in the library)."""
         library = self._docks.library
-        if library is not None and self._rescan_pending:
-            owners, self._rescan_pending = sorted(self._rescan_pending), set()
-            library.scan_finished.disconnect(self._rescan_once)
-            QTimer.singleShot(0, self, lambda: library.scan(owners))
+        if library is not None:
+            library.index_written(path)
 
     # ----- asking the user --------------------------------------------------------------------
 

@@ -23,7 +23,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QWidget
 
 from player.ui.settings import TRANSCRIBE_MODEL
@@ -97,7 +97,6 @@ class Transcription(QObject):
         self.task: BackgroundTask | None = None
         self._media: str | None = None
         self._partial_shown = False
-        self._rescan: set[str] = set()
 
     # ----- starting -------------------------------------------------------------------------
 
@@ -277,32 +276,10 @@ class Transcription(QObject):
     # ----- the library and messages -------------------------------------------------------
 
     def _index(self, path: str) -> None:
-        """Rescan the library folder holding the new transcript, if any (incremental)."""
-        library, archive = self._docks.library, self._docks.archive
-        if library is None or archive is None:
-            return
-        try:
-            folders = archive.folders()
-        except Exception:  # a damaged library: the transcript is saved anyway
-            return
-        target = Path(path).resolve()
-        owner = next((f for f in folders if target.is_relative_to(Path(f).resolve())), None)
-        if owner is None:
-            return
-        if library.is_scanning():
-            if not self._rescan:
-                library.scan_finished.connect(self._rescan_later)
-            self._rescan.add(owner)
-            return
-        library.scan([owner])
-
-    @Slot(object)
-    def _rescan_later(self, _summary: object) -> None:
+        """The library indexes the new transcript (when its folder is in the library)."""
         library = self._docks.library
-        if library is not None and self._rescan:
-            owners, self._rescan = sorted(self._rescan), set()
-            library.scan_finished.disconnect(self._rescan_later)
-            QTimer.singleShot(0, self, lambda: library.scan(owners))
+        if library is not None:
+            library.index_written(path)
 
     def _say(self, text: str, *, bar: bool = False) -> None:
         if bar:
