@@ -21,12 +21,8 @@ unless ``force``, and then it is kept as ``NAME.vtt.bak``.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import inspect
-import os
-import shutil
-import tempfile
 from pathlib import Path
 
 from player import __version__
@@ -40,6 +36,7 @@ from player.core.align.types import (
     StopCheck,
 )
 from player.core.align.vtt_writer import render_vtt
+from player.core.files import WriteError, write_private
 from player.engines.documents import read_text_source
 
 __all__ = ["align_text", "default_output_path", "write_aligned_vtt"]
@@ -121,29 +118,8 @@ def write_aligned_vtt(
     if target.exists() and not target.is_file():
         raise AlignError("exists and is not a regular file", path=str(target))
     text = render_vtt(result, tool=f"briefing-player {__version__}")
-    folder = target.parent if str(target.parent) else Path(".")
     try:
-        fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-    except OSError as err:
-        raise AlignError(f"cannot write here: {err.strerror or err}", path=str(target)) from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp_name, 0o600)
-        if target.exists():
-            # The old file stays in place until the new one replaces it in one step.
-            backup = target.with_name(target.name + ".bak")
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(backup)
-            try:
-                os.link(target, backup)
-            except OSError:
-                shutil.copy2(target, backup)
-        os.replace(temp_name, target)
-    except OSError as err:
-        with contextlib.suppress(OSError):
-            os.unlink(temp_name)
-        raise AlignError(f"cannot write: {err.strerror or err}", path=str(target)) from None
+        write_private(target, text.encode("utf-8"), keep_backup=True)
+    except WriteError as err:
+        raise AlignError(err.reason, path=str(target)) from None
     return target

@@ -24,12 +24,8 @@ keeping an existing file as ``NAME.vtt.bak`` when ``force`` (else ``TranscribeEr
 
 from __future__ import annotations
 
-import contextlib
 import inspect
 import logging
-import os
-import shutil
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -42,6 +38,7 @@ from player.core.align.types import (
     SpeechAligner,
     StopCheck,
 )
+from player.core.files import WriteError, write_private
 from player.core.transcribe.cues import make_cues, snap_to_onsets
 from player.core.transcribe.retime import retime
 from player.core.transcribe.types import (
@@ -221,29 +218,7 @@ def write_transcript(
 def write_text_atomically(target: Path, text: str, *, backup: bool = True) -> None:
     """``text`` into ``target`` (UTF-8, 0600) in one step; an existing file kept as ``.bak``
     (unless ``backup`` is False)."""
-    folder = target.parent if str(target.parent) else Path(".")
     try:
-        fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-    except OSError as err:
-        raise TranscribeError(
-            f"cannot write here: {err.strerror or err}", path=str(target)
-        ) from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp_name, 0o600)
-        if backup and target.exists():
-            kept = target.with_name(target.name + ".bak")
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(kept)
-            try:
-                os.link(target, kept)
-            except OSError:
-                shutil.copy2(target, kept)
-        os.replace(temp_name, target)
-    except OSError as err:
-        with contextlib.suppress(OSError):
-            os.unlink(temp_name)
-        raise TranscribeError(f"cannot write: {err.strerror or err}", path=str(target)) from None
+        write_private(target, text.encode("utf-8"), keep_backup=backup)
+    except WriteError as err:
+        raise TranscribeError(err.reason, path=str(target)) from None

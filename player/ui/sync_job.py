@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
-import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -27,6 +25,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from PySide6.QtCore import QObject, Signal, Slot
 
+from player.core.files import WriteError, write_private
 from player.core.model import TranscriptError
 from player.ui.align_seam import SyncCancelled, SyncError, align_file
 from player.ui.jobs import JobRunner, Pool
@@ -61,29 +60,11 @@ def sidecar_path(media: str | Path) -> Path:
 def write_atomically(path: Path, text: str, *, replace: bool) -> str | None:
     """Write ``text`` to ``path`` (UTF-8, private) so that ``path`` is never partial; an
     existing file is replaced only when ``replace`` (kept as ``NAME.vtt.bak``, returned) and
-    is otherwise an error."""
-    folder = path.parent
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(tmp, 0o600)
-        backup: str | None = None
-        if path.exists():
-            if not replace:
-                raise SyncError(f"{path.name} exists already and was not replaced")
-            bak = path.with_name(path.name + ".bak")
-            os.replace(path, bak)
-            backup = str(bak)
-        os.replace(tmp, path)
-        return backup
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
+    is otherwise an error. Raises OSError when it cannot be written."""
+    if path.exists() and not replace:
+        raise SyncError(f"{path.name} exists already and was not replaced")
+    backup = write_private(path, text.encode("utf-8"), keep_backup=True)
+    return str(backup) if backup is not None else None
 
 
 def align_with_engine(
@@ -202,6 +183,8 @@ class SyncJob(QObject):
             raise SyncCancelled()
         try:
             backup = write_atomically(self.out, vtt, replace=self._replace)
+        except WriteError as err:
+            raise SyncError(f"{self.out.name}: {err.reason}") from None
         except OSError as err:
             raise SyncError(f"cannot write {self.out.name}: {err.strerror or err}") from None
         return SyncOutcome(str(self.out), load_with_index(str(self.out)), backup)
