@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from PySide6.QtCore import QObject, Signal, Slot
 
+from player.core.align.types import AlignCancelled
 from player.ui.jobs import JobRunner, Pool
 
 if TYPE_CHECKING:
@@ -137,7 +138,7 @@ class BackgroundTask(QObject):
         try:
             result = self._work(self._progress, self._cancel.is_set, self._partial)
         except Exception as err:
-            if type(err).__name__ == "AlignCancelled" or self._cancel.is_set():
+            if isinstance(err, AlignCancelled) or self._cancel.is_set():
                 raise Cancelled() from None
             raise
         if self._cancel.is_set():
