@@ -46,69 +46,16 @@ from player.core.archive.store import (
     speakers_column,
     store_hit,
 )
+from player.engines.postgres_schema import MIGRATIONS, SCHEMA_LOCK, UNACCENT_MISSING
 
-__all__ = ["DEADLINE_S", "MIGRATIONS", "UNACCENT_MISSING", "PostgresStore"]
+__all__ = ["DEADLINE_S", "MIGRATIONS", "UNACCENT_MISSING", "PgSession", "PostgresStore"]
 
 logger = logging.getLogger(__name__)
 
 DEADLINE_S = 5.0
 """Time budget of one search statement on the server (seconds)."""
 CONNECT_TIMEOUT_S = 5
-_SCHEMA_LOCK = 0x42504C53  # "BPLS": one migration at a time across machines
 _SHUTTING_DOWN = frozenset({"57P01", "57P02", "57P03"})  # admin/crash shutdown, starting up
-
-UNACCENT_MISSING = (
-    "the PostgreSQL server has no 'unaccent' extension, which the archive needs to match "
-    "words with or without accents. On Debian it comes with the server package "
-    "(postgresql-15; older releases: postgresql-contrib); a database owner can then run "
-    "'briefing-player archive init --db ...' again, or an administrator "
-    "'CREATE EXTENSION unaccent;' in the database"
-)
-
-MIGRATIONS: tuple[str, ...] = (
-    # 0 -> 1: the initial schema.
-    """
-    CREATE FUNCTION bp_words(t text) RETURNS text
-        LANGUAGE sql IMMUTABLE PARALLEL SAFE
-        SET search_path = public, pg_catalog
-        AS $$ SELECT btrim(regexp_replace(lower(unaccent('unaccent'::regdictionary, t)),
-                                          '[^[:alnum:]]+', ' ', 'g')) $$;
-    CREATE FUNCTION bp_term(t text, prefix boolean) RETURNS tsquery
-        LANGUAGE sql IMMUTABLE PARALLEL SAFE
-        AS $$ SELECT to_tsquery('simple'::regconfig,
-                  replace(bp_words(t), ' ', ' <-> ') || CASE WHEN prefix THEN ':*' ELSE '' END) $$;
-    CREATE TABLE briefings(
-        id bigserial PRIMARY KEY,
-        root text NOT NULL,
-        relpath text NOT NULL,
-        title text NOT NULL,
-        date text NOT NULL DEFAULT '',
-        duration_ms bigint,
-        language text,
-        content_hash text NOT NULL DEFAULT '',
-        cue_count integer NOT NULL DEFAULT 0,
-        indexed_at timestamptz NOT NULL DEFAULT now(),
-        UNIQUE (root, relpath)
-    );
-    CREATE TABLE cues(
-        id bigserial PRIMARY KEY,
-        briefing_id bigint NOT NULL REFERENCES briefings(id) ON DELETE CASCADE,
-        idx integer NOT NULL,
-        start_ms bigint NOT NULL,
-        end_ms bigint NOT NULL,
-        speaker text,
-        speakers text NOT NULL DEFAULT '',
-        text text NOT NULL,
-        tsv tsvector GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, bp_words(text))) STORED
-    );
-    CREATE INDEX cues_briefing ON cues(briefing_id);
-    CREATE INDEX cues_tsv ON cues USING gin(tsv);
-    """,
-    # 1 -> 2: listing a root without a full scan (the SQLite store's second step too).
-    """
-    CREATE INDEX briefings_root ON briefings(root, relpath);
-    """,
-)
 
 _HIT_SELECT = (
     "SELECT b.root, b.relpath, b.title, c.idx, c.start_ms, c.end_ms, c.speaker, c.text "
@@ -147,32 +94,27 @@ def _tsquery(node: QueryNode, params: list[Any]) -> str | None:
     return expr
 
 
-class PostgresStore:
-    """The shared archive on a PostgreSQL server (one connection; any thread, one at a time).
+class PgSession:
+    """One connection to the archive server, shared by the stores that use it (any thread, one
+    at a time): connected on first use and again after a failure, every driver error turned
+    into an ArchiveError naming the server without its password (``StoreUnavailable`` when the
+    server is out of reach). ``retry`` ends the message of a lost server (when it is tried
+    again). Also used by ``postgres_user_store`` (this module is the only one importing the
+    driver)."""
 
-    ``PostgresStore(url)`` connects and brings the schema up to date (``migrate=False`` only
-    checks it is there). ``shown`` is the address safe to print.
-    """
-
-    def __init__(self, url: str, *, migrate: bool = True) -> None:
+    def __init__(
+        self, url: str, *, retry: str = "it will be tried again on the next search"
+    ) -> None:
         self._url = url
+        self._retry = retry
         self.shown = redact(url)
+        """The server's address, safe to show or log."""
         self._lock = threading.RLock()
         self._conn: psycopg.Connection[Any] | None = None
-        try:
-            if migrate:
-                self.init_schema()
-            else:
-                self.schema_version()
-        except BaseException:
-            self._drop()
-            raise
-
-    # -- the connection ----------------------------------------------------------------------------
 
     def _connection(self) -> psycopg.Connection[Any]:
         if self._conn is None or self._conn.closed or self._conn.broken:
-            self._drop()
+            self.drop()
             self._conn = psycopg.connect(
                 self._url,
                 autocommit=True,
@@ -186,14 +128,16 @@ class PostgresStore:
             )
         return self._conn
 
-    def _drop(self) -> None:
-        conn, self._conn = self._conn, None
-        if conn is not None:
-            with suppress(psycopg.Error):
-                conn.close()
+    def drop(self) -> None:
+        """Close the connection (the next ``session`` opens a new one)."""
+        with self._lock:
+            conn, self._conn = self._conn, None
+            if conn is not None:
+                with suppress(psycopg.Error):
+                    conn.close()
 
     @contextmanager
-    def _session(self) -> Iterator[psycopg.Connection[Any]]:
+    def session(self) -> Iterator[psycopg.Connection[Any]]:
         """The connection, with every driver error turned into an ArchiveError that names the
         server without its password (StoreUnavailable when the server is out of reach)."""
         with self._lock:
@@ -212,11 +156,11 @@ class PostgresStore:
                     raise ArchiveError(
                         f"the archive server {self.shown} refused: {reason}"
                     ) from None
-                self._drop()
+                self.drop()
                 logger.warning("archive server %s unavailable: %s", self.shown, reason)
                 raise StoreUnavailable(
                     f"the archive server {self.shown} is not answering ({reason or 'no reply'}); "
-                    "it will be tried again on the next search"
+                    + self._retry
                 ) from None
 
     def _gone(self, err: psycopg.Error) -> bool:
@@ -227,20 +171,18 @@ class PostgresStore:
         state = err.sqlstate
         return state is None or state.startswith("08") or state in _SHUTTING_DOWN
 
-    # -- schema ------------------------------------------------------------------------------------
-
     def init_schema(self) -> int:
         """Create or migrate the schema (the ``unaccent`` extension first); the version. An
         archive already up to date is only read (a role that may only read it can open it)."""
-        with self._session() as conn:
+        with self.session() as conn:
             found = conn.execute("SELECT to_regclass('bp_schema') IS NOT NULL").fetchone()
             if found and found[0]:
                 row = conn.execute("SELECT version FROM bp_schema").fetchone()
                 if row is not None and int(row[0]) == len(MIGRATIONS):
                     return len(MIGRATIONS)
-        with self._session() as conn, conn.transaction():
+        with self.session() as conn, conn.transaction():
             conn.execute("SET LOCAL statement_timeout = 0")
-            conn.execute("SELECT pg_advisory_xact_lock(%s)", (_SCHEMA_LOCK,))
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK,))
             try:
                 with conn.transaction():
                     conn.execute("CREATE EXTENSION IF NOT EXISTS unaccent")
@@ -268,7 +210,7 @@ class PostgresStore:
 
     def schema_version(self) -> int:
         """The schema's version; ArchiveError if the archive was never set up there."""
-        with self._session() as conn:
+        with self.session() as conn:
             row = conn.execute("SELECT to_regclass('bp_schema') IS NOT NULL").fetchone()
             if not row or not row[0]:
                 raise ArchiveError(
@@ -276,6 +218,35 @@ class PostgresStore:
                 )
             got = conn.execute("SELECT version FROM bp_schema").fetchone()
             return int(got[0]) if got else 0
+
+
+class PostgresStore:
+    """The shared archive on a PostgreSQL server (one connection; any thread, one at a time).
+
+    ``PostgresStore(url)`` connects and brings the schema up to date (``migrate=False`` only
+    checks it is there). ``shown`` is the address safe to print.
+    """
+
+    def __init__(self, url: str, *, migrate: bool = True) -> None:
+        self._server = PgSession(url)
+        self.shown = self._server.shown
+        self._session = self._server.session
+        try:
+            if migrate:
+                self._server.init_schema()
+            else:
+                self._server.schema_version()
+        except BaseException:
+            self._server.drop()
+            raise
+
+    def init_schema(self) -> int:
+        """Create or migrate the schema; the version (see ``PgSession.init_schema``)."""
+        return self._server.init_schema()
+
+    def schema_version(self) -> int:
+        """The schema's version; ArchiveError if the archive was never set up there."""
+        return self._server.schema_version()
 
     # -- writing -----------------------------------------------------------------------------------
 
@@ -416,8 +387,7 @@ class PostgresStore:
 
     def close(self) -> None:
         """Close the connection (a later call would open a new one)."""
-        with self._lock:
-            self._drop()
+        self._server.drop()
 
 
 def _clean(text: str) -> str:

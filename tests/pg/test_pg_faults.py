@@ -260,7 +260,7 @@ def test_migrations_run_forward_from_an_older_schema(pg_server: PgServer) -> Non
         conn.execute(MIGRATIONS[0].encode())
     store = PostgresStore(url)
     try:
-        assert store.schema_version() == len(MIGRATIONS) == 2
+        assert store.schema_version() == len(MIGRATIONS) == 3
         store.write(briefing(1))
         assert store.count("common") == 40
     finally:

@@ -42,7 +42,7 @@ def test_init_index_library_and_search_on_the_server(
 ) -> None:
     url = pg_server.new_database("cli")
     status, out, _ = run(capsys, "archive", "init", "--db", url)
-    assert status == 0 and "is ready (schema 2, 0 briefings)" in out
+    assert status == 0 and "is ready (schema 3, 0 briefings)" in out
     status, out, err = run(capsys, "index", str(share), "--db", url)
     assert status == 0, err
     assert "news: seen 1, written 1, removed 0, failed 0, cues 1" in out

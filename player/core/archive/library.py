@@ -62,6 +62,7 @@ from player.core.archive.schema import (
 from player.core.archive.search import REGEX_DEADLINE_S, ArchiveSearch
 from player.core.archive.shared_search import SharedSearch
 from player.core.archive.store import StoreUnavailable
+from player.core.archive.user_data import UserData
 from player.core.archive.user_store import UserStore
 
 __all__ = [
@@ -99,7 +100,7 @@ class Archive:
     def __init__(
         self,
         index: IndexStore,
-        user_store: UserStore,
+        user_store: UserData,
         preferred_languages: Sequence[str] = (),
         *,
         owns_user_store: bool = True,
@@ -132,7 +133,7 @@ class Archive:
         *,
         user_db_path: PathLike | None = None,
         preferred_languages: Sequence[str] = (),
-        user_store: UserStore | None = None,
+        user_store: UserData | None = None,
         read_only: bool = False,
         verify_s: float | None = None,
     ) -> Archive:
@@ -181,7 +182,7 @@ class Archive:
         *,
         user_db_path: PathLike | None = None,
         preferred_languages: Sequence[str] = (),
-        user_store: UserStore | None = None,
+        user_store: UserData | None = None,
     ) -> Archive:
         """Replace the index at ``db_path`` with a fresh, empty one and open it.
 

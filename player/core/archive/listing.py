@@ -20,7 +20,7 @@ from player.core.archive.records import (
     media_key,
     to_db,
 )
-from player.core.archive.user_store import UserStore
+from player.core.archive.user_data import UserData
 from player.core.model import TranscriptWarning
 from player.core.text.fold import fold
 
@@ -82,7 +82,7 @@ def row_to_briefing(r: Sequence[Any], position_ms: int | None) -> BriefingRow:
 
 def list_briefings(
     index: IndexStore,
-    user: UserStore,
+    user: UserData,
     filter_text: str | None,
     order_by: OrderBy,
     descending: bool,
@@ -110,9 +110,7 @@ def _matches(b: BriefingRow, needle: str) -> bool:
     return needle in fold(b.title) or needle in fold(b.path) or needle in fold(b.language or "")
 
 
-def briefing_by_key(
-    index: IndexStore, user: UserStore, path_or_id: str | int
-) -> BriefingRow | None:
+def briefing_by_key(index: IndexStore, user: UserData, path_or_id: str | int) -> BriefingRow | None:
     """One briefing by id or by (media or transcript-only) path, or None."""
     key: int | str
     if isinstance(path_or_id, int):
@@ -125,7 +123,7 @@ def briefing_by_key(
 
 
 def briefings_by_id(
-    index: IndexStore, user: UserStore, ids: Iterable[int], into: dict[int, BriefingRow]
+    index: IndexStore, user: UserData, ids: Iterable[int], into: dict[int, BriefingRow]
 ) -> Mapping[int, BriefingRow]:
     """Add the briefings with ``ids`` missing from ``into`` (a cache) to it; returns ``into``.
     Rows are read in chunks of 500 ids; the caller may hold ``index.guard()`` (re-entrant)."""

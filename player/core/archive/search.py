@@ -33,7 +33,7 @@ from player.core.archive.index_store import MARK_END, MARK_START, IndexStore
 from player.core.archive.listing import briefings_by_id
 from player.core.archive.query import QueryError, compile_query
 from player.core.archive.records import ArchiveError, ArchiveHit, BriefingRow
-from player.core.archive.user_store import UserStore
+from player.core.archive.user_data import UserData
 from player.core.text.fold import fold, fold_with_offsets
 from player.core.text.pattern import SearchError, compile_regex, plain_source, prepare_regex
 from player.core.text.search import Hit, snippet
@@ -131,7 +131,7 @@ def _wanted_speaker(speaker: str | None) -> str | None:
 class ArchiveSearch:
     """Search over one index (for hits' briefings and positions it reads both stores)."""
 
-    def __init__(self, index: IndexStore, user: UserStore) -> None:
+    def __init__(self, index: IndexStore, user: UserData) -> None:
         self._index = index
         self._user = user
         with index.guard() as conn:

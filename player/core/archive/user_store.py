@@ -179,6 +179,15 @@ class UserStore:
             ).fetchall()
         return [Bookmark(r[0], from_db(r[1]), *r[2:]) for r in rows]
 
+    def all_bookmarks(self) -> list[Bookmark]:
+        """Every bookmark, by media key then position."""
+        with self._guard() as conn:
+            rows = conn.execute(
+                "SELECT id, media_key, position_ms, label, note, created FROM bookmarks "
+                "ORDER BY media_key, position_ms, id"
+            ).fetchall()
+        return [Bookmark(r[0], from_db(r[1]), *r[2:]) for r in rows]
+
     def set_bookmark_note(self, bookmark_id: int, note: str) -> None:
         """Replace a bookmark's note."""
         with self._guard() as conn:
