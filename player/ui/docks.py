@@ -33,6 +33,8 @@ if TYPE_CHECKING:
     from player.ui.jobs import JobRunner
     from player.ui.library_panel import LibraryPanel
     from player.ui.resume_store import ResumeStore
+    from player.ui.server_config import SharedConfig
+    from player.ui.server_library import ServerLibrary
     from player.ui.transcript_session import TranscriptSession
 
 logger = logging.getLogger(__name__)
@@ -46,27 +48,39 @@ class ArchiveHolder(QObject):
 
     ``db_path`` is the index (a callable is asked once, when first needed: finding the user's
     data folder costs start-up time; None: no archive at all); ``user_store`` gives the
-    user-data store to share (the resume store's), asked when the archive opens. The archive's
-    users stop their jobs on it before :meth:`rebuild` and :meth:`close` (see
-    :meth:`Docks.close`). Once closed it is never opened again.
+    user-data store to share (the resume store's), asked when the archive opens;
+    ``shared_config`` the shared archive to attach (issue 19: Preferences and the environment,
+    ``server_config.read_config``), asked when the archive opens and again by :meth:`reattach`
+    when the preferences change. The archive's users stop their jobs on it before
+    :meth:`rebuild` and :meth:`close` (see :meth:`Docks.close`). Once closed it is never opened
+    again.
 
     Signals:
       archive_changed(object, object): the Archive now open, or None, and the ArchiveError that
         says why it could not be opened or rebuilt (None when there is no problem).
+      shared_changed(object, object): the SharedConfig of the server now attached (None: none)
+        and why the one asked for could not be attached (a str, or None); before
+        ``archive_changed`` when an archive opens.
     """
 
     archive_changed = Signal(object, object)
+    shared_changed = Signal(object, object)
 
     def __init__(
         self,
         db_path: Path | Callable[[], Path] | None,
         *,
         user_store: Callable[[], UserStore | None] | None = None,
+        shared_config: Callable[[], SharedConfig] | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self._db_path = db_path
         self._user_store = user_store
+        self._shared_config = shared_config
+        self.shared: SharedConfig | None = None
+        """The shared archive attached now (None: none)."""
+        self._shared_key: tuple[str, str, bool] | None = None
         self._archive: Archive | None = None
         self._problem: ArchiveError | None = None
         self._opened = False  # open() was called (whatever came of it)
@@ -146,10 +160,29 @@ class ArchiveHolder(QObject):
             logger.warning("The archive %s could not be %s: %s", db, done, err)
         else:
             logger.info("Archive %s: %s", done, db)
-            from player.ui.shared_archive import attach_shared
-
-            attach_shared(self._archive)  # BRIEFING_PLAYER_DB=postgresql://... (issue 19)
+            self._attach(force=True)  # a shared archive on a server (issue 19)
         self.archive_changed.emit(self._archive, self._problem)
+
+    def _attach(self, *, force: bool) -> None:
+        """Attach the shared archive named now (Preferences, environment) to the open archive,
+        or detach it; nothing when it is the same as before (unless ``force``)."""
+        from player.ui.server_config import read_config
+        from player.ui.shared_archive import attach_shared
+
+        config = self._shared_config() if self._shared_config is not None else read_config(None)
+        if self._archive is None or (not force and config.key() == self._shared_key):
+            return
+        self._shared_key = config.key()
+        problem = attach_shared(self._archive, config)
+        self.shared = config if self._archive.shared is not None else None
+        self.shared_changed.emit(self.shared, problem or config.roots_problem)
+
+    @Slot()
+    def reattach(self) -> None:
+        """The preferences changed: attach the shared archive they name (or none) without a
+        restart; ``shared_changed`` answers when something changed."""
+        if not self._closed:
+            self._attach(force=False)
 
     def close(self) -> None:
         """Close the archive (its users have stopped their jobs); it is not opened again."""
@@ -206,10 +239,19 @@ class Docks(QObject):
         # A callable ``archive_db`` (the default location) is asked the first time the archive
         # is needed: finding the user's data folder imports platformdirs (about 3 ms), which
         # the first frame need not wait for.
+        from player.ui.server_config import read_config
+
         self.archive_holder = ArchiveHolder(
-            archive_db, user_store=resume_store.user_store, parent=self
+            archive_db,
+            user_store=resume_store.user_store,
+            shared_config=lambda: read_config(getattr(window, "settings", None)),
+            parent=self,
         )
         self.archive_holder.archive_changed.connect(self._on_archive_changed)
+        self.archive_holder.shared_changed.connect(self._on_shared_changed)
+        self.server_library: ServerLibrary | None = None
+        """The shared archive's listing for the library (None: no server attached)."""
+        self._hooked = False  # reattach() is connected to the preferences
         self.library: LibraryPanel | None = None
         self.library_dock: QDockWidget | None = None
         self.bookmarks: BookmarksPanel | None = None
@@ -251,6 +293,8 @@ class Docks(QObject):
         self.library_dock.visibilityChanged.connect(self.library_shown)
         self.library.open_requested.connect(self.open_requested)
         self.library.rebuild_requested.connect(holder.rebuild)
+        self.library.set_server(self.server_library)
+        self._hook_preferences()
         if holder.opened:  # by the bookmarks: show what came of it
             self.library.set_archive(holder.archive, holder.problem)
         else:
@@ -266,6 +310,31 @@ class Docks(QObject):
             if visible and self.library is not None:
                 self.library.filter.setFocus()
 
+    def _hook_preferences(self) -> None:
+        """Re-attach the shared archive when the preferences are applied (the window's dialogs
+        are made after the docks)."""
+        dialogs = getattr(self._window, "dialogs", None)
+        if not self._hooked and dialogs is not None:
+            dialogs.preferences_applied.connect(self.archive_holder.reattach)
+            self._hooked = True
+
+    @Slot(object, object)
+    def _on_shared_changed(self, config: SharedConfig | None, problem: str | None) -> None:
+        """A server attached (or none): the library lists its briefings (or this computer's)."""
+        from player.ui.server_library import ServerLibrary
+
+        old, self.server_library = self.server_library, None
+        if old is not None:
+            old.close()
+        if config is not None:
+            self.server_library = ServerLibrary(config, runner=self._runner, parent=self)
+            self.server_library.unreachable.connect(self.message)
+            self.message.emit(f"Shared archive: {config.shown}")
+        if problem:
+            self.message.emit(f"Shared archive: {problem}")
+        if self.library is not None:
+            self.library.set_server(self.server_library)
+
     @Slot(object, object)
     def _on_archive_changed(self, archive: Archive | None, problem: ArchiveError | None) -> None:
         if self.library is not None:
@@ -278,6 +347,8 @@ class Docks(QObject):
         """Stop the library's scan or removal (waiting for it), then close the archive."""
         if self.library is not None:
             self.library.stop_jobs()
+        if self.server_library is not None:
+            self.server_library.close()
         self.archive_holder.close()
 
     # ----- bookmarks --------------------------------------------------------------------------

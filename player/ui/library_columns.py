@@ -12,6 +12,7 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QHeaderView
 
 from player.core.archive.listing import media_type, shown_folder
+from player.ui.server_library import SharedRow
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QTableView
@@ -58,7 +59,10 @@ class _TitleRoom(QObject):
 
 
 def identity_cell(b: BriefingRow, which: int) -> str:
-    """The text of identity column ``which`` (0: type, 1: folder)."""
+    """The text of identity column ``which`` (0: type, 1: folder; a shared briefing's folder is
+    its library root and the folder inside it)."""
+    if which == 1 and isinstance(b, SharedRow):
+        return b.folder_cell()
     return media_type(b) if which == 0 else shown_folder(b)
 
 

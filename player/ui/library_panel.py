@@ -52,6 +52,7 @@ from player.core.archive.library import (
 from player.core.timeline.timecode import format_clock
 from player.ui.jobs import JobList, JobRunner, Pool, default_runner
 from player.ui.library_columns import IDENTITY_COLUMNS, arrange_columns, identity_cell
+from player.ui.server_library import ServerLibrary, SharedRow, listed_status, open_problem
 
 logger = logging.getLogger(__name__)
 
@@ -102,7 +103,7 @@ class LibraryModel(QAbstractTableModel):
         if role == self.ROW_ROLE:
             return b
         if role == Qt.ItemDataRole.ToolTipRole:
-            tip = b.path
+            tip = b.where() if isinstance(b, SharedRow) else b.path
             if b.error:
                 tip += f"\nTranscript problem: {b.error}"
             elif b.warning_count:
@@ -127,7 +128,7 @@ class LibraryModel(QAbstractTableModel):
             if col == 2:
                 return format_clock(b.duration_ms) if b.duration_ms else "—"
             if col == 3:
-                if b.transcript_path is None:
+                if b.transcript_path is None and not b.cue_count:  # a shared one: indexed
                     return "none"
                 text = b.language or "unknown language"
                 if b.machine_generated:
@@ -193,6 +194,7 @@ class LibraryPanel(QWidget):
         self._signals = _ScanSignals(self)
         self._signals.progressed.connect(self._on_progress)
         self._rescan_after: set[str] = set()  # folders to rescan once the running scan ends
+        self._server: ServerLibrary | None = None  # the shared archive's listing, if attached
         self.scan_finished.connect(self._scan_waiting_folders)
 
         self.filter = QLineEdit(self)
@@ -314,8 +316,41 @@ class LibraryPanel(QWidget):
         for b in (self.add_button, self.rescan_button, self.remove_button):
             b.setEnabled(enabled)
 
+    def set_server(self, server: ServerLibrary | None) -> None:
+        """List the shared archive's briefings (read by ``server`` on a worker) instead of this
+        computer's; None: this computer's again. The owner closes the one it replaces."""
+        if self._server is not None:
+            self._server.listed.disconnect(self._on_server_rows)
+            self._server.unreachable.disconnect(self._on_server_away)
+        self._server = server
+        if server is not None:
+            server.listed.connect(self._on_server_rows)
+            server.unreachable.connect(self._on_server_away)
+        self.refresh()
+
+    @Slot(object)
+    def _on_server_rows(self, rows: list[SharedRow]) -> None:
+        if self._server is not None and self._archive is not None:
+            self.model.set_rows(list(rows))
+            self.status.setText(listed_status(self._server.shown, rows))
+
+    @Slot(str)
+    def _on_server_away(self, message: str) -> None:
+        self._show_local()
+        if self._archive is not None:
+            self.status.setText(message)
+
     def refresh(self) -> None:
-        """Reload the table from the archive."""
+        """Reload the table from the archive (from the shared archive's server, on a worker,
+        when one is attached; this computer's archive while it is out of reach)."""
+        if self._archive is not None and self._server is not None:
+            if self._server.problem is None and not self._server.answered:
+                self.status.setText(f"Reading the shared archive {self._server.shown}…")
+            self._server.request(self._archive.user_store)
+            return
+        self._show_local()
+
+    def _show_local(self) -> None:
         if self._archive is None:
             self.model.set_rows([])
             return
@@ -538,4 +573,8 @@ class LibraryPanel(QWidget):
             return
         row = self.proxy.data(index, LibraryModel.ROW_ROLE)
         if isinstance(row, BriefingRow):
+            problem = open_problem(row)  # a shared briefing not reachable from here
+            if problem is not None:
+                self.status.setText(problem)
+                return
             self.open_requested.emit(row)

@@ -22,12 +22,14 @@ from PySide6.QtWidgets import (
 from player.core.contrast import AA_NORMAL_TEXT, contrast_ratio, valid_hex
 from player.core.text.quote import DEFAULT_TEMPLATE, PLAIN_TEMPLATE, template_problem
 from player.ui import settings as S
+from player.ui.server_preferences import SharedArchiveGroup
 
 
 class PreferencesDialog(QDialog):
     """Skip steps, search lead-in, the transcript's reading style (font, size, line spacing,
     text and background colours, with a WCAG contrast check), single-key shortcuts, the quote
-    template and whether a single click on a line plays it."""
+    template, whether a single click on a line plays it, and the shared archive (a newsroom's
+    server, ``server_preferences``)."""
 
     def __init__(self, settings: S.Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -116,6 +118,8 @@ class PreferencesDialog(QDialog):
         form.addRow(self.click_plays)
         form.addRow(self.keep_breaks)
         form.addRow("Speech &model for transcribing:", self.speech_model)
+        self.shared_archive = SharedArchiveGroup(settings, self)
+        form.addRow(self.shared_archive)
         self._show_colors()
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
@@ -187,6 +191,12 @@ class PreferencesDialog(QDialog):
                 "High contrast (View menu), when on, replaces these colours."
             )
 
+    def accept(self) -> None:
+        """Close only when every value can be kept (the shared archive's address and roots are
+        checked: the reason is shown by the field otherwise)."""
+        if self.shared_archive.validate():
+            super().accept()
+
     def apply(self) -> None:
         """Write the dialog's values to the settings."""
         s = self._settings
@@ -204,3 +214,4 @@ class PreferencesDialog(QDialog):
         s.set(S.CLICK_PLAYS, self.click_plays.isChecked())
         s.set(S.TRANSCRIPT_KEEP_LINE_BREAKS, self.keep_breaks.isChecked())
         s.set(S.TRANSCRIBE_MODEL, self.speech_model.text().strip())
+        self.shared_archive.apply()

@@ -114,6 +114,26 @@ TRANSCRIBE_MODEL = Setting(
     "Speech model for transcribing: a name (tiny.en, base.en, small.en…) or a model folder; "
     "empty = the installed tiny.en",
 )
+ARCHIVE_SERVER_URL = Setting(
+    "archive/server_url",
+    str,
+    "",
+    "Shared archive server, postgresql://user@host:port/dbname (never a password: ~/.pgpass or "
+    "PGPASSWORD hold it), empty = none; BRIEFING_PLAYER_DB wins when set",
+)
+ARCHIVE_ROOTS = Setting(
+    "archive/roots",
+    str,
+    "",
+    "Library roots of the shared archive mapped to this computer's folders, NAME=FOLDER;...; "
+    "BRIEFING_PLAYER_ROOTS wins when set",
+)
+ARCHIVE_USER_DATA_ON_SERVER = Setting(
+    "archive/user_data_on_server",
+    bool,
+    False,
+    "Keep positions, bookmarks and notes on the shared archive server under the login role",
+)
 
 ALL_SETTINGS: tuple[Setting[Any], ...] = (
     TRANSCRIBE_MODEL,
@@ -139,6 +159,9 @@ ALL_SETTINGS: tuple[Setting[Any], ...] = (
     ARCHIVE_DB,
     QUOTE_TEMPLATE,
     CLICK_PLAYS,
+    ARCHIVE_SERVER_URL,
+    ARCHIVE_ROOTS,
+    ARCHIVE_USER_DATA_ON_SERVER,
 )
 
 MAX_RECENT = 10
