@@ -5,7 +5,10 @@
 * ``index``, ``library`` and ``search`` (no FILE) use the server when ``--db`` or
   ``BRIEFING_PLAYER_DB`` is a ``postgresql://`` address (``cli.archive`` hands them over here).
   ``index DIR...`` indexes each DIR as a library root: the root whose folder
-  ``BRIEFING_PLAYER_ROOTS`` (``NAME=FOLDER;...``) maps to it, or one named after the folder.
+  ``BRIEFING_PLAYER_ROOTS`` (``NAME=FOLDER;...``) maps to it, or one named after the folder; a
+  DIR inside a mapped root is indexed as that subfolder of the root (indexers of two different
+  subfolders run at the same time; of the same folder, or one above or below it, the second one
+  is skipped).
   Listings and hits show this machine's path of a briefing when its root is mapped, else
   ``ROOT:RELATIVE/PATH``.
 * When the server cannot be reached, ``search`` says so on stderr and answers from the local
@@ -120,8 +123,10 @@ def index_shared(args: argparse.Namespace, url: str) -> int:
             if not os.path.isdir(folder):
                 return _error(f"{name}: not a folder")
             located = roots.locate(folder)
-            if located is not None and located[1] == ".":
+            under = ""
+            if located is not None:
                 root = located[0]
+                under = "" if located[1] == "." else located[1]
             else:
                 root = os.path.basename(folder.rstrip(os.sep)) or "root"
                 if not getattr(args, "quiet", False):
@@ -130,15 +135,20 @@ def index_shared(args: argparse.Namespace, url: str) -> int:
                         f"map it with {'BRIEFING_PLAYER_ROOTS'}={root}=THEIR/FOLDER",
                         sys.stderr,
                     )
-            scan = index_root(store, root, folder)
+            label = f"{root}:{under}" if under else root
+            scan = index_root(store, root, folder, under=under)
             if scan.busy:
-                write_line(f"{root}: another indexer is writing this root now; skipped", sys.stderr)
+                write_line(
+                    f"{label}: another indexer is writing this folder (or one above or below "
+                    "it) now; skipped",
+                    sys.stderr,
+                )
                 continue
             if not getattr(args, "quiet", False):
                 for path, reason in scan.problems:
                     write_line(f"warning: {path}: {reason}", sys.stderr)
             write_line(
-                f"{root}: seen {scan.seen}, written {scan.written}, removed {scan.removed}, "
+                f"{label}: seen {scan.seen}, written {scan.written}, removed {scan.removed}, "
                 f"failed {scan.failed}, cues {scan.cues}"
             )
     except ArchiveError as err:

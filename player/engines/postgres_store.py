@@ -31,6 +31,7 @@ from typing import Any
 import psycopg
 from psycopg import errors as pg_errors
 
+from player.core.archive.folder_locks import folder_chain
 from player.core.archive.query import And, Not, Or, QueryNode, Term
 from player.core.archive.records import ArchiveError
 from player.core.archive.store import (
@@ -317,24 +318,43 @@ class PostgresStore:
 
     @contextmanager
     def folder_lock(self, root: str, folder: str) -> Iterator[bool]:
-        """An advisory lock on the server for ``root``/``folder``: True while this store holds
-        it, False (at once) when another indexer does. A dead indexer's lock goes with its
-        connection."""
-        key = f"{root}\x1f{folder}"
-        with self._session() as conn:
-            row = conn.execute(
-                "SELECT pg_try_advisory_lock(hashtextextended(%s, 0))", (key,)
-            ).fetchone()
-        got = bool(row and row[0])
+        """Advisory locks on the server for ``root``/``folder``: every ancestor folder in shared
+        mode and the folder itself in exclusive mode (``folder_locks.folder_chain``), so indexers
+        of two sibling folders run together while a second indexer of the same folder, or of one
+        above or below it, gets False at once. All or nothing; a dead indexer's locks go with
+        its connection."""
+        keys = [f"{root}\x1f{name}" for name in folder_chain(folder)]
+        taken: list[tuple[str, bool]] = []
+        got = False
         try:
+            with self._session() as conn:
+                for i, key in enumerate(keys):
+                    exclusive = i == len(keys) - 1
+                    take = "pg_try_advisory_lock" if exclusive else "pg_try_advisory_lock_shared"
+                    row = conn.execute(f"SELECT {take}(hashtextextended(%s, 0))", (key,)).fetchone()
+                    if not (row and row[0]):
+                        break
+                    taken.append((key, exclusive))
+                else:
+                    got = True
+            if not got:
+                self._unlock(taken)
+                taken = []
             yield got
         finally:
-            if got:
-                try:
-                    with self._session() as conn:
-                        conn.execute("SELECT pg_advisory_unlock(hashtextextended(%s, 0))", (key,))
-                except ArchiveError:
-                    pass  # the connection went: the server released the lock with it
+            self._unlock(taken)
+
+    def _unlock(self, taken: list[tuple[str, bool]]) -> None:
+        if not taken:
+            return
+        try:
+            with self._session() as conn:
+                for key, exclusive in reversed(taken):
+                    give = "pg_advisory_unlock" if exclusive else "pg_advisory_unlock_shared"
+                    conn.execute(f"SELECT {give}(hashtextextended(%s, 0))", (key,))
+        except ArchiveError:
+            pass  # the connection went: the server released the locks with it
+        taken.clear()
 
     # -- reading -----------------------------------------------------------------------------------
 

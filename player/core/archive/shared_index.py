@@ -2,10 +2,13 @@
 
 ``index_root(store, root, folder)`` walks ``folder`` (``walk.walk``: the same pairing of media
 and sidecar transcripts as the personal archive), names each briefing by ``root`` and its path
-relative to ``folder``, writes each changed briefing in one transaction (``store.write``) and
-drops the ones gone from a completely listed folder. The root's advisory lock
-(``store.folder_lock``) keeps a second indexer of the same root away: it returns at once with
-``busy`` set. Unchanged briefings (same content hash) are not written again.
+relative to the root, writes each changed briefing in one transaction (``store.write``) and
+drops the ones gone from a completely listed folder. ``under`` indexes one subfolder of the root
+(``folder`` is then this machine's copy of that subfolder): only its briefings are written or
+dropped. The folder's lock (``store.folder_lock``: its ancestors shared, itself exclusive, see
+``folder_locks``) lets indexers of two sibling folders run together and keeps a second indexer of
+the same folder, or of one above or below it, away: it returns at once with ``busy`` set.
+Unchanged briefings (same content hash) are not written again.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from player.core.archive.folder_locks import normal_folder
 from player.core.archive.records import ArchiveError, ScanProgress
 from player.core.archive.store import ArchiveStore, SharedBriefing, StoreUnavailable
 from player.core.archive.walk import FoundBriefing, walk
@@ -53,9 +57,13 @@ def index_root(
     *,
     progress: Callable[[ScanProgress], None] | None = None,
     cancel: threading.Event | None = None,
+    under: str = "",
 ) -> SharedScan:
-    """Bring ``store``'s briefings of ``root`` up to date with ``folder``."""
+    """Bring ``store``'s briefings of ``root`` (of its subfolder ``under``) up to date with
+    ``folder``."""
     base = os.path.abspath(os.fspath(folder))
+    sub = normal_folder(under)
+    prefix = sub + "/" if sub else ""
     if not os.path.isdir(base):
         raise ArchiveError(f"{base} is not a folder")
     scan = SharedScan()
@@ -64,7 +72,7 @@ def index_root(
         if level >= logging.WARNING:
             scan.problems.append((path, reason))
 
-    with store.folder_lock(root, "") as got:
+    with store.folder_lock(root, sub) as got:
         if not got:
             scan.busy = True
             return scan
@@ -72,12 +80,14 @@ def index_root(
         if walked is None:
             return scan
         found, complete = walked
-        known = {b.relpath: b.content_hash for b in store.briefings(root)}
+        known = {
+            b.relpath: b.content_hash for b in store.briefings(root) if b.relpath.startswith(prefix)
+        }
         present: set[str] = set()
         for item in found:
             if cancel is not None and cancel.is_set():
                 return scan
-            rel = Path(os.path.relpath(item.path, base)).as_posix()
+            rel = prefix + Path(os.path.relpath(item.path, base)).as_posix()
             present.add(rel)
             scan.seen += 1
             try:
@@ -97,7 +107,7 @@ def index_root(
                 scan.problems.append((item.path, err.message))
                 continue
             scan.written += 1
-        complete_rel = {Path(os.path.relpath(f, base)).as_posix() for f in complete}
+        complete_rel = {_rel(prefix, Path(os.path.relpath(f, base)).as_posix()) for f in complete}
         for rel in set(known) - present:
             parent = os.path.dirname(rel) or "."
             if parent in complete_rel and store.delete(root, rel):
@@ -105,6 +115,13 @@ def index_root(
         if scan.written or scan.removed:
             store.refresh_statistics()
     return scan
+
+
+def _rel(prefix: str, rel: str) -> str:
+    """A folder's path relative to the root (``.`` for the root itself)."""
+    if rel == ".":
+        return prefix.rstrip("/") or "."
+    return prefix + rel
 
 
 def _digest(item: FoundBriefing) -> tuple[str, bytes | None]:

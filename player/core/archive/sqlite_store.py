@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from player.core.archive import folder_locks
 from player.core.archive.query import QueryError, compile_query
 from player.core.archive.records import ArchiveError
 from player.core.archive.store import (
@@ -111,7 +112,7 @@ class SqliteStore:
         except (sqlite3.Error, OSError) as err:
             raise ArchiveError(f"cannot open the archive {self.path}: {err}") from None
         self._lock = threading.RLock()
-        self._folders: dict[tuple[str, str], threading.Lock] = {}
+        self._folders = folder_locks.for_file(self.path)
         self._migrate()
 
     # -- schema ------------------------------------------------------------------------------------
@@ -242,16 +243,15 @@ class SqliteStore:
 
     @contextmanager
     def folder_lock(self, root: str, folder: str) -> Iterator[bool]:
-        """Held while one indexer of this process writes ``folder``; False if another holds it
-        (SQLite serialises writers across processes by itself)."""
-        with self._lock:
-            lock = self._folders.setdefault((root, folder), threading.Lock())
-        got = lock.acquire(blocking=False)
+        """Held while this store's indexer writes ``folder`` (its ancestors shared, the folder
+        itself exclusive: ``folder_locks``); False at once when another store of this process
+        holds a conflicting folder (SQLite serialises writers across processes by itself)."""
+        got = self._folders.try_acquire(self, root, folder)
         try:
             yield got
         finally:
             if got:
-                lock.release()
+                self._folders.release(self, root, folder)
 
     # -- reading -----------------------------------------------------------------------------------
 
