@@ -322,6 +322,8 @@ class LibraryPanel(QWidget):
         if self._server is not None:
             self._server.listed.disconnect(self._on_server_rows)
             self._server.unreachable.disconnect(self._on_server_away)
+            if server is None:
+                self.status.setText("No shared archive: showing this computer's archive.")
         self._server = server
         if server is not None:
             server.listed.connect(self._on_server_rows)
