@@ -60,7 +60,8 @@ from player.core.formats.load import load_transcript  # noqa: E402
 from player.core.model import Cue  # noqa: E402
 from player.core.timeline.cue_index import CueIndex  # noqa: E402
 from player.playback.base import TimeChanged  # noqa: E402
-from player.playback.vlc_backend import AUDIO_TAP_RATE_HZ, VlcBackend  # noqa: E402
+from player.playback.vlc_audio_tap import AUDIO_TAP_RATE_HZ  # noqa: E402
+from player.playback.vlc_backend import VlcBackend  # noqa: E402
 from player.ui.controller import CueTracker, PlaybackController  # noqa: E402
 
 SAMPLE = REPO / "resources" / "sample"

@@ -29,7 +29,7 @@ import time
 from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from player.playback.base import (
     MAX_RATE,
@@ -46,14 +46,11 @@ from player.playback.base import (
     StateChanged,
     TimeChanged,
 )
-from player.playback.vlc_audio_tap import (
-    AUDIO_TAP_RATE_HZ,  # noqa: F401 (named here by benchmarks/bench_sync_lag.py)
-    AudioTapBuffer,
-    AudioTapFlush,
-    install_audio_tap,
-)
 from player.playback.vlc_binding import import_vlc, instance_args
 from player.playback.vlc_log import NO_SOUND, MessageLog, silence_alsa
+
+if TYPE_CHECKING:
+    from player.playback.vlc_audio_tap import AudioTapBuffer, AudioTapFlush
 
 PARSE_TIMEOUT_MS = 2000
 """Upper bound for the local parse done by :meth:`VlcBackend.load`."""
@@ -573,6 +570,8 @@ class VlcBackend(PlaybackBackend):
     def set_audio_tap(self, on_buffer: AudioTapBuffer, on_flush: AudioTapFlush) -> None:
         """Measurement hook: hand decoded audio to ``on_buffer`` instead of a sound device
         (call before :meth:`play`; see ``player.playback.vlc_audio_tap``)."""
+        from player.playback.vlc_audio_tap import install_audio_tap  # a measurement hook
+
         self._check_alive()
         self._audio_tap = install_audio_tap(self._vlc, self._player, on_buffer, on_flush)
 
