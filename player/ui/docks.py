@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QDockWidget, QMainWindow, QWidget
 
     from player.core.archive.library import Archive, ArchiveError
+    from player.core.archive.user_data import UserData
     from player.core.archive.user_store import UserStore
     from player.ui.bookmarks_panel import BookmarksPanel
     from player.ui.controller import CueTracker, PlaybackController
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
     from player.ui.resume_store import ResumeStore
     from player.ui.server_config import SharedConfig
     from player.ui.server_library import ServerLibrary
+    from player.ui.server_user_data import ServerUserData
     from player.ui.transcript_session import TranscriptSession
 
 logger = logging.getLogger(__name__)
@@ -51,7 +53,10 @@ class ArchiveHolder(QObject):
     user-data store to share (the resume store's), asked when the archive opens;
     ``shared_config`` the shared archive to attach (issue 19: Preferences and the environment,
     ``server_config.read_config``), asked when the archive opens and again by :meth:`reattach`
-    when the preferences change. The archive's users stop their jobs on it before
+    when the preferences change. The user-data store is given to the archive inside a
+    :class:`~player.ui.server_user_data.ServerUserData` (:attr:`user_data`), which keeps
+    positions, bookmarks and notes on the server while the user opts in (its connection is made
+    on ``runner``). The archive's users stop their jobs on it before
     :meth:`rebuild` and :meth:`close` (see :meth:`Docks.close`). Once closed it is never opened
     again.
 
@@ -61,10 +66,13 @@ class ArchiveHolder(QObject):
       shared_changed(object, object): the SharedConfig of the server now attached (None: none)
         and why the one asked for could not be attached (a str, or None); before
         ``archive_changed`` when an archive opens.
+      user_data_changed(str): where positions, bookmarks and notes are kept now (the server,
+        or this computer and why), in words for the status line.
     """
 
     archive_changed = Signal(object, object)
     shared_changed = Signal(object, object)
+    user_data_changed = Signal(str)
 
     def __init__(
         self,
@@ -72,6 +80,7 @@ class ArchiveHolder(QObject):
         *,
         user_store: Callable[[], UserStore | None] | None = None,
         shared_config: Callable[[], SharedConfig] | None = None,
+        runner: JobRunner | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -81,6 +90,10 @@ class ArchiveHolder(QObject):
         self.shared: SharedConfig | None = None
         """The shared archive attached now (None: none)."""
         self._shared_key: tuple[str, str, bool] | None = None
+        self._runner = runner
+        self.user_data: ServerUserData | None = None
+        """The user-data store given to the archive (this computer's, and the server's while
+        the user opts in); None until the archive opens over a shared user store."""
         self._archive: Archive | None = None
         self._problem: ArchiveError | None = None
         self._opened = False  # open() was called (whatever came of it)
@@ -152,7 +165,7 @@ class ArchiveHolder(QObject):
         and say what came of it."""
         from player.core.archive.library import ArchiveError
 
-        user_store = self._user_store() if self._user_store is not None else None
+        user_store = self._wrap(self._user_store() if self._user_store is not None else None)
         try:
             self._archive, self._problem = make(db, user_store=user_store), None
         except ArchiveError as err:
@@ -163,6 +176,21 @@ class ArchiveHolder(QObject):
             self._attach(force=True)  # a shared archive on a server (issue 19)
         self.archive_changed.emit(self._archive, self._problem)
 
+    def _wrap(self, local: UserData | None) -> UserData | None:
+        """The user-data store for the archive: ``local`` inside a ServerUserData (made once)."""
+        from player.ui.server_user_data import ServerUserData, available
+
+        if not available():  # positions could not follow: this computer's store alone
+            return local
+        if isinstance(local, ServerUserData):  # the resume store keeps positions in it already
+            self.user_data = local
+        elif local is None:
+            return None
+        elif self.user_data is None or self.user_data.local is not local:
+            self.user_data = ServerUserData(local)
+            self.user_data.notices.message.connect(self.user_data_changed)  # from any thread
+        return self.user_data
+
     def _attach(self, *, force: bool) -> None:
         """Attach the shared archive named now (Preferences, environment) to the open archive,
         or detach it; nothing when it is the same as before (unless ``force``)."""
@@ -172,10 +200,44 @@ class ArchiveHolder(QObject):
         config = self._shared_config() if self._shared_config is not None else read_config(None)
         if self._archive is None or (not force and config.key() == self._shared_key):
             return
+        opting_in = not force and not (self._shared_key or ("", "", False))[2]
         self._shared_key = config.key()
         problem = attach_shared(self._archive, config)
         self.shared = config if self._archive.shared is not None else None
         self.shared_changed.emit(self.shared, problem or config.roots_problem)
+        self._attach_user_data(opting_in)
+
+    def _attach_user_data(self, upload: bool) -> None:
+        """Positions, bookmarks and notes on the server while the user opts in (connected on a
+        worker; this computer's positions and bookmarks copied there when ``upload``: the user
+        has just opted in), else on this computer."""
+        from player.core.archive.records import ArchiveError
+        from player.ui.jobs import default_runner
+        from player.ui.server_user_data import server_store
+
+        data, config = self.user_data, self.shared
+        if data is None:
+            return
+        if config is None or not config.user_data_on_server:
+            if data.on_server:
+                data.attach(None)
+                self.user_data_changed.emit(
+                    "Positions, bookmarks and notes are kept on this computer."
+                )
+            return
+        local = data.local
+        data.attach(server_store(config.url, config.roots, local), config.shown)  # type: ignore[arg-type]
+        runner = self._runner or default_runner()
+        runner.start(
+            lambda: data.connect_now(upload=upload),
+            lambda _token, said: self.user_data_changed.emit(str(said)),
+            lambda _token, err: self.user_data_changed.emit(
+                f"Shared archive unreachable: {getattr(err, 'message', err)}; your positions, "
+                "bookmarks and notes are kept on this computer meanwhile"
+            ),
+            name="per-user data on the server",
+            expected=(ArchiveError,),
+        )
 
     @Slot()
     def reattach(self) -> None:
@@ -187,6 +249,8 @@ class ArchiveHolder(QObject):
     def close(self) -> None:
         """Close the archive (its users have stopped their jobs); it is not opened again."""
         self._closed = True
+        if self.user_data is not None:
+            self.user_data.attach(None)  # the server's connection (the local store is not ours)
         archive, self._archive = self._archive, None
         if archive is not None:
             archive.close()
@@ -245,10 +309,13 @@ class Docks(QObject):
             archive_db,
             user_store=resume_store.user_store,
             shared_config=lambda: read_config(getattr(window, "settings", None)),
+            runner=runner,
             parent=self,
         )
+        self._resume_store = resume_store
         self.archive_holder.archive_changed.connect(self._on_archive_changed)
         self.archive_holder.shared_changed.connect(self._on_shared_changed)
+        self.archive_holder.user_data_changed.connect(self._on_user_data_changed)
         self.server_library: ServerLibrary | None = None
         """The shared archive's listing for the library (None: no server attached)."""
         self._hooked = False  # reattach() is connected to the preferences
@@ -335,8 +402,21 @@ class Docks(QObject):
         if self.library is not None:
             self.library.set_server(self.server_library)
 
+    @Slot(str)
+    def _on_user_data_changed(self, said: str) -> None:
+        """Per-user data moved (server, this computer): say so, and show what is kept there."""
+        self.message.emit(said)
+        if self.bookmarks is not None:
+            self.bookmarks.set_context(self.archive_holder.archive, self._controller.media_path)
+        if self.library is not None:
+            self.library.refresh()
+
     @Slot(object, object)
     def _on_archive_changed(self, archive: Archive | None, problem: ArchiveError | None) -> None:
+        data = self.archive_holder.user_data
+        keep_in = getattr(self._resume_store, "keep_in", None)
+        if data is not None and keep_in is not None:
+            keep_in(data)  # positions too go where the user keeps their data
         if self.library is not None:
             self.library.set_archive(archive, problem)
         if self.bookmarks is not None:

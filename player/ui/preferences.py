@@ -118,7 +118,9 @@ class PreferencesDialog(QDialog):
         form.addRow(self.click_plays)
         form.addRow(self.keep_breaks)
         form.addRow("Speech &model for transcribing:", self.speech_model)
-        self.shared_archive = SharedArchiveGroup(settings, self)
+        from player.ui.server_user_data import available
+
+        self.shared_archive = SharedArchiveGroup(settings, self, user_data_available=available())
         form.addRow(self.shared_archive)
         self._show_colors()
         buttons = QDialogButtonBox(

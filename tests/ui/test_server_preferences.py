@@ -21,6 +21,8 @@ from player.ui import settings as S
 from player.ui.preferences import PreferencesDialog
 from player.ui.server_config import AddressError, check_address, read_config
 from player.ui.server_library import listed_status, open_problem, shared_row
+from player.ui.server_preferences import SharedArchiveGroup
+from player.ui.server_user_data import available
 
 SECRET = "Pa55word"
 
@@ -125,13 +127,12 @@ def test_the_roots_table_goes_to_the_settings_and_back(qtbot: QtBot, tmp_path: P
     dialog = _dialog(qtbot, settings)
     group = dialog.shared_archive
     assert group.rows() == [("news", f"{tmp_path}/news"), ("sport", f"{tmp_path}/sport")]
-    assert group.user_data is not None and not group.user_data.isChecked()  # opt-in
+    assert (group.user_data is not None) == available()  # left out until it can work
     group.roots.setCurrentCell(1, 0)
     group.remove_root_row()
     row = group.add_root_row()
     group.set_root_folder(row, str(tmp_path / "archives" / "parliament"))
     assert group.rows()[-1] == ("parliament", str(tmp_path / "archives" / "parliament"))
-    group.user_data.setChecked(True)
     dialog.accept()
     dialog.apply()
     settings.sync()
@@ -140,10 +141,31 @@ def test_the_roots_table_goes_to_the_settings_and_back(qtbot: QtBot, tmp_path: P
         "news": tmp_path / "news",
         "parliament": tmp_path / "archives" / "parliament",
     }
-    assert again.get(S.ARCHIVE_USER_DATA_ON_SERVER)
     reopened = _dialog(qtbot, again)
     assert [name for name, _ in reopened.shared_archive.rows()] == ["news", "parliament"]
     reopened.reject()
+
+
+def test_keeping_user_data_on_the_server_is_opt_in(qtbot: QtBot, tmp_path: Path) -> None:
+    settings = S.Settings(tmp_path / "settings.ini")
+    group = SharedArchiveGroup(settings, user_data_available=True)
+    qtbot.addWidget(group)
+    assert group.user_data is not None and not group.user_data.isChecked()  # off by default
+    assert not read_config(settings, {}).user_data_on_server
+    group.address.setText("postgresql://me@db/news")
+    group.user_data.setChecked(True)
+    assert group.validate()
+    group.apply()
+    assert (
+        settings.get(S.ARCHIVE_USER_DATA_ON_SERVER)
+        and read_config(settings, {}).user_data_on_server
+    )
+    again = SharedArchiveGroup(settings, user_data_available=True)
+    qtbot.addWidget(again)
+    assert again.user_data is not None and again.user_data.isChecked()
+    settings.set(S.ARCHIVE_SERVER_URL, "")
+    assert not read_config(settings, {}).user_data_on_server  # no server: nothing goes there
+    assert SharedArchiveGroup(settings, user_data_available=False).user_data is None
 
 
 @pytest.mark.parametrize(
@@ -191,7 +213,7 @@ def test_every_field_is_labelled_and_reachable_by_tab(qtbot: QtBot, tmp_path: Pa
     assert QApplication.focusWidget() is dialog.skip_back  # no trap (the table lets Tab go)
     controls = [group.address, group.test_button, group.roots, group.add_root, group.remove_root]
     assert all(walk.count(c) == 1 for c in controls)
-    assert group.user_data in walk
+    assert group.user_data is None or group.user_data in walk
     ys = [x.mapTo(dialog, QPoint(0, 0)).y() for x in walk]
     assert all(b >= a - 2 for a, b in itertools.pairwise(ys))  # top to bottom
     dialog.reject()
