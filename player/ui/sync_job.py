@@ -1,9 +1,10 @@
 """Synchronizing a text with its recording in the background: the job, its progress and Cancel,
 and the sidecar it writes.
 
-:class:`SyncJob` runs one synchronization on the job runner's background pool (playback goes on;
-the window stays responsive): the alignment (``player.core.align`` with a speech engine from
-``player.engines``, both imported only when a job starts), then the WebVTT written beside the
+:class:`SyncJob` runs one synchronization as a
+:class:`~player.ui.background_task.BackgroundTask` (playback goes on; the window stays
+responsive): the alignment (``player.core.align`` with a speech engine from ``player.engines``,
+both imported only when a job starts), then the WebVTT written beside the
 media atomically (a temporary file in the same folder, flushed, ``os.replace``d: never a partial
 file; private, 0600), the old transcript kept as ``NAME.vtt.bak`` when the user agreed to
 replace it, then the new file parsed as any transcript. Progress comes back at most once per
@@ -15,9 +16,7 @@ WebVTT text``: :func:`align_with_engine` by default; tests give a fake.
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -25,13 +24,14 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from PySide6.QtCore import QObject, Signal, Slot
 
+from player.core.align.types import AlignError
 from player.core.files import WriteError, write_private
 from player.core.model import TranscriptError
 from player.ui.align_seam import SyncCancelled, SyncError, align_file
-from player.ui.jobs import JobRunner, Pool
+from player.ui.background_task import BackgroundTask, Cancelled
 
 if TYPE_CHECKING:
-    from player.ui.jobs import Job
+    from player.ui.jobs import JobRunner
     from player.ui.transcript_session import LoadedTranscript
 
 log = logging.getLogger(__name__)
@@ -78,13 +78,9 @@ def align_with_engine(
     return align_file(media, text, progress=progress, should_stop=should_stop)
 
 
-class _Signals(QObject):
-    progressed = Signal(int)
-
-
 class SyncJob(QObject):
     """One synchronization of ``text`` with ``media`` into ``out`` on ``runner``'s background
-    pool.
+    pool (a :class:`~player.ui.background_task.BackgroundTask` runs it).
 
     Signals:
       progressed(int): percent done (0-100), at most once per percent.
@@ -112,74 +108,61 @@ class SyncJob(QObject):
         self._runner = runner
         self._replace = replace
         self._aligner = aligner or align_with_engine
-        self._cancel = threading.Event()
-        self._signals = _Signals(self)
-        self._signals.progressed.connect(self.progressed)
-        self._job: Job[object] | None = None
-        self._percent = -1
-        self.started_at = 0.0
-        self.done = False
+        self._task = BackgroundTask(
+            runner,
+            self._work,
+            name="synchronize text",
+            expected=(SyncError, SyncCancelled, TranscriptError),
+            parent=self,
+        )
+        self._task.progressed.connect(self.progressed)
+        self._task.finished.connect(self._on_finished)
+        self._task.failed.connect(self._on_failed)
 
     @property
     def cancelled(self) -> bool:
         """Whether :meth:`cancel` was called."""
-        return self._cancel.is_set()
+        return self._task.cancelled
+
+    @property
+    def done(self) -> bool:
+        """Whether the job has ended (finished, failed or cancelled)."""
+        return self._task.done
+
+    @property
+    def started_at(self) -> float:
+        """``time.monotonic()`` when it started (0.0 before)."""
+        return self._task.started_at
 
     def start(self) -> None:
         """Start on the background pool."""
-        self.started_at = time.monotonic()
-        self._job = self._runner.start(
-            self._work,
-            self._on_finished,
-            self._on_failed,
-            pool=Pool.BACKGROUND,
-            name="synchronize text",
-            cancel=self._cancel,
-            expected=(SyncError, SyncCancelled, TranscriptError),
-        )
+        self._task.start()
 
     @Slot()
     def cancel(self) -> None:
         """Stop: the engine is told at once and ends within about a second; nothing is
         written. ``failed`` follows (with "cancelled")."""
-        self._cancel.set()
-        job = self._job
-        if job is not None and not self.done:
-            job.cancel()
-            if not job.started:  # never ran, so it will never report: say it here
-                self._on_failed(job.token, SyncCancelled())
+        self._task.cancel()
 
     def wait(self, timeout_s: float) -> bool:
         """Wait until the worker has ended (tests, shutdown)."""
-        return self._job is None or self._job.wait(timeout_s)
+        return self._task.wait(timeout_s)
 
     # ----- on the worker ------------------------------------------------------------------
 
-    def _progress(self, fraction: float) -> None:
-        percent = max(0, min(100, int(fraction * 100)))
-        if percent != self._percent:
-            self._percent = percent
-            # RuntimeError: the window closed meanwhile (the job is being cancelled).
-            with contextlib.suppress(RuntimeError):
-                self._signals.progressed.emit(percent)
-
-    def _stopped(self) -> bool:
-        return self._cancel.is_set()
-
-    def _work(self) -> SyncOutcome:
+    def _work(
+        self,
+        progress: Callable[[float], None],
+        should_stop: Callable[[], bool],
+        _partial: Callable[[object], None],
+    ) -> SyncOutcome:
         from player.ui.transcript_session import load_with_index
 
         try:
-            vtt = self._aligner(self.media, self.text, self._progress, self._stopped)
-        except (SyncError, SyncCancelled, TranscriptError):
-            raise
-        except Exception as err:
-            if type(err).__name__ == "AlignCancelled" or self._cancel.is_set():
-                raise SyncCancelled() from None
-            if type(err).__name__ == "AlignError":
-                raise SyncError(str(err)) from None
-            raise
-        if self._cancel.is_set():
+            vtt = self._aligner(self.media, self.text, progress, should_stop)
+        except AlignError as err:
+            raise SyncError(str(err)) from None
+        if should_stop():
             raise SyncCancelled()
         try:
             backup = write_atomically(self.out, vtt, replace=self._replace)
@@ -191,21 +174,17 @@ class SyncJob(QObject):
 
     # ----- back on the GUI thread ---------------------------------------------------------
 
-    @Slot(int, object)
-    def _on_finished(self, _token: int, outcome: object) -> None:
-        self.done = True
+    @Slot(object)
+    def _on_finished(self, outcome: object) -> None:
         log.info("Synchronized %s in %.1f s", self.out, time.monotonic() - self.started_at)
         self.finished.emit(outcome)
 
-    @Slot(int, object)
-    def _on_failed(self, _token: int, err: object) -> None:
-        self.done = True
-        if isinstance(err, SyncCancelled) or self._cancel.is_set():
+    @Slot(object)
+    def _on_failed(self, err: object) -> None:
+        name = Path(self.text).name
+        if isinstance(err, (Cancelled, SyncCancelled)) or self.cancelled:
             self.failed.emit("Synchronization cancelled; nothing was written.")
         elif isinstance(err, (SyncError, TranscriptError)):
-            self.failed.emit(f"Could not synchronize {Path(self.text).name}: {err}")
+            self.failed.emit(f"Could not synchronize {name}: {err}")
         else:
-            self.failed.emit(
-                f"Could not synchronize {Path(self.text).name}: "
-                + self._runner.failure_message(err)
-            )
+            self.failed.emit(f"Could not synchronize {name}: {self._runner.failure_message(err)}")

@@ -4,7 +4,7 @@ for first, and the transcript saved, shown and indexed.
 
 :class:`Transcription` is built the first time the user asks (the info bar's "No transcript:
 Transcribe it on this computer" offer, made by ``player.ui.offers``): none of this is loaded for
-the first frame. The work runs as a :class:`~player.ui.transcribe_job.BackgroundTask` on the
+the first frame. The work runs as a :class:`~player.ui.background_task.BackgroundTask` on the
 background pool while playback goes on; the strip under the info bar (the synchronization's
 :class:`~player.ui.sync_offer.SyncStrip`, its own instance) shows progress and Cancel; what is
 recognised so far is shown in the transcript panel at once, readable and searchable. When done
@@ -26,15 +26,11 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QWidget
 
+from player.ui.background_task import BackgroundTask, Cancelled
 from player.ui.settings import TRANSCRIBE_MODEL
 from player.ui.sync_job import sidecar_path
 from player.ui.sync_offer import SyncStrip
-from player.ui.transcribe_job import (
-    BackgroundTask,
-    Cancelled,
-    TranscribeOutcome,
-    transcribe_to_sidecar,
-)
+from player.ui.transcribe_job import TranscribeOutcome, transcribe_to_sidecar
 
 if TYPE_CHECKING:
     from collections.abc import Callable
