@@ -115,9 +115,15 @@ class SyncStrip(QFrame):
         self.bar.setVisible(not offer)
         self.cancel_button.setVisible(not offer)
 
-    def set_percent(self, percent: int) -> None:
-        """Progress in percent."""
+    def set_progress(self, text: str, percent: int) -> None:
+        """Progress in percent, after what is being done."""
         self.bar.setValue(percent)
+        self.label.setText(f"{text} {percent}%")
+
+    def cancelling(self) -> None:
+        """The user asked to stop: said until the job has ended (Cancel cannot be pressed twice)."""
+        self.label.setText("Cancelling…")
+        self.cancel_button.setEnabled(False)
 
 
 class TextSync(QObject):
@@ -252,8 +258,7 @@ class TextSync(QObject):
         """Stop the synchronization running (nothing is written)."""
         job = self.job
         if job is not None and not job.done:
-            self.strip.label.setText("Cancelling…")
-            self.strip.cancel_button.setEnabled(False)
+            self.strip.cancelling()
             job.cancel()
 
     def is_running(self) -> bool:
@@ -264,10 +269,7 @@ class TextSync(QObject):
     def _on_progress(self, percent: int) -> None:
         job = self.job
         if job is not None and not job.cancelled:
-            self.strip.set_percent(percent)
-            self.strip.label.setText(
-                f"Synchronizing {Path(job.text).name} with the audio… {percent}%"
-            )
+            self.strip.set_progress(f"Synchronizing {Path(job.text).name} with the audio…", percent)
 
     @Slot(str)
     def _on_failed(self, message: str) -> None:

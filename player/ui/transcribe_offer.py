@@ -159,8 +159,7 @@ class Transcription(QObject):
         """Stop the transcription or download running (nothing is written)."""
         task = self.task
         if task is not None and not task.done:
-            self.strip.label.setText("Cancelling…")
-            self.strip.cancel_button.setEnabled(False)
+            self.strip.cancelling()
             task.cancel()
 
     # ----- while it runs --------------------------------------------------------------------
@@ -172,9 +171,8 @@ class Transcription(QObject):
     @Slot(int)
     def _on_progress(self, percent: int) -> None:
         if self.task is not None and not self.task.cancelled and self._media:
-            self.strip.set_percent(percent)
             verb = "Downloading the speech model for" if self._downloading else "Transcribing"
-            self.strip.label.setText(f"{verb} {Path(self._media).name}… {percent}%")
+            self.strip.set_progress(f"{verb} {Path(self._media).name}…", percent)
 
     @property
     def _downloading(self) -> bool:
