@@ -11,6 +11,9 @@
   is skipped).
   Listings and hits show this machine's path of a briefing when its root is mapped, else
   ``ROOT:RELATIVE/PATH``.
+* ``search --regex`` and ``--part`` read every cue from the server (one snapshot, in write order)
+  and match it here, exactly as the local archive does (the same pattern syntax, limits and
+  time budget: ``core.archive.scan_match``).
 * When the server cannot be reached, ``search`` says so on stderr and answers from the local
   archive; ``index`` and ``library`` exit 2 with the message. The address is shown without its
   password everywhere (credentials come from the URL, ``~/.pgpass`` or ``PG*`` variables).
@@ -21,11 +24,14 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 from typing import Any
 
 from player.cli.output import json_line, write_line
 from player.core.archive.records import ArchiveError
 from player.core.archive.roots import RootError, RootMap
+from player.core.archive.scan_match import part_matcher, regex_matcher, scan_store
+from player.core.archive.search import REGEX_DEADLINE_S
 from player.core.archive.shared_index import index_root
 from player.core.archive.store import ArchiveStore, StoreHit, StoreUnavailable, is_server_url
 from player.core.text.quote import format_hit_line, one_line
@@ -211,11 +217,24 @@ def _hit_line(hit: StoreHit, where: str, *, as_json: bool) -> str:
     return format_hit_line(where, hit.start_ms, hit.text, hit.speaker)
 
 
+def _scan(
+    store: ArchiveStore, args: argparse.Namespace, speaker: str | None, limit: int | None
+) -> list[StoreHit]:
+    """``--regex`` or ``--part`` over the server: its cues streamed and matched here, as the
+    local archive matches them (``scan_match``: the same syntax, limits and time budget)."""
+    deadline_s = REGEX_DEADLINE_S
+    deadline = time.monotonic() + deadline_s
+    case = bool(getattr(args, "case_sensitive", False))
+    if getattr(args, "regex", False):
+        matcher = regex_matcher(args.query, case_sensitive=case, deadline_s=deadline_s)
+    else:
+        matcher = part_matcher(args.query, case_sensitive=case, deadline_s=deadline_s)
+    return scan_store(store, matcher, speaker=speaker, limit=limit, offset=0, deadline=deadline)
+
+
 def search_shared(args: argparse.Namespace, url: str) -> int | None:
     """``search QUERY`` on the server: 0 hits, 1 none, 2 error; None when the server is out of
     reach (said on stderr: the caller answers from the local archive)."""
-    if getattr(args, "regex", False) or getattr(args, "part", False):
-        return _error("the shared archive searches whole words: drop --regex/--part")
     roots = _roots()
     limit: int | None = getattr(args, "limit", None)
     speaker = getattr(args, "speaker", None) or None
@@ -223,6 +242,12 @@ def search_shared(args: argparse.Namespace, url: str) -> int | None:
     try:
         store = open_store(url)
         try:
+            if getattr(args, "regex", False) or getattr(args, "part", False):
+                for hit in _scan(store, args, speaker, limit):
+                    where = _where(hit.root, hit.relpath, roots)
+                    write_line(_hit_line(hit, where, as_json=bool(args.json)), raw=bool(args.json))
+                    printed += 1
+                return 0 if printed else 1
             page = 500
             offset = 0
             while limit is None or printed < limit:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from typing import Any
@@ -56,6 +57,7 @@ logger = logging.getLogger(__name__)
 DEADLINE_S = 5.0
 """Time budget of one search statement on the server (seconds)."""
 CONNECT_TIMEOUT_S = 5
+_SCAN_GRACE_MS = 1000  # the server stops a cue scan this long after the caller's deadline
 _SHUTTING_DOWN = frozenset({"57P01", "57P02", "57P03"})  # admin/crash shutdown, starting up
 
 _HIT_SELECT = (
@@ -404,6 +406,30 @@ class PostgresStore:
         with self._session() as conn:
             row = conn.execute(f"SELECT count(*) FROM cues c WHERE {where}", params).fetchone()
         return int(row[0]) if row else 0
+
+    @contextmanager
+    def cue_rows(self, speaker: str | None, deadline: float) -> Iterator[Iterator[tuple[Any, ...]]]:
+        """Every cue in write order, ``(root, relpath, title, idx, start_ms, end_ms, speaker,
+        text)``, streamed by a server-side cursor from one snapshot (the briefings are read
+        once, not sent with every cue); the server stops it a little after ``deadline``."""
+        sql = "SELECT briefing_id, idx, start_ms, end_ms, speaker, text FROM cues"
+        params: list[Any] = []
+        wanted = speaker_filter(speaker)
+        if wanted is not None:
+            sql += " WHERE strpos(speakers, %s) > 0"
+            params.append(wanted)
+        with self._session() as conn, conn.transaction():
+            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            left_ms = max(1, int((deadline - time.monotonic()) * 1000)) + _SCAN_GRACE_MS
+            conn.execute(f"SET LOCAL statement_timeout = {left_ms}")
+            names = {
+                int(r[0]): (r[1], r[2], r[3])
+                for r in conn.execute("SELECT id, root, relpath, title FROM briefings")
+            }
+            with conn.cursor(name="bp_cue_rows") as cur:
+                cur.itersize = 2000
+                cur.execute(sql + " ORDER BY id", params)
+                yield ((*names[int(r[0])], *r[1:]) for r in cur if int(r[0]) in names)
 
     def close(self) -> None:
         """Close the connection (a later call would open a new one)."""

@@ -33,6 +33,7 @@ import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any, TypeVar
 
 from player.core.archive import files
 from player.core.archive.index_store import FolderMember, IndexStore
@@ -81,6 +82,8 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
+
+_T = TypeVar("_T")
 
 PathLike = str | os.PathLike[str]
 
@@ -385,13 +388,11 @@ class Archive:
         (accents still ignored). ``limit`` None returns all hits. Raises ArchiveError only when
         the query has nothing searchable in it. A shared archive (``shared``) answers first.
         """
-        if self.shared is not None and not case_sensitive:
-            try:
-                hits = self.shared.search(query, speaker=speaker, limit=limit, offset=offset)
-            except StoreUnavailable as err:
-                self._shared_failed(err)
-            else:
-                self.shared_problem = None
+        if not case_sensitive:
+            hits = self._ask_shared(
+                lambda shared: shared.search(query, speaker=speaker, limit=limit, offset=offset)
+            )
+            if hits is not None:
                 return hits
         return self._search.search(
             query, speaker=speaker, limit=limit, offset=offset, case_sensitive=case_sensitive
@@ -413,11 +414,9 @@ class Archive:
 
     def count(self, query: str, *, speaker: str | None = None) -> int:
         """How many cues match (for "N hits"); costs a full pass over the matches."""
-        if self.shared is not None:
-            try:
-                return self.shared.count(query, speaker=speaker)
-            except StoreUnavailable as err:
-                self._shared_failed(err)
+        counted = self._ask_shared(lambda shared: shared.count(query, speaker=speaker))
+        if counted is not None:
+            return counted
         return self._search.count(query, speaker=speaker)
 
     def _shared_failed(self, err: StoreUnavailable) -> None:
@@ -425,6 +424,43 @@ class Archive:
         if self.shared_problem is None:
             logger.warning("%s; searching the local archive", err)
         self.shared_problem = err
+
+    def _ask_shared(self, call: Callable[[SharedSearch], _T]) -> _T | None:
+        """``call(shared)``, or None when there is no shared archive or it is out of reach
+        (said once: the local index then answers)."""
+        if self.shared is None:
+            return None
+        try:
+            answer = call(self.shared)
+        except StoreUnavailable as err:
+            self._shared_failed(err)
+            return None
+        self.shared_problem = None
+        return answer
+
+    def _scan_search(
+        self,
+        regex: bool,
+        query: str,
+        speaker: str | None,
+        case_sensitive: bool,
+        limit: int | None,
+        offset: int,
+        deadline_s: float,
+    ) -> list[ArchiveHit]:
+        """A regular-expression or part-of-words search: the shared archive first, if any."""
+        options: dict[str, Any] = {
+            "speaker": speaker,
+            "case_sensitive": case_sensitive,
+            "limit": limit,
+            "offset": offset,
+            "deadline_s": deadline_s,
+        }
+        hits = self._ask_shared(lambda shared: shared.search_scan(query, regex=regex, **options))
+        if hits is not None:
+            return hits
+        run = self._search.search_regex if regex else self._search.search_part
+        return run(query, **options)
 
     def search_regex(
         self,
@@ -440,15 +476,9 @@ class Archive:
         about a second per million cues; same order as ``search``). Raises ArchiveError for
         an invalid pattern, or when matching takes longer than ``deadline_s`` in all: patterns
         run in the ``regex`` module with a time limit, because a catastrophically backtracking
-        pattern in ``re`` can neither be interrupted nor release the GIL."""
-        return self._search.search_regex(
-            pattern,
-            speaker=speaker,
-            case_sensitive=case_sensitive,
-            limit=limit,
-            offset=offset,
-            deadline_s=deadline_s,
-        )
+        pattern in ``re`` can neither be interrupted nor release the GIL. A shared archive
+        (``shared``) answers first."""
+        return self._scan_search(True, pattern, speaker, case_sensitive, limit, offset, deadline_s)
 
     def search_part(
         self,
@@ -462,15 +492,9 @@ class Archive:
     ) -> list[ArchiveHit]:
         """Cues holding ``query`` as part of words, matched exactly as one transcript's search
         with "part of words" (``player.core.text.rule``): a full scan, same order as
-        ``search``; ArchiveError past ``deadline_s`` or for a query over the limits."""
-        return self._search.search_part(
-            query,
-            speaker=speaker,
-            case_sensitive=case_sensitive,
-            limit=limit,
-            offset=offset,
-            deadline_s=deadline_s,
-        )
+        ``search``; ArchiveError past ``deadline_s`` or for a query over the limits. A shared
+        archive (``shared``) answers first."""
+        return self._scan_search(False, query, speaker, case_sensitive, limit, offset, deadline_s)
 
     # -- scanning --------------------------------------------------------------------------------
 

@@ -22,20 +22,24 @@ from __future__ import annotations
 import re
 import sqlite3
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from itertools import islice
 from typing import Any
-
-import regex as _regex
 
 from player.core.archive.index_store import MARK_END, MARK_START, IndexStore
 from player.core.archive.listing import briefings_by_id
 from player.core.archive.query import QueryError, compile_query
 from player.core.archive.records import ArchiveError, ArchiveHit, BriefingRow
+from player.core.archive.scan_match import (
+    Matcher,
+    part_matcher,
+    regex_matcher,
+    scan,
+    speaker_is,
+    wanted_speaker,
+)
 from player.core.archive.user_data import UserData
-from player.core.text.fold import fold, fold_with_offsets
-from player.core.text.pattern import SearchError, compile_regex, plain_source, prepare_regex
+from player.core.text.fold import fold
 from player.core.text.search import Hit, snippet
 
 __all__ = ["FTS_DEADLINE_S", "REGEX_DEADLINE_S", "ArchiveSearch"]
@@ -44,20 +48,12 @@ REGEX_DEADLINE_S = 2.0
 """Time budget for one archive-wide regular-expression search (seconds)."""
 FTS_DEADLINE_S = 5.0
 """Time budget for one full-text statement: a page of hits, a count, a batch (seconds)."""
-_SPANS_PER_CUE = 1000  # matches kept for highlighting one cue (a huge cue may hold millions)
 
 _HIT_SELECT = (
     "SELECT c.id, c.briefing_id, c.idx, c.start_ms, c.end_ms, c.speaker, c.text, "
     f"highlight(cues_fts, 0, '{MARK_START}', '{MARK_END}') "
     "FROM cues_fts JOIN cues c ON c.id = cues_fts.rowid"
 )
-
-
-def speaker_is(speaker: str | None, wanted: str) -> bool:
-    """Whether one of the cue's speakers (``"A, B"``) is ``wanted`` (folded, spaces collapsed)."""
-    if not speaker:
-        return False
-    return any(" ".join(fold(name).split()) == wanted for name in speaker.split(", "))
 
 
 def has_case(text: str, literal: str) -> bool:
@@ -101,11 +97,6 @@ def _hit(
     )
 
 
-def _shown(pattern: str) -> str:
-    """A pattern quoted for a message, shortened when long."""
-    return repr(pattern if len(pattern) <= 60 else pattern[:57] + "...")
-
-
 @contextmanager
 def _bounded(conn: sqlite3.Connection, deadline_s: float) -> Iterator[None]:
     """Stop the statements run inside after ``deadline_s`` seconds (ArchiveError)."""
@@ -122,10 +113,6 @@ def _bounded(conn: sqlite3.Connection, deadline_s: float) -> Iterator[None]:
         ) from None
     finally:
         conn.set_progress_handler(None, 0)
-
-
-def _wanted_speaker(speaker: str | None) -> str | None:
-    return fold(" ".join(speaker.split())) if speaker is not None and speaker.strip() else None
 
 
 class ArchiveSearch:
@@ -182,7 +169,7 @@ class ArchiveSearch:
     def count(self, query: str, *, speaker: str | None = None) -> int:
         """How many cues match (a full pass over the matches)."""
         expression, _ = self._match_expression(query, speaker)
-        wanted = _wanted_speaker(speaker)
+        wanted = wanted_speaker(speaker)
         if wanted is None:
             sql = "SELECT count(*) FROM cues_fts WHERE cues_fts MATCH ?"
             params: list[Any] = [expression]
@@ -208,28 +195,8 @@ class ArchiveSearch:
         """Cues whose text matches a regular expression (a full scan; archive order), within
         ``deadline_s`` seconds in all (ArchiveError past it, or for an invalid pattern)."""
         deadline = time.monotonic() + deadline_s  # covers preparing the pattern too
-        try:
-            source = prepare_regex(pattern, fold_text=False)
-            flags = _regex.V0 | (0 if case_sensitive else _regex.IGNORECASE)
-            compiled = compile_regex(source, flags, typed=pattern)
-        except SearchError as err:
-            raise ArchiveError(f"{err} ({_shown(pattern)})") from None
-        stop = None if limit is None else max(0, offset) + max(0, limit)
-        with self._index.snapshot():
-            try:
-                found = self._regex_rows(compiled, _wanted_speaker(speaker), stop, deadline)
-            except TimeoutError:
-                raise ArchiveError(
-                    f"the regular expression {_shown(pattern)} took longer than {deadline_s:g} s; "
-                    "simplify it (nested repeats like (a+)+ are very slow)"
-                ) from None
-            except (MemoryError, RecursionError):
-                raise ArchiveError(
-                    f"the regular expression {_shown(pattern)} needs too much memory; simplify it"
-                ) from None
-            found = found[max(0, offset) :]
-            briefs = briefings_by_id(self._index, self._user, (int(r[0]) for r in found), {})
-        return [_hit(briefs[int(r[0])], r[1:6], r[6]) for r in found if int(r[0]) in briefs]
+        matcher = regex_matcher(pattern, case_sensitive=case_sensitive, deadline_s=deadline_s)
+        return self._scan(matcher, speaker, limit, offset, deadline)
 
     def search_part(
         self,
@@ -245,81 +212,36 @@ class ArchiveSearch:
         transcript search matches it (folded case and accents, a phrase across any whitespace),
         over every cue (a full scan, archive order), within ``deadline_s`` seconds."""
         deadline = time.monotonic() + deadline_s
-        try:
-            source = plain_source(query, casefold=not case_sensitive)
-        except SearchError as err:
-            raise ArchiveError(str(err)) from None
-        if source is None:
-            raise ArchiveError("nothing to search for: type a word")
-        compiled = re.compile(source)
-
-        def spans_of(text: str, _remaining: float) -> tuple[tuple[int, int], ...]:
-            folded, offsets = fold_with_offsets(text, casefold=not case_sensitive)
-            spans = []
-            for m in islice(compiled.finditer(folded), _SPANS_PER_CUE):
-                start, end = m.span()
-                if offsets is not None:
-                    start, end = offsets[start], max(offsets[end], offsets[end - 1] + 1)
-                spans.append((start, end))
-            return tuple(spans)
-
-        stop = None if limit is None else max(0, offset) + max(0, limit)
-        with self._index.snapshot():
-            try:
-                found = self._scan_rows(spans_of, _wanted_speaker(speaker), stop, deadline)
-            except TimeoutError:
-                raise ArchiveError(
-                    f"the search for {_shown(query)} took longer than {deadline_s:g} s; "
-                    "try whole words (the part-of-words search reads every line)"
-                ) from None
-            found = found[max(0, offset) :]
-            briefs = briefings_by_id(self._index, self._user, (int(r[0]) for r in found), {})
-        return [_hit(briefs[int(r[0])], r[1:6], r[6]) for r in found if int(r[0]) in briefs]
+        matcher = part_matcher(query, case_sensitive=case_sensitive, deadline_s=deadline_s)
+        return self._scan(matcher, speaker, limit, offset, deadline)
 
     # -- the parts -------------------------------------------------------------------------------
 
-    def _regex_rows(
-        self, compiled: Any, wanted: str | None, stop: int | None, deadline: float
-    ) -> list[tuple[Any, ...]]:
-        """Cue rows (with their match spans) that ``compiled`` matches, up to ``stop`` of them;
-        TimeoutError past ``deadline``. The caller holds the index lock."""
-
-        def spans_of(text: str, remaining: float) -> tuple[tuple[int, int], ...]:
-            matches = compiled.finditer(text, concurrent=True, timeout=remaining)
-            found = ((m.start(), m.end()) for m in matches if m.end() > m.start())
-            return tuple(islice(found, _SPANS_PER_CUE))
-
-        return self._scan_rows(spans_of, wanted, stop, deadline)
-
-    def _scan_rows(
-        self,
-        spans_of: Callable[[str, float], tuple[tuple[int, int], ...]],
-        wanted: str | None,
-        stop: int | None,
-        deadline: float,
-    ) -> list[tuple[Any, ...]]:
-        """Every cue row (in archive order) for which ``spans_of(text, seconds_left)`` finds
-        spans, with them, up to ``stop`` rows; TimeoutError past ``deadline``."""
-        found: list[tuple[Any, ...]] = []
-        with self._index.guard() as conn:
-            cur = conn.execute(
-                "SELECT briefing_id, idx, start_ms, end_ms, speaker, text FROM cues ORDER BY id"
-            )
-            try:
-                for row in cur:
-                    if wanted is not None and not speaker_is(row[4], wanted):
-                        continue
-                    remaining = deadline - time.monotonic()
-                    if remaining <= 0:
-                        raise TimeoutError
-                    spans = spans_of(row[5], remaining)
-                    if spans:
-                        found.append((*row, spans))
-                        if stop is not None and len(found) >= stop:
-                            break
-            finally:
-                cur.close()
-        return found
+    def _scan(
+        self, matcher: Matcher, speaker: str | None, limit: int | None, offset: int, deadline: float
+    ) -> list[ArchiveHit]:
+        """Every cue (in archive order) the matcher matches, one page of them, as hits."""
+        stop = None if limit is None else max(0, offset) + max(0, limit)
+        with self._index.snapshot():
+            with self._index.guard() as conn:
+                cur = conn.execute(
+                    "SELECT briefing_id, idx, start_ms, end_ms, speaker, text FROM cues ORDER BY id"
+                )
+                try:
+                    found = scan(
+                        cur,
+                        matcher,
+                        wanted=wanted_speaker(speaker),
+                        stop=stop,
+                        deadline=deadline,
+                        speaker_at=4,
+                        text_at=5,
+                    )
+                finally:
+                    cur.close()
+            found = found[max(0, offset) :]
+            briefs = briefings_by_id(self._index, self._user, (int(r[0]) for r in found), {})
+        return [_hit(briefs[int(r[0])], r[1:6], r[6]) for r in found if int(r[0]) in briefs]
 
     def _match_expression(self, query: str, speaker: str | None) -> tuple[str, tuple[str, ...]]:
         try:
@@ -342,7 +264,7 @@ class ArchiveSearch:
         expression, literals = self._match_expression(query, speaker)
         where = ["cues_fts MATCH ?"]
         params: list[Any] = [expression]
-        wanted = _wanted_speaker(speaker)
+        wanted = wanted_speaker(speaker)
         if wanted is not None:
             where.append("bp_speaker_is(c.speaker, ?)")
             params.append(wanted)

@@ -5,7 +5,9 @@ may import the driver (the window's ``ArchiveHolder``): ``connect`` makes the st
 first needed (and again after a failure: reconnection is automatic on the next search). Its
 hits are ``ArchiveHit``\\ s like the local archive's (a briefing's id is negative: never a local
 row); a briefing's path is this machine's file when ``roots`` maps the briefing's root, else
-``ROOT:RELATIVE/PATH``. When the server is out of reach ``StoreUnavailable`` goes up and the
+``ROOT:RELATIVE/PATH``. Regular expressions and part-of-words searches (``search_scan``) read
+every cue from the server and match it here, as the local archive does. When the server is out
+of reach ``StoreUnavailable`` goes up and the
 ``Archive`` answers from the local index.
 """
 
@@ -14,11 +16,13 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 import zlib
 from collections.abc import Callable
 
 from player.core.archive.records import ArchiveHit, BriefingRow
 from player.core.archive.roots import RootMap
+from player.core.archive.scan_match import part_matcher, regex_matcher, scan_store
 from player.core.archive.store import ArchiveStore, StoreHit, StoreUnavailable
 from player.core.media.sidecar import MEDIA_EXTENSIONS
 
@@ -53,6 +57,38 @@ class SharedSearch:
             try:
                 hits = self._with_store().search(
                     query, speaker=speaker, limit=_ALL if limit is None else limit, offset=offset
+                )
+            except StoreUnavailable:
+                self._forget()
+                raise
+        return [self._hit(h) for h in hits]
+
+    def search_scan(
+        self,
+        query: str,
+        *,
+        regex: bool,
+        speaker: str | None,
+        case_sensitive: bool,
+        limit: int | None,
+        offset: int,
+        deadline_s: float,
+    ) -> list[ArchiveHit]:
+        """A regular expression (``regex``) or part-of-words search over every cue of the
+        server, matched here as the local archive matches it (``scan_match``); ArchiveError
+        past ``deadline_s`` in all, StoreUnavailable when the server is out of reach."""
+        deadline = time.monotonic() + deadline_s
+        make = regex_matcher if regex else part_matcher
+        matcher = make(query, case_sensitive=case_sensitive, deadline_s=deadline_s)
+        with self._lock:
+            try:
+                hits = scan_store(
+                    self._with_store(),
+                    matcher,
+                    speaker=speaker,
+                    limit=limit,
+                    offset=offset,
+                    deadline=deadline,
                 )
             except StoreUnavailable:
                 self._forget()

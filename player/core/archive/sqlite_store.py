@@ -151,8 +151,8 @@ class SqliteStore:
             self._conn.execute("COMMIT")
 
     @contextmanager
-    def _bounded(self) -> Iterator[sqlite3.Connection]:
-        deadline = time.monotonic() + DEADLINE_S
+    def _bounded(self, until: float | None = None) -> Iterator[sqlite3.Connection]:
+        deadline = time.monotonic() + DEADLINE_S if until is None else until
         with self._lock:
             self._conn.set_progress_handler(lambda: int(time.monotonic() > deadline), 1_000)
             try:
@@ -300,6 +300,26 @@ class SqliteStore:
         sql = f"SELECT count(*) FROM cues_fts JOIN cues c ON c.id = cues_fts.rowid WHERE {where}"
         with self._bounded() as conn:
             return int(conn.execute(sql, params).fetchone()[0])
+
+    @contextmanager
+    def cue_rows(self, speaker: str | None, deadline: float) -> Iterator[Iterator[tuple[Any, ...]]]:
+        """Every cue in write order, ``(root, relpath, title, idx, start_ms, end_ms, speaker,
+        text)``, from one read snapshot (one statement), stopped at ``deadline``."""
+        sql = (
+            "SELECT b.root, b.relpath, b.title, c.idx, c.start_ms, c.end_ms, c.speaker, c.text "
+            "FROM cues c JOIN briefings b ON b.id = c.briefing_id"
+        )
+        params: list[Any] = []
+        wanted = speaker_filter(speaker)
+        if wanted is not None:
+            sql += " WHERE instr(c.speakers, ?) > 0"
+            params.append(wanted)
+        with self._bounded(deadline) as conn:
+            cur = conn.execute(sql + " ORDER BY c.id", params)
+            try:
+                yield iter(cur)
+            finally:
+                cur.close()
 
     def close(self) -> None:
         """Close the connection."""

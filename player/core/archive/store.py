@@ -23,7 +23,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from player.core.archive.query import And, Not, Or, QueryError, QueryNode, Term, parse_query
@@ -47,6 +47,7 @@ __all__ = [
     "speaker_key",
     "speakers_column",
     "store_hit",
+    "store_hit_with",
 ]
 
 SPEAKER_SEP = "\x1f"
@@ -140,6 +141,16 @@ class ArchiveStore(Protocol):
         """How many cues match."""
         ...
 
+    def cue_rows(
+        self, speaker: str | None, deadline: float
+    ) -> AbstractContextManager[Iterator[tuple[Any, ...]]]:
+        """Every cue, in write order, as ``(root, relpath, title, idx, start_ms, end_ms,
+        speaker, text)`` (only cues with that speaker, compared as ``speaker_filter`` does, when
+        ``speaker`` is given), read from one snapshot while the context is open; reading stops
+        with an ArchiveError at ``deadline`` (``time.monotonic()``). For the searches that
+        match every cue in Python (``scan_match``)."""
+        ...
+
     def folder_lock(self, root: str, folder: str) -> AbstractContextManager[bool]:
         """Held while one indexer writes a folder; yields False (without waiting) when another
         indexer holds it."""
@@ -220,8 +231,18 @@ def store_hit(
     terms: Sequence[Term],
 ) -> StoreHit:
     """A StoreHit for ``cue = (idx, start_ms, end_ms, speaker, text)``, its matches marked."""
+    return store_hit_with(root, relpath, title, cue, match_spans(cue[4], terms))
+
+
+def store_hit_with(
+    root: str,
+    relpath: str,
+    title: str,
+    cue: Sequence[Any],
+    matches: tuple[tuple[int, int], ...],
+) -> StoreHit:
+    """A StoreHit for ``cue = (idx, start_ms, end_ms, speaker, text)`` and its matches."""
     idx, start_ms, end_ms, speaker, text = cue
-    matches = match_spans(text, terms)
     first = matches[0] if matches else (0, 0)
     return StoreHit(
         root,
