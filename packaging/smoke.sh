@@ -5,6 +5,9 @@
 #                                                           builds both with build.sh)
 #   VARIANT=transcribe bash packaging/smoke.sh [...]        the transcription variant (built
 #                                                           with build.sh --variant transcribe)
+#   bash packaging/smoke.sh BUNDLE.tar.gz PACKAGE.deb OTHER.deb   OTHER.deb (the other variant)
+#                                                           installed first: PACKAGE.deb must
+#                                                           replace it (Conflicts/Replaces)
 #
 # 1. a Debian 12 root made with `debootstrap --variant=minbase bookworm` (network to
 #    $MIRROR, default http://deb.debian.org/debian; kept in $SMOKE_ROOT and reused);
@@ -31,6 +34,7 @@ mirror=${MIRROR:-http://deb.debian.org/debian}
 root=${SMOKE_ROOT:-/var/tmp/briefing-smoke-bookworm}
 tarball=${1:-}
 deb=${2:-}
+other_deb=${3:-}
 variant=${VARIANT:-base}
 
 if [ -z "$tarball" ]; then
@@ -149,13 +153,24 @@ if [ -n "$deb" ]; then
   cp "$deb" "$root/tmp/smoke/"
   name=$(basename "$deb")
   package=${name%%_*}
+  if [ -n "$other_deb" ]; then
+    other=$(basename "$other_deb")
+    cp "$other_deb" "$root/tmp/smoke/"
+    in_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "/tmp/smoke/$other" >/dev/null
+    say "${other%%_*} installed first; $package must replace it"
+  fi
   in_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "/tmp/smoke/$name" >/dev/null
+  if [ -n "$other_deb" ]; then
+    status=$(in_root dpkg-query -W -f='${db:Status-Status}' "${other%%_*}" 2>/dev/null || true)
+    [ "$status" != installed ] || fail "${other%%_*} is still installed beside $package"
+    say "${other%%_*} was removed by installing $package"
+  fi
   files=$(in_root dpkg -L "$package" | wc -l)
   run briefing-player --version
   run briefing-player transcript /opt/briefing-player/_internal/player/resources/sample/briefing.vtt | head -2
   [ -s "$root/usr/share/doc/$package/licenses/README.txt" ] || fail "no licences in /usr/share/doc/$package"
   grep -q '^  libvlc5 ' "$root/usr/share/doc/$package/copyright" || fail "copyright does not list libvlc5"
-  say "$package: $(in_root dpkg-query -W -f='${Conflicts} ${Provides}' "$package" | sed 's/^ *//')"
+  say "$package: $(in_root dpkg-query -W -f='Conflicts: ${Conflicts}; Provides: ${Provides}' "$package")"
   in_root env DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq "$package" >/dev/null
   left=$(ls -d "$root/opt/briefing-player" "$root/usr/bin/briefing-player" \
     "$root/usr/share/applications/briefing-player.desktop" \

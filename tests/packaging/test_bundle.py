@@ -10,12 +10,14 @@ The full check on a bare Debian 12 root is ``packaging/smoke.sh`` (too slow for 
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import json
 import os
 import subprocess
 import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -57,6 +59,19 @@ LICENSED = {
 }  # fmt: skip
 
 
+@functools.cache
+def _strip_check() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("strip_check", SPEC.parent / "strip_check.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _misaligned(path: Path) -> bool:
+    return bool(_strip_check().misaligned(path))
+
+
 def _assert_licenses(licenses: Path) -> None:
     """licenses/ indexes every bundled component, each with a licence text that is there."""
     assert (licenses / "README.txt").is_file(), "no licenses/README.txt in the bundle"
@@ -94,6 +109,8 @@ def test_the_bundle_builds_and_plays_the_sample_with_its_own_libvlc(tmp_path: Pa
     assert not (internal / "faster_whisper").exists(), "the base variant has no transcription"
     assert not (internal / "onnxruntime").exists(), "onnxruntime is never bundled (no VAD)"
     _assert_licenses(bundle / "licenses")
+    broken = [str(f) for f in internal.rglob("*.so*") if f.is_file() and _misaligned(f)]
+    assert not broken, f"strip left these unloadable: {broken}"
 
     work = tmp_path / "work"  # never the checkout: its player/ must not be what runs
     work.mkdir()
