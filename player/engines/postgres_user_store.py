@@ -257,25 +257,25 @@ class PostgresUserStore:
             for b in self._local.all_bookmarks()
             if (shared := self._shared(b.media_key)) is not None
         ]
-        added = 0
-        with self._server.session() as conn, conn.transaction():
+        with self._server.session() as conn, conn.transaction(), conn.cursor() as cur:
             conn.execute("SET LOCAL statement_timeout = 0")
-            for row in positions:
-                conn.execute(
+            if positions:  # one round trip for all of them (pipelined)
+                cur.executemany(
                     "INSERT INTO bp_positions(root, relpath, position_ms) VALUES (%s, %s, %s) "
                     "ON CONFLICT (owner, root, relpath) DO UPDATE "
                     "SET position_ms = EXCLUDED.position_ms, updated = now()",
-                    row,
+                    positions,
                 )
-            for mark in marks:
-                cur = conn.execute(
+            added = 0
+            if marks:
+                cur.executemany(
                     "INSERT INTO bp_bookmarks(root, relpath, position_ms, label, note) "
                     "SELECT %s, %s, %s, %s, %s WHERE NOT EXISTS (SELECT 1 FROM bp_bookmarks "
                     "WHERE owner = current_user AND root = %s AND relpath = %s "
                     "AND position_ms = %s AND label = %s AND note = %s)",
-                    (*mark, *mark),
+                    [(*mark, *mark) for mark in marks],
                 )
-                added += max(0, cur.rowcount)
+                added = max(0, cur.rowcount)  # the sum over every row
         logger.info("copied %d positions and %d bookmarks to %s", len(positions), added, self.shown)
         return len(positions), added
 

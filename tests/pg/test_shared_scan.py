@@ -242,3 +242,42 @@ def test_the_windows_archive_asks_the_server_first(indexed, tmp_path: Path) -> N
         local = archive.search_part("cafe", limit=None)
         assert [Path(h.briefing.path).name for h in local] == ["local.vtt"]
         assert isinstance(archive.shared_problem, StoreUnavailable)
+
+
+def test_the_server_stopped_mid_scan_is_said_and_the_next_scan_reconnects(
+    tmp_path: Path,
+) -> None:
+    from player.core.archive.scan_match import Matcher
+    from player.core.archive.store import SharedBriefing
+    from player.core.model import Cue
+    from player.engines.postgres_store import PostgresStore
+
+    server = PgServer()
+    try:
+        server.start()
+        store = PostgresStore(server.new_database("away"))
+        cues = [Cue(None, i, i + 1, f"line {i}") for i in range(6000)]
+        store.write(SharedBriefing("news", "long.vtt", "Long", cues=cues))
+        seen: list[str] = []
+
+        def stop_on_first(text: str, _left: float) -> tuple[tuple[int, int], ...]:
+            if not seen:
+                server.stop("fast")  # the cursor is open: the next batch never comes
+            seen.append(text)
+            return ((0, 4),)
+
+        matcher = Matcher(stop_on_first, "too slow", "too big")
+        with pytest.raises(StoreUnavailable, match="not answering"):
+            scan_store(
+                store, matcher, speaker=None, limit=None, offset=0, deadline=time.monotonic() + 60
+            )
+        assert 0 < len(seen) < 6000
+        server.start()
+        again = regex_matcher(r"line 59\d\d", case_sensitive=False, deadline_s=30)
+        hits = scan_store(
+            store, again, speaker=None, limit=None, offset=0, deadline=time.monotonic() + 30
+        )
+        assert len(hits) == 100
+        store.close()
+    finally:
+        server.destroy()
