@@ -303,12 +303,16 @@ class Docks(QObject):
         # A callable ``archive_db`` (the default location) is asked the first time the archive
         # is needed: finding the user's data folder imports platformdirs (about 3 ms), which
         # the first frame need not wait for.
-        from player.ui.server_config import read_config
+
+        def shared_config() -> SharedConfig:  # asked when the archive opens, after the frame
+            from player.ui.server_config import read_config
+
+            return read_config(getattr(window, "settings", None))
 
         self.archive_holder = ArchiveHolder(
             archive_db,
             user_store=resume_store.user_store,
-            shared_config=lambda: read_config(getattr(window, "settings", None)),
+            shared_config=shared_config,
             runner=runner,
             parent=self,
         )

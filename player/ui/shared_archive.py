@@ -11,6 +11,7 @@ driver or a bad root mapping is logged and the local archive goes on alone."""
 from __future__ import annotations
 
 import logging
+import threading
 from typing import TYPE_CHECKING
 
 from player.core.archive.library import Archive
@@ -36,8 +37,8 @@ def attach_shared(archive: Archive | None, config: SharedConfig | None = None) -
         config = read_config(None)
     old, archive.shared = archive.shared, None
     archive.shared_problem = None
-    if old is not None:
-        old.close()
+    if old is not None:  # closed aside: a search under way on it may take a few seconds
+        threading.Thread(target=old.close, name="close shared search", daemon=True).start()
         logger.info("Library search no longer answered by the shared archive %s", old.shown)
     if not config.url:
         return None
