@@ -20,7 +20,7 @@ import re
 import threading
 import zlib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Protocol
 
@@ -122,9 +122,17 @@ def shared_row(stored: StoredBriefing, roots: RootMap, positions: Mapping[str, i
 
 def open_problem(row: BriefingRow) -> str | None:
     """Why ``row`` cannot be opened on this computer (a shared briefing whose root is not mapped,
-    or whose file is not where the mapping says), or None."""
+    or whose file is not where the mapping says), or None. Takes the library's rows and the
+    briefings of the shared search's hits (``shared_search``: a negative id, ``ROOT:PATH`` when
+    the root is not mapped)."""
     if not isinstance(row, SharedRow):
-        return None
+        if row.id >= 0:
+            return None  # this computer's archive
+        root, sep, rel = row.path.partition(":")
+        mapped = os.path.isabs(row.path) or not sep
+        row = SharedRow(**{f: getattr(row, f) for f in _ROW_FIELDS}, root=root, relpath=rel)
+        if mapped:
+            return None if os.path.exists(row.path) else f"“{row.title}” is not at {row.path}."
     if not row.mapped:
         return (
             f"“{row.title}” ({row.place()}) is in the library root “{row.root}”, which is not "
@@ -137,6 +145,9 @@ def open_problem(row: BriefingRow) -> str | None:
             f"“{row.root}” in {MAP_HINT}, and that the share is mounted."
         )
     return None
+
+
+_ROW_FIELDS = tuple(f.name for f in fields(BriefingRow))
 
 
 def listed_status(shown: str, rows: list[SharedRow]) -> str:

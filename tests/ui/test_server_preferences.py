@@ -8,6 +8,7 @@ opened here."""
 from __future__ import annotations
 
 import itertools
+from dataclasses import fields
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
+from player.core.archive.records import BriefingRow
 from player.core.archive.roots import RootMap
 from player.core.archive.store import StoredBriefing
 from player.ui import settings as S
@@ -254,8 +256,12 @@ def test_shared_rows_say_where_they_are(tmp_path: Path) -> None:
     problem = open_problem(away) or ""
     assert "“sport”" in problem and "not mapped on this computer" in problem
     assert "Preferences ▸ Shared archive" in problem
+    hit_briefing = BriefingRow(**{f.name: getattr(away, f.name) for f in fields(BriefingRow)})
+    assert "“sport”" in (open_problem(hit_briefing) or "")  # a search hit's briefing too
+    local = BriefingRow(**{f.name: getattr(here, f.name) for f in fields(BriefingRow)} | {"id": 7})
     media.unlink()
     assert "is not at" in (open_problem(here) or "")
+    assert open_problem(local) is None  # this computer's archive: opened as before
     status = listed_status("postgresql://me@db/news", [here, away])
     assert status.startswith("Shared archive postgresql://me@db/news: 2 briefings")
     assert "Not mapped on this computer: “sport”" in status
