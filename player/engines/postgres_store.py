@@ -102,14 +102,22 @@ class PgSession:
     at a time): connected on first use and again after a failure, every driver error turned
     into an ArchiveError naming the server without its password (``StoreUnavailable`` when the
     server is out of reach). ``retry`` ends the message of a lost server (when it is tried
-    again). Also used by ``postgres_user_store`` (this module is the only one importing the
-    driver)."""
+    again), ``slow`` is the message of a statement stopped by its time limit. Also used by
+    ``postgres_user_store`` (this module is the only one importing the driver)."""
 
     def __init__(
-        self, url: str, *, retry: str = "it will be tried again on the next search"
+        self,
+        url: str,
+        *,
+        retry: str = "it will be tried again on the next search",
+        slow: str = (
+            f"the search took longer than {DEADLINE_S:g} s and was stopped; "
+            "try longer words or fewer prefixes (word*)"
+        ),
     ) -> None:
         self._url = url
         self._retry = retry
+        self._slow = slow
         self.shown = redact(url)
         """The server's address, safe to show or log."""
         self._lock = threading.RLock()
@@ -147,10 +155,7 @@ class PgSession:
             try:
                 yield self._connection()
             except pg_errors.QueryCanceled:
-                raise ArchiveError(
-                    f"the search took longer than {DEADLINE_S:g} s and was stopped; "
-                    "try longer words or fewer prefixes (word*)"
-                ) from None
+                raise ArchiveError(self._slow) from None
             except psycopg.Error as err:
                 reason = scrub(
                     str(err).strip().splitlines()[0] if str(err).strip() else "", self._url

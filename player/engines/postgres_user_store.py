@@ -7,6 +7,7 @@ the window, the ``Archive`` and the listing take either.
 How to construct it::
 
     from player.core.archive.roots import RootMap
+from player.core.archive.store import redact
     from player.core.archive.user_store import UserStore
     from player.engines.postgres_user_store import PostgresUserStore
 
@@ -51,6 +52,7 @@ from player.core.archive.records import (
     to_db,
 )
 from player.core.archive.roots import RootMap
+from player.core.archive.store import redact
 from player.core.archive.user_store import UserStore
 from player.engines.postgres_schema import USER_DATA_VERSION
 from player.engines.postgres_store import PgSession
@@ -71,7 +73,9 @@ class PostgresUserStore:
 
     def __init__(self, url: str, roots: RootMap, local: UserStore, *, migrate: bool = True) -> None:
         self._server = PgSession(
-            url, retry="your positions and bookmarks are tried again at the next change"
+            url,
+            retry="your positions and bookmarks are tried again at the next change",
+            slow=f"the archive server {redact(url)} took too long to answer; try again",
         )
         self.shown = self._server.shown
         """The server's address, safe to show or log."""

@@ -299,3 +299,23 @@ def test_the_password_is_never_shown(tmp_path: Path, local: UserStore) -> None:
         PostgresUserStore(url, RootMap(), local)
     assert "S3cr3t-pw" not in str(caught.value)
     assert "postgresql://reporter@/news" in str(caught.value)
+
+
+def test_a_change_held_up_on_the_server_is_stopped_with_a_clear_message(
+    pg_url: str, tmp_path: Path, local: UserStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import player.engines.postgres_store as postgres_store
+    from player.engines.postgres_user_store import PostgresUserStore
+
+    monkeypatch.setattr(postgres_store, "DEADLINE_S", 0.5)  # each statement's time limit
+    share = tmp_path / "news"
+    with PostgresUserStore(pg_url, mapped(share), local) as store:
+        store.set_position(share / "talk.mp4", 1000)
+        with psycopg.connect(pg_url) as other:  # another session holds the row
+            other.execute("SELECT 1 FROM bp_positions FOR UPDATE")
+            started = time.monotonic()
+            with pytest.raises(ArchiveError, match="took too long to answer") as caught:
+                store.set_position(share / "talk.mp4", 2000)
+            assert time.monotonic() - started < 10
+            assert not isinstance(caught.value, StoreUnavailable)
+        assert store.get_position(share / "talk.mp4") == 1000  # and the store goes on
