@@ -399,7 +399,7 @@ class Docks(QObject):
             old.close()
         if config is not None:
             self.server_library = ServerLibrary(config, runner=self._runner, parent=self)
-            self.server_library.unreachable.connect(self.message)
+            self.server_library.state_changed.connect(self.message)
             self.message.emit(f"Shared archive: {config.shown}")
         if problem:
             self.message.emit(f"Shared archive: {problem}")

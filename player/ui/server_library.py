@@ -169,10 +169,13 @@ class ServerLibrary(QObject):
       unreachable(str): why the server could not be read ("Shared archive unreachable: ...;
         showing this computer's archive"); it is tried again on the next request and every
         ``RETRY_MS`` meanwhile.
+      state_changed(str): the same when the server goes away, or that it answers again: once
+        per change (for the window's status line).
     """
 
     listed = Signal(object)
     unreachable = Signal(str)
+    state_changed = Signal(str)
 
     def __init__(
         self,
@@ -262,7 +265,10 @@ class ServerLibrary(QObject):
 
     def _on_listed(self, _token: int, rows: list[SharedRow]) -> None:
         if self._ended():
+            was_away = self.problem is not None
             self.problem, self.answered = None, True
+            if was_away:
+                self.state_changed.emit(f"Shared archive {self.shown} answers again")
             self.listed.emit(rows)
 
     def _on_failed(self, _token: int, err: Exception) -> None:
@@ -270,10 +276,12 @@ class ServerLibrary(QObject):
             return
         reason = err.message if isinstance(err, ArchiveError) else str(err)
         what = "unreachable" if isinstance(err, StoreUnavailable) else "cannot be used"
-        self.problem = f"Shared archive {what}: {reason}; showing this computer's archive"
-        self.answered = True
+        problem = f"Shared archive {what}: {reason}; showing this computer's archive"
+        changed, self.problem, self.answered = self.problem is None, problem, True
         self._retry.start()
-        self.unreachable.emit(self.problem)
+        self.unreachable.emit(problem)
+        if changed:
+            self.state_changed.emit(problem)
 
     def close(self) -> None:
         """Stop retrying and close the connection (at once, or when the listing under way

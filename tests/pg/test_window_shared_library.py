@@ -213,6 +213,8 @@ def test_the_server_away_shows_this_computers_archive_then_comes_back(
     with_password = url.replace("bp_test@", f"bp_test:{SECRET}@")  # trust: any password works
     h = _window(qtbot, tmp_path, url=url, roots=f"news={news}")
     _wait_shared(h, 2)
+    said: list[str] = []
+    h.window.docks.message.connect(said.append)
     own_server.stop()
     library = _library_panel(h)
     library.refresh()
@@ -221,9 +223,15 @@ def test_the_server_away_shows_this_computers_archive_then_comes_back(
     assert text.startswith("Shared archive unreachable:") and "postgresql://bp_test@/" in text
     assert text.endswith("showing this computer's archive")
     assert SECRET not in text and with_password not in text
+    server = h.window.docks.server_library
+    assert server is not None
+    library.refresh()  # tried again, still away: said once in the status line
+    qtbot.waitUntil(lambda: not server._running, timeout=WAIT_MS)
+    assert [s for s in said if "unreachable" in s] == [text]
     own_server.start()
     library.refresh()  # the next refresh connects again by itself
     _wait_shared(h, 2)
+    assert said[-1].endswith("answers again")
     h.window.close()
 
 
