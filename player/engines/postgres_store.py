@@ -15,9 +15,13 @@ Faults: a server that cannot be reached or goes away (mid-search, mid-write) rai
 ``StoreUnavailable`` with the address shown without its password; the broken connection is
 dropped and the next call connects again. Each briefing is one transaction (a killed indexer
 leaves nothing of it), each search statement is stopped after ``DEADLINE_S`` seconds, and
-several indexers share a server through an advisory lock per folder (``folder_lock``).
+several indexers share a server through advisory locks per folder (``folder_lock``: the
+folder's ancestors shared, the folder itself exclusive). Regular-expression and part-of-words
+searches stream the cues (``cue_rows``) to be matched in Python (``core.archive.scan_match``).
 Credentials come from the URL, ``~/.pgpass`` or the ``PG*`` environment (libpq); the URL is
-never logged whole (``store.redact``).
+never logged whole (``store.redact``). The connection and the schema's migrations
+(``postgres_schema``) are ``PgSession``'s, which the per-user store (``postgres_user_store``)
+uses too.
 """
 
 from __future__ import annotations

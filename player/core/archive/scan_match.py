@@ -28,7 +28,7 @@ from typing import Any
 import regex as _regex
 
 from player.core.archive.records import ArchiveError
-from player.core.archive.store import StoreHit, speaker_key, store_hit_with
+from player.core.archive.store import ArchiveStore, StoreHit, speaker_key, store_hit_with
 from player.core.text.fold import fold, fold_with_offsets
 from player.core.text.pattern import SearchError, compile_regex, plain_source, prepare_regex
 
@@ -162,7 +162,7 @@ def scan(
 
 
 def scan_store(
-    store: Any,
+    store: ArchiveStore,
     matcher: Matcher,
     *,
     speaker: str | None,

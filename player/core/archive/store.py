@@ -7,7 +7,7 @@ briefing alike, see ``roots``), their cues, and full-text search over them. Per-
 (positions, bookmarks, notes) never goes here: it stays in the local user store.
 
 One rule of a hit, whichever store answers (one contract suite runs against both,
-``tests/core/test_store_contract.py``): a query is parsed by ``query.parse_query`` (words,
+``tests/pg/test_store_contract.py``): a query is parsed by ``query.parse_query`` (words,
 ``"phrases"``, ``prefix*``, ``AND``/``OR``/``NOT``/``-word``); a term matches whole words, with
 case and accents folded, tokens being runs of letters and digits (``covid-19`` is the phrase
 ``covid 19``); the speaker filter matches one of a cue's speakers (``"A, B"``) whole, folded.
