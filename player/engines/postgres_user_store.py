@@ -7,7 +7,7 @@ the window, the ``Archive`` and the listing take either.
 How to construct it::
 
     from player.core.archive.roots import RootMap
-from player.core.archive.store import redact
+from player.core.archive.store import StoreUnavailable, redact
     from player.core.archive.user_store import UserStore
     from player.engines.postgres_user_store import PostgresUserStore
 
@@ -52,7 +52,7 @@ from player.core.archive.records import (
     to_db,
 )
 from player.core.archive.roots import RootMap
-from player.core.archive.store import redact
+from player.core.archive.store import StoreUnavailable, redact
 from player.core.archive.user_store import UserStore
 from player.engines.postgres_schema import USER_DATA_VERSION
 from player.engines.postgres_store import PgSession
@@ -82,15 +82,40 @@ class PostgresUserStore:
         self._roots = roots
         self._local = local
         try:
-            version = self._server.init_schema() if migrate else self._server.schema_version()
-            if version < USER_DATA_VERSION:
-                raise ArchiveError(
-                    f"the archive on {self.shown} cannot keep positions and bookmarks yet "
-                    f"(schema {version}): run 'briefing-player archive init --db ...' again"
-                )
+            self._check_schema(migrate)
         except BaseException:
             self._server.drop()
             raise
+
+    def _check_schema(self, migrate: bool) -> None:
+        """Make sure the server has the per-user tables (adding them when ``migrate`` and this
+        role may); ArchiveError saying what to do otherwise."""
+        try:
+            version = self._server.schema_version()
+        except StoreUnavailable:
+            raise
+        except ArchiveError:  # no archive there yet
+            if not migrate:
+                raise
+            version = 0
+        if version >= USER_DATA_VERSION:
+            return
+        if migrate:
+            try:
+                self._server.init_schema()
+                return
+            except StoreUnavailable:
+                raise
+            except ArchiveError as err:
+                raise ArchiveError(
+                    f"the archive on {self.shown} cannot keep positions and bookmarks yet "
+                    f"(schema {version}) and this login role may not add them ({err.message}): "
+                    "ask its owner to run 'briefing-player archive init --db ...' again"
+                ) from None
+        raise ArchiveError(
+            f"the archive on {self.shown} cannot keep positions and bookmarks yet "
+            f"(schema {version}): run 'briefing-player archive init --db ...' again"
+        )
 
     @property
     def path(self) -> Path:
