@@ -155,6 +155,16 @@ def test_two_roles_never_see_or_change_each_others_rows(pg_url: str, tmp_path: P
     with psycopg.connect(pg_url) as conn:  # the superuser sees both, untouched
         got = conn.execute("SELECT label, note FROM bp_bookmarks ORDER BY id").fetchall()
     assert got == [("hers", "private note"), ("his", "")]
+    with (  # a superuser passes row-level security, but the store's queries name the owner
+        UserStore.open(tmp_path / "admin.sqlite") as admin_local,
+        PostgresUserStore(pg_url, mapped(share), admin_local) as admin,
+    ):
+        assert admin.get_position(talk) is None and admin.bookmarks(talk) == []
+        admin.remove_bookmark(hers)
+        admin.set_bookmark_note(his, "changed by the administrator")
+    with psycopg.connect(pg_url) as conn:
+        got = conn.execute("SELECT label, note FROM bp_bookmarks ORDER BY id").fetchall()
+    assert got == [("hers", "private note"), ("his", "")]
 
 
 def test_a_role_cannot_migrate_an_old_archive_and_is_told_so(
