@@ -28,7 +28,6 @@ if TYPE_CHECKING:
 
     from player.core.archive.library import Archive, ArchiveError
     from player.core.archive.user_data import UserData
-    from player.core.archive.user_store import UserStore
     from player.ui.bookmarks_panel import BookmarksPanel
     from player.ui.controller import CueTracker, PlaybackController
     from player.ui.jobs import JobRunner
@@ -78,7 +77,7 @@ class ArchiveHolder(QObject):
         self,
         db_path: Path | Callable[[], Path] | None,
         *,
-        user_store: Callable[[], UserStore | None] | None = None,
+        user_store: Callable[[], UserData | None] | None = None,
         shared_config: Callable[[], SharedConfig] | None = None,
         runner: JobRunner | None = None,
         parent: QObject | None = None,
