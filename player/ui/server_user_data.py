@@ -27,7 +27,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal
 
 from player.core.archive.records import ArchiveError, Bookmark, media_key
 from player.core.archive.store import StoreUnavailable
@@ -58,6 +58,11 @@ def available() -> bool:
     return hasattr(ResumeStore, "keep_in")
 
 
+def _on_gui_thread() -> bool:
+    app = QCoreApplication.instance()
+    return app is not None and QThread.currentThread() is app.thread()
+
+
 class _Notices(QObject):
     """Messages for the window's status line (emitted from any thread)."""
 
@@ -78,6 +83,8 @@ class ServerUserData:
         self._shown = ""
         self._away_until = 0.0
         self._pending: list[tuple[str, tuple[object, ...]]] = []  # to do on the server
+        self._connecting = False  # a worker is connecting (connect_now, a probe)
+        self._uploaded: tuple[int, int] | None = None  # what opting in copied there
         self.problem: str | None = None
         """Why the server's store is not used now (out of reach), or None."""
         self.notices = _Notices()
@@ -112,7 +119,7 @@ class ServerUserData:
         with self._lock:
             old, self._server = self._server, None
             self._connect, self._shown = connect, shown
-            self._away_until, self.problem = 0.0, None
+            self._away_until, self.problem, self._uploaded = 0.0, None, None
             if connect is None and self._pending:
                 logger.warning("%d changes kept on this computer only", len(self._pending))
                 self._pending.clear()
@@ -121,23 +128,22 @@ class ServerUserData:
 
     def connect_now(self, *, upload: bool = False) -> str:
         """Connect to the server (on a worker), copying this computer's positions and bookmarks
-        of the shared roots to it when ``upload`` (the user has just opted in); what to tell the
-        user. ArchiveError when the server cannot be used."""
+        of the shared roots to it when ``upload`` (the user has just opted in; done when the
+        server answers if it does not now); what to tell the user."""
         with self._lock:
             connect, shown = self._connect, self._shown
-        if connect is None:
-            return "Positions, bookmarks and notes are kept on this computer."
-        store = connect()
-        copied = ""
-        try:
+            if connect is None:
+                return "Positions, bookmarks and notes are kept on this computer."
+            self._connecting = True
             if upload:
-                upload_local = getattr(store, "upload_local", None)
-                if upload_local is not None:
-                    positions, marks = upload_local()
-                    copied = f" ({positions} positions and {marks} bookmarks copied there)"
-        except BaseException:
-            store.close()
-            raise
+                self._pending.insert(0, ("upload_local", ()))
+        try:
+            store = connect()
+        except ArchiveError as err:
+            return self._away(err, notify=False)
+        finally:
+            with self._lock:
+                self._connecting = False
         with self._lock:
             if self._connect is not connect:  # detached meanwhile
                 store.close()
@@ -146,7 +152,12 @@ class ServerUserData:
             self._away_until, self.problem = 0.0, None
         if old is not None:
             old.close()
-        self._replay()
+        if not self._replay():
+            return self.problem or ""
+        copied = ""
+        if self._uploaded is not None:
+            positions, marks = self._uploaded
+            copied = f" ({positions} positions and {marks} bookmarks copied there)"
         return f"Positions, bookmarks and notes are kept on {shown}{copied}."
 
     def retry_now(self) -> None:
@@ -154,21 +165,28 @@ class ServerUserData:
         with self._lock:
             self._away_until = 0.0
 
-    def _now(self) -> UserData | None:
-        """The server's store to try now, or None (none attached, or in the pause after a
-        failure)."""
+    def _now(self, *, probing: bool = False) -> UserData | None:
+        """The server's store to try now, or None: none attached, in the pause after a
+        failure, or (on the GUI thread) not known to answer: a worker finds out meanwhile, so
+        that a server out of reach never holds up the window."""
+        gui = _on_gui_thread()
         with self._lock:
-            if self._connect is None or time.monotonic() < self._away_until:
+            if self._connect is None:
+                return None
+            if self._server is not None and self.problem is None:
+                return self._server
+            if (self._connecting and not probing) or time.monotonic() < self._away_until:
+                return None
+            if gui and not probing:
+                self._connecting = True
+                threading.Thread(target=self._probe, name="user data probe", daemon=True).start()
                 return None
             if self._server is not None:
                 return self._server
             connect = self._connect
         try:
             store = connect()
-        except StoreUnavailable as err:
-            self._away(err)
-            return None
-        except ArchiveError as err:  # e.g. no per-user tables there: not tried again soon
+        except ArchiveError as err:  # out of reach, or e.g. no per-user tables there
             self._away(err)
             return None
         with self._lock:
@@ -179,7 +197,19 @@ class ServerUserData:
             store.close()
         return current
 
-    def _away(self, err: ArchiveError) -> None:
+    def _probe(self) -> None:
+        """On a worker: whether the server answers (again); what waited for it is done there."""
+        try:
+            self._use(lambda server: server.positions(), dict, probing=True)
+        except ArchiveError as err:  # this computer's store could not be read: logged
+            logger.warning("Per-user data: %s", err)
+        finally:
+            with self._lock:
+                self._connecting = False
+
+    def _away(self, err: ArchiveError, *, notify: bool = True) -> str:
+        """The server failed: this computer's store for ``RETRY_S``; what to tell the user
+        (told once by ``notices`` unless ``notify`` is False)."""
         with self._lock:
             first = self.problem is None
             self._away_until = time.monotonic() + RETRY_S
@@ -190,7 +220,9 @@ class ServerUserData:
             problem = self.problem
         if first:
             logger.warning("%s", problem)
-            self.notices.message.emit(problem)
+            if notify:
+                self.notices.message.emit(problem)
+        return problem
 
     def _back(self) -> None:
         with self._lock:
@@ -210,18 +242,22 @@ class ServerUserData:
                     return True
                 name, args = self._pending[0]
             try:
-                getattr(server, name)(*args)
+                done = getattr(server, name)(*args)
             except StoreUnavailable as err:
                 self._away(err)
                 return False
             except ArchiveError as err:  # refused (e.g. a bookmark gone): nothing more to do
                 logger.warning("Not done on the server: %s %s", name, err)
             with self._lock:
+                if name == "upload_local":
+                    self._uploaded = done
                 if self._pending and self._pending[0] == (name, args):
                     self._pending.pop(0)
 
-    def _use(self, on_server: Callable[[UserData], T], here: Callable[[], T]) -> T:
-        server = self._now()
+    def _use(
+        self, on_server: Callable[[UserData], T], here: Callable[[], T], *, probing: bool = False
+    ) -> T:
+        server = self._now(probing=probing)
         if server is not None and self._replay():  # what waited for the server comes first
             try:
                 result = on_server(server)

@@ -104,7 +104,10 @@ def own_server() -> Iterator[PgServer]:
         server.destroy()
 
 
-def test_with_the_server_away_nothing_is_lost(tmp_path: Path, own_server: PgServer) -> None:
+def test_with_the_server_away_nothing_is_lost(
+    qtbot: QtBot, tmp_path: Path, own_server: PgServer
+) -> None:
+    """On the GUI thread (this test's): a server found away is tried again by a worker."""
     url = own_server.new_database("away")
     share = tmp_path / "share"
     (share / "2024").mkdir(parents=True)
@@ -135,8 +138,10 @@ def test_with_the_server_away_nothing_is_lost(tmp_path: Path, own_server: PgServ
 
     own_server.start()
     data.retry_now()  # the pause after the failure is over
-    assert data.get_position(media) == 3000  # back: the waiting change was done there first
-    assert data.problem is None and said[-1].startswith("Shared archive the server is back")
+    assert data.get_position(media) == 3000  # this computer's, while a worker tries the server
+    qtbot.waitUntil(lambda: data.problem is None, timeout=WAIT_MS)
+    assert data.get_position(media) == 3000  # the server's: the waiting change was done there
+    qtbot.waitUntil(lambda: said[-1].startswith("Shared archive the server is back"))
     marks = data.bookmarks(media)
     assert [(b.label, b.note) for b in marks] == [
         ("On the server", "changed while away"),
