@@ -206,6 +206,11 @@ class ServerLibrary(QObject):
         self._retry.setInterval(RETRY_MS)
         self._retry.timeout.connect(lambda: self.request(self._user_store))
 
+    @property
+    def busy(self) -> bool:
+        """Whether a listing is under way."""
+        return self._running
+
     def request(self, user_store: Positions | None) -> None:
         """List the server's briefings on a worker (positions from ``user_store``); ``listed``
         or ``unreachable`` answers. A request while one runs is answered once it ends."""

@@ -11,9 +11,11 @@ and again to the server once it answers; a bookmark made meanwhile is kept here 
 the server's (a copy of one the server has is not listed twice); a note changed or a bookmark
 removed on the server meanwhile is done there when it is back. Reads meanwhile come from this
 computer. The server is tried again after ``RETRY_S`` (calls in between go to this computer at
-once, so a lost server never holds up the window more than once in that time); each change of
-state is told once by ``notices.message`` (queued to the GUI thread). The first connection and
-the copy of this computer's data when the user opts in run on a worker
+once); on the window's thread a server not known to answer is tried by a worker while the call
+uses this computer's store, so a server out of reach does not hold up the window (a connection
+lost without a word, e.g. a cable pulled, still costs the first call the driver's time-out).
+Each change of state is told once by ``notices.message`` (queued to the GUI thread). The first
+connection and the copy of this computer's data when the user opts in run on a worker
 (:meth:`ServerUserData.connect_now`).
 """
 

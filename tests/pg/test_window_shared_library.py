@@ -226,7 +226,7 @@ def test_the_server_away_shows_this_computers_archive_then_comes_back(
     server = h.window.docks.server_library
     assert server is not None
     library.refresh()  # tried again, still away: said once in the status line
-    qtbot.waitUntil(lambda: not server._running, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not server.busy, timeout=WAIT_MS)
     assert [s for s in said if "unreachable" in s] == [text]
     own_server.start()
     library.refresh()  # the next refresh connects again by itself
