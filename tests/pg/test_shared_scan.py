@@ -200,7 +200,7 @@ def test_a_pattern_past_its_time_is_stopped(indexed) -> None:  # type: ignore[no
 def test_the_command_line_searches_the_server_with_regex_and_part(
     indexed, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:  # type: ignore[no-untyped-def]
-    _, share, stores = indexed
+    archive, share, stores = indexed
     url = stores["postgresql"]._server._url  # type: ignore[attr-defined]
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
     monkeypatch.setenv("BRIEFING_PLAYER_ROOTS", f"news={share}")
@@ -217,6 +217,12 @@ def test_the_command_line_searches_the_server_with_regex_and_part(
     assert run_subcommand(["search", "--db", url, "--regex", "("]) == 2
     assert "missing )" in capsys.readouterr().err
     assert run_subcommand(["search", "--db", url, "--regex", "nowhere+"]) == 1
+    assert run_subcommand(["search", "--db", url, "Budget", "--case-sensitive"]) == 0
+    lines = capsys.readouterr().out.splitlines()  # whole words, the case kept: one cue of five
+    assert len(lines) == 1 and "a Budget item" in lines[0]
+    assert run_subcommand(["search", "--db", url, "budget", "--case-sensitive", "--json"]) == 0
+    local = archive.search("budget", case_sensitive=True, limit=None)  # as the laptop's
+    assert len(capsys.readouterr().out.splitlines()) == len(local) == 3
 
 
 def test_the_windows_archive_asks_the_server_first(indexed, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
