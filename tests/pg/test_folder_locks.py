@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -225,3 +226,29 @@ def test_the_command_line_indexes_a_subfolder_of_a_mapped_root(
     assert run_subcommand(["library", "--json"]) == 0
     out, _ = capsys.readouterr()
     assert '"relpath": "2024/one.vtt"' in out and "2023" not in out
+
+
+def test_a_killed_indexers_folder_is_free_again(pg_server: PgServer, tmp_path: Path) -> None:
+    url = pg_server.new_database("killed")
+    share = tmp_path / "news"
+    tree(share, {f"desk/{n}.vtt": f"desk {n}" for n in range(3)})
+    first = indexer(url, share, "desk", hold=True)
+    try:
+        assert first.stdout is not None and first.stdout.readline().strip() == "holding"
+        assert finish(indexer(url, share, "desk")) == "busy=True written=0"
+        first.kill()  # SIGKILL, mid-index: its locks go with its connection
+        first.wait(timeout=60)
+    finally:
+        if first.poll() is None:
+            first.kill()
+            first.wait()
+        for stream in (first.stdin, first.stdout):
+            if stream is not None:
+                stream.close()
+    deadline = time.monotonic() + 60
+    while True:  # the server notices the closed connection at once; allow a loaded machine
+        last = finish(indexer(url, share, "desk"))
+        if last != "busy=True written=0" or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    assert last == "busy=False written=3"
