@@ -143,7 +143,8 @@ if [ $transcribe = 1 ]; then
   timed=$(grep -oE '<[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}>' "$vtt" | wc -l)
   [ "$words" -ge 100 ] || fail "only $words words transcribed"
   [ "$timed" -ge 100 ] || fail "only $timed word timings in the WebVTT"
-  grep -qi "ministry of water" "$vtt" || fail "the transcript misses 'Ministry of Water': $(head -c 600 "$vtt")"
+  sed -E 's/<[^>]+>//g' "$vtt" | grep -qi "ministry of water" ||
+    fail "the transcript misses 'Ministry of Water': $(head -c 600 "$vtt")"
   say "transcript: $words words, $timed word timings; first cue:"
   sed -n '/-->/{n;p;q}' "$vtt" | cut -c1-200
 fi
