@@ -215,8 +215,9 @@ class ServerUserData:
         with self._lock:
             first = self.problem is None
             self._away_until = time.monotonic() + RETRY_S
+            what = "unreachable" if isinstance(err, StoreUnavailable) else "cannot be used"
             self.problem = (
-                f"Shared archive unreachable: {err.message}; your positions, bookmarks and notes "
+                f"Shared archive {what}: {err.message}; your positions, bookmarks and notes "
                 "are kept on this computer meanwhile and nothing is lost"
             )
             problem = self.problem
