@@ -425,7 +425,11 @@ TOOL_PACKAGES = {
     "runuser": "util-linux",  # the throw-away PostgreSQL runs as nobody when tests run as root
     "desktop-file-validate": "desktop-file-utils",  # tests/packaging: the desktop entry
     "appstreamcli": "appstream",  # tests/packaging: the AppStream metainfo
+    "bash": "bash",  # tests/packaging: packaging/build.sh's argument checks
+    "dpkg": "dpkg",  # tests/packaging: which Debian package a bundled library came from
 }
+ESSENTIAL_PACKAGES = frozenset({"bash", "coreutils", "dpkg", "util-linux"})
+"""Debian's Essential packages: on every system, so the set-up need not name them."""
 _RUNNERS = frozenset({"run", "Popen", "check_output", "check_call", "call"})
 
 
@@ -463,5 +467,6 @@ def test_every_program_a_test_runs_is_installed_by_the_set_up() -> None:
     unknown = {tool: where for tool, where in tools.items() if tool not in TOOL_PACKAGES}
     assert unknown == {}, "add the program's Debian package to TOOL_PACKAGES and bootstrap.sh"
     installed = _bootstrap_packages()
+    installed |= ESSENTIAL_PACKAGES
     missing = {t: TOOL_PACKAGES[t] for t in tools if TOOL_PACKAGES[t] not in installed}
     assert missing == {}, f"not installed by packaging/bootstrap.sh test: {missing} ({tools})"
