@@ -52,7 +52,8 @@ class ArchiveHolder(QObject):
     user-data store to share (the resume store's), asked when the archive opens;
     ``shared_config`` the shared archive to attach (issue 19: Preferences and the environment,
     ``server_config.read_config``), asked when the archive opens and again by :meth:`reattach`
-    when the preferences change. The user-data store is given to the archive inside a
+    when the preferences change. With ``keep_user_data_in`` (the resume store's ``keep_in``,
+    given the same store for positions) the user-data store is given to the archive inside a
     :class:`~player.ui.server_user_data.ServerUserData` (:attr:`user_data`), which keeps
     positions, bookmarks and notes on the server while the user opts in (its connection is made
     on ``runner``). The archive's users stop their jobs on it before
@@ -80,9 +81,11 @@ class ArchiveHolder(QObject):
         user_store: Callable[[], UserData | None] | None = None,
         shared_config: Callable[[], SharedConfig] | None = None,
         runner: JobRunner | None = None,
+        keep_user_data_in: Callable[[UserData], None] | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
+        self._keep_in = keep_user_data_in
         self._db_path = db_path
         self._user_store = user_store
         self._shared_config = shared_config
@@ -176,18 +179,19 @@ class ArchiveHolder(QObject):
         self.archive_changed.emit(self._archive, self._problem)
 
     def _wrap(self, local: UserData | None) -> UserData | None:
-        """The user-data store for the archive: ``local`` inside a ServerUserData (made once)."""
-        from player.ui.server_user_data import ServerUserData, available
+        """The user-data store for the archive: ``local`` inside a ServerUserData (made once),
+        handed to ``keep_user_data_in`` so that positions go where bookmarks go; without it,
+        ``local`` alone."""
+        from player.ui.server_user_data import ServerUserData
 
-        if not available():  # positions could not follow: this computer's store alone
+        if self._keep_in is None or local is None:
             return local
         if isinstance(local, ServerUserData):  # the resume store keeps positions in it already
             self.user_data = local
-        elif local is None:
-            return None
         elif self.user_data is None or self.user_data.local is not local:
             self.user_data = ServerUserData(local)
             self.user_data.notices.message.connect(self.user_data_changed)  # from any thread
+            self._keep_in(self.user_data)
         return self.user_data
 
     def _attach(self, *, force: bool) -> None:
@@ -313,9 +317,9 @@ class Docks(QObject):
             user_store=resume_store.user_store,
             shared_config=shared_config,
             runner=runner,
+            keep_user_data_in=getattr(resume_store, "keep_in", None),  # positions follow
             parent=self,
         )
-        self._resume_store = resume_store
         self.archive_holder.archive_changed.connect(self._on_archive_changed)
         self.archive_holder.shared_changed.connect(self._on_shared_changed)
         self.archive_holder.user_data_changed.connect(self._on_user_data_changed)
@@ -416,10 +420,6 @@ class Docks(QObject):
 
     @Slot(object, object)
     def _on_archive_changed(self, archive: Archive | None, problem: ArchiveError | None) -> None:
-        data = self.archive_holder.user_data
-        keep_in = getattr(self._resume_store, "keep_in", None)
-        if data is not None and keep_in is not None:
-            keep_in(data)  # positions too go where the user keeps their data
         if self.library is not None:
             self.library.set_archive(archive, problem)
         if self.bookmarks is not None:
