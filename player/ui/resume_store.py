@@ -30,6 +30,7 @@ from PySide6.QtCore import QObject, Signal
 from player.ui.jobs import JobRunner, Pool, default_runner
 
 if TYPE_CHECKING:
+    from player.core.archive.user_data import UserData
     from player.core.archive.user_store import UserStore
     from player.ui.settings import Settings
 
@@ -66,7 +67,7 @@ class ResumeStore(QObject):
         self._runner = runner
         self._lock = threading.Lock()
         self._tried = False
-        self._store: UserStore | None = None
+        self._store: UserData | None = None
         self._memory: dict[str, int] = {}  # only while the user-data file cannot be used
         # Read here, on the GUI thread (the settings object is not shared with workers).
         self._legacy_read = {} if legacy is None else legacy.legacy_resume_positions()
@@ -97,7 +98,7 @@ class ResumeStore(QObject):
 
     # ----- the store ------------------------------------------------------------------------
 
-    def user_store(self) -> UserStore | None:
+    def user_store(self) -> UserData | None:
         """The user-data store, opened on first use (None when it cannot be used)."""
         with self._lock:
             if not self._tried:
@@ -129,6 +130,15 @@ class ResumeStore(QObject):
         else:
             self._legacy_done = bool(legacy)
         return store
+
+    def keep_in(self, store: UserData) -> None:
+        """Keep positions in ``store`` from now on: the window's per-user data
+        (``server_user_data.ServerUserData``, which wraps this store's own and sends positions to
+        the shared archive's server while the user opts in; ``docks`` hands it over when the
+        archive opens). :meth:`close` closes it, and with it the store it wraps."""
+        with self._lock:
+            if self._store is not None:
+                self._store = store
 
     def _forget_legacy(self) -> None:
         """Remove the settings' old copy once it is in the store (on the GUI thread)."""
