@@ -177,6 +177,12 @@ class SearchCoordinator(QObject):
     def open_archive_hit(self, hit: ArchiveHit) -> None:
         """Open the hit's briefing at the hit (minus the lead-in) with the match highlighted."""
         b = hit.briefing
+        if b.id < 0:  # a shared archive's briefing: its root may not be mapped here
+            from player.ui.server_library import open_problem
+
+            if (problem := open_problem(b)) is not None:
+                self._session.message.emit(problem)
+                return
         lead_in = self._settings.get(S.SEARCH_LEAD_IN_MS)
         at_ms = max(0, hit.start_ms - lead_in)
         media = self._controller.media_path

@@ -181,6 +181,13 @@ def test_preferences_attach_and_detach_the_server_without_a_restart(
     busy = ("", "Searching…", "Searching all briefings…")
     qtbot.waitUntil(lambda: w.search.status.text() not in busy, timeout=WAIT_MS)
     assert w.search.status.text() == "2 hits in 2 briefings"
+    assert w.docks.archive is not None
+    hits = {h.briefing.title: h for h in w.docks.archive.search("zeppelin")}
+    said: list[str] = []
+    w.session.message.connect(said.append)
+    w.search_coordinator.open_archive_hit(hits["Cup final"])  # its root is not mapped here
+    assert said and "“sport”" in said[-1] and "not mapped" in said[-1]
+    assert h.controller.media_path is None  # nothing opened, no traceback
 
     w.dialogs.show_preferences()
     dialog = w.dialogs.preferences_dialog

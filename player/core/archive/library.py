@@ -222,8 +222,9 @@ class Archive:
 
     def close(self) -> None:
         """Close the index, and the user-data store if the archive opened it."""
-        if self.shared is not None:
-            self.shared.close()
+        shared, self.shared = self.shared, None
+        if shared is not None:
+            shared.close()
         self._index.close()
         if self._owns_user_store:
             self.user_store.close()
@@ -428,10 +429,11 @@ class Archive:
     def _ask_shared(self, call: Callable[[SharedSearch], _T]) -> _T | None:
         """``call(shared)``, or None when there is no shared archive or it is out of reach
         (said once: the local index then answers)."""
-        if self.shared is None:
+        shared = self.shared  # read once: the window may detach it meanwhile
+        if shared is None:
             return None
         try:
-            answer = call(self.shared)
+            answer = call(shared)
         except StoreUnavailable as err:
             self._shared_failed(err)
             return None
