@@ -22,9 +22,7 @@ def require_server() -> None:
     pytest.skip(why)
 
 
-@pytest.fixture(scope="session")
-def pg_server() -> Iterator[PgServer]:
-    """The session's server, stopped and deleted at the end."""
+def _throw_away_server() -> Iterator[PgServer]:
     require_server()
     server = PgServer()
     try:
@@ -32,6 +30,19 @@ def pg_server() -> Iterator[PgServer]:
         yield server
     finally:
         server.destroy()
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    """The session's server, stopped and deleted at the end."""
+    yield from _throw_away_server()
+
+
+@pytest.fixture(scope="module")
+def own_server() -> Iterator[PgServer]:
+    """A server of the test module's own, which its tests may stop and start again (a module
+    that uses it has one test that does)."""
+    yield from _throw_away_server()
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,6 @@ import pytest
 from player.core.archive.records import ArchiveError
 from player.core.archive.store import SharedBriefing, StoreUnavailable
 from player.core.model import Cue
-from tests.pg.conftest import require_server
 from tests.pg.server import PgServer
 
 pytestmark = pytest.mark.usefixtures("pg_server")
@@ -167,18 +166,6 @@ def test_an_indexer_killed_mid_briefing_leaves_nothing_of_it(store_at, pg_url: s
         SharedBriefing("desk", "kill/half.vtt", "Again", cues=[Cue(None, 0, 1, "halfway")])
     )
     assert reader.count("halfway") == 1  # the killed writer's row lock went with it
-
-
-@pytest.fixture(scope="module")
-def own_server() -> Iterator[PgServer]:
-    """A server of this module's own, to stop and start again."""
-    require_server()
-    server = PgServer()
-    try:
-        server.start()
-        yield server
-    finally:
-        server.destroy()
 
 
 def test_the_server_stopped_mid_search_then_back(own_server: PgServer) -> None:

@@ -20,7 +20,6 @@ from player.core.archive.roots import RootMap
 from player.core.archive.store import SharedBriefing, StoreUnavailable
 from player.core.archive.user_store import UserStore
 from player.core.model import Cue
-from tests.pg.conftest import require_server
 from tests.pg.server import PgServer
 
 try:
@@ -242,18 +241,6 @@ def test_copying_the_local_data_to_the_server_is_all_or_nothing_and_idempotent(
         assert (mark.id < 0, mark.label, mark.note) == (True, "start", "note")
         assert store.get_position(home / "b.mp3") == 2000  # the local store's
     assert local.get_position(share / "a.mp3") == 1000  # left as it was
-
-
-@pytest.fixture(scope="module")
-def own_server() -> Iterator[PgServer]:
-    """A server of this module's own, to stop and start again."""
-    require_server()
-    server = PgServer()
-    try:
-        server.start()
-        yield server
-    finally:
-        server.destroy()
 
 
 def test_the_server_stopped_mid_write_leaves_nothing_and_comes_back(

@@ -8,7 +8,6 @@ connection test counts the server's briefings."""
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,7 +21,6 @@ from player.ui.library_panel import LibraryPanel
 from player.ui.search_panel import SCOPE_ALL
 from player.ui.server_library import SharedRow
 from tests.conftest import SAMPLE_DIR
-from tests.pg.conftest import require_server
 from tests.pg.server import PgServer
 from tests.ui.conftest import Harness, make_harness
 from tests.ui.test_archive_window import _library
@@ -198,18 +196,6 @@ def test_preferences_attach_and_detach_the_server_without_a_restart(
     assert w.docks.archive is not None and w.docks.archive.shared is None
     assert not library.status.text().startswith("Shared archive")
     w.close()
-
-
-@pytest.fixture
-def own_server() -> Iterator[PgServer]:
-    """A server of this test's own, to stop and start again."""
-    require_server()
-    server = PgServer()
-    try:
-        server.start()
-        yield server
-    finally:
-        server.destroy()
 
 
 def test_the_server_away_shows_this_computers_archive_then_comes_back(

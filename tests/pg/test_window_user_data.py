@@ -7,7 +7,6 @@ when it is back)."""
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,7 +16,6 @@ from player.core.archive.roots import RootMap
 from player.core.archive.user_store import UserStore
 from player.ui.server_user_data import ServerUserData, available, server_store
 from tests.conftest import SAMPLE_DIR
-from tests.pg.conftest import require_server
 from tests.pg.server import PgServer
 from tests.pg.test_window_shared_library import WAIT_MS, _share, _wait_shared, _window
 
@@ -90,18 +88,6 @@ def test_opting_in_keeps_bookmarks_on_the_server_and_opting_out_here(
     qtbot.waitUntil(lambda: any("kept on this computer" in s for s in said), timeout=WAIT_MS)
     assert [b.label for b in archive.bookmarks(media)] == ["Before opting in"]  # this computer's
     w.close()
-
-
-@pytest.fixture
-def own_server() -> Iterator[PgServer]:
-    """A server of this test's own, to stop and start again."""
-    require_server()
-    server = PgServer()
-    try:
-        server.start()
-        yield server
-    finally:
-        server.destroy()
 
 
 def test_with_the_server_away_nothing_is_lost(
