@@ -40,8 +40,7 @@ def pg_server() -> Iterator[PgServer]:
 
 @pytest.fixture(scope="module")
 def own_server() -> Iterator[PgServer]:
-    """A server of the test module's own, which its tests may stop and start again (a module
-    that uses it has one test that does)."""
+    """A server of the test module's own, which its tests may stop (each starts it again)."""
     yield from _throw_away_server()
 
 

@@ -1,11 +1,13 @@
 """The PostgreSQL store under concurrency and faults, on real throw-away servers: two indexers
 and a search loop (nothing lost or duplicated, never half a briefing seen), one indexer per
-folder, an indexer killed with SIGKILL mid-briefing, the server stopped mid-search and back, and
+folder, an indexer killed with SIGKILL mid-briefing, the server stopped mid-search and back, the
+server stopped under `briefing-player index` (a clear message, only whole briefings kept), and
 the address never shown with its password."""
 
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import subprocess
 import sys
@@ -292,5 +294,55 @@ def test_a_role_that_may_only_read_searches_but_cannot_write(pg_server: PgServer
         with pytest.raises(ArchiveError, match="refused"):
             store.write(briefing(2))
         assert store.count("common") == 40  # and the store goes on after a refusal
+    finally:
+        store.close()
+
+
+def test_the_server_stopped_mid_index_the_command_says_so_and_keeps_whole_briefings(
+    own_server: PgServer, tmp_path: Path
+) -> None:
+    from player.engines.postgres_store import PostgresStore
+
+    url = own_server.new_database("midindex")
+    folder = tmp_path / "desk"
+    folder.mkdir()
+    stamps = (f"{i // 60:02d}:{i % 60:02d}" for i in range(2000))
+    lines = "".join(f"\n{t}.000 --> {t}.500\nline of a long day\n" for t in stamps)
+    for n in range(300):
+        (folder / f"{n:03d}.vtt").write_text(f"WEBVTT\n{lines}", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "BRIEFING_PLAYER_DB"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "player", "index", str(folder), "--db", url, "-q"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=REPO,
+        env=env,
+        text=True,
+    )
+    try:
+        watcher = PostgresStore(url)
+        deadline = time.monotonic() + 120
+        try:
+            while time.monotonic() < deadline and proc.poll() is None:
+                if len(watcher.briefings("desk")) >= 3:
+                    break
+                time.sleep(0.05)
+        finally:
+            watcher.close()
+        assert proc.poll() is None, "the indexer ended before the server could be stopped"
+        own_server.stop("fast")  # the indexer's connection is cut mid-folder
+        out, err = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+        own_server.start()
+    assert proc.returncode == 2, (out, err)
+    assert "Traceback" not in err and "not answering" in err, err
+    store = PostgresStore(url)
+    try:
+        written = store.briefings("desk")
+        assert 3 <= len(written) < 300
+        assert store.count("long") == 2000 * len(written)  # every briefing whole, none half
     finally:
         store.close()
