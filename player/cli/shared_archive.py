@@ -28,12 +28,12 @@ import time
 from typing import Any
 
 from player.cli.output import json_line, write_line
-from player.core.archive.query import QueryError, compile_query
 from player.core.archive.records import ArchiveError
 from player.core.archive.roots import RootError, RootMap
 from player.core.archive.scan_match import part_matcher, regex_matcher, scan_store
-from player.core.archive.search import REGEX_DEADLINE_S, has_case
+from player.core.archive.search import REGEX_DEADLINE_S
 from player.core.archive.shared_index import index_root
+from player.core.archive.shared_search import store_hits
 from player.core.archive.store import ArchiveStore, StoreHit, StoreUnavailable, is_server_url
 from player.core.text.quote import format_hit_line, one_line
 
@@ -233,18 +233,6 @@ def _scan(
     return scan_store(store, matcher, speaker=speaker, limit=limit, offset=0, deadline=deadline)
 
 
-def _cased_literals(args: argparse.Namespace) -> tuple[str, ...]:
-    """With ``--case-sensitive``, the words and phrases each hit must hold with the same case
-    (the server matches without case: its hits are filtered here, as the local archive filters
-    its own); otherwise nothing."""
-    if not getattr(args, "case_sensitive", False):
-        return ()
-    try:
-        return compile_query(args.query).literals
-    except QueryError as err:
-        raise ArchiveError(str(err)) from None
-
-
 def search_shared(args: argparse.Namespace, url: str) -> int | None:
     """``search QUERY`` on the server: 0 hits, 1 none, 2 error; None when the server is out of
     reach (said on stderr: the caller answers from the local archive)."""
@@ -261,22 +249,13 @@ def search_shared(args: argparse.Namespace, url: str) -> int | None:
                     write_line(_hit_line(hit, where, as_json=bool(args.json)), raw=bool(args.json))
                     printed += 1
                 return 0 if printed else 1
-            cased = _cased_literals(args)
-            page = 500
-            offset = 0
-            while limit is None or printed < limit:
-                hits = store.search(args.query, speaker=speaker, limit=page, offset=offset)
-                for hit in hits:
-                    if limit is not None and printed >= limit:
-                        break
-                    if cased and not all(has_case(hit.text, literal) for literal in cased):
-                        continue
-                    where = _where(hit.root, hit.relpath, roots)
-                    write_line(_hit_line(hit, where, as_json=bool(args.json)), raw=bool(args.json))
-                    printed += 1
-                if len(hits) < page:
+            case = bool(getattr(args, "case_sensitive", False))
+            for hit in store_hits(store, args.query, speaker=speaker, case_sensitive=case):
+                if limit is not None and printed >= limit:
                     break
-                offset += page
+                where = _where(hit.root, hit.relpath, roots)
+                write_line(_hit_line(hit, where, as_json=bool(args.json)), raw=bool(args.json))
+                printed += 1
         finally:
             store.close()
     except StoreUnavailable as err:

@@ -1,6 +1,7 @@
 """The archive-wide search of the window (``Archive.search``/``count``) answered by a shared
 archive on a real throw-away server, and by the local index while the server is out of reach
-(``shared_problem`` says why; the next search tries the server again)."""
+(``shared_problem`` says why; the next search tries the server again); a case-sensitive search
+answered by the server too."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from player.core.archive.shared_search import SharedSearch
 from player.core.archive.store import SharedBriefing, StoreUnavailable
 from player.core.model import Cue
 from player.ui.shared_archive import attach_shared
+from tests.pg.server import PgServer
 
 pytestmark = pytest.mark.usefixtures("pg_server")
 
@@ -74,3 +76,32 @@ def test_the_window_attaches_the_server_named_by_the_environment(
         attach_shared(archive)
         assert archive.shared is not None and archive.shared.shown.startswith("postgresql://")
         assert archive.search("anything") == []
+
+
+def test_a_case_sensitive_search_is_answered_by_the_server_too(
+    pg_server: PgServer, tmp_path: Path
+) -> None:
+    from player.engines.postgres_store import PostgresStore
+
+    url = pg_server.new_database("cased")
+    seed = PostgresStore(url)
+    texts = ["Ask the Harbour Board.", "The harbour is calm.", "HARBOUR works resume."]
+    for n, text in enumerate(texts * 3):
+        seed.write(SharedBriefing("news", f"2024/{n}.vtt", f"B{n}", cues=[Cue(None, 0, 900, text)]))
+    seed.close()
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    (lib / "local.vtt").write_text(VTT, encoding="utf-8")  # "harbour" here, not on the server
+    with Archive.open(tmp_path / "db" / "archive.sqlite") as archive:
+        archive.add_folder(lib)
+        archive.scan()
+        archive.shared = SharedSearch(lambda: PostgresStore(url), RootMap(), "the server")
+        assert len(archive.search("harbour")) == 9
+        cased = archive.search("Harbour", case_sensitive=True)
+        assert [h.text for h in cased] == ["Ask the Harbour Board."] * 3
+        assert archive.shared_problem is None  # the server answered, not the local index
+        page = archive.search("Harbour", case_sensitive=True, limit=2, offset=1)
+        assert [h.briefing.id for h in page] == [h.briefing.id for h in cased[1:3]]
+        assert [h.text for h in archive.search('"harbour is"', case_sensitive=True)] == [
+            "The harbour is calm."
+        ] * 3

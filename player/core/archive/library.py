@@ -389,12 +389,13 @@ class Archive:
         (accents still ignored). ``limit`` None returns all hits. Raises ArchiveError only when
         the query has nothing searchable in it. A shared archive (``shared``) answers first.
         """
-        if not case_sensitive:
-            hits = self._ask_shared(
-                lambda shared: shared.search(query, speaker=speaker, limit=limit, offset=offset)
+        hits = self._ask_shared(
+            lambda shared: shared.search(
+                query, speaker=speaker, limit=limit, offset=offset, case_sensitive=case_sensitive
             )
-            if hits is not None:
-                return hits
+        )
+        if hits is not None:
+            return hits
         return self._search.search(
             query, speaker=speaker, limit=limit, offset=offset, case_sensitive=case_sensitive
         )

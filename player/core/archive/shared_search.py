@@ -13,24 +13,56 @@ of reach ``StoreUnavailable`` goes up and the
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 import threading
 import time
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
-from player.core.archive.records import ArchiveHit, BriefingRow
+from player.core.archive.query import QueryError, compile_query
+from player.core.archive.records import ArchiveError, ArchiveHit, BriefingRow
 from player.core.archive.roots import RootMap
 from player.core.archive.scan_match import part_matcher, regex_matcher, scan_store
+from player.core.archive.search import has_case
 from player.core.archive.store import ArchiveStore, StoreHit, StoreUnavailable
 from player.core.media.sidecar import MEDIA_EXTENSIONS
 
-__all__ = ["SharedSearch"]
+__all__ = ["SharedSearch", "store_hits"]
 
 logger = logging.getLogger(__name__)
 
 _ALL = 100_000  # "every hit" (limit None) is at most this many
+
+
+def store_hits(
+    store: ArchiveStore,
+    query: str,
+    *,
+    speaker: str | None,
+    case_sensitive: bool = False,
+    page: int = 500,
+) -> Iterator[StoreHit]:
+    """Every hit of ``query`` on ``store``, in its order, read a page at a time. With
+    ``case_sensitive`` only hits that hold each searched word and phrase with the same case
+    (the server matches without case; the local archive filters its own hits the same way).
+    ArchiveError for a query with nothing searchable in it."""
+    literals: tuple[str, ...] = ()
+    if case_sensitive:
+        try:
+            literals = compile_query(query).literals
+        except QueryError as err:
+            raise ArchiveError(str(err)) from None
+    offset = 0
+    while True:
+        hits = store.search(query, speaker=speaker, limit=page, offset=offset)
+        for hit in hits:
+            if all(has_case(hit.text, literal) for literal in literals):
+                yield hit
+        if len(hits) < page:
+            return
+        offset += page
 
 
 class SharedSearch:
@@ -50,14 +82,25 @@ class SharedSearch:
         return self._store
 
     def search(
-        self, query: str, *, speaker: str | None, limit: int | None, offset: int
+        self,
+        query: str,
+        *,
+        speaker: str | None,
+        limit: int | None,
+        offset: int,
+        case_sensitive: bool = False,
     ) -> list[ArchiveHit]:
-        """One page of hits (StoreUnavailable when the server is out of reach)."""
+        """One page of hits (StoreUnavailable when the server is out of reach); with
+        ``case_sensitive``, of the hits holding each searched word with the same case."""
+        limit = _ALL if limit is None else limit
         with self._lock:
             try:
-                hits = self._with_store().search(
-                    query, speaker=speaker, limit=_ALL if limit is None else limit, offset=offset
-                )
+                store = self._with_store()
+                if case_sensitive:
+                    found = store_hits(store, query, speaker=speaker, case_sensitive=True)
+                    hits = list(itertools.islice(found, offset, offset + limit))
+                else:
+                    hits = store.search(query, speaker=speaker, limit=limit, offset=offset)
             except StoreUnavailable:
                 self._forget()
                 raise
