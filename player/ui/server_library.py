@@ -18,7 +18,6 @@ import logging
 import os
 import re
 import threading
-import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from pathlib import PurePosixPath
@@ -86,18 +85,17 @@ class SharedRow(BriefingRow):
 def shared_row(stored: StoredBriefing, roots: RootMap, positions: Mapping[str, int]) -> SharedRow:
     """The library row of one briefing on the server, with this computer's path (and resume
     position) when ``roots`` maps its root."""
-    local = roots.local_path(stored.root, stored.relpath)
-    path = str(local) if local is not None else f"{stored.root}:{stored.relpath}"
-    folder = roots.folders.get(stored.root)
+    place = roots.place(stored.root, stored.relpath)
+    path = place.path
     has_media = PurePosixPath(stored.relpath).suffix.lower() in MEDIA_EXTENSIONS
     date, from_name = stored.date, False
     if not date:
         m = _DATE.search(PurePosixPath(stored.relpath).name)
         date, from_name = (f"{m[1]}-{m[2]}-{m[3]}", True) if m else ("", False)
     return SharedRow(
-        id=-1 - zlib.crc32(f"{stored.root}\x1f{stored.relpath}".encode("utf-8", "surrogatepass")),
+        id=place.id,
         path=path,
-        folder=str(folder) if folder is not None else stored.root,
+        folder=place.folder,
         has_media=has_media,
         title=stored.title,
         date=date,
@@ -113,10 +111,10 @@ def shared_row(stored: StoredBriefing, roots: RootMap, positions: Mapping[str, i
         size=0,
         mtime_ns=0,
         indexed_at="",
-        position_ms=positions.get(media_key(local)) if local is not None else None,
+        position_ms=positions.get(media_key(path)) if place.mapped else None,
         root=stored.root,
         relpath=stored.relpath,
-        mapped=local is not None,
+        mapped=place.mapped,
     )
 
 

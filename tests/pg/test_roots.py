@@ -24,6 +24,23 @@ def test_two_machines_name_the_same_briefing_alike(tmp_path: Path) -> None:
     assert RootMap.parse(here.text()).folders == here.folders
 
 
+def test_a_shared_briefing_has_one_identity_on_every_machine(tmp_path: Path) -> None:
+    here = RootMap.parse(f"news={tmp_path}/mnt/news")
+    elsewhere = RootMap.parse(f"news={tmp_path}/Volumes/News")
+    nowhere = RootMap()
+    places = [m.place("news", "2024/budget.mp4") for m in (here, elsewhere, nowhere)]
+    assert len({p.id for p in places}) == 1 and places[0].id < 0
+    assert places[0].id != here.place("news", "2024/other.mp4").id
+    assert places[0].path == str(tmp_path / "mnt/news/2024/budget.mp4") and places[0].mapped
+    assert places[0].folder == str(tmp_path / "mnt/news")
+    assert (places[2].path, places[2].folder, places[2].mapped) == (
+        "news:2024/budget.mp4",
+        "news",
+        False,
+    )
+    assert not here.place("news", "../escape.mp4").mapped  # never outside the root
+
+
 def test_the_deepest_root_wins(tmp_path: Path) -> None:
     roots = RootMap.parse(f"all={tmp_path}\nsport={tmp_path}/sport")
     assert roots.locate(tmp_path / "sport/match.vtt") == ("sport", "match.vtt")

@@ -11,13 +11,27 @@ besides ``os.path`` normalisation.
 from __future__ import annotations
 
 import os
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import NamedTuple
 
-__all__ = ["ENV", "RootError", "RootMap"]
+__all__ = ["ENV", "RootError", "RootMap", "SharedPlace"]
 
 ENV = "BRIEFING_PLAYER_ROOTS"
 """The environment variable holding ``NAME=FOLDER;NAME=FOLDER``."""
+
+
+class SharedPlace(NamedTuple):
+    """Where a shared briefing (``root`` + ``relpath``) is for this machine."""
+
+    id: int
+    """Negative (never a row of the local archive), the same on every machine and every call."""
+    path: str
+    """This machine's file when the root is mapped, else ``ROOT:RELATIVE/PATH``."""
+    folder: str
+    """The root's folder here, or the root's name when it is not mapped."""
+    mapped: bool
 
 
 class RootError(ValueError):
@@ -87,3 +101,16 @@ class RootMap:
         if folder is None or rel.is_absolute() or ".." in rel.parts:
             return None
         return folder.joinpath(*rel.parts)
+
+    def place(self, root: str, relpath: str) -> SharedPlace:
+        """Where the shared briefing ``relpath`` of ``root`` is for this machine (the library's
+        rows and the archive search's hits both name it so)."""
+        key = f"{root}\x1f{relpath}".encode("utf-8", "surrogatepass")
+        local = self.local_path(root, relpath)
+        folder = self.folders.get(root)
+        return SharedPlace(
+            id=-1 - zlib.crc32(key),
+            path=str(local) if local is not None else f"{root}:{relpath}",
+            folder=str(folder) if folder is not None else root,
+            mapped=local is not None,
+        )

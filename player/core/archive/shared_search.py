@@ -18,7 +18,6 @@ import logging
 import os
 import threading
 import time
-import zlib
 from collections.abc import Callable, Iterator
 
 from player.core.archive.query import QueryError, compile_query
@@ -158,14 +157,13 @@ class SharedSearch:
             self._forget()
 
     def _hit(self, hit: StoreHit) -> ArchiveHit:
-        local = self._roots.local_path(hit.root, hit.relpath)
-        folder = self._roots.folders.get(hit.root)
-        path = str(local) if local is not None else f"{hit.root}:{hit.relpath}"
+        place = self._roots.place(hit.root, hit.relpath)
+        path = place.path
         has_media = os.path.splitext(hit.relpath)[1].lower() in MEDIA_EXTENSIONS
         briefing = BriefingRow(
-            id=-1 - zlib.crc32(f"{hit.root}\x1f{hit.relpath}".encode("utf-8", "surrogatepass")),
+            id=place.id,
             path=path,
-            folder=str(folder) if folder is not None else hit.root,
+            folder=place.folder,
             has_media=has_media,
             title=hit.title,
             date="",
