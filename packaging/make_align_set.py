@@ -27,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import wave
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -258,6 +259,11 @@ def make_set(out_dir: Path, *, long_minutes: int = 30, only: set[str] | None = N
         ),
         "long": lambda: write_case(out_dir, "long", _long_items(long_minutes)),
     }
+    return run_cases(cases, only)
+
+
+def run_cases(cases: Mapping[str, Callable[[], object]], only: set[str] | None) -> list[str]:
+    """Make the cases named in ``only`` (all when empty), in table order; their names."""
     made = []
     for name, make in cases.items():
         if only and name not in only:
@@ -267,19 +273,29 @@ def make_set(out_dir: Path, *, long_minutes: int = 30, only: set[str] | None = N
     return made
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+def command_line(
+    description: str,
+    make: Callable[..., list[str]],
+    long_minutes: int,
+    argv: list[str] | None,
+) -> int:
+    """``OUT_DIR [--long-minutes N] [--only CASE...]``: check the tools, make the set."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("out_dir", type=Path)
-    parser.add_argument("--long-minutes", type=int, default=30)
+    parser.add_argument("--long-minutes", type=int, default=long_minutes)
     parser.add_argument("--only", nargs="*", help="case names to make")
     args = parser.parse_args(argv)
     for tool in ("espeak-ng", "ffmpeg"):
         if shutil.which(tool) is None:
             print(f"error: {tool} is needed (apt-get install {tool})", file=sys.stderr)
             return 2
-    made = make_set(args.out_dir, long_minutes=args.long_minutes, only=set(args.only or ()))
+    made = make(args.out_dir, long_minutes=args.long_minutes, only=set(args.only or ()))
     print("made:", ", ".join(made))
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    return command_line(__doc__.split("\n")[0], make_set, 30, argv)
 
 
 if __name__ == "__main__":

@@ -19,11 +19,9 @@ Reuses the reading, timing and encoding of ``packaging/make_align_set.py``.
 
 from __future__ import annotations
 
-import argparse
 import importlib.util
 import json
 import random
-import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -109,28 +107,11 @@ def make_set(out_dir: Path, *, long_minutes: int = 10, only: set[str] | None = N
         "qa": lambda: write(out_dir, "qa", QA, voices=("en-us", "en-gb"), turn_pause_ms=2000),
         "long": lambda: write(out_dir, "long", long_lines),
     }
-    made = []
-    for name, make in cases.items():
-        if only and name not in only:
-            continue
-        make()
-        made.append(name)
-    return made
+    return M.run_cases(cases, only)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("out_dir", type=Path)
-    parser.add_argument("--long-minutes", type=int, default=10)
-    parser.add_argument("--only", nargs="*", help="case names to make")
-    args = parser.parse_args(argv)
-    for tool in ("espeak-ng", "ffmpeg"):
-        if shutil.which(tool) is None:
-            print(f"error: {tool} is needed (apt-get install {tool})", file=sys.stderr)
-            return 2
-    made = make_set(args.out_dir, long_minutes=args.long_minutes, only=set(args.only or ()))
-    print("made:", ", ".join(made))
-    return 0
+    return M.command_line(__doc__.split("\n")[0], make_set, 10, argv)
 
 
 if __name__ == "__main__":
