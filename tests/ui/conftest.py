@@ -88,6 +88,23 @@ class Harness:
         )
         QApplication.processEvents()
 
+    def wait_indexed(self, media: Path, transcript: Path, timeout: int = 20000) -> None:
+        """Wait until the library has indexed ``media`` with ``transcript`` (and its scan has
+        ended)."""
+        docks = self.window.docks
+
+        def indexed() -> bool:
+            found = docks.archive.briefing(str(media)) if docks.archive else None
+            library = docks.library
+            return (
+                found is not None
+                and found.transcript_path == str(transcript)
+                and library is not None
+                and not library.is_scanning()
+            )
+
+        self.qtbot.waitUntil(indexed, timeout=timeout)
+
 
 def make_harness(
     qtbot: QtBot,

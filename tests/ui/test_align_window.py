@@ -374,13 +374,7 @@ def test_library_indexes_the_synchronized_transcript(qtbot: QtBot, tmp_path: Pat
         sync = _open(h, media, aligner)
         assert sync.start(str(media.with_suffix(".txt")))
         qtbot.waitUntil(lambda: not sync.is_running(), timeout=10000)
-        out = str(media.with_suffix(".vtt"))
-
-        def indexed() -> bool:
-            found = w.docks.archive.briefing(str(media)) if w.docks.archive else None
-            return found is not None and found.transcript_path == out
-
-        qtbot.waitUntil(lambda: indexed() and not library.is_scanning(), timeout=20000)
+        h.wait_indexed(media, media.with_suffix(".vtt"))
         # The search over all briefings finds the synchronized words.
         assert w.docks.archive is not None
         hits = w.docks.archive.search("basin 17")

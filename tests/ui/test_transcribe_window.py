@@ -224,13 +224,7 @@ def test_the_library_indexes_the_machine_transcript(qtbot: QtBot, tmp_path: Path
         t = _transcription(h, FakeTranscriber(SCRIPT))
         assert t.start()
         qtbot.waitUntil(lambda: not t.is_running(), timeout=20000)
-        out = str(media.with_suffix(".vtt"))
-
-        def indexed() -> bool:
-            found = w.docks.archive.briefing(str(media)) if w.docks.archive else None
-            return found is not None and found.transcript_path == out
-
-        qtbot.waitUntil(lambda: indexed() and not library.is_scanning(), timeout=20000)
+        h.wait_indexed(media, media.with_suffix(".vtt"))
         assert w.docks.archive is not None
         hits = w.docks.archive.search("Kestrel")
         assert [hit.briefing.path for hit in hits] == [str(media)]
