@@ -37,6 +37,7 @@ from player.playback.base import PlaybackError
 from player.ui import gc_pause
 from player.ui import settings as S
 from player.ui.jobs import JobRunner
+from player.ui.transcript_preview import start_preview
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -344,8 +345,6 @@ class TranscriptSession(QObject):
         self._load_token += 1
         token = self._load_token
         self._set_state(TranscriptState(LoadPhase.LOADING, str(path)))
-        from player.ui.transcript_preview import start_preview  # only for big files
-
         start_preview(self._runner, token, str(path), self._show_preview)  # a big file's head
         self._start(
             token,
