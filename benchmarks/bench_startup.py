@@ -21,8 +21,10 @@ plugin (about 75 ms here), which the bare script waits for and the program overl
 Under Xvfb with QT_QPA_PLATFORM=xcb, so video is really embedded; the script re-runs itself
 under ``xvfb-run -a`` when DISPLAY is not set.
 
-Run: ``.venv/bin/python benchmarks/bench_startup.py [--runs 5] [--importtime]``
-``--importtime`` also prints the slowest imports of one app start (``python -X importtime``).
+Run: ``.venv/bin/python benchmarks/bench_startup.py [--runs 5] [--importtime] [--phases]``
+``--importtime`` also prints the slowest imports of one app start (``python -X importtime``);
+``--phases`` prints how long each phase of both starts took (median of the runs): the children
+note the time at each phase's end (a few ``time.time()`` calls, in both figures alike).
 """
 
 from __future__ import annotations
@@ -47,8 +49,18 @@ TIMEOUT_S = 60.0
 # ----- children ----------------------------------------------------------------------------------
 
 
+_MARKS: dict[str, float] = {}
+"""Seconds from launch to each phase's end, in the child (``--phases`` prints them)."""
+
+
+def _mark(name: str, t0: float) -> None:
+    _MARKS.setdefault(name, time.time() - t0)
+
+
 def _report(t0: float) -> None:
-    print(f"READY {time.time() - t0:.4f}", flush=True)
+    _mark("ready", t0)
+    marks = "|".join(f"{name}={seconds:.4f}" for name, seconds in _MARKS.items())
+    print(f"READY {time.time() - t0:.4f}\nPHASES {marks}", flush=True)
     os._exit(0)  # the figure is printed; shutting down is not part of startup
 
 
@@ -80,6 +92,7 @@ def child_app(t0: float, config_dir: str) -> None:
     """
     import importlib.machinery
 
+    _mark("python started", t0)
     sys.path.insert(0, str(REPO))
 
     def install_watcher(window: Any) -> None:
@@ -110,12 +123,19 @@ def child_app(t0: float, config_dir: str) -> None:
 
             def exec_module(module: Any) -> None:
                 run_module(module)
-                show = module.MainWindow.show
+                show, build = module.MainWindow.show, module.MainWindow.__init__
+
+                def build_and_mark(window: Any, *args: Any, **kwargs: Any) -> None:
+                    _mark("window modules imported; settings, controller made", t0)
+                    build(window, *args, **kwargs)
+                    _mark("window built", t0)
 
                 def show_and_watch(window: Any) -> None:
                     show(window)
+                    _mark("shown, media opened", t0)
                     install_watcher(window)
 
+                module.MainWindow.__init__ = build_and_mark
                 module.MainWindow.show = show_and_watch
 
             loader.exec_module = exec_module  # type: ignore[method-assign]
@@ -123,6 +143,22 @@ def child_app(t0: float, config_dir: str) -> None:
 
     sys.meta_path.insert(0, Hook())
     from player.app.main import main
+    from player.app.startup_tweaks import StartupTweaks
+
+    _mark("entry module imported", t0)
+    import_vlc, preload = StartupTweaks.import_vlc, StartupTweaks.preload_extensions
+
+    def import_vlc_and_mark(tweaks: StartupTweaks) -> None:
+        _mark("options read, logging set up", t0)
+        import_vlc(tweaks)
+        _mark("libVLC binding imported", t0)
+
+    def preload_and_mark(tweaks: StartupTweaks) -> None:  # the first call after QApplication()
+        _mark("Qt imported, QApplication made", t0)
+        preload(tweaks)
+
+    StartupTweaks.import_vlc = import_vlc_and_mark  # type: ignore[method-assign,assignment]
+    StartupTweaks.preload_extensions = preload_and_mark  # type: ignore[method-assign,assignment]
 
     # Both folders named, as the configuration always was: a user's start looks up its default
     # folders with platformdirs once (the settings need it); named here, neither figure has it.
@@ -131,18 +167,24 @@ def child_app(t0: float, config_dir: str) -> None:
 
 def child_bare(t0: float, media: str) -> None:
     """Baseline: import PySide6 and vlc, show an empty window, play the same media in it."""
+    _mark("python started", t0)
     import vlc
+
+    _mark("libVLC binding imported", t0)
     from PySide6.QtWidgets import QApplication, QWidget
 
     app = QApplication([sys.argv[0]])
+    _mark("Qt imported, QApplication made", t0)
     window = QWidget()
     window.resize(1100, 680)
     window.show()
+    _mark("empty window shown", t0)
     instance = vlc.Instance(["--no-sub-autodetect-file", "--quiet"])
     player = instance.media_player_new()
     player.set_media(instance.media_new_path(media))
     player.set_xwindow(int(window.winId()))
     player.play()
+    _mark("libVLC started, media opened", t0)
 
     def ready() -> bool:
         handle = window.windowHandle()
@@ -168,8 +210,10 @@ def _env() -> dict[str, str]:
     return env
 
 
-def measure(kind: str, workdir: Path, run: int, extra: tuple[str, ...] = ()) -> float:
-    """Launch one child; return its seconds from launch to ready."""
+def measure(
+    kind: str, workdir: Path, run: int, extra: tuple[str, ...] = ()
+) -> tuple[float, dict[str, float]]:
+    """Launch one child; return its seconds from launch to ready, and to each phase's end."""
     import subprocess
 
     config = workdir / f"config-{kind}"  # one per kind: the warm-up run is the first start
@@ -179,12 +223,34 @@ def measure(kind: str, workdir: Path, run: int, extra: tuple[str, ...] = ()) -> 
     proc = subprocess.run(
         args, capture_output=True, text=True, env=_env(), timeout=TIMEOUT_S + 30, check=False
     )
+    ready: float | None = None
+    phases: dict[str, float] = {}
     for line in proc.stdout.splitlines():
         if line.startswith("READY "):
-            if extra:
-                _print_importtime(proc.stderr)
-            return float(line.split()[1])
-    raise RuntimeError(f"{kind} run did not get ready:\n{proc.stdout}\n{proc.stderr[-3000:]}")
+            ready = float(line.split()[1])
+        elif line.startswith("PHASES "):
+            for entry in line[len("PHASES ") :].split("|"):
+                name, _, seconds = entry.rpartition("=")
+                phases[name] = float(seconds)
+    if ready is None:
+        raise RuntimeError(f"{kind} run did not get ready:\n{proc.stdout}\n{proc.stderr[-3000:]}")
+    if extra:
+        _print_importtime(proc.stderr)
+    return ready, phases
+
+
+def _print_phases(kind: str, runs: list[dict[str, float]]) -> None:
+    """Each phase's median length (ms), in the order the child reached them."""
+    import statistics
+
+    print(f"  {kind}, median ms of each phase (launch -> end of the phase named):")
+    previous = "launch"
+    for name in runs[0]:
+        lengths = [r[name] - r.get(previous, 0.0) for r in runs if name in r]
+        ends = [r[name] for r in runs if name in r]
+        median_ms = statistics.median(lengths) * 1000
+        print(f"    {median_ms:6.1f}  (ends at {statistics.median(ends) * 1000:5.0f})  {name}")
+        previous = name
 
 
 def _print_importtime(stderr: str) -> None:
@@ -223,6 +289,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--importtime", action="store_true")
+    parser.add_argument(
+        "--phases", action="store_true", help="also print how long each phase of both starts took"
+    )
     args = parser.parse_args()
 
     if not os.environ.get("DISPLAY"):
@@ -237,9 +306,12 @@ def main() -> None:
         measure("app", workdir, -1)
         bare: list[float] = []
         app: list[float] = []
+        phases: dict[str, list[dict[str, float]]] = {"bare": [], "app": []}
         for run in range(args.runs):
-            bare.append(measure("bare", workdir, run))
-            app.append(measure("app", workdir, run))
+            for kind, figures in (("bare", bare), ("app", app)):
+                seconds, marks = measure(kind, workdir, run)
+                figures.append(seconds)
+                phases[kind].append(marks)
         if args.importtime:
             measure("app", workdir, 99, ("-X", "importtime"))
 
@@ -248,6 +320,9 @@ def main() -> None:
     print(f"  bare PySide6 + vlc window: {b:6.3f}   runs: {' '.join(f'{x:.3f}' for x in bare)}")
     print(f"  Briefing Player:           {a:6.3f}   runs: {' '.join(f'{x:.3f}' for x in app)}")
     print(f"  ratio: {a / b:.2f}x  (target <= 1.3x)")
+    if args.phases:
+        _print_phases("bare", phases["bare"])
+        _print_phases("Briefing Player", phases["app"])
 
 
 if __name__ == "__main__":
