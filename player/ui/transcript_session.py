@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import enum
 import re
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -37,7 +38,7 @@ from player.playback.base import PlaybackError
 from player.ui import gc_pause
 from player.ui import settings as S
 from player.ui.jobs import JobRunner
-from player.ui.transcript_preview import start_preview
+from player.ui.transcript_preview import start_preview, wants_preview
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -345,14 +346,22 @@ class TranscriptSession(QObject):
         self._load_token += 1
         token = self._load_token
         self._set_state(TranscriptState(LoadPhase.LOADING, str(path)))
-        start_preview(self._runner, token, str(path), self._show_preview)  # a big file's head
-        self._start(
-            token,
-            lambda: load_with_index(str(path)),
-            self._on_loaded,
-            self._on_failed,
-            "transcript",
-        )
+
+        def parse_whole() -> None:
+            if token == self._load_token:  # not when another file was opened meanwhile
+                load = partial(load_with_index, str(path))
+                self._start(token, load, self._on_loaded, self._on_failed, "transcript")
+
+        if not wants_preview(str(path)):
+            parse_whole()
+            return
+
+        def after_preview() -> None:
+            self._pending_jobs -= 1
+            parse_whole()
+
+        self._pending_jobs += 1  # the head of a big file first (see transcript_preview)
+        start_preview(self._runner, token, str(path), self._show_preview, after_preview)
 
     def _show_preview(self, token: int, cues: tuple[Cue, ...]) -> None:
         """The first rows of a large transcript, shown while the whole file is parsed."""

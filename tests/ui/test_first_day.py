@@ -249,6 +249,38 @@ def test_a_big_transcript_shows_its_first_rows_while_it_loads(qtbot: QtBot, tmp_
     w.close()
 
 
+def test_a_big_transcript_is_parsed_whole_once_its_first_rows_are_shown(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The head first, then the whole file: rows laid out while a worker parses wait for the
+    interpreter's lock at every row, which blocked the window for 100-200 ms at a time."""
+    from player.ui import transcript_preview, transcript_session
+
+    big = tmp_path / "huge.vtt"
+    big.write_text(_vtt(20_000, step_ms=1000), encoding="utf-8")
+    h = make_harness(qtbot, tmp_path / "cfg")
+    w = h.window
+    rows_at_parse: list[int] = []
+    parse = transcript_session.load_with_index
+
+    def spying(path: str) -> object:
+        rows_at_parse.append(w.model.rowCount())  # the model's row count, read once
+        return parse(path)
+
+    monkeypatch.setattr(transcript_session, "load_with_index", spying)
+    w.open_transcript(big)
+    qtbot.waitUntil(lambda: w.model.rowCount() == 20_000, timeout=60000)
+    assert rows_at_parse == [transcript_preview.PREVIEW_ROWS]
+    # A head that cannot be read still leads to the whole parse (which says what is wrong).
+    rows_at_parse.clear()
+    bad = tmp_path / "bad.vtt"
+    bad.write_bytes(b"\xff" * (transcript_preview.PREVIEW_FROM_BYTES + 10))
+    w.open_transcript(bad)
+    qtbot.waitUntil(lambda: not w.session.is_busy(), timeout=60000)
+    assert len(rows_at_parse) == 1
+    w.close()
+
+
 def test_a_transcript_far_longer_than_its_media_is_questioned(qtbot: QtBot, tmp_path: Path) -> None:
     import shutil
 
