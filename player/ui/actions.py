@@ -9,6 +9,7 @@ types in a text field. The same table gives the shortcuts dialog its rows.
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from PySide6.QtCore import QObject, Qt, QTimer, Slot
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     from player.ui.transport import TransportBar
 
 KEYBOARD_DELAY_MS = 200  # the keyboard's helpers are built this long after the window is made
+KEYBOARD_LATEST_MS = 3000  # ... or, while a transcript is being read, when it is read or by then
 
 
 class ShortcutSpec(NamedTuple):
@@ -311,9 +313,23 @@ class WindowActions(QObject):
         # The transport bar's Captions button is the same switch as View ▸ Captions and C.
         transport.captions_button.toggled.connect(style.set_captions)
         style.captions_changed.connect(transport.captions_button.setChecked)
-        QTimer.singleShot(KEYBOARD_DELAY_MS, self, self.keyboard)
-        QTimer.singleShot(KEYBOARD_DELAY_MS, self, self.desk)
-        QTimer.singleShot(KEYBOARD_DELAY_MS, self, self.quotes)
+        self._helpers_timer = QTimer(self)
+        self._helpers_timer.setInterval(KEYBOARD_DELAY_MS)
+        self._helpers_timer.timeout.connect(self._build_helpers)
+        self._helpers_timer.start()
+        self._helpers_since = time.monotonic()
+
+    def _build_helpers(self) -> None:
+        """Build the keyboard helpers, the desk and the quotes after the first frame, but not
+        while a transcript is being read (until :data:`KEYBOARD_LATEST_MS`): importing them
+        on the GUI thread while a worker parses waits for the interpreter's lock at every step
+        (a 70 ms stall of the window on a 50,000-line file). One per turn of the event loop."""
+        waited_ms = (time.monotonic() - self._helpers_since) * 1000
+        if self._desk_parts[2].is_busy() and waited_ms < KEYBOARD_LATEST_MS:
+            return
+        self._helpers_timer.stop()
+        for build in (self.keyboard, self.desk, self.quotes):
+            QTimer.singleShot(0, self, build)
 
     def keyboard(self) -> KeyboardAccess:
         """The window's keyboard helpers (focus keys, Esc on docks, Tab order, focus ring,
