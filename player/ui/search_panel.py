@@ -174,31 +174,29 @@ class SearchPanel(QWidget):
         row1 = QHBoxLayout()
         row1.setContentsMargins(0, 0, 0, 0)
         row1.addWidget(self.edit, 1)
-        for w in (
-            self.case_box,
-            self.word_box,
-            self.regex_box,
-            self.prev_button,
-            self.next_button,
-            self.close_button,
-        ):
+        toggles = (self.case_box, self.word_box, self.regex_box)
+        for w in (*toggles, self.prev_button, self.next_button, self.close_button):
             row1.addWidget(w)
-        row2 = QHBoxLayout()
+        # Three short rows: two needed ~540 px and widened the transcript (every row re-wrapped).
+        row2, row3 = QHBoxLayout(), QHBoxLayout()
         row2.setContentsMargins(0, 0, 0, 0)
+        row3.setContentsMargins(0, 0, 0, 0)
         # Qt names a combo box by its value: screen readers name it by its visible label (buddy).
         for text, box in (("In:", self.scope_box), ("Speaker:", self.speaker_box)):
             label = QLabel(text, self)
             label.setBuddy(box)
             row2.addWidget(label)
             row2.addWidget(box)
-        row2.addWidget(self.speaker_only)
         row2.addStretch(1)
-        row2.addWidget(self.status)
+        row3.addWidget(self.speaker_only)
+        row3.addStretch(1)
+        row3.addWidget(self.status)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.setSpacing(2)
         layout.addLayout(row1)
         layout.addLayout(row2)
+        layout.addLayout(row3)
         layout.addWidget(self.notice)
         layout.addWidget(self.results)
         layout.addWidget(self.archive_results)

@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QFocusEvent, QKeyEvent, QMouseEvent, QWheelEvent
 
 ROW_FILTER_CHUNK = 4000  # rows hidden or shown per turn of the event loop
+LAYOUT_BATCH_ROWS = 100  # rows the list lays out per turn of the event loop (a long list: batches)
 
 
 class TranscriptView(QListView):
@@ -79,8 +80,12 @@ class TranscriptView(QListView):
         # row (all 50,000 of a long transcript) and the text re-wrapped under the reader's eyes.
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.setLayoutMode(QListView.LayoutMode.Batched)
-        self.setBatchSize(100)
-        self.setWordWrap(True)
+        self.setBatchSize(LAYOUT_BATCH_ROWS)
+        # The delegate wraps the text itself, at the width it is given. Qt's own word wrap
+        # would only make the list lay out every row again at any resize, a change of height
+        # too (the "Back to now" button appearing above it): 50,000 rows measured each time.
+        # Width changes are re-measured by the panel (``width_changed``, debounced).
+        self.setWordWrap(False)
         self.setUniformItemSizes(False)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._context_menu)
@@ -335,6 +340,9 @@ class TranscriptPanel(QWidget):
         # and makes the splitter jump each time following pauses.
         self.header.setMinimumWidth(1)
         self.status.setMinimumWidth(1)
+        # Nor may "Back to now" change the row's height when it shows: 1 px moved every line
+        # and, as following pauses at the first move of a scroll bar drag, undid that move.
+        self.follow_button.setMinimumHeight(self.back_button.sizeHint().height())
 
         top = QHBoxLayout()
         top.setContentsMargins(4, 2, 4, 2)

@@ -199,3 +199,45 @@ def test_marking_rows_does_not_lay_out_every_row_again(qtbot: QtBot) -> None:
     model.set_matches({})
     settle()
     assert calls[0] < 500, calls[0]
+
+
+def test_following_and_the_search_box_lay_out_no_rows_again(
+    harness: Harness, tmp_path: Path
+) -> None:
+    """Pausing and resuming following, a height change and opening the search box measure no
+    row again (Qt's own word wrap laid out every row at any resize: 50,000 on a long
+    transcript), and the search box fits the transcript's width as it is (a wider panel
+    re-measures and re-wraps every row)."""
+    w = harness.window
+    w.session.set_transcript(Transcript(cues=_cues(3000)), str(tmp_path / "t.vtt"))
+    view = w.panel.view
+    delegate = w.panel.delegate
+    measured: list[int] = []
+    original = delegate.sizeHint
+
+    def counting(*args: Any) -> Any:
+        measured.append(1)
+        return original(*args)
+
+    delegate.sizeHint = counting  # type: ignore[method-assign]
+    # Laid out: every row measured (in batches), no relayout pending.
+    harness.qtbot.waitUntil(
+        lambda: len(measured) >= 3000 and not w.panel.relayout_pending(), timeout=20000
+    )
+    harness.qtbot.wait(300)
+    assert view.verticalScrollBar().maximum() > 0
+    width = w.panel.width()
+    measured.clear()
+
+    w.panel.pause_following()
+    harness.qtbot.wait(300)  # Qt's delayed relayout waited 100 ms
+    w.back_to_now()
+    harness.qtbot.wait(300)
+    w.resize(w.width(), w.height() - 80)
+    harness.qtbot.wait(300)
+    w.start_search()
+    harness.qtbot.waitUntil(lambda: w.search.isVisible(), timeout=3000)
+    harness.qtbot.wait(300)
+    assert w.panel.width() == width, "the search box widened the transcript"
+    assert w.search.minimumSizeHint().width() <= width
+    assert len(measured) < 300, f"{len(measured)} rows measured again"
