@@ -72,6 +72,7 @@ from player.core.text.pattern import (
     prepare_regex,
 )
 from player.core.text.snippet import next_hit_index, snippet
+from player.core.text.whole_words import whole_word_spans, word_bounded
 
 __all__ = [
     "DEFAULT_PLAIN_DEADLINE_S",
@@ -246,54 +247,18 @@ class _Haystack:
 # --- queries ------------------------------------------------------------------------------------
 
 
-def _word_bounded(pattern: str) -> str:
-    return rf"(?<!\w)(?:{pattern})(?!\w)"
-
-
 def _plain_pattern(query: str, options: SearchOptions) -> tuple[re.Pattern[str], str] | None:
     """The compiled plain query and its source (None: nothing to search for)."""
     source = plain_source(query, casefold=not options.case_sensitive)
     if source is None:
         return None
-    # Whole-word checks are done on each candidate by _word_spans: a leading lookbehind would
-    # stop ``re`` from using its fast literal-prefix scan (8x slower).
-    return re.compile(source), source
+    return re.compile(source), source  # whole words: checked by whole_words.whole_word_spans
 
 
 # Constructs whose meaning depends on where the string ends or starts (anchors, word boundaries,
 # lookarounds, possessive and atomic parts): with them a match inside one cue need not be a match
 # in the joined text, so the fast whole-text pre-scan is not used. Deliberately over-cautious.
 _SCAN_UNSAFE = re.compile(r"\$|(?<!\[)\^|\\[AZzbBGmMK]|\(\?[=!<>|]|[*+?}]\+")
-
-
-_WORD_CHAR = re.compile(r"\w")
-_NON_WORD = re.compile(r"\W")
-
-
-def _word_spans(
-    pattern: re.Pattern[str], text: str, pos: int, endpos: int
-) -> Iterator[tuple[int, int]]:
-    r"""Spans of matches of ``pattern`` in ``text`` with no word character on either side.
-
-    Equivalent to ``(?<!\w)(?:pattern)(?!\w)``: after a rejected candidate the search resumes
-    one character later, so a whole-word match overlapping a rejected one is still found.
-    """
-    search = pattern.search
-    word = _WORD_CHAR.match
-    while True:
-        m = search(text, pos, endpos)
-        if m is None:
-            return
-        start, end = m.span()
-        if (start == 0 or word(text, start - 1) is None) and word(text, end) is None:
-            yield start, end
-            pos = end if end > start else end + 1
-        else:
-            # A match starting inside the word run that begins here is preceded by a word
-            # character, so the next candidate starts after the first non-word character (this
-            # keeps a long query over a long word linear, not one retry per character).
-            gap = _NON_WORD.search(text, start, endpos)
-            pos = endpos if gap is None else gap.start() + 1
 
 
 def _regex_pattern(
@@ -306,7 +271,7 @@ def _regex_pattern(
     flags = regex.V0 | (0 if options.case_sensitive else regex.IGNORECASE)
     inner = compile_regex(source, flags, typed=query)
     pattern = (
-        compile_regex(_word_bounded(source), flags, typed=query) if options.whole_word else inner
+        compile_regex(word_bounded(source), flags, typed=query) if options.whole_word else inner
     )
     # The inner pattern finds a superset of the whole-word matches, so it can pre-scan for both.
     scan = None if _SCAN_UNSAFE.search(source) else inner
@@ -334,7 +299,7 @@ def _long_cue_spans(
     """Spans of a plain query in ``text[lo:hi]`` (one long cue) found before ``deadline`` (at
     most ``room`` of them), and whether the time ran out first. ``regex`` (with a timeout)
     instead of the unbounded ``re``."""
-    pattern = regex.compile(_word_bounded(source) if whole_word else source, regex.V0)
+    pattern = regex.compile(word_bounded(source) if whole_word else source, regex.V0)
     found: list[tuple[int, int]] = []
     try:
         remaining = deadline - time.perf_counter()
@@ -458,6 +423,7 @@ class SearchIndex:
         # Only the spans in the joined text are collected here (C-speed list building); the
         # cue index and original offsets of a hit are worked out when it is asked for.
         pattern, source = plain
+        find_words = whole_word_spans(pattern) if whole_word else None
         text = hay.text
         starts = hay.starts
         n_cues = len(self._cues)
@@ -470,8 +436,8 @@ class SearchIndex:
             last = bisect_right(starts, lo + _CHUNK_CHARS + 1, first + 1, top + 1) - 1
             if last > first:
                 hi = starts[last] - 1
-                if whole_word:
-                    found = list(_word_spans(pattern, text, lo, hi))
+                if find_words is not None:
+                    found = find_words(text, lo, hi)
                 else:
                     found = [m.span() for m in pattern.finditer(text, lo, hi)]
             else:  # one cue longer than a chunk: matched with a timeout
