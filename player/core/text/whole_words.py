@@ -4,7 +4,8 @@ r"""Whole-word matching: a hit has no word character (``\w``) just before or jus
 long cues). For plain queries, matched with ``re`` over a whole transcript's joined text,
 :func:`whole_word_spans` lists the whole-word matches in a range of that text: a leading
 lookbehind there would cost ``re`` its fast scan for the query's literal prefix (8x slower), so
-candidates are found by that scan and checked.
+candidates are found by that scan and checked; a one-word query is left to ``regex``, which
+finds the literal first and checks the boundaries around it.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from functools import partial
+
+import regex
 
 SpanFinder = Callable[[str, int, int], list[tuple[int, int]]]
 """``(text, pos, endpos)`` -> the whole-word spans of one query in ``text[pos:endpos]``."""
@@ -30,28 +33,29 @@ def whole_word_spans(pattern: re.Pattern[str]) -> SpanFinder:
     """The span finder for the query ``pattern`` (a plain query's pattern, see
     ``player.core.text.pattern.plain_source``)."""
     if _WORD_ONLY.fullmatch(pattern.pattern):
-        return partial(_one_word_spans, re.compile(pattern.pattern + r"(?!\w)", pattern.flags))
+        # ``regex`` finds a required literal first and then checks the boundaries around it.
+        return partial(_one_word_spans, regex.compile(rf"\b{pattern.pattern}\b", regex.V0))
     return lambda text, pos, endpos: list(_word_spans(pattern, text, pos, endpos))
 
 
 def _one_word_spans(
-    bounded: re.Pattern[str], text: str, pos: int, endpos: int
+    bounded: regex.Pattern[str], text: str, pos: int, endpos: int
 ) -> list[tuple[int, int]]:
-    r"""What :func:`_word_spans` finds, for a query of word characters only, twice as fast.
+    r"""What :func:`_word_spans` finds, for a query of word characters only (``bounded``: the
+    query between ``\b``), 25-50% faster on a common word.
 
-    ``bounded`` is the query followed by ``(?!\w)``: ``re`` checks the end of each candidate
-    itself (but sees the end of the range as the end of the text: a match ending there is
-    checked here, as is the start of each). No retry is needed after a rejected candidate: it is
-    all word characters, so any match starting inside it is preceded by a word character too.
+    No retry is needed after a rejected candidate: it is all word characters, so any match
+    starting inside it is preceded by a word character too. A match at either end of the range
+    is checked against the text beyond it (the range's ends may count as the text's ends).
     """
+    # Holding the interpreter's lock: by default ``regex`` gives it up around each match, and
+    # took it back after the window's thread at every one of 50,000 hits (40 ms -> 80 ms).
+    spans = [m.span() for m in bounded.finditer(text, pos, endpos, concurrent=False)]
     word = _WORD_CHAR.match
-    spans = []
-    for m in bounded.finditer(text, pos, endpos):
-        start, end = m.span()
-        if (start == 0 or word(text, start - 1) is None) and (
-            end < endpos or word(text, end) is None
-        ):
-            spans.append((start, end))
+    if spans and spans[0][0] == pos > 0 and word(text, pos - 1) is not None:
+        del spans[0]
+    if spans and spans[-1][1] == endpos and word(text, endpos) is not None:
+        del spans[-1]
     return spans
 
 
