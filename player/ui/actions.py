@@ -101,6 +101,7 @@ class WindowActions(QObject):
         self._keyboard: KeyboardAccess | None = None
         self._desk: Desk | None = None
         self._desk_parts = (controller, transport, session)
+        self._session = session
         self._quotes: tuple[QuoteContext, WordSelector] | None = None
         self._quote_parts = (settings, panel, session, dialogs, controller, docks, search)
         panel.view.quote_lines = self._first_quote  # a copy before the formatter is built
@@ -325,7 +326,7 @@ class WindowActions(QObject):
         on the GUI thread while a worker parses waits for the interpreter's lock at every step
         (a 70 ms stall of the window on a 50,000-line file). One per turn of the event loop."""
         waited_ms = (time.monotonic() - self._helpers_since) * 1000
-        if self._desk_parts[2].is_busy() and waited_ms < KEYBOARD_LATEST_MS:
+        if self._session.is_busy() and waited_ms < KEYBOARD_LATEST_MS:
             return
         self._helpers_timer.stop()
         for build in (self.keyboard, self.desk, self.quotes):

@@ -254,7 +254,7 @@ def test_a_big_transcript_is_parsed_whole_once_its_first_rows_are_shown(
 ) -> None:
     """The head first, then the whole file: rows laid out while a worker parses wait for the
     interpreter's lock at every row, which blocked the window for 100-200 ms at a time."""
-    from player.ui import transcript_preview, transcript_session
+    from player.ui import actions, transcript_preview, transcript_session
 
     big = tmp_path / "huge.vtt"
     big.write_text(_vtt(20_000, step_ms=1000), encoding="utf-8")
@@ -269,8 +269,12 @@ def test_a_big_transcript_is_parsed_whole_once_its_first_rows_are_shown(
 
     monkeypatch.setattr(transcript_session, "load_with_index", spying)
     w.open_transcript(big)
+    qtbot.wait(actions.KEYBOARD_DELAY_MS + 100)
+    if w.session.is_busy():  # the keyboard helpers wait for the transcript (same reason)
+        assert w.menu_actions._keyboard is None
     qtbot.waitUntil(lambda: w.model.rowCount() == 20_000, timeout=60000)
     assert rows_at_parse == [transcript_preview.PREVIEW_ROWS]
+    qtbot.waitUntil(lambda: w.menu_actions._keyboard is not None, timeout=10000)
     # A head that cannot be read still leads to the whole parse (which says what is wrong).
     rows_at_parse.clear()
     bad = tmp_path / "bad.vtt"
